@@ -1,0 +1,109 @@
+"""Diagnostics: every message the pipeline can give, defined once.
+
+A diagnostic names a stable code, the file and line it is about, and a
+message; it prints as `path:line: CODE message`, the form editors and CI
+logs both read. Errors stop a build (exit 1); warnings do not, unless
+`--strict`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    severity: Severity
+    template: str
+
+
+def _codes(*rows: tuple[str, Severity, str]) -> dict[str, Code]:
+    return {code: Code(code, sev, text) for code, sev, text in rows}
+
+
+E, W = Severity.ERROR, Severity.WARNING
+
+# Codes are stable: tests, ignore files and editors refer to them.
+CODES = _codes(
+    # M: the manuscript folder and book.yaml
+    ("M001", E, "manuscript folder not found: {path}"),
+    ("M002", E, "book.yaml is missing"),
+    ("M003", E, "invalid YAML: {detail}"),
+    ("M004", E, "{key}: {detail}"),
+    ("M005", E, "contents file not found: {file}"),
+    ("M006", E, "contents path leaves the manuscript folder: {file}"),
+    ("M007", E, "not valid UTF-8: {detail}"),
+    ("M008", E, "file is empty"),
+    ("M009", E, "{file} is listed twice in contents"),
+    ("M010", E, "cover image not usable: {detail}"),
+    # P: parsing Markdown
+    ("P001", E, "pandoc could not read the file: {detail}"),
+    # N: notes
+    ("N001", E, "reference to undefined note [^{label}]"),
+    ("N002", W, "note [^{label}] is never referenced"),
+    ("N003", E, "note [^{label}] is defined twice"),
+    ("N004", E, "note reference inside a note: [^{label}]"),
+    # H: headings and structure
+    ("H001", W, "no level-1 heading and no title in book.yaml"),
+)
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    path: str
+    line: int
+    code: str
+    message: str
+
+    @property
+    def severity(self) -> Severity:
+        return CODES[self.code].severity
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.code} {self.message}"
+
+
+def make(code: str, path, line: int = 0, **fields) -> Diagnostic:
+    return Diagnostic(str(path), line, code, CODES[code].template.format(**fields))
+
+
+@dataclass
+class Report:
+    """Diagnostics collected along a build, in the order they were found."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def add(self, code: str, path, line: int = 0, **fields) -> None:
+        self.items.append(make(code, path, line, **fields))
+
+    def extend(self, diags) -> None:
+        self.items.extend(diags)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity is Severity.WARNING]
+
+    def check(self) -> None:
+        """Stop here if anything so far is an error."""
+        if self.errors:
+            raise BuildError(self)
+
+
+class BuildError(Exception):
+    """A build stopped on errors in the manuscript (exit status 1)."""
+
+    def __init__(self, report: Report):
+        super().__init__("\n".join(map(str, report.errors)))
+        self.report = report

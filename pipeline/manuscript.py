@@ -1,0 +1,207 @@
+"""Load and validate a manuscript folder.
+
+Before: a folder with book.yaml and Markdown files.
+After: a `Manuscript` (validated settings, ordered contents with resolved
+paths) or diagnostics naming the file and line of each problem.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal, Optional
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from pipeline.diagnostics import BuildError, Report
+
+GENERATED = {"glossary", "notes", "index", "toc"}
+ROLES = Literal[
+    "epigraph", "preface", "foreword", "introduction", "chapter", "appendix",
+    "afterword", "chronology", "bibliography", "editor-note", "colophon",
+    "glossary", "notes", "index", "toc",
+]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Creator(Strict):
+    name: str
+    role: Literal["author", "editor", "translator", "preface", "illustrator"]
+    file_as: Optional[str] = None
+
+
+class Identifiers(Strict):
+    ebook: str
+    print: Optional[str] = None
+
+
+class NotesSettings(Strict):
+    numbering: Literal["per-part", "continuous"] = "per-part"
+    print: Literal["endnotes", "footnotes"] = "endnotes"
+    epub: Literal["book-end", "part-end"] = "book-end"
+
+
+class Trim(Strict):
+    width: str = "150mm"
+    height: str = "230mm"
+
+
+class PrintSettings(Strict):
+    trim: Trim = Trim()
+    bleed: str = "3mm"
+    print_ready: bool = False
+    page_multiple: int = Field(2, ge=1)
+
+
+class Entry(Strict):
+    role: ROLES
+    file: Optional[str] = None
+    title: Optional[str] = None
+
+
+class BookConfig(Strict):
+    title: str
+    subtitle: Optional[str] = None
+    language: str = Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")
+    creators: list[Creator] = Field(min_length=1)
+    publisher: Optional[str] = None
+    date: str = Field(pattern=r"^\d{4}(-\d{2}-\d{2})?$")
+    identifiers: Identifiers
+    rights: Optional[str] = None
+    description: Optional[str] = None
+    cover: Optional[str] = None
+    notes: NotesSettings = NotesSettings()
+    print: PrintSettings = PrintSettings()
+    contents: list[Entry] = Field(min_length=1)
+
+
+class Part(Strict):
+    """One contents entry, its file resolved inside the manuscript."""
+
+    index: int
+    role: str
+    path: Optional[Path] = None
+    title: Optional[str] = None
+
+
+class Manuscript(Strict):
+    root: Path
+    config: BookConfig
+    parts: tuple[Part, ...]
+
+    @property
+    def yaml_path(self) -> Path:
+        return self.root / "book.yaml"
+
+
+def load(root: Path) -> Manuscript:
+    """Read `root/book.yaml`; raise BuildError with every problem found."""
+    report = Report()
+    root = Path(root)
+    if not root.is_dir():
+        report.add("M001", root, path=root)
+        report.check()
+    yaml_path = root / "book.yaml"
+    if not yaml_path.is_file():
+        report.add("M002", yaml_path)
+        report.check()
+    data, node = _read_yaml(yaml_path, report)
+    config = _validate(data, node, yaml_path, report)
+    parts = _resolve_parts(root, config, node, yaml_path, report)
+    report.check()
+    return Manuscript(root=root, config=config, parts=tuple(parts))
+
+
+def _read_yaml(path: Path, report: Report):
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        report.add("M007", path, _line_of_byte(path.read_bytes(), exc.start), detail=exc.reason)
+        report.check()
+    try:
+        node = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 0
+        detail = getattr(exc, "problem", None) or str(exc)
+        report.add("M003", path, line, detail=detail)
+        report.check()
+    if not isinstance(data, dict):
+        report.add("M003", path, 1, detail="the top level must be a mapping of keys")
+        report.check()
+    return data, node
+
+
+def _line_of_byte(raw: bytes, offset: int) -> int:
+    return raw[:offset].count(b"\n") + 1
+
+
+def _validate(data, node, path: Path, report: Report) -> BookConfig:
+    try:
+        return BookConfig.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            key = ".".join(str(p) for p in err["loc"])
+            report.add("M004", path, _line_of(node, err["loc"]), key=key, detail=_explain(err))
+        report.check()
+
+
+def _explain(err) -> str:
+    if err["type"] == "extra_forbidden":
+        return "unknown key"
+    if err["type"] == "missing":
+        return "required key is missing"
+    return err["msg"]
+
+
+def _line_of(node, loc) -> int:
+    """The line in book.yaml of the deepest node on the error's path."""
+    line = node.start_mark.line + 1 if node else 0
+    for step in loc:
+        node = _child(node, step)
+        if node is None:
+            break
+        line = node.start_mark.line + 1
+    return line
+
+
+def _child(node, step):
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if key.value == step:
+                return value if not isinstance(value, yaml.ScalarNode) or value.value else key
+        return None
+    if isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+        return node.value[step]
+    return None
+
+
+def _resolve_parts(root: Path, config: BookConfig, node, path: Path, report: Report) -> list[Part]:
+    parts, seen = [], set()
+    for i, entry in enumerate(config.contents):
+        line = _line_of(node, ["contents", i])
+        file = _resolve_file(root, entry, line, path, report)
+        if file is not None and file in seen:
+            report.add("M009", path, line, file=entry.file)
+        seen.add(file)
+        parts.append(Part(index=i, role=entry.role, path=file, title=entry.title))
+    return parts
+
+
+def _resolve_file(root: Path, entry: Entry, line: int, path: Path, report: Report):
+    if entry.file is None:
+        if entry.role not in GENERATED:
+            report.add("M004", path, line, key="contents.file", detail=f"role {entry.role} needs a file")
+        return None
+    target = (root / entry.file).resolve()
+    if not target.is_relative_to(root.resolve()):
+        report.add("M006", path, line, file=entry.file)
+        return None
+    if not target.is_file():
+        report.add("M005", path, line, file=entry.file)
+        return None
+    return target

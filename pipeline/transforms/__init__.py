@@ -1,0 +1,20 @@
+"""Stage 2, transforms: pure passes over one file's Pandoc AST.
+
+Before: a `Source` (AST blocks + footnote label sites).
+After: a `Chapter`: the title lifted out of the body, notes lifted out of the
+text (each reference replaced by a placeholder), and what the book-wide
+resolve stage needs, recorded per file. Nothing here looks at other files.
+"""
+
+from __future__ import annotations
+
+from pipeline.read import Source
+from pipeline.transforms.chapter import Chapter
+from pipeline.transforms import notes, title
+
+
+def transform(source: Source) -> Chapter:
+    blocks, bodies, diags = notes.lift(source, source.blocks)
+    blocks, heading = title.lift(blocks)
+    found = notes.collect(source, bodies, heading)
+    return Chapter(source=source, heading=heading, blocks=blocks, notes=found, diagnostics=tuple(diags))

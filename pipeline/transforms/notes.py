@@ -1,0 +1,112 @@
+"""Lift footnotes out of the text.
+
+Before: Para [Str "quien,", Note [Para …], Str "después"]
+After:  Para [Str "quien,", Span.noteref{data-label=1}, Str "después"] and
+        NoteBody("1", blocks=[Para …]).
+
+Pandoc drops labels, and gives a Note for every reference (a note referred to
+twice appears twice): the labels come from the source scan, in the same order.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from pipeline.diagnostics import Diagnostic, make
+from pipeline.read import Source
+from pipeline.transforms.ast import walk
+from pipeline.transforms.chapter import Heading, NoteBody
+
+
+def lift(source: Source, blocks: list):
+    """Blocks with placeholders, the note bodies by label, diagnostics."""
+    diags = _check_labels(source)
+    defined = {d.label for d in source.defs}
+    refs = iter([r for r in source.refs if r.label in defined])
+    bodies: dict[str, list] = {}
+
+    def replace(elem):
+        if elem["t"] != "Note":
+            return elem
+        site = next(refs, None)
+        if site is None:  # a reference the scan missed: keep the text whole
+            return []
+        if _contains_note(elem["c"]):
+            diags.append(make("N004", source.path, site.line, label=site.label))
+        bodies.setdefault(site.label, _strip_nested(elem["c"]))
+        return _placeholder(site.label)
+
+    blocks = walk(blocks, replace)
+    return blocks, bodies, diags
+
+
+def collect(source: Source, bodies: dict, heading: Heading | None) -> tuple[NoteBody, ...]:
+    """Note bodies in order of first reference; title notes are those the heading refers to."""
+    in_title = set(labels_in(heading.inlines)) if heading else set()
+    return _bodies(source, bodies, in_title)
+
+
+def labels_in(node) -> list[str]:
+    found: list[str] = []
+
+    def visit(elem):
+        if elem["t"] == "Span" and "noteref" in elem["c"][0][1]:
+            found.append(dict(elem["c"][0][2])["label"])
+        return elem
+
+    walk(node, visit)
+    return found
+
+
+def _placeholder(label: str) -> dict:
+    return {"t": "Span", "c": [["", ["noteref"], [["label", label]]], []]}
+
+
+def _contains_note(blocks) -> bool:
+    found: list[dict] = []
+
+    def visit(elem):
+        if elem["t"] == "Note":
+            found.append(elem)
+        return elem
+
+    walk(blocks, visit)
+    return bool(found)
+
+
+def _strip_nested(blocks):
+    return walk(blocks, lambda e: [] if e["t"] == "Note" else e)
+
+
+def _bodies(source: Source, bodies: dict, in_title: set) -> tuple[NoteBody, ...]:
+    counts = Counter(r.label for r in source.refs)
+    first_def = {}
+    for d in source.defs:
+        first_def.setdefault(d.label, d.line)
+    order = sorted(bodies, key=lambda label: _first_ref(source, label))
+    return tuple(
+        NoteBody(label, first_def[label], bodies[label], label.endswith("*"), label in in_title, counts[label])
+        for label in order
+    )
+
+
+def _first_ref(source: Source, label: str) -> int:
+    return next(i for i, r in enumerate(source.refs) if r.label == label)
+
+
+def _check_labels(source: Source) -> list[Diagnostic]:
+    diags: list[Diagnostic] = []
+    defined = Counter(d.label for d in source.defs)
+    used = {r.label for r in source.refs}
+    for site in source.refs:
+        if site.label not in defined:
+            diags.append(make("N001", source.path, site.line, label=site.label))
+    for site in source.defs:
+        if site.label not in used:
+            diags.append(make("N002", source.path, site.line, label=site.label))
+    seen: set[str] = set()
+    for site in source.defs:
+        if site.label in seen:
+            diags.append(make("N003", source.path, site.line, label=site.label))
+        seen.add(site.label)
+    return diags
