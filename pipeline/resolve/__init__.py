@@ -12,6 +12,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from pipeline.i18n import word
 from pipeline.manuscript import Manuscript
 from pipeline.resolve import abbreviations
 from pipeline.resolve.html import escape, inner_xml, to_html
@@ -20,9 +21,6 @@ from pipeline.resolve.model import Book, Document, Note
 from pipeline.transforms.ast import stringify
 from pipeline.transforms.chapter import Chapter
 
-DEFAULT_TITLES = {"es": {"notes": "Notas", "glossary": "Abreviaturas", "index": "Índice onomástico",
-                         "toc": "Índice", "epigraph": ""}}
-ENGLISH = {"notes": "Notes", "glossary": "Abbreviations", "index": "Index", "toc": "Contents", "epigraph": ""}
 
 
 def resolve(manuscript: Manuscript, chapters: dict[int, Chapter], cache_dir: Path | None = None) -> Book:
@@ -39,12 +37,8 @@ def resolve(manuscript: Manuscript, chapters: dict[int, Chapter], cache_dir: Pat
     return Book(config=manuscript.config, documents=tuple(docs), root=manuscript.root, abbreviations=abbrs)
 
 
-def default_title(language: str, role: str) -> str:
-    return DEFAULT_TITLES.get(language[:2], ENGLISH).get(role, ENGLISH.get(role, role.title()))
-
-
 def _generated(manuscript: Manuscript, part, taken: set[str]) -> Document:
-    title = part.title or default_title(manuscript.config.language, part.role)
+    title = part.title or word(manuscript.config.language, part.role)
     return Document(xml_id(part.role, taken), part.role, title, escape(title), None, None, "", (), None)
 
 

@@ -1,0 +1,80 @@
+"""A whole build: manuscript folder -> output files, all or nothing.
+
+read -> transforms -> resolve -> render, with diagnostics collected along the
+way. Outputs are written into a temporary folder beside the output and moved
+into place only when every format succeeded, so a failed build never leaves
+a half-written book where the last good one was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from pipeline import manuscript, read, resolve, transforms
+from pipeline.diagnostics import Diagnostic, Report
+from pipeline.resolve.model import Book
+
+FORMATS = ("epub", "pdf")
+STYLES = Path(__file__).resolve().parent.parent / "styles"
+
+
+@dataclass
+class Result:
+    book: Book
+    outputs: dict[str, Path] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def load_book(root: Path, cache_dir: Path | None, report: Report, step: Callable = lambda *_: None) -> Book:
+    """Stages 1-3: the manuscript as a frozen Book, or BuildError."""
+    ms = manuscript.load(root)
+    chapters = {}
+    for part in ms.parts:
+        if part.path is not None:
+            step(f"read {part.path.name}")
+            chapter = transforms.transform(read.read(part.path, cache_dir))
+            report.extend(chapter.diagnostics)
+            chapters[part.index] = chapter
+    report.check()
+    return resolve.resolve(ms, chapters, cache_dir)
+
+
+def build(root: Path, out_dir: Path, formats=FORMATS, styles: Path = STYLES,
+          step: Callable = lambda *_: None) -> Result:
+    report = Report()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    book = load_book(root, out_dir / ".cache", report, step)
+    result = Result(book, diagnostics=report.items)
+    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".build-") as tmp:
+        staged = _render(book, Path(tmp), formats, styles, step)
+        for fmt, path in staged.items():
+            final = out_dir / path.name
+            os.replace(path, final)
+            result.outputs[fmt] = final
+    return result
+
+
+def _render(book: Book, tmp: Path, formats, styles: Path, step) -> dict[str, Path]:
+    staged = {}
+    if "pdf" in formats:
+        from pipeline.render.pdf import render_pdf
+
+        step("lay out PDF")
+        staged["pdf"] = tmp / f"{book.slug}.pdf"
+        render_pdf(book, staged["pdf"])
+    if "epub" in formats:
+        from pipeline.render.epub import render_epub
+
+        step("write EPUB")
+        staged["epub"] = tmp / f"{book.slug}.epub"
+        render_epub(book, staged["epub"], styles)
+    return staged
+
+
+def clean_cache(out_dir: Path) -> None:
+    shutil.rmtree(out_dir / ".cache", ignore_errors=True)

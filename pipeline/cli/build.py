@@ -1,0 +1,44 @@
+"""`python -m pipeline build [MANUSCRIPT] [-o OUTPUT] [--format epub,pdf]`.
+
+Exit status: 0 built, 1 errors in the manuscript, 2 usage.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from pipeline.build import FORMATS, build
+from pipeline.cli.common import progress, report_diagnostics
+from pipeline.diagnostics import BuildError
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("build", help="build the EPUB and the PDF of a manuscript")
+    p.add_argument("manuscript", nargs="?", default="manuscript", type=Path)
+    p.add_argument("-o", "--output", default="output", type=Path)
+    p.add_argument("--format", default=",".join(FORMATS), help="comma-separated: epub,pdf")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+
+def run(args) -> int:
+    formats = [f.strip() for f in args.format.split(",") if f.strip()]
+    unknown = set(formats) - set(FORMATS)
+    if unknown or not formats:
+        print(f"build: unknown format {', '.join(sorted(unknown)) or '(none)'}; choose from {', '.join(FORMATS)}",
+              file=sys.stderr)
+        return 2
+    try:
+        with progress(args.quiet) as step:
+            result = build(args.manuscript, args.output, formats, step=step)
+    except BuildError as exc:
+        report_diagnostics(exc.report.items)
+        return 1
+    report_diagnostics(result.diagnostics)
+    if args.strict and result.diagnostics:
+        return 1
+    if not args.quiet:
+        for path in result.outputs.values():
+            print(f"wrote {path}")
+    return 0

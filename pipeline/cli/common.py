@@ -1,0 +1,24 @@
+"""What every command shares: printing diagnostics, a progress display."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+
+from rich.console import Console
+
+
+def report_diagnostics(items) -> None:
+    for diag in items:
+        print(diag, file=sys.stderr)
+
+
+@contextlib.contextmanager
+def progress(quiet: bool):
+    """Yields step(label): a live status line on a terminal, nothing otherwise."""
+    console = Console(stderr=True)
+    if quiet or not console.is_terminal:
+        yield lambda label: None
+        return
+    with console.status("building…") as status:
+        yield lambda label: status.update(label)

@@ -1,0 +1,27 @@
+"""Words the pipeline itself prints in a book, per language (es, en)."""
+
+from __future__ import annotations
+
+WORDS = {
+    "es": {
+        "notes": "Notas", "glossary": "Abreviaturas", "index": "Índice onomástico",
+        "toc": "Índice", "cover": "Cubierta", "landmarks": "Puntos de referencia",
+        "backlink": "Volver a la llamada {n}", "epigraph": "Epígrafes",
+        "title-page": "Portada", "copyright": "Créditos", "start": "Comienzo",
+        "role-editor": "Edición", "role-translator": "Traducción", "role-preface": "Prefacio",
+        "role-illustrator": "Ilustraciones",
+    },
+    "en": {
+        "notes": "Notes", "glossary": "Abbreviations", "index": "Index",
+        "toc": "Contents", "cover": "Cover", "landmarks": "Landmarks",
+        "backlink": "Back to reference {n}", "epigraph": "Epigraphs",
+        "title-page": "Title page", "copyright": "Copyright", "start": "Start",
+        "role-editor": "Edited by", "role-translator": "Translated by", "role-preface": "Preface by",
+        "role-illustrator": "Illustrated by",
+    },
+}
+
+
+def word(language: str, key: str, **fields) -> str:
+    table = WORDS.get(language.split("-")[0], WORDS["en"])
+    return table.get(key, WORDS["en"].get(key, key)).format(**fields)

@@ -1,0 +1,75 @@
+"""Stage 4a, render EPUB: Book -> EPUB 3.
+
+Before: the frozen Book and the styles folder.
+After: one .epub: a cover, one XHTML file per contents entry (generated
+notes and glossary included), nav with nested contents and landmarks, an
+NCX for old readers, metadata with creators and roles. Byte-identical for
+the same Book.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ebooklib import epub
+
+from pipeline.i18n import word
+from pipeline.render.epub import documents, package
+from pipeline.render.epub.cover import cover_image
+from pipeline.render.epub.nav import render_nav
+from pipeline.render.epub.xhtml import document, el, serialize
+from pipeline.resolve.model import Book, Document
+
+RENDERERS = {"notes": documents.render_notes, "glossary": documents.render_glossary}
+SKIPPED = {"index", "toc"}  # the index comes with its own issue; nav.xhtml is the toc
+
+
+def render_epub(book: Book, out_path: Path, styles_dir: Path) -> None:
+    docs = [d for d in book.documents if d.role not in SKIPPED]
+    pkg = package.new_book(book.config)
+    cover_file = _cover(pkg, book, styles_dir)
+    pkg.add_item(epub.EpubItem("css", "css/book.css", "text/css", (styles_dir / "epub.css").read_bytes()))
+    where = documents.places(book)
+    items = [_item(doc, _content(book, doc, where)) for doc in docs]
+    for item in items:
+        pkg.add_item(item)
+    title = _xhtml_item("titlepage", "titlepage.xhtml", documents.render_titlepage(book, book.config.language))
+    pkg.add_item(title)
+    nav = _xhtml_item("nav", "nav.xhtml", render_nav(book, docs, cover_file), ["nav"])
+    pkg.add_item(nav)
+    pkg.add_item(epub.EpubNcx())
+    pkg.toc = [epub.Link(documents.file_name(d), d.title, d.id) for d in docs if d.title]
+    pkg.spine = [pkg.get_item_with_id("cover-page"), title, nav] + items
+    package.write(pkg, out_path, book.config.date)
+
+
+def _content(book: Book, doc: Document, where) -> bytes:
+    if doc.generated:
+        return RENDERERS[doc.role](book, doc, where)
+    return documents.render_text(book, doc, where)
+
+
+def _item(doc: Document, content: bytes) -> epub.EpubItem:
+    return _xhtml_item(doc.id, documents.file_name(doc), content)
+
+
+def _xhtml_item(uid: str, name: str, content: bytes, properties=()) -> epub.EpubItem:
+    item = epub.EpubItem(uid, name, "application/xhtml+xml", content)
+    item.properties = list(properties)
+    return item
+
+
+def _cover(pkg, book: Book, styles_dir: Path) -> str:
+    data, ext = cover_image(book, styles_dir)
+    image_name = f"images/cover.{ext}"
+    media = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png"}[ext]
+    image = epub.EpubItem("cover-image", image_name, media, data)
+    image.properties = ["cover-image"]
+    pkg.add_item(image)
+    lang = book.config.language
+    html, body = document(lang, word(lang, "cover"), documents.CSS, "cover")
+    section = el("section", {"epub:type": "cover", "class": "cover", "aria-label": word(lang, "cover")}, parent=body)
+    authors = ", ".join(c.name for c in book.config.creators if c.role == "author")
+    el("img", {"src": image_name, "alt": f"{book.config.title}. {authors}".strip(". ")}, parent=section)
+    pkg.add_item(_xhtml_item("cover-page", "cover.xhtml", serialize(html)))
+    return "cover.xhtml"

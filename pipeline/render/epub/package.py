@@ -1,0 +1,97 @@
+"""The EPUB package (OPF metadata, manifest, spine, zip) through ebooklib.
+
+ebooklib writes the container; our content documents go in as finished
+bytes (ebooklib's EpubHtml would re-parse them with an HTML parser and lose
+epub:type). The zip is made deterministic: fixed timestamps, `mimetype`
+first and stored, entries in a stable order.
+"""
+
+from __future__ import annotations
+
+import datetime
+import zipfile
+
+from ebooklib import epub
+
+ROLES = {"author": "aut", "editor": "edt", "translator": "trl", "preface": "aui", "illustrator": "ill"}
+
+
+class FixedZip(zipfile.ZipFile):
+    """A ZipFile whose entries all carry one timestamp."""
+
+    stamp = (2000, 1, 1, 0, 0, 0)
+
+    def writestr(self, name, data, compress_type=None, compresslevel=None):
+        if isinstance(name, str):
+            info = zipfile.ZipInfo(name, date_time=self.stamp)
+            info.compress_type = compress_type if compress_type is not None else self.compression
+            info.external_attr = 0o644 << 16
+            name = info
+        super().writestr(name, data, compress_type=compress_type, compresslevel=compresslevel)
+
+
+class Writer(epub.EpubWriter):
+    def __init__(self, name, book, options, stamp):
+        super().__init__(name, book, options)
+        self.stamp = stamp
+
+    def write(self):
+        FixedZip.stamp = self.stamp
+        self.out = FixedZip(self.file_name, "w", zipfile.ZIP_DEFLATED, compresslevel=9)
+        self.out.writestr("mimetype", "application/epub+zip", compress_type=zipfile.ZIP_STORED)
+        self._write_container()
+        self._write_opf()
+        self._write_items()
+        self.out.close()
+
+
+def new_book(config) -> epub.EpubBook:
+    book = epub.EpubBook()
+    book.metadata = {}  # drop ebooklib's generator line: it is not ours to claim
+    book.set_identifier(config.identifiers.ebook)
+    book.set_title(config.title)
+    book.set_language(config.language)
+    _titles(book, config)
+    _creators(book, config)
+    for name in ("publisher", "rights", "description"):
+        if getattr(config, name):
+            book.add_metadata("DC", name, getattr(config, name))
+    book.add_metadata("DC", "date", config.date)
+    if config.identifiers.print:
+        book.add_metadata("DC", "source", f"urn:isbn:{config.identifiers.print.replace('-', '')}")
+    return book
+
+
+def _titles(book, config) -> None:
+    book.metadata[epub.NAMESPACES["DC"]]["title"] = [(config.title, {"id": "title"})]
+    book.add_metadata(None, "meta", "main", {"refines": "#title", "property": "title-type"})
+    if config.subtitle:
+        book.add_metadata("DC", "title", config.subtitle, {"id": "subtitle"})
+        book.add_metadata(None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"})
+
+
+def _creators(book, config) -> None:
+    for i, creator in enumerate(config.creators, 1):
+        uid = f"creator-{i}"
+        element = "creator" if creator.role == "author" else "contributor"
+        book.add_metadata("DC", element, creator.name, {"id": uid})
+        book.add_metadata(None, "meta", ROLES[creator.role],
+                          {"refines": f"#{uid}", "property": "role", "scheme": "marc:relators"})
+        if creator.file_as:
+            book.add_metadata(None, "meta", creator.file_as, {"refines": f"#{uid}", "property": "file-as"})
+
+
+def modified(date: str) -> datetime.datetime:
+    """dcterms:modified from the book's date, so that builds are reproducible."""
+    return datetime.datetime.fromisoformat(date if len(date) > 4 else f"{date}-01-01")
+
+
+def stamp(date: str) -> tuple:
+    return modified(date).timetuple()[:6]
+
+
+def write(book: epub.EpubBook, path, date: str) -> None:
+    options = {"epub3_pages": False, "epub3_landmark": False, "mtime": modified(date)}
+    writer = Writer(str(path), book, dict(epub.EpubWriter.DEFAULT_OPTIONS, **options), stamp(date))
+    writer.process()
+    writer.write()

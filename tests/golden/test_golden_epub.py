@@ -1,0 +1,33 @@
+"""Golden tests: the fixture's EPUB files equal reviewed expected files.
+
+After an intended change, run `pytest tests/golden --update-golden`, review
+the diff of tests/golden/sample/expected/ in git, and commit it.
+"""
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+EXPECTED = Path(__file__).parent / "sample" / "expected"
+TEXT_FILES = (".xhtml", ".opf", ".ncx", ".css")
+
+
+def epub_texts(epub: Path) -> dict[str, str]:
+    with zipfile.ZipFile(epub) as zf:
+        return {Path(n).name: zf.read(n).decode("utf-8") for n in zf.namelist() if n.endswith(TEXT_FILES)}
+
+
+def test_epub_matches_golden(fixture_epub, update_golden):
+    actual = epub_texts(fixture_epub)
+    if update_golden:
+        EXPECTED.mkdir(parents=True, exist_ok=True)
+        for old in EXPECTED.iterdir():
+            old.unlink()
+        for name, text in actual.items():
+            (EXPECTED / name).write_text(text, "utf-8")
+        pytest.skip("golden files rewritten: review them with git diff")
+    expected = {p.name: p.read_text("utf-8") for p in EXPECTED.iterdir()}
+    assert sorted(actual) == sorted(expected)
+    for name in expected:
+        assert actual[name] == expected[name], f"{name} differs from tests/golden/sample/expected/{name}"

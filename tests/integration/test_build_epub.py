@@ -1,0 +1,59 @@
+"""The fixture built end to end into an EPUB: valid, deterministic, atomic."""
+
+import hashlib
+import shutil
+import zipfile
+
+from pipeline.build import build
+from tests.conftest import FIXTURE, epubcheck, run_cli
+
+
+def test_epubcheck_clean(fixture_epub):
+    assert epubcheck(fixture_epub) == []
+
+
+def test_mimetype_first_and_stored(fixture_epub):
+    with zipfile.ZipFile(fixture_epub) as zf:
+        first = zf.infolist()[0]
+        assert first.filename == "mimetype" and first.compress_type == zipfile.ZIP_STORED
+        assert {i.date_time for i in zf.infolist()} == {(2026, 1, 15, 0, 0, 0)}
+
+
+def test_two_builds_byte_identical(tmp_path, fixture_epub):
+    ms = shutil.copytree(FIXTURE, tmp_path / "elsewhere")
+    again = build(ms, tmp_path / "out", formats=["epub"]).outputs["epub"]
+    digest = [hashlib.sha256(p.read_bytes()).hexdigest() for p in (fixture_epub, again)]
+    assert digest[0] == digest[1]
+
+
+def test_every_note_linked_both_ways(fixture_epub):
+    with zipfile.ZipFile(fixture_epub) as zf:
+        notes = zf.read("EPUB/notes.xhtml").decode()
+        chapter = zf.read("EPUB/capitulo-dos.xhtml").decode()
+    assert 'href="notes.xhtml#note-capitulo-dos-1"' in chapter
+    assert chapter.count('epub:type="noteref"') == 2
+    assert 'href="capitulo-dos.xhtml#ref-capitulo-dos-1"' in notes
+    assert 'href="capitulo-dos.xhtml#ref-capitulo-dos-1-2"' in notes
+
+
+def test_cli_build_and_exit_codes(tmp_path):
+    out = tmp_path / "out"
+    ok = run_cli("build", FIXTURE, "-o", out, "--format", "epub", "-q")
+    assert ok.returncode == 0, ok.stderr
+    assert (out / "cuaderno-de-pruebas.epub").is_file()
+    assert run_cli("build", FIXTURE, "-o", out, "--format", "mobi").returncode == 2
+
+
+def test_failed_build_keeps_previous_output(tmp_path):
+    ms = shutil.copytree(FIXTURE, tmp_path / "ms")
+    out = tmp_path / "out"
+    assert run_cli("build", ms, "-o", out, "--format", "epub", "-q").returncode == 0
+    before = (out / "cuaderno-de-pruebas.epub").read_bytes()
+    chapter = ms / "03-capitulo-dos.md"
+    chapter.write_text(chapter.read_text("utf-8") + "\nOtra[^nada].\n", "utf-8")
+    failed = run_cli("build", ms, "-o", out, "--format", "epub")
+    assert failed.returncode == 1
+    assert failed.stderr.strip() == f"{chapter}:11: N001 reference to undefined note [^nada]"
+    assert "Traceback" not in failed.stderr
+    assert (out / "cuaderno-de-pruebas.epub").read_bytes() == before
+    assert [p.name for p in out.iterdir() if p.name.startswith(".build-")] == []

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Install the few system packages the pipeline needs, only where missing:
+# the book face (EB Garamond with true small caps), a Java runtime for
+# EPUBCheck, poppler and qpdf for PDF checks, and python3-venv.
+# Debian/Ubuntu (apt). Safe to run again: it does nothing when all is there.
+set -euo pipefail
+
+missing=()
+need() {  # need PACKAGE TEST...
+  local pkg=$1; shift
+  if ! "$@" >/dev/null 2>&1; then missing+=("$pkg"); fi
+}
+
+need fonts-ebgaramond        test -f /usr/share/fonts/opentype/ebgaramond/EBGaramond12-Regular.otf
+need fonts-ebgaramond-extra  test -f /usr/share/fonts/opentype/ebgaramond/EBGaramond12-AllSC.otf
+need default-jre-headless    command -v java
+need poppler-utils           command -v pdffonts
+need qpdf                    command -v qpdf
+need python3-venv            python3 -c "import ensurepip, venv"
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+if ! command -v apt-get >/dev/null; then
+  echo "setup: please install: ${missing[*]} (no apt-get on this machine)" >&2
+  exit 1
+fi
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "setup: installing ${missing[*]}" >&2
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
