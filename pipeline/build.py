@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from pipeline import manuscript, read, resolve, transforms
+from pipeline import manuscript, read, registers, resolve, transforms
 from pipeline.diagnostics import Diagnostic, Report
 from pipeline.resolve.model import Book
+from pipeline.transforms.abbreviations import Matcher
 
 FORMATS = ("epub", "pdf")
 STYLES = Path(__file__).resolve().parent.parent / "styles"
@@ -33,15 +34,19 @@ class Result:
 def load_book(root: Path, cache_dir: Path | None, report: Report, step: Callable = lambda *_: None) -> Book:
     """Stages 1-3: the manuscript as a frozen Book, or BuildError."""
     ms = manuscript.load(root)
+    regs = registers.load(ms.root, report)
+    matcher = Matcher.build(regs.abbreviations)
     chapters = {}
     for part in ms.parts:
         if part.path is not None:
             step(f"read {part.path.name}")
-            chapter = transforms.transform(read.read(part.path, cache_dir))
+            chapter = transforms.transform(read.read(part.path, cache_dir), matcher)
             report.extend(chapter.diagnostics)
             chapters[part.index] = chapter
     report.check()
-    return resolve.resolve(ms, chapters, cache_dir)
+    book = resolve.resolve(ms, chapters, regs, report, cache_dir)
+    report.check()
+    return book
 
 
 def build(root: Path, out_dir: Path, formats=FORMATS, styles: Path = STYLES,

@@ -50,6 +50,9 @@ CODES = _codes(
     ("N002", W, "note [^{label}] is never referenced"),
     ("N003", E, "note [^{label}] is defined twice"),
     ("N004", E, "note reference inside a note: [^{label}]"),
+    # A: abbreviations
+    ("A001", W, "{term} looks like an abbreviation but is not in abbreviations.yaml (used {count} times)"),
+    ("A002", W, "abbreviation {term} is never used in the text"),
     # H: headings and structure
     ("H001", W, "no level-1 heading and no title in book.yaml"),
 )

@@ -10,10 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal, Optional
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from pipeline.diagnostics import BuildError, Report
+from pipeline import yamlfile
+from pipeline.diagnostics import Report
 
 GENERATED = {"glossary", "notes", "index", "toc"}
 ROLES = Literal[
@@ -108,82 +108,16 @@ def load(root: Path) -> Manuscript:
     if not yaml_path.is_file():
         report.add("M002", yaml_path)
         report.check()
-    data, node = _read_yaml(yaml_path, report)
-    config = _validate(data, node, yaml_path, report)
+    config, node = yamlfile.load(yaml_path, BookConfig, report)
     parts = _resolve_parts(root, config, node, yaml_path, report)
     report.check()
     return Manuscript(root=root, config=config, parts=tuple(parts))
 
 
-def _read_yaml(path: Path, report: Report):
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        report.add("M007", path, _line_of_byte(path.read_bytes(), exc.start), detail=exc.reason)
-        report.check()
-    try:
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 0
-        detail = getattr(exc, "problem", None) or str(exc)
-        report.add("M003", path, line, detail=detail)
-        report.check()
-    if not isinstance(data, dict):
-        report.add("M003", path, 1, detail="the top level must be a mapping of keys")
-        report.check()
-    return data, node
-
-
-def _line_of_byte(raw: bytes, offset: int) -> int:
-    return raw[:offset].count(b"\n") + 1
-
-
-def _validate(data, node, path: Path, report: Report) -> BookConfig:
-    try:
-        return BookConfig.model_validate(data)
-    except ValidationError as exc:
-        for err in exc.errors():
-            key = ".".join(str(p) for p in err["loc"])
-            report.add("M004", path, _line_of(node, err["loc"]), key=key, detail=_explain(err))
-        report.check()
-
-
-def _explain(err) -> str:
-    if err["type"] == "extra_forbidden":
-        return "unknown key"
-    if err["type"] == "missing":
-        return "required key is missing"
-    return err["msg"]
-
-
-def _line_of(node, loc) -> int:
-    """The line in book.yaml of the deepest node on the error's path."""
-    line = node.start_mark.line + 1 if node else 0
-    for step in loc:
-        node = _child(node, step)
-        if node is None:
-            break
-        line = node.start_mark.line + 1
-    return line
-
-
-def _child(node, step):
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            if key.value == step:
-                return value if not isinstance(value, yaml.ScalarNode) or value.value else key
-        return None
-    if isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
-        return node.value[step]
-    return None
-
-
 def _resolve_parts(root: Path, config: BookConfig, node, path: Path, report: Report) -> list[Part]:
     parts, seen = [], set()
     for i, entry in enumerate(config.contents):
-        line = _line_of(node, ["contents", i])
+        line = yamlfile.line_of(node, ["contents", i])
         file = _resolve_file(root, entry, line, path, report)
         if file is not None and file in seen:
             report.add("M009", path, line, file=entry.file)

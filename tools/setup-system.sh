@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the few system packages the pipeline needs, only where missing:
 # the book face (EB Garamond with true small caps), a Java runtime for
-# EPUBCheck, poppler and qpdf for PDF checks, and python3-venv.
+# EPUBCheck, poppler and qpdf for PDF checks, ICU headers for PyICU (Spanish
+# collation), and python3-venv.
 # Debian/Ubuntu (apt). Safe to run again: it does nothing when all is there.
 set -euo pipefail
 
@@ -17,6 +18,9 @@ need default-jre-headless    command -v java
 need poppler-utils           command -v pdffonts
 need qpdf                    command -v qpdf
 need python3-venv            python3 -c "import ensurepip, venv"
+need libicu-dev              test -f /usr/include/unicode/coll.h     # PyICU builds against it
+need pkg-config              command -v pkg-config
+need g++                     command -v g++
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

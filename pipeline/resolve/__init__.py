@@ -8,23 +8,30 @@ numbered per part or continuously, each note linked to its references.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from lxml import etree
-
+from pipeline.diagnostics import Report
 from pipeline.i18n import word
 from pipeline.manuscript import Manuscript
-from pipeline.resolve import abbreviations
-from pipeline.resolve.html import escape, inner_xml, to_html
+from pipeline.resolve import lint
+from pipeline.resolve.html import escape, to_html
 from pipeline.resolve.ids import xml_id
+from pipeline.resolve.markup import Finisher
 from pipeline.resolve.model import Book, Document, Note
 from pipeline.transforms.ast import stringify
 from pipeline.transforms.chapter import Chapter
 
+if TYPE_CHECKING:  # registers build on the model; only the type is needed here
+    from pipeline.registers import Registers
 
 
-def resolve(manuscript: Manuscript, chapters: dict[int, Chapter], cache_dir: Path | None = None) -> Book:
+def resolve(manuscript: Manuscript, chapters: dict[int, Chapter], registers: Registers,
+            report: Report, cache_dir: Path | None = None) -> Book:
     numbering = _Numbering(manuscript.config.notes.numbering)
+    has_glossary = any(p.role == "glossary" for p in manuscript.parts)
+    abbrs = {a.term: a for a in registers.abbreviations}
     taken: set[str] = set()
     docs = []
     for part in manuscript.parts:
@@ -32,9 +39,12 @@ def resolve(manuscript: Manuscript, chapters: dict[int, Chapter], cache_dir: Pat
         if chapter is None:
             docs.append(_generated(manuscript, part, taken))
         else:
-            docs.append(_document(manuscript, part, chapter, numbering, taken, cache_dir))
-    abbrs = abbreviations.load(manuscript.root)
-    return Book(config=manuscript.config, documents=tuple(docs), root=manuscript.root, abbreviations=abbrs)
+            finish = Finisher({}, abbrs, has_glossary)
+            docs.append(_document(manuscript, part, chapter, numbering, taken, finish, cache_dir))
+    used, kept = lint.abbreviations(chapters.values(), registers, report)
+    counted = tuple(replace(a, uses=used[a.term], listed=bool(used[a.term]) or a.term in kept)
+                    for a in registers.abbreviations)
+    return Book(config=manuscript.config, documents=tuple(docs), root=manuscript.root, abbreviations=counted)
 
 
 def _generated(manuscript: Manuscript, part, taken: set[str]) -> Document:
@@ -42,21 +52,21 @@ def _generated(manuscript: Manuscript, part, taken: set[str]) -> Document:
     return Document(xml_id(part.role, taken), part.role, title, escape(title), None, None, "", (), None)
 
 
-def _document(manuscript, part, chapter: Chapter, numbering, taken, cache_dir) -> Document:
+def _document(manuscript, part, chapter: Chapter, numbering, taken, finish: Finisher, cache_dir) -> Document:
     heading = chapter.heading
     heading_inlines = heading.inlines if heading else []
     chunks = [[{"t": "Plain", "c": heading_inlines}], chapter.blocks] + [n.blocks for n in chapter.notes]
     title_html, body_html, *note_html = to_html(chunks, chapter.source.api, cache_dir)
     doc_id = xml_id(re.sub(r"^[\d_-]+", "", part.path.stem) or part.role, taken)
     numbering.start_part()
-    notes = tuple(_note(doc_id, i, body, html, numbering, chapter)
-                  for i, (body, html) in enumerate(zip(chapter.notes, note_html), 1))
-    by_label = {body.label: note for body, note in zip(chapter.notes, notes)}
+    notes = tuple(_note(doc_id, i, body, numbering, chapter) for i, body in enumerate(chapter.notes, 1))
+    finish.notes = {body.label: note for body, note in zip(chapter.notes, notes)}
+    notes = tuple(replace(n, html=finish(html, link_terms=False)) for n, html in zip(notes, note_html))
     title = part.title or stringify(heading_inlines)
     rel = str(part.path.relative_to(manuscript.root.resolve()))
-    return Document(doc_id, part.role, title, _link_refs(title_html, by_label) if title else "",
+    return Document(doc_id, part.role, title, finish(title_html, link_terms=False) if title else "",
                     heading.number if heading else None, heading.dates if heading else None,
-                    _link_refs(body_html, by_label), notes, rel)
+                    finish(body_html), notes, rel)
 
 
 class _Numbering:
@@ -76,31 +86,8 @@ class _Numbering:
         return (f"{self.count}*", "editor") if body.editor else (str(self.count), "numbered")
 
 
-def _note(doc_id, i, body, html, numbering, chapter) -> Note:
+def _note(doc_id, i, body, numbering, chapter) -> Note:
     mark, kind = numbering.mark(body)
     key = f"{doc_id}-{i}"
     refs = tuple(f"ref-{key}" + (f"-{n}" if n > 1 else "") for n in range(1, body.refs + 1))
-    return Note(key, doc_id, mark, kind, html, refs, f"{chapter.source.path}:{body.line}")
-
-
-def _link_refs(fragment: str, by_label: dict[str, Note]) -> str:
-    """Placeholders <span class="noteref" data-label=…/> become links to notes."""
-    root = etree.fromstring(f"<div>{fragment}</div>")
-    seen: dict[str, int] = {}
-    for span in root.iter("span"):
-        if span.get("class") == "noteref":
-            _to_link(span, by_label[span.get("data-label")], seen)
-    return inner_xml(root)
-
-
-def _to_link(span, note: Note, seen: dict[str, int]) -> None:
-    n = seen[note.key] = seen.get(note.key, 0) + 1
-    span.tag = "a"
-    span.attrib.clear()
-    span.set("class", "noteref")
-    span.set("id", note.ref_ids[min(n, len(note.ref_ids)) - 1])
-    span.set("href", f"#note-{note.key}")
-    span.set("role", "doc-noteref")
-    span.text = note.mark
-
-
+    return Note(key, doc_id, mark, kind, "", refs, f"{chapter.source.path}:{body.line}")

@@ -52,6 +52,9 @@ class Abbreviation:
     expansion: str
     variants: tuple[str, ...] = ()
     note: str | None = None
+    anchor: str = ""          # id of its glossary entry
+    uses: int = 0             # occurrences in the book (text and notes)
+    listed: bool = True       # in the glossary: used, or kept with a reason
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,16 @@ from __future__ import annotations
 
 from pipeline.read import Source
 from pipeline.transforms.chapter import Chapter
-from pipeline.transforms import notes, title
+from pipeline.transforms import abbreviations, notes, title
+from pipeline.transforms.abbreviations import Matcher
+
+NO_REGISTER = Matcher.build(())
 
 
-def transform(source: Source) -> Chapter:
-    blocks, bodies, diags = notes.lift(source, source.blocks)
+def transform(source: Source, matcher: Matcher = NO_REGISTER) -> Chapter:
+    blocks, used, unknown = abbreviations.mark(source.blocks, matcher)
+    blocks, bodies, diags = notes.lift(source, blocks)
     blocks, heading = title.lift(blocks)
     found = notes.collect(source, bodies, heading)
-    return Chapter(source=source, heading=heading, blocks=blocks, notes=found, diagnostics=tuple(diags))
+    return Chapter(source=source, heading=heading, blocks=blocks, notes=found, diagnostics=tuple(diags),
+                   abbreviations=used, unknown_acronyms=unknown)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from pipeline.diagnostics import Diagnostic
@@ -34,3 +35,5 @@ class Chapter:
     blocks: list
     notes: tuple[NoteBody, ...]
     diagnostics: tuple[Diagnostic, ...] = field(default=())
+    abbreviations: Counter = field(default_factory=Counter)   # registered terms used
+    unknown_acronyms: Counter = field(default_factory=Counter)

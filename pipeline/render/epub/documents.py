@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pipeline.collation import sort_key
 from pipeline.i18n import word
 from pipeline.render.epub import semantics
 from pipeline.render.epub.xhtml import EPUB_TYPE, append_fragment, document, el, q, serialize
-from pipeline.resolve.ids import xml_id
 from pipeline.resolve.model import Book, Document, Note
 
 CSS = "css/book.css"
@@ -29,6 +29,7 @@ class Places:
 
     note_file: dict[str, str]      # note key -> file holding the note
     ref_file: dict[str, str]       # note key -> file holding its references
+    glossary_file: str = ""
 
     def note(self, key: str) -> str:
         return f"{self.note_file[key]}#note-{key}"
@@ -45,7 +46,8 @@ def places(book: Book) -> Places:
         for note in doc.notes:
             ref_file[note.key] = file_name(doc)
             note_file[note.key] = file_name(doc) if part_end else file_name(notes_doc)
-    return Places(note_file, ref_file)
+    glossary = next((file_name(d) for d in book.documents if d.role == "glossary"), "")
+    return Places(note_file, ref_file, glossary)
 
 
 def render_text(book: Book, doc: Document, where: Places) -> bytes:
@@ -87,6 +89,8 @@ def _enrich(root, where: Places) -> None:
             key = node.get("href").removeprefix("#note-")
             node.set("href", where.note(key))
             node.set(EPUB_TYPE, "noteref")
+        elif node.tag == q("a") and node.get("class") == "glossary-link":
+            node.set("href", where.glossary_file + node.get("href"))
         elif node.tag == q("div"):
             _block_semantics(node)
         elif node.tag == q("hr"):
@@ -158,9 +162,9 @@ def render_glossary(book: Book, doc: Document, where: Places | None = None) -> b
     html, body = document(book.config.language, doc.title, CSS, body_type)
     section = _section(body, doc, epub_type, role)
     dl = el("dl", {"epub:type": "glossary", "class": "glossary"}, parent=section)
-    taken: set[str] = set()
-    for abbr in sorted(book.abbreviations, key=lambda a: a.term.casefold()):
-        dt = el("dt", {"id": xml_id(f"gl-{abbr.term}", taken), "epub:type": "glossterm"}, parent=dl)
+    key = sort_key(book.config.language)
+    for abbr in sorted((a for a in book.abbreviations if a.listed), key=lambda a: key(a.term)):
+        dt = el("dt", {"id": abbr.anchor, "epub:type": "glossterm"}, parent=dl)
         el("dfn", {"class": "abbr"}, abbr.term, parent=dt)
         el("dd", {"epub:type": "glossdef"}, abbr.expansion, parent=dl)
     return serialize(html)
