@@ -1,0 +1,1 @@
+"""Stage 4, render: the frozen Book -> output files (`epub`, `pdf`)."""

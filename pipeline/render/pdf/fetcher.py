@@ -1,0 +1,45 @@
+"""The only way WeasyPrint may read anything during a build.
+
+Project rule: a build reads nothing outside the manuscript and styles
+folders and never reaches the network. `ConfinedFetcher` serves `file:`
+URLs under the allowed folders (after resolving `..` and symlinks) and
+refuses everything else with `RefusedURL`. The fetcher is built with
+`fail_on_errors=True`, so WeasyPrint stops (FatalURLFetchingError, which
+layout turns back into RefusedURL) instead of warning and quietly dropping
+the image or font.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+
+class RefusedURL(ValueError):
+    """A resource outside the manuscript and styles folders, or not a file."""
+
+
+class ConfinedFetcher(URLFetcher):
+    def __init__(self, *roots: Path):
+        super().__init__(allowed_protocols=("file",), fail_on_errors=True)
+        self.roots = tuple(Path(r).resolve() for r in roots)
+        self.fetched: list[Path] = []
+
+    def fetch(self, url, headers=None):
+        path = self.check(url)
+        self.fetched.append(path)
+        return URLFetcherResponse(url, path.read_bytes(), {})
+
+    def check(self, url: str) -> Path:
+        """The local path `url` names, or RefusedURL."""
+        parts = urlsplit(url)
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+            raise RefusedURL(f"refused {url!r}: only files in the manuscript or styles folders may be read")
+        path = Path(unquote(parts.path)).resolve()
+        if not any(path.is_relative_to(root) for root in self.roots):
+            raise RefusedURL(f"refused {url!r}: outside {', '.join(str(r) for r in self.roots)}")
+        if not path.is_file():
+            raise RefusedURL(f"refused {url!r}: no such file")
+        return path

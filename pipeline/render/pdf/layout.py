@@ -1,0 +1,107 @@
+"""HTML + print.css -> laid-out pages -> PDF bytes, with WeasyPrint.
+
+Kept apart from html.py so that later passes can lay the book out, read the
+real page of every id (`anchors`), and lay it out again with what they
+learnt (endnote heads "Notas a las páginas X–Y", index page numbers).
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import os
+import re
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+import weasyprint
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError
+
+from pipeline.manuscript import BookConfig
+from pipeline.render.pdf.fetcher import ConfinedFetcher, RefusedURL
+
+LENGTH = re.compile(r"^\d+(\.\d+)?(mm|cm|in|pt)$")
+
+
+def page_css(config: BookConfig) -> str:
+    """The rules that come from book.yaml: the trim size (bleed and marks later)."""
+    trim = config.print.trim
+    for name, value in (("width", trim.width), ("height", trim.height)):
+        if not LENGTH.match(value):
+            raise ValueError(f"book.yaml print.trim.{name}: {value!r} is not a length such as 150mm")
+    return f"@page {{ size: {trim.width} {trim.height}; }}\n"
+
+
+def lay_out(html: str, base: Path, styles: Path, config: BookConfig, fetcher: ConfinedFetcher):
+    """Lay out the pages; a resource outside the allowed folders is RefusedURL."""
+    fonts = FontConfiguration()  # @font-face faces are only loaded through one
+    try:
+        sheets = [
+            weasyprint.CSS(url=(styles / "print.css").resolve().as_uri(), url_fetcher=fetcher, font_config=fonts),
+            weasyprint.CSS(string=page_css(config), url_fetcher=fetcher, font_config=fonts),
+        ]
+        doc = weasyprint.HTML(string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=fetcher)
+        return doc.render(stylesheets=sheets, font_config=fonts)
+    except FatalURLFetchingError as exc:
+        raise RefusedURL(str(exc.__cause__ or exc)) from exc
+
+
+def anchors(document) -> dict[str, int]:
+    """Every element id -> the 1-based physical page where it starts."""
+    found: dict[str, int] = {}
+    for number, page in enumerate(document.pages, 1):
+        for ident in page.anchors:
+            found.setdefault(ident, number)
+    return found
+
+
+def document_id(config: BookConfig) -> bytes:
+    """A stable file identifier: the same edition gives the same /ID."""
+    key = config.identifiers.print or config.identifiers.ebook
+    return hashlib.md5(key.encode()).hexdigest().encode()
+
+
+def write(document, target, config: BookConfig, variant: str | None = None):
+    """Write the PDF (to a path, a file object, or return bytes if None).
+
+    `variant` (e.g. "pdf/x-4", for the printer's file) makes WeasyPrint put a
+    random xmpMM:DocumentID in the XMP; `_pin_xmp` replaces it with one
+    derived from the edition, so that output stays byte-identical.
+    """
+    ident = document_id(config)
+    with _source_date(config.date):
+        return document.write_pdf(target, pdf_identifier=ident, pdf_variant=variant,
+                                  finisher=lambda _doc, pdf: _pin_xmp(pdf, ident))
+
+
+@contextmanager
+def _source_date(date: str):
+    """Pin SOURCE_DATE_EPOCH to the book's date while fonts are subset.
+
+    Without libharfbuzz-subset, WeasyPrint subsets with fontTools, which
+    stamps each subset's `head.modified` with the current time unless
+    SOURCE_DATE_EPOCH is set: the same Book would give different bytes.
+    """
+    year, month, day = (int(x) for x in (date + "-01-01")[:10].split("-"))
+    epoch = str(calendar.timegm((year, month, day, 0, 0, 0)))
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = epoch
+    try:
+        yield
+    finally:
+        if saved is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
+
+
+_XMP_DID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
+
+
+def _pin_xmp(pdf, ident: bytes) -> None:
+    stable = f"xmp.did:{uuid.UUID(hex=ident.decode()[:32])}".encode()
+    for obj in pdf.objects:
+        if getattr(obj, "extra", {}).get("Type") == "/Metadata":
+            obj.stream = [_XMP_DID.sub(stable, part) for part in obj.stream]
