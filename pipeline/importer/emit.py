@@ -1,0 +1,91 @@
+"""Write repaired blocks as the manuscript's Pandoc Markdown.
+
+Before: blocks whose text is already repaired (one string per paragraph or
+verse line) with `[^label]` tokens, and the notes' blocks.
+After: the text of one part file: its heading, its blocks, then its note
+definitions ("[^12]: text", further blocks indented four spaces).
+
+Everything that Pandoc would read as markup is escaped, except the note
+tokens: "*", "_", "\\", "<", "$", "@", "^", "~", backticks, and at a
+paragraph's start "#", ">", "|", "- ", "1. ".
+"""
+
+from __future__ import annotations
+
+import re
+
+TOKEN = re.compile(r"(\[\^[^\]\s]+\])")
+INLINE = re.compile(r"([\\*_`<>$@^~])")
+BRACKET_OPEN = re.compile(r"\[(?=\^)")
+BRACKET_CLOSE = re.compile(r"\](?=[({\[:])")
+LEADING = re.compile(r"^(#|>|\||[-+*](?=\s)|%|:(?=\s)|\d+(?=[.)](\s|$)))")
+SMART = re.compile(r"(?<=-)-|(?<=\.)\.(?=\.)")
+
+
+def escape(text: str) -> str:
+    """"*quien,[^1] <b>" → "\\*quien,[^1] \\<b>": literal text, tokens kept."""
+    pieces = TOKEN.split(text)
+    for i in range(0, len(pieces), 2):
+        piece = INLINE.sub(r"\\\1", pieces[i])
+        piece = BRACKET_OPEN.sub(r"\\[", piece)
+        piece = BRACKET_CLOSE.sub(r"\\]", piece)
+        pieces[i] = SMART.sub(lambda m: "\\" + m.group(0), piece)
+    return "".join(pieces)
+
+
+def escape_start(text: str) -> str:
+    """A paragraph that starts "1. " or "- " or "#" is no list or heading."""
+    text = escape(text)
+    m = LEADING.match(text)
+    if not m:
+        return text
+    if m.group(1)[0].isdigit():  # "1. Probablemente" → "1\. Probablemente"
+        end = m.end()
+        return text[:end] + "\\" + text[end:]
+    return "\\" + text
+
+
+def heading(level: int, title: str, attrs: dict | None = None, note: str | None = None) -> str:
+    """heading(1, "Mundo", {"number": "I"}) → '# Mundo {number=I}'."""
+    text = "#" * level + " " + escape(title)
+    if note:
+        text += f"[^{note}]"
+    if attrs:
+        text += " {" + " ".join(_attr(k, v) for k, v in attrs.items()) + "}"
+    return text
+
+
+def _attr(key: str, value: str) -> str:
+    value = str(value)
+    return f"{key}={value}" if re.fullmatch(r"[\w.-]+", value) and not value[0].isdigit() else f'{key}="{value}"'
+
+
+def div(kind: str, body: str) -> str:
+    return f"::: {kind}\n{body}\n:::"
+
+
+def line_block(lines: list[str]) -> str:
+    """Verse: "| first line" / "| second line"."""
+    return "\n".join("| " + escape(line) for line in lines)
+
+
+def indent(text: str) -> str:
+    return "\n".join(("    " + line) if line else "" for line in text.split("\n"))
+
+
+def note_definition(label: str, rendered_blocks: list[str]) -> str:
+    """[^12]: first block, the others indented by four spaces."""
+    first, *rest = rendered_blocks or [""]
+    if first.startswith("| ") or first.startswith("- "):
+        # a note opening with verse or a list: give it an empty first line
+        rest = [first] + rest
+        first = ""
+    out = f"[^{label}]: {first}".rstrip()
+    for block in rest:
+        out += "\n\n" + indent(block)
+    return out
+
+
+def document(parts: list[str]) -> str:
+    """Blocks joined by blank lines, one final newline."""
+    return "\n\n".join(p for p in parts if p) + "\n"

@@ -1,0 +1,240 @@
+"""Rebuild a part's blocks — paragraphs, verse, lists, subheadings — from its pages.
+
+Before: the running text of a part, page by page, as `(line, text)` (page
+furniture and note bodies already gone), and the part's profile entry.
+After: a list of `Block`s whose lines still need text repair, and a log of the
+decisions taken at page breaks and blank lines.
+
+    page 1 ends "mostrando unas suelas", page 2 starts "agujereadas, un traje"
+    → one paragraph (a sentence does not end at the break)
+
+Paragraph ends are lost in extraction except as blank lines and as short
+lines: text is justified, so only a paragraph's last line (or a verse line)
+stops short of the measure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .pages import is_blank
+
+# A paragraph may end after these (a note token after them is looked through).
+TERMINAL = re.compile(r"[.!?»…)\]:”]$")
+TOKEN_TAIL = re.compile(r"(\[\^[^\]\s]+\])+$")
+OPENING = re.compile(r"^[A-ZÁÉÍÓÚÑÜ«“¿¡—(\[0-9_]")
+LIST_ITEM = re.compile(r"^\s?- \S")
+
+
+@dataclass
+class Block:
+    kind: str                       # para | verse | heading | item | ordered | dateline | signature | scene
+    lines: list[tuple[int, str]]
+    level: int = 0                  # heading level
+    title: str | None = None        # heading text given by the profile
+
+
+@dataclass
+class Log:
+    page_joins: list[int] = field(default_factory=list)       # line continuing across a page break
+    page_breaks: list[int] = field(default_factory=list)      # paragraph ending at a page break
+    ambiguous: list[tuple[int, str]] = field(default_factory=list)
+    blank_joins: list[int] = field(default_factory=list)      # stray blank line inside a paragraph
+    short_breaks: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Layout:
+    """What the profile says about one part's lines."""
+    measure: int
+    subheadings: dict[int, tuple[int, str | None]] = field(default_factory=dict)
+    datelines: set[int] = field(default_factory=set)
+    scene_breaks: set[int] = field(default_factory=set)
+    verse: list[tuple[int, int]] = field(default_factory=list)
+    ordered: list[tuple[int, int]] = field(default_factory=list)
+    year_headings: re.Pattern | None = None
+    entry_start: re.Pattern | None = None
+    raw_length: dict[int, int] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, part: dict, measure: int, source_lines: list[str]) -> "Layout":
+        subs = {}
+        for item in part.get("subheadings", []) or []:
+            if isinstance(item, dict):
+                subs[int(item["line"])] = (int(item.get("level", 2)), item.get("title"))
+            else:
+                subs[int(item)] = (2, None)
+        year = part.get("year_headings")
+        entry = part.get("entry_start")
+        return cls(
+            measure=measure,
+            subheadings=subs,
+            datelines=set(part.get("datelines", []) or []),
+            scene_breaks=set(part.get("scene_breaks", []) or []),
+            verse=[tuple(r) for r in part.get("verse", []) or []],
+            ordered=[tuple(r) for r in part.get("numbered_lists", []) or []],
+            year_headings=re.compile(year) if year else None,
+            entry_start=re.compile(entry) if entry else None,
+            raw_length={i + 1: len(t.strip()) for i, t in enumerate(source_lines)},
+        )
+
+    def in_range(self, ranges, line: int) -> tuple[int, int] | None:
+        return next((r for r in ranges if r[0] <= line <= r[1]), None)
+
+    def fixed(self, line: int, text: str) -> bool:
+        """Lines that stand alone: headings, datelines, scene breaks."""
+        return (line in self.subheadings or line in self.datelines or line in self.scene_breaks
+                or bool(self.year_headings and self.year_headings.match(text.strip())))
+
+
+def ends_sentence(text: str) -> bool:
+    """"…la muerte.[^12]" → True; "…de la" → False."""
+    return bool(TERMINAL.search(TOKEN_TAIL.sub("", text.rstrip())))
+
+
+def chunks(pages: list[list[tuple[int, str]]], layout: Layout, log: Log) -> list[list[tuple[int, str]]]:
+    """Pages → runs of lines that belong together (blank lines and page breaks decided)."""
+    out: list[list[tuple[int, str]]] = []
+    current: list[tuple[int, str]] = []
+    pending_blank = False
+    pending_page = False
+    for p, page in enumerate(pages):
+        if p:
+            pending_page = True
+        for line, text in page:
+            if is_blank(text):
+                pending_blank = bool(current)
+                continue
+            if current and not _together(current[-1], (line, text), layout, log, pending_blank, pending_page):
+                out.append(current)
+                current = []
+            current.append((line, text))
+            pending_blank = pending_page = False
+    if current:
+        out.append(current)
+    return out
+
+
+def _together(prev, nxt, layout: Layout, log: Log, blank: bool, page: bool) -> bool:
+    (pl, pt), (nl, nt) = prev, nxt
+    if layout.fixed(pl, pt) or layout.fixed(nl, nt):
+        return False
+    if _verse_boundary(layout, pl, nl):
+        return False
+    if blank:
+        joined = _stray_blank(pt, nt)
+        if joined:
+            log.blank_joins.append(nl)
+        return joined
+    if not page:
+        return True
+    if not ends_sentence(pt) or nt[:1].islower() or pt.endswith("-"):
+        log.page_joins.append(nl)
+        return True
+    full = layout.raw_length.get(pl, len(pt)) >= layout.measure
+    log.ambiguous.append((nl, "joined: the line before the break is full" if full
+                          else "paragraph ends: the line before the break is short"))
+    (log.page_joins if full else log.page_breaks).append(nl)
+    return full
+
+
+def _verse_boundary(layout: Layout, a: int, b: int) -> bool:
+    ra, rb = layout.in_range(layout.verse, a), layout.in_range(layout.verse, b)
+    return ra != rb
+
+
+def _stray_blank(prev: str, nxt: str) -> bool:
+    """A blank line inside a sentence is an extraction accident:
+    "el con-" ⏎⏎ "greso" and "Fayard," ⏎⏎ "1997." join; "…muerte." ⏎⏎ "Y" does not."""
+    prev = TOKEN_TAIL.sub("", prev.rstrip())
+    if prev.endswith("-") or prev.endswith(","):
+        return True
+    if prev[-1:].isalpha() and prev[-1:].islower() and (nxt[:1].islower() or nxt[:1].isdigit()):
+        return True
+    return False
+
+
+def split_chunk(chunk: list[tuple[int, str]], layout: Layout, log: Log) -> list[list[tuple[int, str]]]:
+    """One chunk → paragraphs: a short line ending a sentence ends its paragraph,
+    a reading-list entry or a list item starts one."""
+    parts = [[chunk[0]]]
+    for prev, cur in zip(chunk, chunk[1:]):
+        (pl, pt), (cl, ct) = prev, cur
+        new = False
+        if layout.entry_start and layout.entry_start.match(ct):
+            new = True
+        elif LIST_ITEM.match(ct):
+            new = True
+        elif (layout.raw_length.get(pl, len(pt)) < layout.measure and ends_sentence(pt)
+              and OPENING.match(ct) and not layout.in_range(layout.verse, cl)):
+            new = True
+            log.short_breaks.append(cl)
+        if new:
+            parts.append([cur])
+        else:
+            parts[-1].append(cur)
+    return parts
+
+
+def blocks(pages: list[list[tuple[int, str]]], layout: Layout, log: Log) -> list[Block]:
+    """The part's blocks in reading order."""
+    out: list[Block] = []
+    for chunk in chunks(pages, layout, log):
+        first, text = chunk[0]
+        if first in layout.subheadings:
+            level, title = layout.subheadings[first]
+            out.append(Block("heading", chunk, level, title))
+        elif layout.year_headings and len(chunk) == 1 and layout.year_headings.match(text.strip()):
+            out.append(Block("heading", chunk, 2))
+        elif first in layout.datelines:
+            out.append(Block("dateline", chunk))
+        elif first in layout.scene_breaks:
+            out.append(Block("scene", chunk))
+        elif layout.in_range(layout.verse, first):
+            out.append(Block("verse", chunk))
+        elif layout.in_range(layout.ordered, first) and re.match(r"^\d+\.\s", text):
+            out.append(Block("ordered", chunk))
+        else:
+            for para in split_chunk(chunk, layout, log):
+                kind = "item" if LIST_ITEM.match(para[0][1]) else "para"
+                out.append(Block(kind, para))
+    return out
+
+
+def note_blocks(lines: list[tuple[int, str]], layout: Layout, log: Log) -> list[Block]:
+    """A note's lines → paragraphs, list items and verse (runs of 3+ short lines:
+    "12 abril 36 partida de Orenburgo" ⏎ "14 abril Moscú" ⏎ …)."""
+    out: list[Block] = []
+    chunk_list: list[list[tuple[int, str]]] = [[]]
+    for line, text in lines:
+        if is_blank(text):
+            if chunk_list[-1]:
+                chunk_list.append([])
+            continue
+        chunk_list[-1].append((line, text))
+    short = int(layout.measure * 0.7)
+    for chunk in filter(None, chunk_list):
+        i = 0
+        while i < len(chunk):
+            j = i
+            while j < len(chunk) and len(chunk[j][1].strip()) < short and not chunk[j][1].endswith("-") \
+                    and not LIST_ITEM.match(chunk[j][1]):
+                j += 1
+            if j - i >= 3:
+                out.append(Block("verse", chunk[i:j]))
+                i = j
+                continue
+            k = i + 1
+            while k < len(chunk) and not _verse_run_at(chunk, k, short):
+                k += 1
+            for para in split_chunk(chunk[i:k], layout, log):
+                out.append(Block("item" if LIST_ITEM.match(para[0][1]) else "para", para))
+            i = k
+    return out
+
+
+def _verse_run_at(chunk, k: int, short: int) -> bool:
+    run = chunk[k:k + 3]
+    return len(run) == 3 and all(len(t.strip()) < short and not t.endswith("-") and not LIST_ITEM.match(t)
+                                 for _, t in run)
