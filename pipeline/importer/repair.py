@@ -5,31 +5,125 @@ printed PDF (damaged ligatures, line-end hyphens, lost small capitals), with
 note references already replaced by `[^label]` tokens.
 After: one string of clean text, and the decisions taken, for the report.
 
-This first version only joins lines; glyph repair, hyphen decisions and small
-capitals are implemented in glyphs.py, hyphens.py and smallcaps.py.
+    ["En de!nitiva, la re-", "-exión de la ogpu en el siglo xx"]
+    → "En definitiva, la reflexión de la OGPU en el siglo XX"
+
+The steps, in this order (each in its own module):
+1. hyphens.py   join the lines, deciding every line-end hyphen;
+2. glyphs.py    repair damaged ligatures inside the joined words (after 1, so
+                "con-⏎-icto" is seen whole) and capital I read as l;
+3. smallcaps.py restore acronyms and roman numerals (after 2, so the context
+                words they look at are clean).
 """
 
 from __future__ import annotations
 
+import pathlib
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+import yaml
+
+from .glyphs import fix_initial_l, repair_glyphs, unambiguous_repairs
+from .hyphens import HyphenRules, Token, join_lines
+from .lexicon import Lexicon, book_vocabulary, real_compounds
+from .smallcaps import NOTE_RE, SmallCapsRules, restore_small_caps
+
+PROFILE_FILE = "repair.yaml"
+WORD_RE = re.compile(r"[^\W\d_]+")
 
 
 @dataclass(frozen=True)
 class Decision:
     line: int          # 1-based line of the source file
-    kind: str          # glyph | join | keep-hyphen | caps | roman | other
+    kind: str          # glyph | join | keep-hyphen | caps | roman | l-to-I
     before: str
     after: str
     doubtful: bool = False
+    detail: str = ""   # glyph: the ligatures restored, "fi" or "fi+ff"
 
 
-def repair_paragraph(lines: list[str], first_line: int, context) -> tuple[str, list[Decision]]:
-    """Join `lines` (source lines first_line, first_line+1, …) into one text."""
-    text = ""
-    for line in lines:
-        line = line.strip()
-        if text.endswith("-"):
-            text = text[:-1] + line
-        else:
-            text = f"{text} {line}" if text else line
-    return text, []
+@dataclass(frozen=True)
+class RepairContext:
+    """Everything repair needs, built once per book."""
+    lexicon: Lexicon
+    hyphens: HyphenRules
+    small_caps: SmallCapsRules
+    exceptions: dict[str, str]  # whole damaged chunk → its reading, decided by an editor
+
+    @classmethod
+    def build(cls, source_lines: list[str], profile_dir: pathlib.Path,
+              acronyms: Iterable[str] = ()) -> "RepairContext":
+        """Lexicon from wordfreq + the book's undamaged words; rules from repair.yaml.
+
+        `acronyms`: the book's own register (from the abbreviations list),
+        added to the profile's list.
+        """
+        path = pathlib.Path(profile_dir) / PROFILE_FILE
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+        data = data or {}
+        words, hyphenated = book_vocabulary(source_lines)
+        words.update(unambiguous_repairs(source_lines))
+        lexicon = Lexicon(words)
+        lexicon.compounds = real_compounds(lexicon, hyphenated)
+        return cls(
+            lexicon=lexicon,
+            hyphens=HyphenRules.from_dict(data.get("hyphens")),
+            small_caps=SmallCapsRules.from_dict(data.get("small_caps"), acronyms),
+            exceptions=dict(data.get("glyph_exceptions", {}) or {}),
+        )
+
+
+def repair_paragraph(lines: list[str], first_line: int, context: RepairContext) -> tuple[str, list[Decision]]:
+    """Join and repair `lines` (source lines first_line, first_line+1, …)."""
+    tokens, breaks = join_lines(lines, first_line, context.lexicon, context.hyphens)
+    decisions = [Decision(b.line, b.kind, b.before, b.after, b.doubtful) for b in breaks]
+    for token in tokens:
+        decisions.extend(_repair_token(token, context))
+    decisions.extend(Decision(f.line, f.kind, f.before, f.after, f.doubtful)
+                     for f in restore_small_caps(tokens, context.small_caps))
+    return " ".join(t.text for t in tokens), decisions
+
+
+def _repair_token(token: Token, context: RepairContext) -> list[Decision]:
+    """Glyphs and l→I inside one token, leaving `[^...]` references alone.
+
+    "quien,[^1]" is untouched; "Io8é,[^101]" → "Ioffé,[^101]".
+    """
+    decisions: list[Decision] = []
+    pieces = []
+    last = 0
+    for m in NOTE_RE.finditer(token.text):
+        pieces.append(_repair_text(token.text[last:m.start()], token.line, context, decisions, "["))
+        pieces.append(m.group(0))
+        last = m.end()
+    pieces.append(_repair_text(token.text[last:], token.line, context, decisions))
+    token.text = "".join(pieces)
+    return decisions
+
+
+def _repair_text(text: str, line: int, context: RepairContext, decisions: list[Decision],
+                 tail: str = "") -> str:
+    """Repair a piece of a token that holds no note reference (`tail`: what follows it)."""
+    if not text:
+        return text
+    for damaged, reading in context.exceptions.items():
+        if damaged in text:
+            text = text.replace(damaged, reading)
+            decisions.append(Decision(line, "glyph", damaged, reading, False, "exception"))
+    text, fixes = repair_glyphs(text, context.lexicon, context.hyphens.fl_prefixes, tail)
+    decisions.extend(Decision(line, "glyph", f.before, f.after, f.doubtful, "+".join(f.ligatures))
+                     for f in fixes)
+    return WORD_RE.sub(lambda m: _initial_l(m.group(0), line, context, decisions), text)
+
+
+def _initial_l(word: str, line: int, context: RepairContext, decisions: list[Decision]) -> str:
+    """"lnternacional" → "Internacional" (not acronyms: "ens lsh" is ENS LSH)."""
+    if word in context.small_caps.acronyms:
+        return word
+    fixed = fix_initial_l(word, context.lexicon)
+    if fixed is None:
+        return word
+    decisions.append(Decision(line, "l-to-I", word, fixed[0], fixed[1]))
+    return fixed[0]
