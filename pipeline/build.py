@@ -50,10 +50,13 @@ def load_book(root: Path, cache_dir: Path | None, report: Report, step: Callable
 
 
 def build(root: Path, out_dir: Path, formats=FORMATS, styles: Path = STYLES,
-          step: Callable = lambda *_: None) -> Result:
+          step: Callable = lambda *_: None, strict: bool = False) -> Result:
+    """Build `formats` into `out_dir`; with `strict`, warnings stop the build
+    before anything is written."""
     report = Report()
     out_dir.mkdir(parents=True, exist_ok=True)
     book = load_book(root, out_dir / ".cache", report, step)
+    report.check(strict)
     result = Result(book, diagnostics=report.items)
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".build-") as tmp:
         staged = _render(book, Path(tmp), formats, styles, step)

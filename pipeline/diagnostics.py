@@ -43,13 +43,33 @@ CODES = _codes(
     ("M008", E, "file is empty"),
     ("M009", E, "{file} is listed twice in contents"),
     ("M010", E, "cover image not usable: {detail}"),
+    ("M011", E, "file too large: {size} bytes (limit {limit})"),
+    ("M012", E, "binary content (a NUL byte) in a text file"),
     # P: parsing Markdown
     ("P001", E, "pandoc could not read the file: {detail}"),
+    ("P002", E, "unbalanced emphasis marker in {token!r}: close it or escape it as \\{marker}"),
+    ("P003", E, "{detail}"),
+    ("P004", E, "paragraph too long: {size} characters (limit {limit})"),
+    ("P005", E, "lists nested {depth} deep (limit {limit})"),
+    ("P006", W, "pandoc: {detail}"),
     # N: notes
     ("N001", E, "reference to undefined note [^{label}]"),
-    ("N002", W, "note [^{label}] is never referenced"),
+    ("N002", E, "note [^{label}] is never referenced"),
     ("N003", E, "note [^{label}] is defined twice"),
     ("N004", E, "note reference inside a note: [^{label}]"),
+    ("N005", E, "{count} notes in one file (limit {limit})"),
+    ("N006", E, "note [^{label}] is empty"),
+    # R: raw markup and links
+    ("R001", E, "raw HTML is not allowed: {html}"),
+    ("R002", E, "unsafe link target: {url}"),
+    # I: images
+    ("I001", E, "image not found: {src}"),
+    ("I002", E, "image too large: {detail}"),
+    ("I003", E, "not an image: {src} ({detail})"),
+    ("I004", E, "image outside the manuscript folder: {src}"),
+    ("I005", E, "remote image (builds never reach the network): {src}"),
+    ("I006", E, "SVG image refers to an external resource: {src} ({ref})"),
+    ("I007", W, "image without alternative text: {src}"),
     # A: abbreviations
     ("A001", W, "{term} looks like an abbreviation but is not in abbreviations.yaml (used {count} times)"),
     ("A002", W, "abbreviation {term} is never used in the text"),
@@ -98,9 +118,9 @@ class Report:
     def warnings(self) -> list[Diagnostic]:
         return [d for d in self.items if d.severity is Severity.WARNING]
 
-    def check(self) -> None:
-        """Stop here if anything so far is an error."""
-        if self.errors:
+    def check(self, strict: bool = False) -> None:
+        """Stop here if anything so far is an error (with `strict`, any warning too)."""
+        if self.errors or (strict and self.items):
             raise BuildError(self)
 
 
@@ -108,5 +128,5 @@ class BuildError(Exception):
     """A build stopped on errors in the manuscript (exit status 1)."""
 
     def __init__(self, report: Report):
-        super().__init__("\n".join(map(str, report.errors)))
+        super().__init__("\n".join(map(str, report.items)))
         self.report = report

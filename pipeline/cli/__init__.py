@@ -1,25 +1,36 @@
-"""Command line: `python -m pipeline COMMAND ...`, one module per command."""
+"""Command line: `python -m pipeline COMMAND ...`, one module per command.
+
+Only the chosen command's module is imported: `check` should not pay for
+loading WeasyPrint, and `--help` lists every command from the table below.
+"""
+
+from __future__ import annotations
 
 import argparse
 import importlib
 import sys
 
 COMMANDS = {
-    "build": "pipeline.cli.build",
-    "import": "pipeline.cli.import_book",
-    "check": "pipeline.cli.check",
+    "build": ("pipeline.cli.build", "build the EPUB and the PDF of a manuscript"),
+    "check": ("pipeline.cli.check", "check a manuscript without building it"),
+    "import": ("pipeline.cli.import_book", "import a book from text extracted from its printed PDF"),
 }
 
 
 def main(argv=None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
+    argv = sys.argv[1:] if argv is None else list(argv)
+    chosen = argv[0] if argv and argv[0] in COMMANDS else None
     parser = argparse.ArgumentParser(prog="python -m pipeline")
-    sub = parser.add_subparsers(dest="command", required=True)
-    modules = {name: importlib.import_module(path) for name, path in COMMANDS.items()}
-    for name, module in modules.items():
-        module.add_parser(sub)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    module = None
+    for name, (path, help_text) in COMMANDS.items():
+        if name == chosen:
+            module = importlib.import_module(path)
+            module.add_parser(sub)
+        else:
+            sub.add_parser(name, help=help_text)
     try:
         args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse exits 2 on usage errors: keep that
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help: keep that
         return int(exc.code or 0)
-    return modules[args.command].run(args)
+    return module.run(args)

@@ -31,13 +31,11 @@ def run(args) -> int:
         return 2
     try:
         with progress(args.quiet) as step:
-            result = build(args.manuscript, args.output, formats, step=step)
+            result = build(args.manuscript, args.output, formats, step=step, strict=args.strict)
     except BuildError as exc:
         report_diagnostics(exc.report.items)
         return 1
     report_diagnostics(result.diagnostics)
-    if args.strict and result.diagnostics:
-        return 1
     if not args.quiet:
         for path in result.outputs.values():
             print(f"wrote {path}")

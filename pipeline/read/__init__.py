@@ -1,9 +1,10 @@
 """Stage 1, read: a Markdown file becomes a Pandoc JSON AST.
 
 Before: `chapter.md` (UTF-8 Pandoc Markdown).
-After: a `Source` holding the text, the AST blocks and the footnote labels
-with their lines. Pandoc's AST drops footnote labels, so they are found by
-scanning the text: the n-th reference in the text is the n-th Note in the AST.
+After: a `Source` holding the text, the AST blocks, Pandoc's warnings, and
+the footnote labels with their lines. Pandoc's AST drops footnote labels, so
+they are found by scanning the text: the n-th reference outside a note
+definition is the n-th Note in the AST.
 
 Parsed ASTs are cached by content hash: a file that did not change is never
 given to Pandoc again.
@@ -14,23 +15,22 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import pypandoc
 
 from pipeline.diagnostics import BuildError, Report
+from pipeline.read.labels import Site, scan_labels
 
-READER = "markdown-raw_html-raw_attribute-raw_tex"  # raw markup stays text: nothing unsafe passes
-REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
-DEF = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:", re.M)
-CODE = re.compile(r"`+[^`\n]*`+")
+# Raw HTML is parsed (so that it can be refused with its line), raw TeX and
+# raw attributes stay text.
+READER = "markdown+raw_html-raw_attribute-raw_tex"
+MAX_BYTES = 8_000_000
+WARNING_LINE = re.compile(r"line (\d+)")
 
-
-@dataclass(frozen=True)
-class Site:
-    label: str
-    line: int
+__all__ = ["Site", "Source", "read", "scan_labels", "pandoc_version"]
 
 
 @dataclass(frozen=True)
@@ -38,46 +38,46 @@ class Source:
     path: Path
     text: str
     blocks: list
-    refs: tuple[Site, ...]
+    refs: tuple[Site, ...]                 # references outside note definitions
     defs: tuple[Site, ...]
     api: tuple[int, ...] = (1, 23, 1, 1)   # the AST version, for writing it back
+    nested: tuple[Site, ...] = ()          # references inside a note definition
+    warnings: tuple[tuple[int, str], ...] = ()
 
-    def line_of(self, offset: int) -> int:
-        return self.text.count("\n", 0, offset) + 1
+    def line_of(self, needle: str, default: int = 0) -> int:
+        """Line of the first occurrence of `needle` in the text."""
+        at = self.text.find(needle)
+        return self.text.count("\n", 0, at) + 1 if at >= 0 else default
 
 
 def read(path: Path, cache_dir: Path | None = None) -> Source:
     text = _decode(path)
-    ast = _parse(path, text, cache_dir)
-    refs, defs = scan_labels(text)
-    return Source(path, text, ast["blocks"], refs, defs, tuple(ast["pandoc-api-version"]))
+    parsed = _parse(path, text, cache_dir)
+    labels = scan_labels(text)
+    return Source(path, text, parsed["ast"]["blocks"], labels.refs, labels.defs,
+                  tuple(parsed["ast"]["pandoc-api-version"]), labels.nested,
+                  tuple(tuple(w) for w in parsed["warnings"]))
+
+
+def _fail(code: str, path: Path, line: int = 0, **fields):
+    report = Report()
+    report.add(code, path, line, **fields)
+    raise BuildError(report)
 
 
 def _decode(path: Path) -> str:
     raw = path.read_bytes()
+    if len(raw) > MAX_BYTES:
+        _fail("M011", path, 1, size=len(raw), limit=MAX_BYTES)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        report = Report()
-        report.add("M007", path, raw[: exc.start].count(b"\n") + 1, detail=exc.reason)
-        raise BuildError(report) from None
+        _fail("M007", path, raw[: exc.start].count(b"\n") + 1, detail=exc.reason)
+    if "\x00" in text:
+        _fail("M012", path, text[: text.index("\x00")].count("\n") + 1)
     if not text.strip():
-        report = Report()
-        report.add("M008", path, 1)
-        raise BuildError(report)
+        _fail("M008", path, 1)
     return text.removeprefix("\ufeff")
-
-
-def scan_labels(text: str) -> tuple[tuple[Site, ...], tuple[Site, ...]]:
-    """Footnote references and definitions, in text order, with their lines."""
-    blanked = CODE.sub(lambda m: " " * len(m.group()), text)
-    defs = tuple(Site(m.group(1), _line(blanked, m.start())) for m in DEF.finditer(blanked))
-    refs = tuple(Site(m.group(1), _line(blanked, m.start())) for m in REF.finditer(blanked))
-    return refs, defs
-
-
-def _line(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
 
 
 def _parse(path: Path, text: str, cache_dir: Path | None) -> dict:
@@ -85,23 +85,30 @@ def _parse(path: Path, text: str, cache_dir: Path | None) -> dict:
     cached = cache_dir / "read" / f"{key}.json" if cache_dir else None
     if cached and cached.is_file():
         return json.loads(cached.read_text("utf-8"))
-    ast = _run_pandoc(path, text)
+    parsed = _run_pandoc(path, text)
     if cached:
         cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(".tmp")
-        tmp.write_text(json.dumps(ast), "utf-8")
+        tmp = cached.with_suffix(f".{key[:8]}.tmp")
+        tmp.write_text(json.dumps(parsed), "utf-8")
         tmp.replace(cached)
-    return ast
+    return parsed
 
 
 def _run_pandoc(path: Path, text: str) -> dict:
-    try:
-        out = pypandoc.convert_text(text, "json", format=READER)
-    except RuntimeError as exc:
-        report = Report()
-        report.add("P001", path, 1, detail=str(exc).strip().splitlines()[-1])
-        raise BuildError(report) from None
-    return json.loads(out)
+    cmd = [pypandoc.get_pandoc_path(), "-f", READER, "-t", "json"]
+    done = subprocess.run(cmd, input=text, capture_output=True, text=True)
+    if done.returncode != 0:
+        _fail("P001", path, 1, detail=(done.stderr.strip().splitlines() or ["unknown error"])[-1])
+    return {"ast": json.loads(done.stdout), "warnings": _warnings(done.stderr)}
+
+
+def _warnings(stderr: str) -> list[tuple[int, str]]:
+    found = []
+    for line in stderr.splitlines():
+        if line.startswith("[WARNING]"):
+            m = WARNING_LINE.search(line)
+            found.append((int(m.group(1)) if m else 0, line.removeprefix("[WARNING]").strip()))
+    return found
 
 
 _VERSION: list[str] = []

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from pipeline.diagnostics import Report
 from pipeline.i18n import word
 from pipeline.manuscript import Manuscript
-from pipeline.resolve import lint
+from pipeline.resolve import lint, resources
 from pipeline.resolve.html import escape, to_html
 from pipeline.resolve.ids import xml_id
 from pipeline.resolve.markup import Finisher
@@ -33,18 +33,22 @@ def resolve(manuscript: Manuscript, chapters: dict[int, Chapter], registers: Reg
     has_glossary = any(p.role == "glossary" for p in manuscript.parts)
     abbrs = {a.term: a for a in registers.abbreviations}
     taken: set[str] = set()
-    docs = []
+    docs, placed = [], {}
     for part in manuscript.parts:
         chapter = chapters.get(part.index)
         if chapter is None:
             docs.append(_generated(manuscript, part, taken))
-        else:
-            finish = Finisher({}, abbrs, has_glossary)
-            docs.append(_document(manuscript, part, chapter, numbering, taken, finish, cache_dir))
+            continue
+        images = resources.vet(chapter.images, chapter.source.path, manuscript.root, report)
+        placed.update((r.href, r) for r in images.values())
+        finish = Finisher({}, abbrs, has_glossary, images)
+        docs.append(_document(manuscript, part, chapter, numbering, taken, finish, cache_dir))
+    report.check()
     used, kept = lint.abbreviations(chapters.values(), registers, report)
     counted = tuple(replace(a, uses=used[a.term], listed=bool(used[a.term]) or a.term in kept)
                     for a in registers.abbreviations)
-    return Book(config=manuscript.config, documents=tuple(docs), root=manuscript.root, abbreviations=counted)
+    return Book(config=manuscript.config, documents=tuple(docs), root=manuscript.root, abbreviations=counted,
+                resources=tuple(placed[href] for href in sorted(placed)))
 
 
 def _generated(manuscript: Manuscript, part, taken: set[str]) -> Document:

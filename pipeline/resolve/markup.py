@@ -13,21 +13,26 @@ from __future__ import annotations
 from lxml import etree
 
 from pipeline.resolve.html import inner_xml
-from pipeline.resolve.model import Abbreviation, Note
+from pipeline.resolve.model import Abbreviation, Note, Resource
 
 
 class Finisher:
     """Finishes the fragments of one document, remembering first uses."""
 
-    def __init__(self, notes: dict[str, Note], abbreviations: dict[str, Abbreviation], glossary: bool):
+    def __init__(self, notes: dict[str, Note], abbreviations: dict[str, Abbreviation], glossary: bool,
+                 images: dict[str, Resource] | None = None):
         self.notes, self.abbreviations, self.glossary = notes, abbreviations, glossary
+        self.images = images or {}
         self.ref_count: dict[str, int] = {}
         self.linked: set[str] = set()
 
     def __call__(self, fragment: str, link_terms: bool = True) -> str:
         root = etree.fromstring(f"<div>{fragment}</div>")
-        for node in list(root.iter("span", "abbr")):
-            if node.tag == "span" and node.get("class") == "noteref":
+        for node in list(root.iter("span", "abbr", "img")):
+            if node.tag == "img":
+                if node.get("src") in self.images:  # a refused image stops the build later
+                    node.set("src", self.images[node.get("src")].href)
+            elif node.tag == "span" and node.get("class") == "noteref":
                 self._noteref(node)
             elif node.tag == "abbr" and node.get("data-term"):
                 self._abbr(node, link_terms)

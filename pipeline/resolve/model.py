@@ -58,11 +58,19 @@ class Abbreviation:
 
 
 @dataclass(frozen=True)
+class Resource:
+    path: Path                # the file in the manuscript
+    href: str                 # how the XHTML refers to it, relative to the manuscript root
+    media_type: str
+
+
+@dataclass(frozen=True)
 class Book:
     config: BookConfig
     documents: tuple[Document, ...]
     root: Path                # the manuscript folder
     abbreviations: tuple[Abbreviation, ...] = ()
+    resources: tuple[Resource, ...] = ()   # images the text shows, vetted
 
     @property
     def notes(self) -> tuple[Note, ...]:

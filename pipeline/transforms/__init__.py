@@ -10,16 +10,21 @@ from __future__ import annotations
 
 from pipeline.read import Source
 from pipeline.transforms.chapter import Chapter
-from pipeline.transforms import abbreviations, notes, title
+from pipeline.diagnostics import Severity
+from pipeline.transforms import abbreviations, checks, images, notes, title
 from pipeline.transforms.abbreviations import Matcher
 
 NO_REGISTER = Matcher.build(())
 
 
 def transform(source: Source, matcher: Matcher = NO_REGISTER) -> Chapter:
+    problems = checks.check(source)
+    if any(d.severity is Severity.ERROR for d in problems):
+        return Chapter(source=source, heading=None, blocks=[], notes=(), diagnostics=tuple(problems))
     blocks, used, unknown = abbreviations.mark(source.blocks, matcher)
     blocks, bodies, diags = notes.lift(source, blocks)
+    diags = problems + diags
     blocks, heading = title.lift(blocks)
     found = notes.collect(source, bodies, heading)
     return Chapter(source=source, heading=heading, blocks=blocks, notes=found, diagnostics=tuple(diags),
-                   abbreviations=used, unknown_acronyms=unknown)
+                   abbreviations=used, unknown_acronyms=unknown, images=images.collect(source))

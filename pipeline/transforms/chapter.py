@@ -37,3 +37,4 @@ class Chapter:
     diagnostics: tuple[Diagnostic, ...] = field(default=())
     abbreviations: Counter = field(default_factory=Counter)   # registered terms used
     unknown_acronyms: Counter = field(default_factory=Counter)
+    images: tuple = ()                                        # ImageRefs, in order

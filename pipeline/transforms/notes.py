@@ -17,6 +17,8 @@ from pipeline.read import Source
 from pipeline.transforms.ast import walk
 from pipeline.transforms.chapter import Heading, NoteBody
 
+MAX_NOTES = 3000  # the real book has at most 200 in a part
+
 
 def lift(source: Source, blocks: list):
     """Blocks with placeholders, the note bodies by label, diagnostics."""
@@ -33,6 +35,8 @@ def lift(source: Source, blocks: list):
             return []
         if _contains_note(elem["c"]):
             diags.append(make("N004", source.path, site.line, label=site.label))
+        if not elem["c"]:
+            diags.append(make("N006", source.path, site.line, label=site.label))
         bodies.setdefault(site.label, _strip_nested(elem["c"]))
         return _placeholder(site.label)
 
@@ -95,14 +99,16 @@ def _first_ref(source: Source, label: str) -> int:
 
 
 def _check_labels(source: Source) -> list[Diagnostic]:
-    diags: list[Diagnostic] = []
+    diags = [make("N004", source.path, site.line, label=site.label) for site in source.nested]
     defined = Counter(d.label for d in source.defs)
     used = {r.label for r in source.refs}
+    if len(defined) > MAX_NOTES:
+        return diags + [make("N005", source.path, 1, count=len(defined), limit=MAX_NOTES)]
     for site in source.refs:
         if site.label not in defined:
             diags.append(make("N001", source.path, site.line, label=site.label))
     for site in source.defs:
-        if site.label not in used:
+        if site.label not in used and site.label not in {n.label for n in source.nested}:
             diags.append(make("N002", source.path, site.line, label=site.label))
     seen: set[str] = set()
     for site in source.defs:

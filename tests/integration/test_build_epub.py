@@ -50,10 +50,12 @@ def test_failed_build_keeps_previous_output(tmp_path):
     assert run_cli("build", ms, "-o", out, "--format", "epub", "-q").returncode == 0
     before = (out / "cuaderno-de-pruebas.epub").read_bytes()
     chapter = ms / "03-capitulo-dos.md"
-    chapter.write_text(chapter.read_text("utf-8") + "\nOtra[^nada].\n", "utf-8")
+    text = chapter.read_text("utf-8") + "\nOtra[^nada].\n"
+    chapter.write_text(text, "utf-8")
     failed = run_cli("build", ms, "-o", out, "--format", "epub")
     assert failed.returncode == 1
-    assert failed.stderr.strip() == f"{chapter}:11: N001 reference to undefined note [^nada]"
+    line = text.count("\n")
+    assert failed.stderr.strip() == f"{chapter}:{line}: N001 reference to undefined note [^nada]"
     assert "Traceback" not in failed.stderr
     assert (out / "cuaderno-de-pruebas.epub").read_bytes() == before
     assert [p.name for p in out.iterdir() if p.name.startswith(".build-")] == []

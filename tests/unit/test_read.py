@@ -8,14 +8,21 @@ from pipeline.diagnostics import BuildError
 
 def test_scan_labels_in_order_with_lines():
     text = "Uno[^a] y dos[^b*].\n\nOtra vez[^a].\n\n[^a]: Nota a.\n[^b*]: Nota b.\n"
-    refs, defs = read.scan_labels(text)
-    assert [(r.label, r.line) for r in refs] == [("a", 1), ("b*", 1), ("a", 3)]
-    assert [(d.label, d.line) for d in defs] == [("a", 5), ("b*", 6)]
+    labels = read.scan_labels(text)
+    assert [(r.label, r.line) for r in labels.refs] == [("a", 1), ("b*", 1), ("a", 3)]
+    assert [(d.label, d.line) for d in labels.defs] == [("a", 5), ("b*", 6)]
 
 
 def test_labels_in_code_are_not_notes():
-    refs, defs = read.scan_labels("Escribe `x[^1]` así.\n")
-    assert refs == () and defs == ()
+    labels = read.scan_labels("Escribe `x[^1]` así y \\[^2] también.\n")
+    assert labels.refs == () and labels.defs == ()
+
+
+def test_reference_inside_a_definition_is_nested():
+    text = "A[^1].\n\n[^1]: Nota con otra[^2]\n    y sigue[^3].\n\nB[^4].\n\n[^2]: x\n[^3]: y\n[^4]: z\n"
+    labels = read.scan_labels(text)
+    assert [r.label for r in labels.refs] == ["1", "4"]
+    assert [(r.label, r.line) for r in labels.nested] == [("2", 3), ("3", 4)]
 
 
 def test_read_parses_and_caches(tmp_path):
@@ -45,8 +52,15 @@ def test_empty_file_is_an_error(tmp_path):
     assert exc.value.report.errors[0].code == "M008"
 
 
-def test_raw_html_stays_text(tmp_path):
-    src = tmp_path / "raw.md"
-    src.write_text("Hola <script>alert(1)</script>\n", "utf-8")
-    blocks = read.read(src).blocks
-    assert "RawInline" not in str(blocks)
+def test_pandoc_warnings_kept_with_line(tmp_path):
+    src = tmp_path / "div.md"
+    src.write_text("Uno.\n\n::: epigraph\nsin cierre\n", "utf-8")
+    assert [line for line, _ in read.read(src).warnings] == [3]
+
+
+def test_oversized_file_refused_before_pandoc(tmp_path):
+    src = tmp_path / "big.md"
+    src.write_text("palabra " * 1_100_000, "utf-8")
+    with pytest.raises(BuildError) as exc:
+        read.read(src)
+    assert exc.value.report.errors[0].code == "M011"

@@ -29,6 +29,8 @@ def render_epub(book: Book, out_path: Path, styles_dir: Path) -> None:
     pkg = package.new_book(book.config)
     cover_file = _cover(pkg, book, styles_dir)
     pkg.add_item(epub.EpubItem("css", "css/book.css", "text/css", (styles_dir / "epub.css").read_bytes()))
+    for i, res in enumerate(book.resources, 1):
+        pkg.add_item(epub.EpubItem(f"res-{i}", res.href, res.media_type, res.path.read_bytes()))
     where = documents.places(book)
     items = [_item(doc, _content(book, doc, where)) for doc in docs]
     for item in items:
@@ -61,7 +63,7 @@ def _xhtml_item(uid: str, name: str, content: bytes, properties=()) -> epub.Epub
 
 def _cover(pkg, book: Book, styles_dir: Path) -> str:
     data, ext = cover_image(book, styles_dir)
-    image_name = f"images/cover.{ext}"
+    image_name = f"cover-image.{ext}"  # at the top: never collides with the manuscript's images/
     media = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png"}[ext]
     image = epub.EpubItem("cover-image", image_name, media, data)
     image.properties = ["cover-image"]

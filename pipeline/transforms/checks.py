@@ -1,0 +1,119 @@
+"""Checks on one file's AST that stop a build on unsafe or broken markup.
+
+Before: a Source (AST, text, Pandoc's warnings).
+After:  diagnostics: raw HTML (refused, never passed through), unsafe link
+        schemes, unbalanced emphasis, unclosed fenced divs, and limits that
+        keep a hostile manuscript from exhausting the machine.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.diagnostics import Diagnostic, make
+from pipeline.read import Source
+from pipeline.transforms.ast import stringify, walk
+
+SAFE_SCHEMES = ("http:", "https:", "mailto:", "#")
+SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+LOOSE_MARKER = re.compile(r"^[*_]+\w|\w[*_]+$")
+MAX_PARAGRAPH = 200_000
+MAX_LIST_DEPTH = 8
+LISTS = {"BulletList", "OrderedList"}
+
+
+def check(source: Source) -> list[Diagnostic]:
+    too_deep = _list_depth(source)
+    if too_deep:  # walking the AST would recurse that deep: stop here
+        return too_deep
+    diags = _pandoc_warnings(source)
+    diags += _inline_checks(source)
+    diags += _paragraph_lengths(source)
+    return diags
+
+
+OWN_CHECKS = ("Note with key", "Duplicate note")  # the notes transform reports these itself
+
+
+def _pandoc_warnings(source: Source) -> list[Diagnostic]:
+    out = []
+    for line, message in source.warnings:
+        if message.startswith(OWN_CHECKS):
+            continue
+        code = "P003" if "unclosed" in message else "P006"
+        out.append(make(code, source.path, line, detail=message.split(" at ")[0] + _where(message)))
+    return out
+
+
+def _where(message: str) -> str:
+    return ": a fenced div (:::) is not closed" if "unclosed" in message else ""
+
+
+def _inline_checks(source: Source) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+
+    def visit(elem):
+        t = elem["t"]
+        if t in ("RawInline", "RawBlock") and not elem["c"][1].startswith("</"):  # one message per element
+            html = elem["c"][1].strip()
+            out.append(make("R001", source.path, source.line_of(html, 1), html=html[:60]))
+        elif t == "Link":
+            _link(source, elem["c"][2][0], out)
+        elif t == "Str":
+            _loose_marker(source, elem["c"], out)
+        return elem
+
+    walk(source.blocks, visit)
+    return out
+
+
+def _link(source: Source, url: str, out: list) -> None:
+    if SCHEME.match(url) and not url.lower().startswith(SAFE_SCHEMES):
+        out.append(make("R002", source.path, source.line_of(url, 1), url=url[:80]))
+
+
+def _loose_marker(source: Source, text: str, out: list) -> None:
+    if text == ":::":
+        out.append(make("P003", source.path, source.line_of(":::", 1), detail="a ::: fence closes nothing"))
+    elif LOOSE_MARKER.search(text) and _unescaped(source.text, text):
+        marker = next(c for c in text if c in "*_")
+        out.append(make("P002", source.path, source.line_of(text, 1), token=text, marker=marker))
+
+
+def _unescaped(text: str, token: str) -> bool:
+    """The token appears in the source without a backslash before its marker."""
+    return any(m.start() == 0 or text[m.start() - 1] != "\\" for m in re.finditer(re.escape(token), text))
+
+
+def _paragraph_lengths(source: Source) -> list[Diagnostic]:
+    out = []
+    for block in source.blocks:
+        if block["t"] in ("Para", "Plain"):
+            size = len(stringify([block]))
+            if size > MAX_PARAGRAPH:
+                first = stringify([block])[:40]
+                out.append(make("P004", source.path, source.line_of(first.split(" ")[0], 1),
+                                size=size, limit=MAX_PARAGRAPH))
+    return out
+
+
+def _list_depth(source: Source) -> list[Diagnostic]:
+    depth = _deepest(source.blocks)
+    if depth > MAX_LIST_DEPTH:
+        return [make("P005", source.path, 1, depth=depth, limit=MAX_LIST_DEPTH)]
+    return []
+
+
+def _deepest(node, level: int = 0) -> int:
+    """How deep lists nest below `node` (iterative: hostile nesting must not
+    exhaust Python's recursion)."""
+    best, stack = level, [(node, level)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict) and "t" in item:
+            depth += item["t"] in LISTS
+            best = max(best, depth)
+            stack.append((item.get("c"), depth))
+        elif isinstance(item, list):
+            stack.extend((child, depth) for child in item)
+    return best

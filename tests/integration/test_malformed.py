@@ -1,0 +1,188 @@
+"""A catalogue of malformed manuscripts.
+
+Each case breaks a copy of the fixture in one way. The build must end with
+one clear `path:line: CODE message`, exit status 1, no traceback, and the
+previous output left exactly as it was.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import pytest
+from PIL import Image
+
+from pipeline.cli import main
+from tests.conftest import FIXTURE
+
+CH1 = "02-capitulo-uno.md"
+CH2 = "03-capitulo-dos.md"
+
+
+@dataclass
+class Case:
+    name: str
+    breaks: Callable[[Path], None]
+    file: str            # the file the message must name
+    line: int | None     # its line (None: any)
+    code: str
+    strict: bool = False
+
+
+def edit(name: str, fn) -> Callable[[Path], None]:
+    def apply(ms: Path):
+        path = ms / name
+        path.write_text(fn(path.read_text("utf-8")), "utf-8")
+    return apply
+
+
+def write(name: str, content) -> Callable[[Path], None]:
+    def apply(ms: Path):
+        path = ms / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        (path.write_bytes if isinstance(content, bytes) else lambda c: path.write_text(c, "utf-8"))(content)
+    return apply
+
+
+def append(name: str, text: str):
+    return edit(name, lambda t: t + text)
+
+
+def replace(name: str, old: str, new: str):
+    return edit(name, lambda t: t.replace(old, new, 1))
+
+
+def yaml_edit(old: str, new: str):
+    return replace("book.yaml", old, new)
+
+
+def big_png() -> bytes:
+    out = io.BytesIO()
+    Image.new("L", (8000, 6000), 200).save(out, "PNG")
+    return out.getvalue()
+
+
+def bomb_png() -> bytes:
+    """A tiny file that claims 50,000 × 50,000 pixels."""
+    out = io.BytesIO()
+    Image.new("1", (50_000, 50_000), 0).save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def nested_list(depth: int) -> str:
+    return "\n".join("    " * i + f"- nivel {i}" for i in range(depth)) + "\n"
+
+
+CH2_LINES = (FIXTURE / CH2).read_text("utf-8").count("\n")
+CH1_LINES = (FIXTURE / CH1).read_text("utf-8").count("\n")
+IMG = "\n![Una imagen](images/{})\n"
+
+CASES = [
+    Case("broken yaml", append("book.yaml", "contents: [\n"), "book.yaml", None, "M003"),
+    Case("tab-indented yaml", yaml_edit("title: Cuaderno", "title:\tCuaderno\n\t- x"), "book.yaml", None, "M003"),
+    Case("unknown key", append("book.yaml", "colour: red\n"), "book.yaml", 24, "M004"),
+    Case("wrong type", yaml_edit('date: "2026-01-15"', "date: [2026]"), "book.yaml", 8, "M004"),
+    Case("bad date", yaml_edit('date: "2026-01-15"', 'date: "enero"'), "book.yaml", 8, "M004"),
+    Case("bad language", yaml_edit("language: es", "language: Español"), "book.yaml", 3, "M004"),
+    Case("missing title", yaml_edit("title: Cuaderno de pruebas\n", ""), "book.yaml", 1, "M004"),
+    Case("unknown role", yaml_edit("role: epigraph", "role: poem"), "book.yaml", 18, "M004"),
+    Case("chapter without file", yaml_edit("{file: 03-capitulo-dos.md, role: chapter}", "{role: chapter}"),
+         "book.yaml", 22, "M004"),
+    Case("missing file", yaml_edit("03-capitulo-dos.md", "04-no-existe.md"), "book.yaml", 22, "M005"),
+    Case("path outside the manuscript", yaml_edit("03-capitulo-dos.md", "../../etc/passwd"), "book.yaml", 22, "M006"),
+    Case("symlink leaving the manuscript", lambda ms: (ms / "enlace.md").symlink_to("/etc/hostname") or
+         yaml_edit("03-capitulo-dos.md", "enlace.md")(ms), "book.yaml", 22, "M006"),
+    Case("file listed twice", yaml_edit("{file: 03-capitulo-dos.md", "{file: 02-capitulo-uno.md"),
+         "book.yaml", 22, "M009"),
+    Case("no book.yaml", lambda ms: (ms / "book.yaml").unlink(), "book.yaml", None, "M002"),
+    Case("book.yaml not UTF-8", lambda ms: (ms / "book.yaml").write_bytes(
+         (FIXTURE / "book.yaml").read_bytes().replace(b"Ana Autora,", b"Ana \xff,")), "book.yaml", 5, "M007"),
+    Case("chapter not UTF-8", write(CH2, "# Titulo\n\nUna l\xednea en latin-1.\n".encode("latin-1")), CH2, 3, "M007"),
+    Case("binary chapter", write(CH2, b"# T\n\n\x00\x01\x02"), CH2, 3, "M012"),
+    Case("empty chapter", write(CH2, "\n\n"), CH2, 1, "M008"),
+    Case("undefined note", append(CH2, "\nOtra[^nada].\n"), CH2, CH2_LINES + 2, "N001"),
+    Case("unused note", append(CH2, "\n[^sola]: Nadie me llama.\n"), CH2, CH2_LINES + 2, "N002"),
+    Case("duplicate note", append(CH2, "\n[^1]: Otra vez.\n"), CH2, CH2_LINES + 2, "N003"),
+    Case("note inside a note", replace(CH2, "[^1]: Nota citada dos veces.", "[^1]: Nota con otra[^2].\n[^2]: x"),
+         CH2, 9, "N004"),
+    Case("empty note", append(CH1, "\nFin[^vacia].\n\n[^vacia]:\n"), CH1, CH1_LINES + 2, "N006"),
+    Case("10,000 notes in one chapter", append(CH2, "".join(f"\n\nN[^n{i}]." for i in range(10_000)) +
+         "".join(f"\n[^n{i}]: x" for i in range(10_000)) + "\n"), CH2, 1, "N005"),
+    Case("unbalanced emphasis", append(CH1, "\nUna *palabra sin cierre.\n"), CH1, CH1_LINES + 2, "P002"),
+    Case("unclosed fenced div", append(CH1, "\n::: dateline\nMéxico, 1947\n"), CH1, CH1_LINES + 2, "P003"),
+    Case("stray closing fence", append(CH1, "\nTexto.\n\n:::\n"), CH1, CH1_LINES + 4, "P003"),
+    Case("10 MB paragraph", append(CH1, "\n" + "palabra " * 1_300_000 + "\n"), CH1, 1, "M011"),
+    Case("300,000-character paragraph", append(CH1, "\n" + "largo " * 50_000 + "\n"), CH1, CH1_LINES + 2, "P004"),
+    Case("deeply nested lists", append(CH1, "\n" + nested_list(40)), CH1, 1, "P005"),
+    Case("script tag", append(CH1, "\n<script>alert(1)</script>\n"), CH1, CH1_LINES + 2, "R001"),
+    Case("onload attribute", append(CH1, "\nUn <b onload=\"x()\">texto</b>.\n"), CH1, CH1_LINES + 2, "R001"),
+    Case("img of a local file", append(CH1, '\n<img src="file:///etc/passwd">\n'), CH1, CH1_LINES + 2, "R001"),
+    Case("iframe", append(CH1, '\n<iframe src="http://example.org"></iframe>\n'), CH1, CH1_LINES + 2, "R001"),
+    Case("javascript link", append(CH1, "\n[pulsa](javascript:alert(1))\n"), CH1, CH1_LINES + 2, "R002"),
+    Case("missing image", append(CH1, IMG.format("nada.png")), CH1, CH1_LINES + 2, "I001"),
+    Case("oversized image", lambda ms: write("images/enorme.png", big_png())(ms) or
+         append(CH1, IMG.format("enorme.png"))(ms), CH1, CH1_LINES + 2, "I002"),
+    Case("decompression bomb", lambda ms: write("images/bomba.png", bomb_png())(ms) or
+         append(CH1, IMG.format("bomba.png"))(ms), CH1, CH1_LINES + 2, "I002"),
+    Case("not an image", lambda ms: write("images/falsa.png", b"esto no es un PNG")(ms) or
+         append(CH1, IMG.format("falsa.png"))(ms), CH1, CH1_LINES + 2, "I003"),
+    Case("truncated image", lambda ms: write("images/rota.png", (FIXTURE / "images/rejas.png").read_bytes()[:120])(ms)
+         or append(CH1, IMG.format("rota.png"))(ms), CH1, CH1_LINES + 2, "I003"),
+    Case("image outside the manuscript", append(CH1, "\n![x](../../../etc/passwd)\n"), CH1, CH1_LINES + 2, "I004"),
+    Case("file URL image", append(CH1, "\n![x](file:///etc/passwd)\n"), CH1, CH1_LINES + 2, "I004"),
+    Case("remote image", append(CH1, "\n![x](http://example.org/a.png)\n"), CH1, CH1_LINES + 2, "I005"),
+    Case("SVG with external reference", lambda ms: write("images/ext.svg",
+         '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+         '<image xlink:href="http://example.org/x.png"/></svg>')(ms) or append(CH1, IMG.format("ext.svg"))(ms),
+         CH1, CH1_LINES + 2, "I006"),
+    Case("SVG with script", lambda ms: write("images/js.svg",
+         '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')(ms) or
+         append(CH1, IMG.format("js.svg"))(ms), CH1, CH1_LINES + 2, "I006"),
+    Case("image without alt text", append(CH1, "\n![](images/rejas.png)\n"), CH1, CH1_LINES + 2, "I007",
+         strict=True),
+    Case("unknown acronym", append(CH1, "\nLa OGPU llegó.\n"), CH1, CH1_LINES + 2, "A001", strict=True),
+    Case("register entry never used", append("abbreviations.yaml", "- term: POUM\n  expansion: Partido Obrero\n"),
+         "abbreviations.yaml", 5, "A002", strict=True),
+    Case("register entry without expansion", append("abbreviations.yaml", "- term: POUM\n"),
+         "abbreviations.yaml", 5, "M004"),
+    Case("ignore entry without reason", write("ignore.yaml", "- code: A001\n  match: OGPU\n"),
+         "ignore.yaml", 1, "M004"),
+]
+
+
+@pytest.fixture(scope="module")
+def previous(tmp_path_factory) -> Path:
+    """An output folder holding a good build, to be left untouched."""
+    out = tmp_path_factory.mktemp("previous")
+    assert main(["build", str(FIXTURE), "-o", str(out), "--format", "epub", "-q"]) == 0
+    return out
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+
+
+def test_catalogue_is_large_enough():
+    assert len(CASES) >= 40 and len({c.name for c in CASES}) == len(CASES)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_malformed_manuscript(case: Case, tmp_path, previous, capsys):
+    ms = shutil.copytree(FIXTURE, tmp_path / "ms")
+    case.breaks(ms)
+    out = tmp_path / "out"
+    shutil.copytree(previous, out, ignore=shutil.ignore_patterns(".cache"))
+    before = snapshot(out)
+    args = ["build", str(ms), "-o", str(out), "--format", "epub", "-q"] + (["--strict"] if case.strict else [])
+    status = main(args)
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert status == 1
+    assert len(lines) == 1, lines
+    where = f"{ms / case.file}:{case.line}: " if case.line else f"{ms / case.file}:"
+    assert lines[0].startswith(where) and f" {case.code} " in lines[0], lines[0]
+    assert snapshot(out) == before
