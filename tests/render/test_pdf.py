@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pikepdf
+import pyphen
 import pytest
 from fontTools.ttLib import TTFont
 
@@ -147,10 +148,34 @@ def test_embedded_programs_are_the_bundled_faces(built):
     assert names and all(n.startswith("EBGaramond") for n in names), names
 
 
-def test_small_caps_and_text_face(built):
-    """Abbreviations are set in small caps (features of the text face) and still read as capitals."""
+def drawn_glyphs(pdf_path: Path) -> dict[str, set[str]]:
+    """Per embedded face, the glyphs that have outlines (the subset keeps the others empty)."""
+    found = {}
+    with pikepdf.open(pdf_path) as pdf:
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor":
+                font = TTFont(io.BytesIO(obj.FontFile3.read_bytes()))
+                cff = font["CFF "].cff
+                strings = cff[cff.fontNames[0]].CharStrings
+                drawn = set()
+                for name in font.getGlyphOrder():
+                    strings[name].decompile()
+                    if len(strings[name].program) > 2:
+                        drawn.add(name)
+                found[str(obj.FontName).split("+")[1]] = drawn
+    return found
+
+
+def test_true_small_caps_superior_calls_oldstyle_figures(built):
+    """From the glyphs drawn: abbr in the face's small caps (not scaled capitals),
+    note calls in its superior figures, text figures old-style (EB Garamond's default)."""
     chapter = text(built.path, built.anchors["capitulo-uno"])
-    assert "CNT" in chapter and "FAI" in chapter
+    assert "CNT" in chapter and "FAI" in chapter  # small caps still extract as capitals
+    regular = drawn_glyphs(built.path)["EB-Garamond-Print"]
+    assert {"C.sc", "N.sc", "T.sc", "F.sc", "A.sc", "I.sc"} <= regular
+    assert {"one.sups", "two.sups", "three.sups"} <= regular
+    assert {"one", "nine"} <= regular  # 1906-1912, folios
+    assert not {g for g in regular if g.endswith(".lnum")}, "lining figures in running text"
 
 
 # -- openings, blank pages, running heads ----------------------------------
@@ -158,9 +183,51 @@ def test_small_caps_and_text_face(built):
 def test_parts_open_on_rectos_without_running_head(long_book, long_built):
     pages = openings(long_book, long_built)
     assert pages["capitulo-dos"] > pages["capitulo-uno"] + 2  # chapter one really runs on
+    height = page_height(long_built.path)
     for doc_id, page in pages.items():
         assert page % 2 == 1, f"{doc_id} opens on page {page}"
         assert head(long_built.path, page) == "", f"{doc_id}: head on its opening page {page}"
+        if doc_id != "epigrafe":  # set as front matter: no folio
+            foot = text(long_built.path, page, top=height - FOOT_ZONE, height=FOOT_ZONE).split()
+            assert foot == [str(page)], f"{doc_id}: folio at the foot of page {page}: {foot}"
+
+
+def test_mirrored_margins_gutter_inside(long_built):
+    """Body text starts 17 mm from the edge on a verso, 19 mm on a recto (gutter 19 mm)."""
+    start = long_built.anchors["capitulo-uno"]
+
+    def left_edge(page):
+        out = subprocess.run(["pdftotext", "-bbox-layout", "-f", str(page), "-l", str(page),
+                              str(long_built.path), "-"], check=True, capture_output=True, text=True).stdout
+        lines = [(float(x), float(y)) for x, y in re.findall(r'<line xMin="([\d.]+)" yMin="([\d.]+)"', out)]
+        return min(x for x, y in lines if y > HEAD_ZONE)
+
+    assert left_edge(start + 1) == pytest.approx(17 * MM, abs=0.5)   # verso
+    assert left_edge(start + 2) == pytest.approx(19 * MM, abs=0.5)   # recto
+
+
+def test_spanish_hyphenation_and_typography(long_built):
+    """Words broken at line ends break where Spanish patterns allow; «», —, … survive."""
+    start, end = long_built.anchors["capitulo-uno"], long_built.anchors["capitulo-dos"]
+    es = pyphen.Pyphen(lang="es")
+    breaks = 0
+    for page in range(start, end):
+        lines = [ln.strip() for ln in text(long_built.path, page).splitlines() if ln.strip()]
+        for line, nxt in zip(lines, lines[1:]):
+            if re.search(r"\w[-\u2010]$", line):  # WeasyPrint sets U+2010 HYPHEN
+                head_part = line.split()[-1][:-1]
+                tail = re.match(r"[^\W\d_]+", nxt)
+                if tail is None:  # the word runs on over the page
+                    continue
+                tail_part = tail.group()
+                word = head_part + tail_part
+                assert len(head_part) in es.positions(word), f"{head_part}-{tail_part}"
+                breaks += 1
+    assert breaks >= 3
+    chapter = text(long_built.path, start)
+    for kept in ("«comillas»", "—", "…", "¿y preguntas?", "¡Y"):
+        assert kept in chapter, kept
+    assert re.search(r"^\s*\*\s+\*\s+\*\s*$", chapter, re.M), "scene break ornament"
 
 
 def test_blank_versos_carry_nothing(long_built):
@@ -260,6 +327,13 @@ def test_printer_variant_is_reproducible_too(book):
         xmp = pdf.Root.Metadata.read_bytes()
     assert re.search(rb"xmp\.did:[0-9a-f-]{36}", xmp), xmp
     assert layout.write(document, None, book.config, variant="pdf/x-4") == first
+
+
+def test_fonts_read_from_styles_only(book, built):
+    assert built.resources, "nothing read through the fetcher: @font-face not used?"
+    for path in built.resources:
+        assert path.is_relative_to(STYLES.resolve()) or path.is_relative_to(book.root.resolve()), path
+    assert (STYLES / "fonts" / "EBGaramond12-Regular.otf").resolve() in built.resources
 
 
 def test_fetcher_refuses_outside_and_non_file_urls(book):

@@ -30,6 +30,7 @@ class PdfResult:
     page_count: int
     anchors: dict[str, int] = field(repr=False)  # element id -> 1-based physical page
     page_size: tuple[float, float]               # width, height in PDF points
+    resources: tuple[Path, ...] = ()             # every file WeasyPrint read (fonts, images)
 
 
 def render_pdf(book: Book, out_path: Path, styles_dir: Path | None = None) -> PdfResult:
@@ -39,4 +40,4 @@ def render_pdf(book: Book, out_path: Path, styles_dir: Path | None = None) -> Pd
     layout.write(document, out_path, book.config)
     first = document.pages[0]
     return PdfResult(Path(out_path), len(document.pages), layout.anchors(document),
-                     (first.width * 0.75, first.height * 0.75))
+                     (first.width * 0.75, first.height * 0.75), tuple(dict.fromkeys(fetcher.fetched)))

@@ -31,7 +31,7 @@ def page_css(config: BookConfig) -> str:
     for name, value in (("width", trim.width), ("height", trim.height)):
         if not LENGTH.match(value):
             raise ValueError(f"book.yaml print.trim.{name}: {value!r} is not a length such as 150mm")
-    return f"@page {{ size: {trim.width} {trim.height}; }}\n"
+    return f"@page {{ size: {trim.width} {trim.height}; }}\n:root {{ --trim-height: {trim.height}; }}\n"
 
 
 def lay_out(html: str, base: Path, styles: Path, config: BookConfig, fetcher: ConfinedFetcher):
