@@ -167,7 +167,11 @@ def resolve_chunk(chunk: str, lexicon: Lexicon, fl_prefixes: frozenset[str] = fr
     (_, best, _, text, ligs) = scored[0]
     if text == chunk:
         return None
-    runner_up = scored[1][1][0] if len(scored) > 1 else 0.0
+    # Doubtful means the lexicon had to choose and could not choose clearly;
+    # "mecanogra!ado" has one reading only, rare as the word may be.
+    if len(scored) == 1:
+        return GlyphFix(chunk, text, ligs, False)
+    runner_up = scored[1][1][0]
     doubtful = best[0] < KNOWN or (runner_up >= KNOWN and best[0] - runner_up < CLEAR_MARGIN)
     return GlyphFix(chunk, text, ligs, doubtful)
 

@@ -160,4 +160,6 @@ def _by_lexicon(left: str, right: str, lexicon: Lexicon, rules: HyphenRules) -> 
         return "keep-hyphen", True
     if all(len(p) >= MIN_PART and lexicon.score(p) >= STRONG for p in near):
         return "keep-hyphen", True
-    return "join", True
+    # An unknown joined word is doubtful only if the hyphen could be real:
+    # "des-⏎acostumbrado" yes, "adelga-⏎zaba" ("adelga" is no word) no.
+    return "join", all(lexicon.known(p) for p in near)

@@ -73,10 +73,13 @@ def test_join_decision_reports_the_break():
     assert (join.line, join.before, join.after) == (500, "cono-⏎ce", "conoce")
 
 
-def test_unknown_joined_word_is_doubtful():
+def test_unknown_join_is_doubtful_only_if_the_hyphen_could_be_real():
+    _, decisions = repair(["un obrero des-", "acostumbrado"], 7)
+    (join,) = kinds(decisions, "join")
+    assert join.doubtful and join.after == "desacostumbrado"
     _, decisions = repair(["el señor Xqz-", "wvk"], 7)
     (join,) = kinds(decisions, "join")
-    assert join.doubtful and join.after == "Xqzwvk"
+    assert not join.doubtful and join.after == "Xqzwvk"
 
 
 def test_break_before_note_reference():

@@ -118,4 +118,4 @@ def test_whole_book_doubtful_decisions_are_few(whole_book):
     """Doubtful decisions go to an editor: they must stay a reviewable list."""
     _, decisions, _ = whole_book
     doubtful = [d for d in decisions if d.doubtful]
-    assert 0 < len(doubtful) < 300
+    assert 0 < len(doubtful) < 150
