@@ -18,7 +18,9 @@ TOKEN = re.compile(r"(\[\^[^\]\s]+\])")
 INLINE = re.compile(r"([\\*_`<>$@^~])")
 BRACKET_OPEN = re.compile(r"\[(?=\^)")
 BRACKET_CLOSE = re.compile(r"\](?=[({\[:])")
-LEADING = re.compile(r"^(#|>|\||[-+*](?=\s)|%|:(?=\s)|\d+(?=[.)](\s|$)))")
+LEADING = re.compile(r"^(#|>|\||[-+*](?=\s)|%|:(?=\s)|~(?=\s))")
+# "1. ", "I. ", "a) ", "(b) ": what Pandoc reads as an ordered list's marker.
+LIST_MARKER = re.compile(r"^\(?(\d+|[A-Za-z]|[IVXLCDMivxlcdm]+)(?=[.)](\s|$))")
 SMART = re.compile(r"(?<=-)-|(?<=\.)\.(?=\.)")
 
 
@@ -36,13 +38,10 @@ def escape(text: str) -> str:
 def escape_start(text: str) -> str:
     """A paragraph that starts "1. " or "- " or "#" is no list or heading."""
     text = escape(text)
-    m = LEADING.match(text)
-    if not m:
-        return text
-    if m.group(1)[0].isdigit():  # "1. Probablemente" → "1\. Probablemente"
-        end = m.end()
-        return text[:end] + "\\" + text[end:]
-    return "\\" + text
+    m = LIST_MARKER.match(text)
+    if m:  # "1. Probablemente" → "1\. Probablemente", "II. Defensa" → "II\. Defensa"
+        return text[:m.end()] + "\\" + text[m.end():]
+    return "\\" + text if LEADING.match(text) else text
 
 
 def heading(level: int, title: str, attrs: dict | None = None, note: str | None = None) -> str:
