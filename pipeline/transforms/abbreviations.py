@@ -83,10 +83,21 @@ def _is_roman(text: str, m: re.Match) -> bool:
 
 def _collect_unknown(text: str, matcher: Matcher, unknown: Counter) -> None:
     for m in ACRONYM.finditer(text):
-        token = m.group().rstrip("-")
+        token = _trim(m.group())
         letters = re.sub(r"[.\-]", "", token)
-        if len(letters) >= 2 and token not in matcher.canonical and not ROMAN_TOKEN.match(letters):
+        if len(letters) >= 2 and token not in matcher.canonical and not _all_roman(token):
             unknown[token] += 1
+
+
+def _trim(token: str) -> str:
+    """'SFIO.' at a sentence end is SFIO; 'S.R.' keeps its periods."""
+    token = token.rstrip("-")
+    return token[:-1] if token.endswith(".") and "." not in token[:-1] else token
+
+
+def _all_roman(token: str) -> bool:
+    """XX, or a range such as XIV-XVI."""
+    return all(ROMAN_TOKEN.match(part) for part in token.split("-") if part)
 
 
 def _str(text: str):

@@ -40,3 +40,8 @@ def test_roman_numerals_but_not_initials():
 def test_unknown_acronyms_counted_not_roman():
     _, _, unknown = marked("la", "OGPU", "y", "la", "OGPU", "en", "la", "URSS", "del", "siglo", "XIX")
     assert unknown == {"OGPU": 2, "URSS": 1}
+
+
+def test_unknown_acronym_tokens_trimmed():
+    _, _, unknown = marked("la", "SFIO.", "y", "los", "S.R.", "siglos", "XIV-XVI")
+    assert unknown == {"SFIO": 1, "S.R.": 1}
