@@ -24,6 +24,7 @@ from pipeline.diagnostics import Report
 from pipeline.render.pdf import RefusedURL, render_pdf
 from pipeline.render.pdf.fetcher import ConfinedFetcher
 from pipeline.render.pdf.html import build_html
+from pipeline.resolve.model import Document
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "sample"
 STYLES = Path(__file__).resolve().parents[2] / "styles"
@@ -285,6 +286,18 @@ def test_contents_page_numbers_are_where_parts_start(long_book, long_built):
     assert listed == {k: long_built.anchors[k] for k in listed}
     for doc_id, page in listed.items():  # and the PDF text agrees: the title stands on that page
         assert fold(long_book.document(doc_id).title) in fold(text(long_built.path, page)), doc_id
+
+
+def test_contents_placed_where_book_yaml_puts_it(book, tmp_path):
+    """With a `toc` entry in contents, the contents page stands there and not after the title pages."""
+    toc = Document("indice", "toc", "Índice general", "Índice general", None, None, "", (), None)
+    placed = replace(book, documents=book.documents + (toc,))
+    result = render_pdf(placed, tmp_path / "toc-at-end.pdf")
+    assert "_toc" not in result.anchors
+    assert result.anchors["indice"] > result.anchors["notes"] and result.anchors["indice"] % 2 == 1
+    listing = text(result.path, result.anchors["indice"])
+    assert "Índice general" in listing
+    assert re.search(r"Mundo sin evasión posible\s+%d\s*$" % result.anchors["capitulo-uno"], listing, re.M)
 
 
 def test_anchors_cover_notes_and_references(book, built):
