@@ -267,7 +267,8 @@ def test_front_matter_pages(book, built):
     assert squeeze(cfg.title) in squeeze(half)
     for expected in (cfg.title, cfg.subtitle, cfg.publisher, *(c.name for c in cfg.creators)):
         assert squeeze(expected) in squeeze(title), expected
-    for expected in (cfg.rights, cfg.identifiers.print, cfg.identifiers.ebook, cfg.publisher, "Eduardo Editor"):
+    for expected in (cfg.rights, cfg.identifiers.print, cfg.identifiers.ebook, cfg.publisher, "Eduardo Editor",
+                     "enero de 2026"):
         assert fold(expected) in fold(rights), expected
     assert built.anchors["_title-page"] % 2 == 1 and built.anchors["_copyright"] == built.anchors["_title-page"] + 1
 

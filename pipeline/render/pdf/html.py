@@ -40,8 +40,8 @@ MONTHS = {
     "en": "January February March April May June July August September October November December",
 }
 WORDS = {
-    "es": {"ebook": "Edición digital", "first-edition": "Primera edición", "isbn": "ISBN"},
-    "en": {"ebook": "Ebook edition", "first-edition": "First edition", "isbn": "ISBN"},
+    "es": {"ebook": "Edición digital", "isbn": "ISBN"},
+    "en": {"ebook": "Ebook edition", "isbn": "ISBN"},
 }
 
 
@@ -107,11 +107,11 @@ class _Builder:
         _sub(sec, "h1", text=cfg.title, **{"class": "title"})
         if cfg.subtitle:
             _sub(sec, "p", text=cfg.subtitle, **{"class": "subtitle"})
-        credits = [c for c in cfg.creators if c.role != "author"]
+        credits = self._credits()
         if credits:
             box = _sub(sec, "div", **{"class": "title-credits"})
-            for c in credits:
-                _sub(box, "p", text=f"{word(self.lang, 'role-' + c.role)}: {c.name}", **{"class": "title-credit"})
+            for line in credits:
+                _sub(box, "p", text=line, **{"class": "title-credit"})
         if cfg.publisher:
             _sub(sec, "p", text=cfg.publisher, **{"class": "title-publisher"})
 
@@ -119,18 +119,19 @@ class _Builder:
         cfg, words = self.cfg, WORDS.get(self.lang.split("-")[0], WORDS["en"])
         sec = _sub(body, "section", id=COPYRIGHT, **{"class": "front copyright-page"})
         box = _sub(sec, "div", **{"class": "copyright"})
-        lines = [f"{cfg.title}. {cfg.subtitle}" if cfg.subtitle else cfg.title]
-        lines += [f"{word(self.lang, 'role-' + c.role)}: {c.name}" for c in cfg.creators if c.role != "author"]
-        lines.append(f"{words['first-edition']}: {self._date()}")
+        lines = [f"{cfg.title}. {cfg.subtitle}" if cfg.subtitle else cfg.title, *self._credits()]
         if cfg.rights:
             lines.append(cfg.rights)
-        if cfg.publisher:
-            lines.append(cfg.publisher)
+        lines.append(f"{cfg.publisher}, {self._date()}" if cfg.publisher else self._date())
         if cfg.identifiers.print:
             lines.append(f"{words['isbn']}: {cfg.identifiers.print}")
         lines.append(f"{words['ebook']}: {cfg.identifiers.ebook}")
         for line in lines:
             _sub(box, "p", text=line)
+
+    def _credits(self) -> list[str]:
+        """ "Edición: Eduardo Editor": every creator but the authors, in book.yaml order."""
+        return [f"{word(self.lang, 'role-' + c.role)}: {c.name}" for c in self.cfg.creators if c.role != "author"]
 
     def _date(self) -> str:
         date = self.cfg.date
