@@ -34,8 +34,10 @@ ROMAN_MARKS = frozenset("89<")
 LIGATURE_OF = {"fi": "fi", "fl": "fl", "ff": "ff", "ffl": "ffl", "Th": "Th", "ot": "ot"}
 # A change this much better than the runner-up is not worth an editor's look.
 CLEAR_MARGIN = 1.0
-# What a word-initial "-" kept as a dash costs against reading it as fl.
-LEADING_HYPHEN_HANDICAP = 3.0
+# How often the word before a final "8" must occur undamaged for the "8"
+# to be read as a stray note marker rather than ff.
+MARKER_EVIDENCE = 2
+MARKER_SPANISH = 3.0
 # A hyphenated reading with a part this short pays SHORT_PART_HANDICAP.
 SHORT_PART = 3
 SHORT_PART_HANDICAP = 1.5
@@ -72,6 +74,8 @@ def slots(chunk: str, outside: tuple[str, str] = ("", "")) -> list[tuple[int, tu
     font_roman = any(c in ROMAN_MARKS for c in chunk)
     found = []
     for i, ch in enumerate(chunk):
+        if i == 0 and _glued_dash(chunk):
+            continue
         before = chunk[i - 1] if i > 0 else outside[0]
         after = chunk[i + 1] if i + 1 < len(chunk) else outside[1]
         options = _options(ch, before, after, i == 0, font_italic, font_roman)
@@ -116,12 +120,21 @@ def _options(ch: str, before: str, after: str, first: bool, italic: bool, roman:
         if after.lower() not in FL_NEXT or not after.islower():
             return ()
         if first:
-            # "-uctuante" after a space is fl; "1906-julio", "s.-r" are hyphens.
-            # A dash glued to a word ("libertaire -individualiste-") also
-            # exists, so the lexicon decides, with a handicap (see resolve_chunk).
-            return () if before.isalnum() or (before and before in ".-") else ("fl", "-")
+            # "-uctuante", "-or" after a space are fl; "1906-julio", "s.-r"
+            # are hyphens, and so are the dashes of "-individualiste-" and
+            # "Ivry -sur-Seine" (see _glued_dash).
+            return () if before.isalnum() or (before and before in ".-") else ("fl",)
         return ("-", "fl") if _is_letter(before) else ()
     return ()
+
+
+def _glued_dash(chunk: str) -> bool:
+    """A leading "-" that is a dash, not fl: "-individualiste-", "-sur-Seine"."""
+    if not chunk.startswith("-") or len(chunk) < 2:
+        return False
+    paired = chunk.endswith("-")
+    place_name = any(part[:1].isupper() for part in chunk[1:].split("-"))
+    return paired or place_name
 
 
 def readings(chunk: str, found: list[tuple[int, tuple[str, ...]]]) -> Iterable[tuple[str, tuple[str, ...], tuple[int, ...]]]:
@@ -159,7 +172,7 @@ def resolve_chunk(chunk: str, lexicon: Lexicon, fl_prefixes: frozenset[str] = fr
         return None
     scored = []
     for order, (text, ligs, kept) in enumerate(readings(chunk, found)):
-        score = lexicon.reading_score(text)
+        score = _marker_score(text, lexicon) if text.endswith("8") else lexicon.reading_score(text)
         score = _prefix_bonus(chunk, text, score, lexicon, fl_prefixes)
         score = (score[0] - _hyphen_handicap(text, lexicon), score[1])
         scored.append((_rank(score, text, kept, lexicon), score, -order, text, ligs))
@@ -176,15 +189,29 @@ def resolve_chunk(chunk: str, lexicon: Lexicon, fl_prefixes: frozenset[str] = fr
     return GlyphFix(chunk, text, ligs, doubtful)
 
 
+def _marker_score(text: str, lexicon: Lexicon) -> tuple[float, float]:
+    """Score of a reading that keeps a word-final "8" as a note marker.
+
+    Note references arrive as `[^N]` tokens, so a final "8" is ff
+    ("Sokolo8" → "Sokoloff", "Bonne8" → "Bonneff") unless the word without
+    it is attested undamaged elsewhere in the book or is a common Spanish
+    word: then a marker slipped through ("incautaciones8", "Amberes8") and
+    the "8" stays.
+    """
+    stem = text.rstrip("8")
+    if lexicon.book_count(stem) < MARKER_EVIDENCE and lexicon.zipf(stem, "es") < MARKER_SPANISH:
+        return (0.0, 0.0)
+    return lexicon.reading_score(stem)
+
+
 def _hyphen_handicap(text: str, lexicon: Lexicon) -> float:
     """How much less likely a reading with these hyphens is than one without.
 
-    A dash glued to a word ("-or") is rarer than a damaged fl ("flor"); a
-    compound with a short, rare part ("chi-ado", "super-ua") is rarer than
+    A compound with a short, rare part ("chi-ado", "super-ua") is rarer than
     one word ("chiflado", "superflua"): wordfreq knows many short fragments.
     "Clemenceau-el-matarife" pays nothing: "el" is short but common.
     """
-    handicap = LEADING_HYPHEN_HANDICAP if text.startswith("-") else 0.0
+    handicap = 0.0
     if INNER_HYPHEN_RE.search(text):
         parts = re.findall(r"[^\W\d_]+", text)
         if any(len(p) <= SHORT_PART and lexicon.score(p) < COMMON for p in parts):

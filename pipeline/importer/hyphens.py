@@ -57,7 +57,7 @@ class BreakDecision:
     doubtful: bool = False
 
 
-def join_lines(lines: list[str], first_line: int, lexicon: Lexicon,
+def join_lines(lines: list[str], line_numbers: list[int], lexicon: Lexicon,
                rules: HyphenRules) -> tuple[list[Token], list[BreakDecision]]:
     """Tokens of the paragraph with every line-end resolved.
 
@@ -67,11 +67,10 @@ def join_lines(lines: list[str], first_line: int, lexicon: Lexicon,
     tokens: list[Token] = []
     decisions: list[BreakDecision] = []
     pending = None  # "hyphen" or "url": how the last token continues
-    for offset, raw in enumerate(lines):
+    for line, raw in zip(line_numbers, lines):
         words = raw.split()
         if not words:
             continue  # a stray blank line inside a paragraph
-        line = first_line + offset
         if pending and tokens:
             left = tokens.pop()
             merged, decision = (_break(left, words[0], lexicon, rules) if pending == "hyphen"

@@ -34,8 +34,10 @@ DAMAGE_RE = re.compile(r"[!\"#$<]|[^\W\d_][89]|[89][^\W\d_]|(?:^|[^\W\d_])-[^\W\
 KNOWN = 2.0
 # An unknown form counts as known when a stem this long and this common is
 # left after cutting its ending (see Lexicon.inflected_score).
-STEM_MIN = 5
+STEM_MIN = 6
 STEM_SCORE = 3.0
+ENDINGS = ("se", "sen", "semos", "ía", "ían", "ías", "íamos", "ra", "ran", "ron",
+           "nos", "los", "las", "les", "lo", "la", "le", "s", "es", "mos")
 # How much one undamaged occurrence in the book is worth, and each tenfold more.
 BOOK_BASE = 3.0
 BOOK_STEP = 1.0
@@ -72,6 +74,10 @@ class Lexicon:
         self._cache[key] = best
         return best
 
+    def zipf(self, word: str, language: str) -> float:
+        """wordfreq alone, in one language: "Amberes" is Spanish, "Bonne" is not."""
+        return zipf_frequency(word.lower(), language)
+
     def known(self, word: str) -> bool:
         return self.score(word) >= KNOWN
 
@@ -79,15 +85,17 @@ class Lexicon:
         """Like score(), but an unknown word with a common stem counts as known.
 
         wordfreq lacks many inflected forms ("reflexionase", "desprendería",
-        "sostenernos"): when cutting one to three letters leaves a common word
-        of five letters or more, the form scores KNOWN, just attested.
+        "sostenernos"): when cutting a Spanish ending or enclitic leaves a
+        common word of six letters or more, the form scores KNOWN, just
+        attested. "Archino" is no "Archi" + "no".
         """
         best = self.score(word)
         if best >= KNOWN:
             return best
-        for cut in (1, 2, 3):
-            stem = word[:-cut]
-            if len(stem) >= STEM_MIN and self.score(stem) >= STEM_SCORE:
+        lower = word.lower()
+        for ending in ENDINGS:
+            stem = lower[:-len(ending)]
+            if lower.endswith(ending) and len(stem) >= STEM_MIN and self.score(stem) >= STEM_SCORE:
                 return KNOWN
         return best
 

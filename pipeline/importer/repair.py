@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import pathlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import yaml
@@ -75,9 +75,17 @@ class RepairContext:
         )
 
 
-def repair_paragraph(lines: list[str], first_line: int, context: RepairContext) -> tuple[str, list[Decision]]:
-    """Join and repair `lines` (source lines first_line, first_line+1, …)."""
-    tokens, breaks = join_lines(lines, first_line, context.lexicon, context.hyphens)
+def repair_paragraph(lines: list[str], first_line: int, context: RepairContext,
+                     line_numbers: Sequence[int] | None = None) -> tuple[str, list[Decision]]:
+    """Join and repair `lines` (source lines first_line, first_line+1, …).
+
+    A paragraph rebuilt across a page break is not consecutive in the source:
+    pass `line_numbers` (one per line) and decisions report the true lines.
+    """
+    numbers = list(line_numbers) if line_numbers is not None else [first_line + i for i in range(len(lines))]
+    if len(numbers) != len(lines):
+        raise ValueError(f"{len(lines)} lines but {len(numbers)} line numbers")
+    tokens, breaks = join_lines(lines, numbers, context.lexicon, context.hyphens)
     decisions = [Decision(b.line, b.kind, b.before, b.after, b.doubtful) for b in breaks]
     for token in tokens:
         decisions.extend(_repair_token(token, context))

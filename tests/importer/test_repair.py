@@ -23,6 +23,15 @@ def test_contract_types():
     assert [d.line for d in decisions] == [1, 1, 1, 2, 2]
 
 
+def test_line_numbers_across_a_page_break():
+    """A paragraph continued on the next page: lines 25 and 38 of the source."""
+    _, decisions = repair_paragraph(["mostrando unas suelas de!nitivas y", "o!ciales"], 25,
+                                    context(), line_numbers=[25, 38])
+    assert [d.line for d in decisions] == [25, 38]
+    with pytest.raises(ValueError):
+        repair_paragraph(["a", "b"], 1, context(), line_numbers=[1])
+
+
 def test_empty_paragraph():
     assert repair([], 1) == ("", [])
 
@@ -87,7 +96,11 @@ def test_whole_book_counts_match_the_map(whole_book):
     ligatures = ligature_counts(decisions)
     assert 1740 <= ligatures["fi"] <= 1830
     assert 225 <= ligatures["fl"] <= 265
-    assert 95 <= ligatures["ff"] <= 125      # raw note markers after a name ("Landsbury80") blur this
+    # ff: ≈105 in the map. Here the blocks keep their raw note markers, so a
+    # marker after an unknown name ("Landsbury80", "Lomov83") also reads as
+    # ff (4 of them, all flagged doubtful); the structure code removes them.
+    assert 95 <= ligatures["ff"] <= 130
+    assert len([d for d in decisions if d.kind == "glyph" and "ff" in d.detail and "8" not in d.before[-1:]]) >= 95
     assert ligatures["ffl"] == 1
     roman_th = [d for d in decisions if d.kind == "glyph" and "9" in d.before and "Th" in d.detail]
     assert len(roman_th) == 34
