@@ -23,15 +23,17 @@ from dataclasses import dataclass
 
 from .lexicon import KNOWN, Lexicon
 
-INNER_HYPHEN_RE = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
 # A chunk: letters plus the characters that may stand for a ligature. Whether a
 # given "!", "-", "8"… inside it is damage depends on its neighbours (slots()).
 CHUNK_RE = re.compile(r"(?:[^\W\d_]|[!\"#$<89\-])+")
+INNER_HYPHEN_RE = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
+# Glyphs only one font damages this way: they tell a word's font.
 ITALIC_MARKS = frozenset('"#$')
-FL_NEXT = frozenset("aeiouáéíóúàâèêëîïôöùûüy")
 ROMAN_MARKS = frozenset("89<")
-# Each reading records which ligature it restored, for the report's counts.
-LIGATURE_OF = {"fi": "fi", "fl": "fl", "ff": "ff", "ffl": "ffl", "Th": "Th", "ot": "ot"}
+# fl is followed by a vowel in every language of the book.
+FL_NEXT = frozenset("aeiouáéíóúàâèêëîïôöùûüy")
+# Readings of a slot that restore a ligature (the others keep a "-" or "8").
+LIGATURES = frozenset({"fi", "fl", "ff", "ffl", "Th", "ot"})
 # A change this much better than the runner-up is not worth an editor's look.
 CLEAR_MARGIN = 1.0
 # How often the word before a final "8" must occur undamaged for the "8"
@@ -41,11 +43,12 @@ MARKER_SPANISH = 3.0
 # A hyphenated reading with a part this short pays SHORT_PART_HANDICAP.
 SHORT_PART = 3
 SHORT_PART_HANDICAP = 1.5
+# ... unless that short part is this common ("el" in "Clemenceau-el-matarife").
 COMMON = 4.0
 # What reading "-" as fl after a bare prefix (re-, in-, con-) gains.
 PREFIX_BONUS = 2.0
-# Beyond this many combinations a chunk is resolved slot by slot (never seen
-# in the book: its worst word has three glyphs).
+# Only this many combinations of a chunk's readings are scored (never reached
+# in the book: its worst word has three glyphs, at most four readings).
 MAX_READINGS = 64
 
 
@@ -152,8 +155,8 @@ def readings(chunk: str, found: list[tuple[int, tuple[str, ...]]]) -> Iterable[t
                 kept.append(length)
             out.append(rep)
             length += len(rep)
-            if rep in LIGATURE_OF:
-                ligs.append(LIGATURE_OF[rep])
+            if rep in LIGATURES:
+                ligs.append(rep)
             last = pos + 1
         out.append(chunk[last:])
         yield "".join(out), tuple(ligs), tuple(kept)

@@ -40,6 +40,7 @@ class SmallCapsRules:
     roman_before: frozenset[str] = frozenset()       # siglo, t., cap.
     roman_articles: frozenset[str] = frozenset()     # "el x Congreso"
     roman_after: frozenset[str] = frozenset()        # "el x aniversario"
+    roman_followed_by: frozenset[str] = frozenset()  # "cit., i, p. 172", "i. núm. 9"
     roman_never_after: frozenset[str] = frozenset()  # "rayos x"
     roman_not_after_names: frozenset[str] = frozenset()  # "Lo vi" is a verb
     list_joiners: frozenset[str] = frozenset()       # "i y ii"
@@ -61,6 +62,7 @@ class SmallCapsRules:
             roman_before=lower("before", roman),
             roman_articles=lower("articles", roman),
             roman_after=lower("after", roman),
+            roman_followed_by=lower("followed_by", roman),
             roman_never_after=lower("never_after", roman),
             roman_not_after_names=lower("not_after_names", roman),
             list_joiners=lower("list_joiners", roman),
@@ -159,11 +161,12 @@ def _roman(words: list[_Word], k: int, masked: str, rules: SmallCapsRules, numer
 
 def _prev_key(words: list[_Word], k: int, masked: str) -> str:
     """The previous word as a context key, with its point: "t." in "t. iii"."""
-    if k == 0:
-        return ""
-    prev = words[k - 1]
-    dot = "." if masked[prev.end:words[k].start].startswith(".") else ""
-    return prev.text.lower() + dot
+    return _key(words[k - 1], masked) if k else ""
+
+
+def _key(word: _Word, masked: str) -> str:
+    """A word as a context key, lowercased, with the point that follows it: "p."."""
+    return word.text.lower() + ("." if masked[word.end:word.end + 1] == "." else "")
 
 
 def _ambiguous_numeral(words, k, masked, rules: SmallCapsRules, numerals: set[int], prev: str) -> str | None:
@@ -184,6 +187,9 @@ def _ambiguous_numeral(words, k, masked, rules: SmallCapsRules, numerals: set[in
         return "article"
     if _in_list(words, k, masked, rules, numerals):
         return "list"
+    if nxt and _key(nxt, masked) in rules.roman_followed_by and \
+            re.fullmatch(r"[\s,.]*", masked[words[k].end:nxt.start]):
+        return "reference"
     prev_word = words[k - 1].text if k else ""
     if prev_word[:1].isupper() and word not in rules.roman_not_after_names and not next_capital:
         return "name"

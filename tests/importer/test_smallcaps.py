@@ -53,6 +53,8 @@ def test_false_friends_from_the_seed(line, kept):
     ("la iiie Internationale", "la IIIe Internationale"),
     ("Condenado por Pío x en agosto", "Condenado por Pío X en agosto"),
     ("el siglo xix y xx", "el siglo XIX y XX"),
+    ("Vie et Mort de Trotsky, cit., i, p. 172", "Vie et Mort de Trotsky, cit., I, p. 172"),
+    ("en cinco entregas: i. núm. 9; ii. núm. 11", "en cinco entregas: I. núm. 9; II. núm. 11"),
 ])
 def test_restored(before, after):
     assert repair(before)[0] == after
