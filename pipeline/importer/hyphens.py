@@ -26,6 +26,8 @@ URL_RE = re.compile(r"(?:https?://|www\.)\S*[./]$")
 # frequent and this long, when the joined word is unknown ("jueces-⏎robot").
 STRONG = 3.5
 MIN_PART = 4
+# ... and the joined word is not even rare in wordfreq ("librepensamiento" 1.9).
+ATTESTED = 1.0
 
 
 @dataclass
@@ -157,8 +159,9 @@ def _by_lexicon(left: str, right: str, lexicon: Lexicon, rules: HyphenRules) -> 
         return "join", False
     if near[0].lower() in rules.keep_prefixes and lexicon.known(near[1]):
         return "keep-hyphen", True
-    if all(len(p) >= MIN_PART and lexicon.score(p) >= STRONG for p in near):
-        return "keep-hyphen", True
+    strong_parts = all(len(p) >= MIN_PART and lexicon.score(p) >= STRONG for p in near)
+    if strong_parts and lexicon.reading_score(joined_word)[0] < ATTESTED:
+        return "keep-hyphen", True  # "jueces-⏎robot"; but "libre-⏎pensamiento" joins
     # An unknown joined word is doubtful only if the hyphen could be real:
     # "des-⏎acostumbrado" yes, "adelga-⏎zaba" ("adelga" is no word) no.
     return "join", all(lexicon.known(p) for p in near)

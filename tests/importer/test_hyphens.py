@@ -45,6 +45,7 @@ def test_range_is_kept_from_the_seed():
     (["el con-", "-icto armado"], "el conflicto armado"),           # glyphs after joining
     (["el in!-", "ltraba agentes"], "el infiltraba agentes"),       # "in!-⏎ltraba"
     (["jueces-", "robot"], "jueces-robot"),                         # two common words
+    (["el libre-", "pensamiento"], "el librepensamiento"),          # ... but a rare word too
     (["de la re-", "volución"], "de la revolución"),
     (["un ex-", "anarquista"], "un ex-anarquista"),                 # the book writes it so
     (["el rnp pro-", "nazi"], "el RNP pronazi"),                    # and writes this one joined
