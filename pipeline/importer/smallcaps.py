@@ -50,7 +50,10 @@ class SmallCapsRules:
         """Rules from the yaml mapping, with the register's acronyms added."""
         data = data or {}
         roman = data.get("roman", {}) or {}
-        lower = lambda key, src=data: frozenset(w.lower() for w in src.get(key, ()) or ())
+
+        def lower(key: str, src: dict = data) -> frozenset[str]:
+            return frozenset(str(w).lower() for w in src.get(key, ()) or ())
+
         acronyms = lower("acronyms") | {a.lower() for a in extra_acronyms if a and a.isalpha()}
         return cls(
             acronyms=acronyms - lower("not_acronyms"),
