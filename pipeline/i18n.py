@@ -10,6 +10,8 @@ WORDS = {
         "title-page": "Portada", "copyright": "Créditos", "start": "Comienzo",
         "role-editor": "Edición", "role-translator": "Traducción", "role-preface": "Prefacio",
         "role-illustrator": "Ilustraciones",
+        "a11y-summary": ("Texto estructurado con encabezados, índice navegable y notas enlazadas en ambos "
+                         "sentidos; las abreviaturas llevan su desarrollo; sin riesgos conocidos."),
     },
     "en": {
         "notes": "Notes", "glossary": "Abbreviations", "index": "Index",
@@ -18,6 +20,8 @@ WORDS = {
         "title-page": "Title page", "copyright": "Copyright", "start": "Start",
         "role-editor": "Edited by", "role-translator": "Translated by", "role-preface": "Preface by",
         "role-illustrator": "Illustrated by",
+        "a11y-summary": ("Structured text with headings, a navigable table of contents and notes linked "
+                         "both ways; abbreviations carry their expansion; no known hazards."),
     },
 }
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from ebooklib import epub
 
 from pipeline.i18n import word
-from pipeline.render.epub import documents, package
+from pipeline.render.epub import documents, fonts, package
 from pipeline.render.epub.cover import cover_image
 from pipeline.render.epub.nav import render_nav
 from pipeline.render.epub.xhtml import document, el, serialize
@@ -28,7 +28,11 @@ def render_epub(book: Book, out_path: Path, styles_dir: Path) -> None:
     docs = [d for d in book.documents if d.role not in SKIPPED]
     pkg = package.new_book(book.config)
     cover_file = _cover(pkg, book, styles_dir)
-    pkg.add_item(epub.EpubItem("css", "css/book.css", "text/css", (styles_dir / "epub.css").read_bytes()))
+    faces = fonts.subset_faces(book, styles_dir / "fonts")
+    for i, (name, _, _, data) in enumerate(faces, 1):
+        pkg.add_item(epub.EpubItem(f"font-{i}", f"fonts/{name}", "font/otf", data))
+    css = fonts.font_face_css(faces) + (styles_dir / "epub.css").read_text("utf-8")
+    pkg.add_item(epub.EpubItem("css", "css/book.css", "text/css", css.encode("utf-8")))
     for i, res in enumerate(book.resources, 1):
         pkg.add_item(epub.EpubItem(f"res-{i}", res.href, res.media_type, res.path.read_bytes()))
     where = documents.places(book)
@@ -42,7 +46,17 @@ def render_epub(book: Book, out_path: Path, styles_dir: Path) -> None:
     pkg.add_item(epub.EpubNcx())
     pkg.toc = [epub.Link(documents.file_name(d), d.title, d.id) for d in docs if d.title]
     pkg.spine = [pkg.get_item_with_id("cover-page"), title, nav] + items
+    package.accessibility(pkg, _features(book), word(book.config.language, "a11y-summary"))
     package.write(pkg, out_path, book.config.date)
+
+
+def _features(book: Book) -> list[str]:
+    features = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"]
+    if book.resources:
+        features.append("alternativeText")
+    if any(d.notes for d in book.documents):
+        features.append("annotations")
+    return features
 
 
 def _content(book: Book, doc: Document, where) -> bytes:

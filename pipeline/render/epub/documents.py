@@ -161,7 +161,7 @@ def render_glossary(book: Book, doc: Document, where: Places | None = None) -> b
     epub_type, role, body_type = semantics.section("glossary")
     html, body = document(book.config.language, doc.title, CSS, body_type)
     section = _section(body, doc, epub_type, role)
-    dl = el("dl", {"epub:type": "glossary", "class": "glossary"}, parent=section)
+    dl = el("dl", {"class": "glossary"}, parent=section)  # the section is the doc-glossary
     key = sort_key(book.config.language)
     for abbr in sorted((a for a in book.abbreviations if a.listed), key=lambda a: key(a.term)):
         dt = el("dt", {"id": abbr.anchor, "epub:type": "glossterm"}, parent=dl)

@@ -35,6 +35,11 @@ class Writer(epub.EpubWriter):
         super().__init__(name, book, options)
         self.stamp = stamp
 
+    def _write_opf_file(self, root):
+        # ebooklib has no option for it; readers and Ace want the package's language
+        root.set("{http://www.w3.org/XML/1998/namespace}lang", self.book.language)
+        super()._write_opf_file(root)
+
     def write(self):
         FixedZip.stamp = self.stamp
         self.out = FixedZip(self.file_name, "w", zipfile.ZIP_DEFLATED, compresslevel=9)
@@ -60,6 +65,16 @@ def new_book(config) -> epub.EpubBook:
     if config.identifiers.print:
         book.add_metadata("DC", "source", f"urn:isbn:{config.identifiers.print.replace('-', '')}")
     return book
+
+
+def accessibility(book: epub.EpubBook, features: list[str], summary: str) -> None:
+    """schema.org accessibility metadata and the conformance claim (EPUB Accessibility 1.1)."""
+    meta = [("schema:accessMode", "textual"), ("schema:accessModeSufficient", "textual"),
+            ("schema:accessibilityHazard", "none"), ("schema:accessibilitySummary", summary),
+            ("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA")]
+    meta += [("schema:accessibilityFeature", f) for f in features]
+    for prop, value in meta:
+        book.add_metadata(None, "meta", value, {"property": prop})
 
 
 def _titles(book, config) -> None:

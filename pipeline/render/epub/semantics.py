@@ -8,7 +8,7 @@ from __future__ import annotations
 
 # role -> (epub:type of the section, ARIA role, body epub:type)
 SECTIONS = {
-    "epigraph": ("epigraph", None, "frontmatter"),
+    "epigraph": (None, None, "frontmatter"),   # the epigraph divs inside carry the semantics
     "preface": ("preface", "doc-preface", "frontmatter"),
     "foreword": ("foreword", "doc-foreword", "frontmatter"),
     "introduction": ("introduction", "doc-introduction", "frontmatter"),

@@ -1,0 +1,70 @@
+"""The book face, subset to the characters the book uses, for the EPUB.
+
+Before: the OTF files in styles/fonts/ (EB Garamond, OFL).
+After:  small OTFs keeping the OpenType features the stylesheet asks for
+        (small capitals, old-style figures, ligatures), so reading systems
+        that honour publisher fonts show the book in its face.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+from fontTools import subset
+
+from pipeline.resolve.model import Book
+
+# (file in styles/fonts, CSS font-style, CSS font-weight)
+FACES = (("EBGaramond12-Regular.otf", "normal", "normal"),
+         ("EBGaramond12-Italic.otf", "italic", "normal"),
+         ("EBGaramond12-Bold.otf", "normal", "bold"))
+FAMILY = "EB Garamond"
+TAG = re.compile(r"<[^>]+>")
+ENTITY = {"&lt;": "<", "&gt;": ">", "&amp;": "&", "&quot;": '"'}
+
+
+def book_text(book: Book) -> str:
+    """Every character a reader may see: text, notes, titles, metadata."""
+    cfg = book.config
+    parts = [cfg.title, cfg.subtitle or "", cfg.publisher or "", cfg.rights or "", cfg.date,
+             " ".join(c.name for c in cfg.creators), "0123456789*↩.,;:()[]«»—–-…¿?¡!"]
+    for doc in book.documents:
+        parts += [doc.title, doc.number or "", doc.dates or "", doc.html]
+        parts += [n.html + n.mark for n in doc.notes]
+    parts += [a.term + a.expansion for a in book.abbreviations]
+    text = TAG.sub(" ", "\n".join(parts))
+    for entity, char in ENTITY.items():
+        text = text.replace(entity, char)
+    return text
+
+
+def subset_faces(book: Book, fonts_dir: Path) -> list[tuple[str, str, str, bytes]]:
+    """[(file name, style, weight, subset bytes)] for the faces the book uses."""
+    text = book_text(book)
+    bold = any("<strong" in d.html or "<b>" in d.html for d in book.documents)
+    return [(name, style, weight, _subset(fonts_dir / name, text))
+            for name, style, weight in FACES if (fonts_dir / name).is_file() and (bold or weight != "bold")]
+
+
+def _subset(path: Path, text: str) -> bytes:
+    options = subset.Options()
+    options.layout_features = ["*"]          # keep smcp, c2sc, onum, liga…
+    options.name_IDs = ["*"]                 # keep the licence and names (OFL asks it)
+    options.notdef_outline = True
+    options.recalc_timestamp = False         # reproducible bytes
+    options.drop_tables += ["FFTM"]          # FontForge's build timestamp
+    font = subset.load_font(str(path), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=text)
+    subsetter.subset(font)
+    out = io.BytesIO()
+    subset.save_font(font, out, options)
+    return out.getvalue()
+
+
+def font_face_css(faces) -> str:
+    rules = [f'@font-face {{ font-family: "{FAMILY}"; font-style: {style}; font-weight: {weight}; '
+             f'src: url(../fonts/{name}); }}' for name, style, weight, _ in faces]
+    return "\n".join(rules) + "\n"
