@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from pipeline import manuscript, read, registers, resolve, transforms
+from pipeline import manuscript, read, registers, resolve, snapshot, transforms
 from pipeline.diagnostics import Diagnostic, Report
 from pipeline.resolve.model import Book
 from pipeline.transforms.abbreviations import Matcher
@@ -64,6 +64,7 @@ def build(root: Path, out_dir: Path, formats=FORMATS, styles: Path = STYLES,
             final = out_dir / path.name
             os.replace(path, final)
             result.outputs[fmt] = final
+    snapshot.keep(book, root, result.outputs, out_dir)  # for `pipeline diff`; never fails the build
     return result
 
 
