@@ -6,6 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
 SYSTEM := $(VENV)/.system-ok
+ACE    := tools/ace/node_modules/.installed
 
 .PHONY: book test check setup clean
 
@@ -15,10 +16,17 @@ book: setup
 test: setup
 	$(PY) -m pytest -q
 
+# Lint the manuscript, then EPUBCheck and Ace on the built book (reports in output/reports/).
 check: setup
 	$(PY) -m pipeline check manuscript
+	test -f output/*.epub || $(MAKE) book
+	$(PY) -m pipeline validate
 
-setup: $(SYSTEM) $(STAMP)
+setup: $(SYSTEM) $(STAMP) $(ACE)
+
+$(ACE): tools/ace/package-lock.json | $(SYSTEM)
+	cd tools/ace && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
 
 $(SYSTEM): tools/setup-system.sh
 	tools/setup-system.sh

@@ -21,6 +21,9 @@ need python3-venv            python3 -c "import ensurepip, venv"
 need libicu-dev              test -f /usr/include/unicode/coll.h     # PyICU builds against it
 need pkg-config              command -v pkg-config
 need g++                     command -v g++
+need nodejs                  command -v node                          # Ace by DAISY (EPUB accessibility)
+need npm                     command -v npm
+need chromium                command -v chromium                      # Ace's renderer, screenshots
 need libharfbuzz-subset0     sh -c 'ls /usr/lib/*/libharfbuzz-subset.so.0'   # WeasyPrint subsets fonts with it
 
 if [ ${#missing[@]} -eq 0 ]; then

@@ -59,3 +59,9 @@ def test_pdf_pages_fonts(real_pdf):
     fonts = subprocess.run(["pdffonts", str(real_pdf.path)], capture_output=True, text=True).stdout
     faces = {line.split()[0].split("+")[-1] for line in fonts.splitlines()[2:]}
     assert faces and all(re.match(r"EB-?Garamond", f) for f in faces), faces
+
+
+def test_epub_passes_ace(real_epub, tmp_path):
+    from pipeline.validate import run_ace
+
+    assert run_ace(real_epub, tmp_path).problems == ()

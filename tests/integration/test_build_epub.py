@@ -59,3 +59,11 @@ def test_failed_build_keeps_previous_output(tmp_path):
     assert "Traceback" not in failed.stderr
     assert (out / "cuaderno-de-pruebas.epub").read_bytes() == before
     assert [p.name for p in out.iterdir() if p.name.startswith(".build-")] == []
+
+
+def test_fixture_passes_ace(fixture_epub, tmp_path):
+    from pipeline.validate import run_ace
+
+    verdict = run_ace(fixture_epub, tmp_path)
+    assert verdict.problems == ()
+    assert verdict.report.is_file()

@@ -1,0 +1,36 @@
+"""`python -m pipeline validate [EPUB]`: EPUBCheck and Ace on a built book.
+
+Reports are kept in output/reports/. Exit status: 0 both clean, 1 problems.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from pipeline.validate import run_ace, run_epubcheck
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("validate", help="run EPUBCheck and Ace by DAISY on a built EPUB")
+    p.add_argument("epub", nargs="?", type=Path, help="default: the one EPUB in output/")
+    p.add_argument("--reports", type=Path, default=Path("output/reports"))
+
+
+def run(args) -> int:
+    epub = args.epub or _only_epub(Path("output"))
+    if epub is None or not epub.is_file():
+        print("validate: no EPUB given and none (or several) in output/", file=sys.stderr)
+        return 2
+    verdicts = [run_epubcheck(epub, args.reports), run_ace(epub, args.reports)]
+    for verdict in verdicts:
+        for problem in verdict.problems:
+            print(f"{verdict.tool}: {problem}", file=sys.stderr)
+        print(f"{verdict.tool}: {'clean' if verdict.ok else f'{len(verdict.problems)} problems'}"
+              f" (report: {verdict.report})")
+    return 0 if all(v.ok for v in verdicts) else 1
+
+
+def _only_epub(folder: Path) -> Path | None:
+    found = sorted(folder.glob("*.epub"))
+    return found[0] if len(found) == 1 else None
