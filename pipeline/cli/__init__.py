@@ -14,6 +14,7 @@ COMMANDS = {
     "build": ("pipeline.cli.build", "build the EPUB and the PDF of a manuscript"),
     "check": ("pipeline.cli.check", "check a manuscript without building it"),
     "import": ("pipeline.cli.import_book", "import a book from text extracted from its printed PDF"),
+    "validate": ("pipeline.cli.validate", "run EPUBCheck and Ace by DAISY on a built EPUB"),
 }
 
 
