@@ -2,10 +2,11 @@
 
 Before: <span class="noteref" data-label="12"/>, <abbr data-term="CNT">CNT</abbr> (Pandoc
         writes a Span of class "abbr" as abbr),
-        <span class="roman">XX</span>
+        <span class="term" data-term="Duma">Duma</span>, <span class="roman">XX</span>
 After:  <a class="noteref" id="ref-…" href="#note-…" role="doc-noteref">12</a>,
-        <abbr title="Confederación Nacional del Trabajo">CNT</abbr> (the first in a
-        document also a link to its glossary entry), <span class="roman">XX</span>.
+        <abbr title="Confederación Nacional del Trabajo">CNT</abbr>,
+        <span class="term" title="Parlamento.">Duma</span> (the first use of a
+        term in a document also a link to its glossary entry), <span class="roman">XX</span>.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ class Finisher:
                     node.set("src", self.images[node.get("src")].href)
             elif node.tag == "span" and node.get("class") == "noteref":
                 self._noteref(node)
-            elif node.tag == "abbr" and node.get("data-term"):
+            elif node.get("data-term") and (node.tag == "abbr" or node.get("class") == "term"):
                 self._abbr(node, link_terms)
         return inner_xml(root)
 
@@ -49,7 +50,10 @@ class Finisher:
 
     def _abbr(self, span, link_terms: bool) -> None:
         abbr = self.abbreviations[span.get("data-term")]
+        kind = span.get("class")
         span.attrib.clear()
+        if kind:  # a glossary term that is a word: set as written, not in small capitals
+            span.set("class", kind)
         span.set("title", abbr.expansion)
         if self.glossary and link_terms and abbr.term not in self.linked and not _inside_link(span):
             self.linked.add(abbr.term)

@@ -1,10 +1,18 @@
 """Mark abbreviations and roman numerals; collect unknown acronyms.
 
-Before: Str "(CNT)," … Str "siglo" Space Str "XX."
+Before: Str "(CNT)," … Str "siglo" Space Str "XX." … Str "Duma"
 After:  Str "(" Span.abbr{term=CNT}["CNT"] Str ")," … Span.roman["XX"] Str "."
+        … Span.term{term=Duma}["Duma"]
         and the acronym-like words not in the register, with their counts.
 
 Matching is on whole tokens: "CNT" in "CNTs" or "SCNT" is not the CNT.
+An entry whose term is written in capitals (CNT, S.-R., KPD(S)) is an
+abbreviation, set in small capitals (Span.abbr, which Pandoc writes as
+<abbr>); a word entry (Duma, Comintern, Socialdemócratas) is a glossary term,
+counted and linked like an abbreviation but set as it is written (Span.term);
+a form of several words ("izquierda revolucionaria") matches across spaces.
+Hyphenated initials of given names ("J.-J. Marie", "L.-O. Frossard") are not
+acronyms and are not counted as unknown.
 """
 
 from __future__ import annotations
@@ -20,6 +28,15 @@ from pipeline.transforms.ast import walk
 ROMAN = r"(?:M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3}))"
 ROMAN_TOKEN = re.compile(rf"^{ROMAN}$")
 ACRONYM = re.compile(r"(?<![\w.])(?:[A-ZÁÉÍÓÚÑ]\.?-?){2,6}(?![\w])")
+# Initials of a compound given name: "J.-J.", "L.-O.", "J.-R" (final point
+# dropped by a typo). Every letter but the last has its point.
+HYPHENATED_INITIALS = re.compile(r"^(?:[A-ZÁÉÍÓÚÑ]\.-)+[A-ZÁÉÍÓÚÑ]\.?$")
+
+
+def is_acronym(term: str) -> bool:
+    """CNT, S.-R., KPD(S): every letter a capital. Duma, Comintern: a word."""
+    letters = [c for c in term if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
 
 
 @dataclass(frozen=True)
@@ -28,6 +45,9 @@ class Matcher:
 
     pattern: re.Pattern
     canonical: dict[str, str]
+    words: frozenset[str] = frozenset()   # terms that are words, not abbreviations
+    phrases: re.Pattern | None = None     # forms of several words ("izquierda revolucionaria")
+    longest: int = 1                      # words in the longest form
 
     @classmethod
     def build(cls, abbreviations) -> "Matcher":
@@ -39,7 +59,10 @@ class Matcher:
         alternatives = "|".join(re.escape(f) for f in forms) or r"(?!x)x"
         roman = rf"(?P<roman>{ROMAN})"
         pattern = re.compile(rf"(?<![\w.\-])(?:(?P<abbr>{alternatives})|{roman})(?![\w\-]|\.\w)")
-        return cls(pattern, canonical)
+        words = frozenset(a.term for a in abbreviations if not is_acronym(a.term))
+        multi = [f for f in forms if " " in f]
+        phrases = re.compile(rf"(?<![\w.\-])(?:{'|'.join(re.escape(f) for f in multi)})(?![\w\-]|\.\w)") if multi else None
+        return cls(pattern, canonical, words, phrases, max((len(f.split()) for f in forms), default=1))
 
 
 def mark(blocks: list, matcher: Matcher) -> tuple[list, Counter, Counter]:
@@ -50,19 +73,59 @@ def mark(blocks: list, matcher: Matcher) -> tuple[list, Counter, Counter]:
     def action(elem):
         return _split(elem["c"], matcher, used, unknown) if elem["t"] == "Str" else elem
 
+    if matcher.phrases is not None:
+        blocks = _join_phrases(blocks, matcher)
     return walk(blocks, action), used, unknown
+
+
+def _join_phrases(node, matcher: Matcher):
+    """Str "izquierda" Space Str "revolucionaria," → Str "izquierda revolucionaria,"
+    where a form of several words spans them, so it matches as one token."""
+    if isinstance(node, dict):
+        return {**node, "c": _join_phrases(node["c"], matcher)} if "c" in node else node
+    if not isinstance(node, list):
+        return node
+    items = [_join_phrases(item, matcher) for item in node]
+    out, i = [], 0
+    while i < len(items):
+        run = _run(items, i, matcher.longest)
+        for k in range(len(run), 1, -1):
+            text = " ".join(run[:k])
+            m = matcher.phrases.search(text)
+            if m and m.start() < len(run[0]) and m.end() > len(text) - len(run[k - 1]):
+                out.append({"t": "Str", "c": text})
+                i += 2 * k - 1
+                break
+        else:
+            out.append(items[i])
+            i += 1
+    return out
+
+
+def _run(items: list, i: int, longest: int) -> list[str]:
+    """The words of Str Space Str … starting at items[i], at most `longest`."""
+    words = []
+    while (i < len(items) and len(words) < longest and isinstance(items[i], dict)
+           and items[i].get("t") == "Str"):
+        words.append(items[i]["c"])
+        if i + 1 < len(items) and isinstance(items[i + 1], dict) and items[i + 1].get("t") in ("Space", "SoftBreak"):
+            i += 2
+        else:
+            break
+    return words
 
 
 def _split(text: str, matcher: Matcher, used: Counter, unknown: Counter):
     pieces, pos = [], 0
     for m in matcher.pattern.finditer(text):
-        kind = "abbr" if m.group("abbr") else "roman"
-        if kind == "roman" and not _is_roman(text, m):
+        term = matcher.canonical.get(m.group()) if m.group("abbr") else None
+        if term is None and not _is_roman(text, m):
             continue
+        kind = "roman" if term is None else "term" if term in matcher.words else "abbr"
         pieces.append(_str(text[pos:m.start()]))
-        pieces.append(_span(m.group(), kind, matcher.canonical.get(m.group())))
-        if kind == "abbr":
-            used[matcher.canonical[m.group()]] += 1
+        pieces.append(_span(m.group(), kind, term))
+        if term is not None:
+            used[term] += 1
         pos = m.end()
     rest = text[pos:]
     _collect_unknown(text, matcher, unknown)
@@ -85,7 +148,8 @@ def _collect_unknown(text: str, matcher: Matcher, unknown: Counter) -> None:
     for m in ACRONYM.finditer(text):
         token = _trim(m.group())
         letters = re.sub(r"[.\-]", "", token)
-        if len(letters) >= 2 and token not in matcher.canonical and not _all_roman(token):
+        if (len(letters) >= 2 and token not in matcher.canonical and not _all_roman(token)
+                and not HYPHENATED_INITIALS.match(token)):
             unknown[token] += 1
 
 
