@@ -68,14 +68,15 @@ def import_source(source: Source) -> Imported:
     pages, furniture = pages_mod.split_pages(source.lines, settings, profile.get("drop", []) or [])
     glossary_part = next((p for p in profile["parts"] if p.get("layout") == "abbreviations"), None)
     entries = glossary.parse(_part_lines(pages, glossary_part)) if glossary_part else []
-    fixer = Repairer(source, glossary.acronyms(entries))
+    register = _register(source)
+    fixer = Repairer(source, list(dict.fromkeys(glossary.acronyms(entries) + glossary.register_acronyms(register))))
     files: dict[str, str] = {}
     results: list[PartResult] = []
     for part in profile["parts"]:
         start = len(fixer.decisions)
         if part.get("layout") == "abbreviations":
             result = PartResult(part.get("title", "glossary"), None, part["lines"][0])
-            files["abbreviations.yaml"] = _glossary_yaml(entries, fixer, result)
+            files["abbreviations.yaml"] = _glossary_yaml(source, entries, register, fixer, result)
         elif part.get("layout") == "epigraphs":
             result = PartResult(part["file"], part["file"], part["lines"][0])
             files[part["file"]] = _epigraphs(source, part, fixer)
@@ -85,6 +86,8 @@ def import_source(source: Source) -> Imported:
         result.decisions = fixer.decisions[start:]
         results.append(result)
     files["book.yaml"] = _book_yaml(profile)
+    if register.get("ignore"):
+        files["ignore.yaml"] = _ignore_yaml(source, register["ignore"])
     return Imported(files, results, furniture, source.corrections, len(entries))
 
 
@@ -216,15 +219,41 @@ def _epigraphs(source: Source, part: dict, fixer: Repairer) -> str:
     return emit.document(out)
 
 
-def _glossary_yaml(entries, fixer: Repairer, result: PartResult) -> str:
-    expected = None
+def _register(source: Source) -> dict:
+    """The profile's editorial completion of the book's list (register.yaml)."""
+    try:
+        return glossary.load_register(source.profile_dir)
+    except (glossary.RegisterError, yaml.YAMLError) as exc:
+        raise ImportError_(source.profile_dir / "register.yaml", 1, "I001", str(exc)) from exc
+
+
+def _glossary_yaml(source: Source, entries, register: dict, fixer: Repairer, result: PartResult) -> str:
+    """The book's list, repaired like the text, then completed by the profile."""
     expansions = [fixer.text(e.lines) for e in entries]
-    rows = glossary.rows(entries, expansions)
+    try:
+        rows = glossary.complete(glossary.rows(entries, expansions), register)
+    except glossary.RegisterError as exc:
+        raise ImportError_(source.profile_dir / "register.yaml", 1, "I001", str(exc)) from exc
     result.notes = 0
     result.doubts.extend((e.line, f"abbreviation {e.forms[0]}: forms {e.forms} repeat")
                          for e in entries if len(set(e.forms)) < len(e.forms))
-    del expected
+    result.doubts.extend((entries[0].line if entries else 1, f"abbreviation {form} is a form of more than one entry")
+                         for form in glossary.repeated_forms(rows))
     return _yaml(rows)
+
+
+IGNORE_HEADER = ("# Lint warnings explained, each with its reason. Written by `pipeline import`\n"
+                 "# from the import profile's register.yaml: edit it there and import again.\n")
+
+
+def _ignore_yaml(source: Source, entries: list[dict]) -> str:
+    rows = []
+    for entry in entries:
+        if not entry.get("reason") or not entry.get("code") or not entry.get("match"):
+            raise ImportError_(source.profile_dir / "register.yaml", 1, "I001",
+                              f"ignore entry without code, match or reason: {entry}")
+        rows.append({"code": entry["code"], "match": entry["match"], "reason": entry["reason"]})
+    return IGNORE_HEADER + _yaml(rows)
 
 
 def _book_yaml(profile: dict) -> str:

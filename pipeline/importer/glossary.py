@@ -4,13 +4,17 @@ Before: entries "sigla: definición" with hanging indents, their small
 capitals lost ("pc o pcf: Partido Comunista Francés (sección francesa de la
 ic hasta 1943).").
 After: rows {term: PCF, expansion: "Partido Comunista Francés (…)",
-variants: [PC]} — the text of each expansion repaired like any paragraph.
+variants: [PC]} — the text of each expansion repaired like any paragraph —,
+completed by the profile's register.yaml (entries fixed, dropped, added) and
+the lint exceptions it explains (ignore.yaml).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+
+import yaml
 
 from .pages import is_blank
 
@@ -72,6 +76,79 @@ def acronyms(entries: list[Entry]) -> list[str]:
     found = []
     for entry in entries:
         for form in entry.forms:
+            for word in re.findall(r"[A-Z]{2,}", form):
+                if word not in found:
+                    found.append(word)
+    return found
+
+
+# The profile's editorial completion of the book's list: register.yaml.
+#   fix:    {TERM: {term?, expansion?, variants?, note?, why}}  entries of the book's list
+#   drop:   [{term, why}]                                       entries the text never uses
+#   add:    [{term, expansion, variants?, note?}]               terms the text uses unlisted
+#   ignore: [{code, match, reason}]                             written to ignore.yaml
+FIELDS = ("term", "expansion", "variants", "note")
+
+
+def load_register(profile_dir) -> dict:
+    """The profile's register.yaml as plain data ({} when the profile has none)."""
+    path = profile_dir / "register.yaml"
+    if not path.is_file():
+        return {}
+    data = yaml.safe_load(path.read_text("utf-8")) or {}
+    unknown = set(data) - {"fix", "drop", "add", "ignore"}
+    if unknown:
+        raise RegisterError(f"{path}: unknown sections {sorted(unknown)}")
+    return data
+
+
+class RegisterError(ValueError):
+    """register.yaml names an entry the book's list does not have, or repeats one."""
+
+
+def complete(rows: list[dict], register: dict) -> list[dict]:
+    """The book's rows with the profile's fixes, drops and additions applied.
+
+    Every fix and drop must name an entry the book's list has, and say why;
+    an addition must not repeat a term: a stale profile fails loudly."""
+    by_term = {row["term"]: row for row in rows}
+    for term, fix in (register.get("fix") or {}).items():
+        if term not in by_term:
+            raise RegisterError(f"fix: the book's list has no entry {term!r}")
+        if not fix.get("why"):
+            raise RegisterError(f"fix {term!r}: say why")
+        row = by_term[term]
+        row.update({k: fix[k] for k in FIELDS if k in fix})
+        if not row.get("variants"):
+            row.pop("variants", None)
+    dropped = set()
+    for drop in register.get("drop") or []:
+        if drop["term"] not in {r["term"] for r in rows}:
+            raise RegisterError(f"drop: the register has no entry {drop['term']!r}")
+        if not drop.get("why"):
+            raise RegisterError(f"drop {drop['term']!r}: say why")
+        dropped.add(drop["term"])
+    out = [row for row in rows if row["term"] not in dropped]
+    for add in register.get("add") or []:
+        if add["term"] in {r["term"] for r in out}:
+            raise RegisterError(f"add: {add['term']!r} is already in the register")
+        out.append({k: add[k] for k in FIELDS if add.get(k)})
+    return out
+
+
+def repeated_forms(rows: list[dict]) -> list[str]:
+    """Forms in more than one entry ("pc" and "pc o pcf"): only the first
+    entry's expansion can apply, so the editor should settle it in the profile."""
+    forms = [f for row in rows for f in (row["term"], *row.get("variants", []))]
+    return sorted({f for f in forms if forms.count(f) > 1})
+
+
+def register_acronyms(register: dict) -> list[str]:
+    """Capital words the profile's fixes and additions bring (ISR, SR, URSS):
+    small capitals to restore in the text, beside the book's own list."""
+    found = []
+    for row in [*(register.get("fix") or {}).values(), *(register.get("add") or [])]:
+        for form in (row.get("term", ""), *row.get("variants", [])):
             for word in re.findall(r"[A-Z]{2,}", form):
                 if word not in found:
                     found.append(word)

@@ -6,7 +6,7 @@ import shutil
 
 import yaml
 
-from conftest import MANUSCRIPT, SEED, needs_seed, run_import
+from conftest import MANUSCRIPT, PROFILE, SEED, needs_seed, run_import
 
 GENERATED = lambda folder: sorted(p.name for p in folder.iterdir() if p.name != "corrections.yaml")  # noqa: E731
 
@@ -54,9 +54,14 @@ def test_book_yaml_and_register(imported):
     assert files == sorted(files) and len(files) == 17
     assert files == sorted(p.name for p in imported.glob("*.md"))
     rows = yaml.safe_load((imported / "abbreviations.yaml").read_text("utf-8"))
-    assert len(rows) == 42
+    register = yaml.safe_load((PROFILE / "register.yaml").read_text("utf-8"))
+    assert len(rows) == 42 - len(register["drop"]) + len(register["add"])   # the book's list, completed
     by_term = {r["term"]: r for r in rows}
-    assert by_term["PCF"]["variants"] == ["PC"] and "Partido Comunista Francés" in by_term["PCF"]["expansion"]
+    assert "variants" not in by_term["PCF"] and "Partido Comunista Francés" in by_term["PCF"]["expansion"]
+    assert "JSR" not in by_term and by_term["ISR"]["expansion"] == "Internacional Sindical Roja."
+    assert by_term["S.-R."]["variants"] == ["S-R", "S.R.", "SR"] and "OG" not in by_term
+    ignores = yaml.safe_load((imported / "ignore.yaml").read_text("utf-8"))   # written from the profile too
+    assert ignores == [{k: i[k] for k in ("code", "match", "reason")} for i in register["ignore"]]
     assert by_term["CNT"]["expansion"].startswith("Confederación Nacional del Trabajo")
     assert by_term["Comintern"]["variants"] == ["Komintern"]
 
