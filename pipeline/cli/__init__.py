@@ -13,6 +13,7 @@ import sys
 COMMANDS = {
     "build": ("pipeline.cli.build", "build the EPUB and the PDF of a manuscript"),
     "check": ("pipeline.cli.check", "check a manuscript without building it"),
+    "diff": ("pipeline.cli.diff", "what changed between two builds, in words and on the page"),
     "import": ("pipeline.cli.import_book", "import a book from text extracted from its printed PDF"),
     "validate": ("pipeline.cli.validate", "run EPUBCheck and Ace by DAISY on a built EPUB"),
 }

@@ -1,0 +1,58 @@
+"""`python -m pipeline diff [OLD] [NEW]`: what changed between two builds.
+
+OLD and NEW: snapshot ids or folders (default: the two latest under
+OUTPUT/builds), two EPUBs, two PDFs, or two git revisions of the manuscript.
+Exit status: 0 identical, 1 different, 2 trouble (unreadable input, usage).
+"""
+
+from __future__ import annotations
+
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+
+FORMATS = ("html", "text", "json")
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("diff", help="what changed between two builds, in words and on the page")
+    p.add_argument("old", nargs="?", help="snapshot id or folder, EPUB, PDF or git revision (default: next to latest)")
+    p.add_argument("new", nargs="?", help="the same kinds (default: the latest snapshot)")
+    p.add_argument("--format", choices=FORMATS, default="html")
+    p.add_argument("-o", "--report", type=Path, default=None,
+                   help="where to write the report (default: OUTPUT/diff.html for html, stdout otherwise)")
+    p.add_argument("--output", type=Path, default=Path("output"), help="build folder holding builds/ (default: output)")
+    p.add_argument("--manuscript", type=Path, default=Path("manuscript"), help="for git revisions (default: manuscript)")
+    p.add_argument("--dpi", type=float, default=60, help="page images' resolution, 20-150 (default 60)")
+    p.add_argument("--max-pages", type=int, default=60, help="changed pages shown as images (default 60)")
+
+
+def run(args) -> int:
+    from pipeline.diff import DiffError, compare, inputs
+
+    try:
+        with ExitStack() as stack:
+            old, new = inputs.resolve(args.old, args.new, args.output, args.manuscript, stack)
+            report = compare(old, new, args.dpi, max(args.max_pages, 0))
+            _write(report, args)
+    except DiffError as exc:
+        print(f"diff: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"diff: {exc.filename or ''}: {exc.strerror}", file=sys.stderr)
+        return 2
+    return 0 if report.identical else 1
+
+
+def _write(report, args) -> None:
+    from pipeline.diff import report_html, report_text
+
+    render = {"html": report_html.to_html, "text": report_text.to_text, "json": report_text.to_json}[args.format]
+    target = args.report or (args.output / "diff.html" if args.format == "html" else None)
+    if target is None:
+        sys.stdout.write(render(report))
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(render(report), encoding="utf-8")
+    verdict = "identical" if report.identical else f"{len(report.changed_parts)} part(s) changed"
+    print(f"wrote {target}: {verdict}")

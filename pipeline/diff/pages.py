@@ -1,0 +1,210 @@
+"""Two PDFs -> the pages that changed, each told apart by what changed.
+
+    text     words on the page changed (inserted, deleted, replaced)
+    figures  only numbers changed: note marks renumbered, a date corrected
+    reflow   the same words, laid out differently (lines or page breaks moved)
+    moved    the very same page, at another page number
+
+Pages are aligned by their body text (running heads and folios left out),
+so that a page pushed on by an earlier change is "moved", not "changed".
+Inside a run of pages that differ, a word diff over the run says which
+pages hold the inserted or deleted words; the others only reflowed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from itertools import zip_longest
+from pathlib import Path
+
+from pipeline.diff import images
+from pipeline.diff.pdf import Pdf
+
+KINDS = ("text", "figures", "reflow", "moved")
+TOKEN = re.compile(r"\d+|[^\W\d_]+|[^\w\s\u2010\u00ad]")
+SOFT_HYPHENS = ("\u2010", "\u00ad")     # WeasyPrint's hyphenation; a real "-" is kept
+FINGERPRINT_DPI = 20
+
+
+@dataclass
+class PageChange:
+    kind: str
+    old: int | None            # 1-based page numbers; None: no such page on that side
+    new: int | None
+    boxes_old: list = field(default_factory=list)
+    boxes_new: list = field(default_factory=list)
+    image_old: bytes | None = None
+    image_new: bytes | None = None
+
+
+@dataclass
+class Pagination:
+    old_pages: int
+    new_pages: int
+    first_layout_change: int | None    # first page number whose layout differs
+    changes: list[PageChange]
+
+    def of_kind(self, kind: str) -> list[PageChange]:
+        return [c for c in self.changes if c.kind == kind]
+
+
+def compare_pdfs(old: Path, new: Path, dpi: float = 60, max_images: int = 60) -> Pagination:
+    """Two PDF paths -> Pagination, with images of at most max_images changed pages."""
+    with Pdf(old) as a, Pdf(new) as b:
+        la, lb = a.body_lines(), b.body_lines()
+        first = first_layout_change(a, b)
+        changes = classify(la, lb)
+        changes += restyled(a, b, la, lb, first, changes)
+        changes.sort(key=lambda c: (c.new or c.old or 0, c.old or 0))
+        attach_images(a, b, [c for c in changes if c.kind != "moved"][:max_images], dpi)
+        return Pagination(len(a), len(b), first, changes)
+
+
+def first_layout_change(a: Pdf, b: Pdf) -> int | None:
+    """The first page number whose rendering differs, or None."""
+    for i in range(min(len(a), len(b))):
+        if _fingerprint(a, i) != _fingerprint(b, i):
+            return i + 1
+    return None if len(a) == len(b) else min(len(a), len(b)) + 1
+
+
+def _fingerprint(pdf: Pdf, i: int) -> bytes:
+    return pdf.render(i, FINGERPRINT_DPI).tobytes()
+
+
+def classify(la: list[tuple], lb: list[tuple]) -> list[PageChange]:
+    """Body lines per page, old and new -> the changed and moved pages."""
+    changes: list[PageChange] = []
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, la, lb, autojunk=False).get_opcodes():
+        if op == "equal":
+            changes += [PageChange("moved", i + 1, j + 1) for i, j in zip(range(i1, i2), range(j1, j2)) if i != j]
+        else:
+            changes += _classify_run(la, lb, range(i1, i2), range(j1, j2))
+    return changes
+
+
+def restyled(a: Pdf, b: Pdf, la, lb, first, changes) -> list[PageChange]:
+    """Pages whose text and number stayed but whose rendering changed (a style
+    change): "reflow". Only pages from the first layout change on are looked at."""
+    if first is None:
+        return []
+    seen = {c.old for c in changes} | {c.new for c in changes}
+    return [PageChange("reflow", i + 1, i + 1) for i in range(first - 1, min(len(la), len(lb)))
+            if la[i] == lb[i] and i + 1 not in seen and _fingerprint(a, i) != _fingerprint(b, i)]
+
+
+def _classify_run(la, lb, old_range: range, new_range: range) -> list[PageChange]:
+    """A run of differing pages: pair them in order, and say for each pair
+    whether it holds changed words, changed numbers, or only reflowed text."""
+    text, figures = _changed_pages(_Stream(la, old_range), _Stream(lb, new_range))
+    out = []
+    for i, j in zip_longest(old_range, new_range):
+        if i is not None and j is not None and la[i] == lb[j] and i == j:
+            continue
+        kind = "text" if _hit(text, i, j) else "figures" if _hit(figures, i, j) else "reflow"
+        out.append(PageChange(kind, None if i is None else i + 1, None if j is None else j + 1))
+    return out
+
+
+def _hit(flags: tuple[set, set], i, j) -> bool:
+    return i in flags[0] or j in flags[1]
+
+
+class _Stream:
+    """The words of a run of pages, hyphenated words rejoined, each word with
+    its page and line; `keys` stand every number for "#"."""
+
+    def __init__(self, pages, page_range: range):
+        self.tokens: list[str] = []
+        self.where: list[tuple[int, int]] = []
+        carry = ""
+        for p in page_range:
+            for n, line in enumerate(pages[p]):
+                carry = self._line(line, (p, n), carry)
+        if carry:
+            self._push([carry], self.where[-1] if self.where else (page_range.start, 0))
+        self.keys = ["#" if t.isdigit() else t for t in self.tokens]
+
+    def _line(self, line: str, where, carry: str) -> str:
+        hyphen = line.endswith(SOFT_HYPHENS)
+        words = TOKEN.findall(line)
+        if carry and words:
+            words[0], carry = carry + words[0], ""
+        if hyphen and words:
+            carry = words.pop()
+        self._push(words, where)
+        return carry
+
+    def _push(self, words, where) -> None:
+        self.tokens += words
+        self.where += [where] * len(words)
+
+
+def _changed_pages(a: _Stream, b: _Stream) -> tuple[tuple[set, set], tuple[set, set]]:
+    """-> (text, figures): each (old pages, new pages). Text: pages holding words
+    the diff inserts or deletes (a number counts as a word when it appears or
+    goes: a new note mark). Figures: numbers that only changed value in place
+    (marks renumbered, a date corrected). Lines are matched first, so only the
+    lines that differ are diffed word by word."""
+    text: tuple[set, set] = (set(), set())
+    figures: tuple[set, set] = (set(), set())
+    for op, i1, i2, j1, j2 in _line_opcodes(a, b):
+        if op == "equal":
+            _flag_figures(figures, a, b, range(i1, i2), j1 - i1)
+            continue
+        for wop, k1, k2, m1, m2 in SequenceMatcher(None, a.keys[i1:i2], b.keys[j1:j2], autojunk=False).get_opcodes():
+            if wop == "equal":
+                _flag_figures(figures, a, b, range(i1 + k1, i1 + k2), (j1 + m1) - (i1 + k1))
+            else:
+                _flag(text[0], a.where, i1 + k1, i1 + k2)
+                _flag(text[1], b.where, j1 + m1, j1 + m2)
+    return text, figures
+
+
+def _flag_figures(figures, a: _Stream, b: _Stream, span: range, offset: int) -> None:
+    for k in span:
+        if a.tokens[k] != b.tokens[k + offset]:
+            figures[0].add(a.where[k][0])
+            figures[1].add(b.where[k + offset][0])
+
+
+def _flag(pages: set, where, start: int, stop: int) -> None:
+    """Pages of the words in [start, stop); for an empty range, the page where
+    the words were inserted or deleted."""
+    if not where:
+        return
+    span = range(start, stop) if stop > start else [min(start, len(where) - 1)]
+    pages.update(where[k][0] for k in span)
+
+
+def _line_opcodes(a: _Stream, b: _Stream):
+    """Opcodes over lines, given as token ranges (old start, old stop, new start, new stop)."""
+    la, sa = _lines(a)
+    lb, sb = _lines(b)
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, la, lb, autojunk=False).get_opcodes():
+        yield op, sa[i1], sa[i2], sb[j1], sb[j2]
+
+
+def _lines(s: _Stream) -> tuple[list[tuple], list[int]]:
+    """Tokens grouped into lines -> (line keys, token index where each line starts,
+    with the total at the end)."""
+    keys, starts = [], []
+    for k, w in enumerate(s.where):
+        if not starts or s.where[starts[-1]] != w:
+            starts.append(k)
+            keys.append([])
+        keys[-1].append(s.keys[k])
+    return [tuple(k) for k in keys], starts + [len(s.tokens)]
+
+
+def attach_images(a: Pdf, b: Pdf, changes: list[PageChange], dpi: float) -> None:
+    """Render both sides of each change, find the changed regions, highlight them."""
+    for change in changes:
+        old = a.render(change.old - 1, dpi) if change.old else None
+        new = b.render(change.new - 1, dpi) if change.new else None
+        boxes = images.changed_boxes(old, new)
+        change.boxes_old = change.boxes_new = boxes
+        change.image_old = images.png(images.highlight(old, boxes)) if old else None
+        change.image_new = images.png(images.highlight(new, boxes)) if new else None
