@@ -19,6 +19,7 @@ from pipeline import manuscript, read, registers, resolve, snapshot, transforms
 from pipeline.diagnostics import Diagnostic, Report
 from pipeline.resolve.model import Book
 from pipeline.transforms.abbreviations import Matcher
+from pipeline.transforms.names import NameMatcher
 
 FORMATS = ("epub", "pdf")
 STYLES = Path(__file__).resolve().parent.parent / "styles"
@@ -36,11 +37,12 @@ def load_book(root: Path, cache_dir: Path | None, report: Report, step: Callable
     ms = manuscript.load(root)
     regs = registers.load(ms.root, report)
     matcher = Matcher.build(regs.abbreviations)
+    name_matcher = NameMatcher.build(regs.name_forms)
     chapters = {}
     for part in ms.parts:
         if part.path is not None:
             step(f"read {part.path.name}")
-            chapter = transforms.transform(read.read(part.path, cache_dir), matcher)
+            chapter = transforms.transform(read.read(part.path, cache_dir), matcher, name_matcher)
             report.extend(chapter.diagnostics)
             chapters[part.index] = chapter
     report.check()

@@ -73,6 +73,12 @@ CODES = _codes(
     # A: abbreviations
     ("A001", W, "{term} looks like an abbreviation but is not in abbreviations.yaml (used {count} times)"),
     ("A002", W, "abbreviation {term} is never used in the text"),
+    # X: the index of names (names.yaml)
+    ("X001", W, "name {name} is never mentioned in the text"),
+    ("X002", W, "variant {variant!r} is claimed by {first} and {second}"),
+    ("X003", E, "{field} of {name}: no entry {target} in names.yaml"),
+    ("X004", E, "name {name} is listed twice in names.yaml"),
+    ("X005", E, "[…]{{.name key=\"{key}\"}}: no such entry in names.yaml"),
     # H: headings and structure
     ("H001", W, "no level-1 heading and no title in book.yaml"),
 )

@@ -1,4 +1,4 @@
-"""The manuscript's registers: abbreviations.yaml, ignore.yaml.
+"""The manuscript's registers: abbreviations.yaml, names.yaml, ignore.yaml.
 
 Before: optional YAML files beside book.yaml.
 After: validated, frozen entries (with the YAML line of each, for messages).
@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from pipeline import yamlfile
 from pipeline.diagnostics import Diagnostic, Report
 from pipeline.resolve.ids import xml_id
-from pipeline.resolve.model import Abbreviation
+from pipeline.resolve.model import Abbreviation, NameForm
 
 
 class _Strict(BaseModel):
@@ -27,6 +27,27 @@ class AbbreviationEntry(_Strict):
     expansion: str = Field(min_length=1)
     variants: list[str] = []
     note: Optional[str] = None
+
+
+class NameEntry(_Strict):
+    """A person of the index of names: the heading, how the text writes it."""
+    name: str = Field(min_length=1, description='index heading, surname first: "Trotsky, León"')
+    variants: list[str] = []        # forms that refer to this person: "Trotsky", "L. Trotsky"
+    dates: Optional[str] = None     # "1879-1940", printed after the heading
+    under: Optional[str] = None     # heading of the entry this one is a sub-entry of
+    label: Optional[str] = None     # what a sub-entry prints (default: name less "Parent, ")
+    see: list[str] = []             # véase: this heading only sends the reader elsewhere
+    see_also: list[str] = []        # véase también
+    not_before: list[str] = []      # a variant followed by one of these words is no mention
+    not_after: list[str] = []       # nor one that follows one of these ("calle", "bulevar")
+    exclude: list[str] = []         # phrases in which a variant is no mention ("calle Blanqui")
+    note: Optional[str] = None      # the editor's remark, never printed
+
+    @field_validator("see", "see_also", mode="before")
+    @classmethod
+    def _one_or_more(cls, value):
+        """`see: Gorkin, Julián` is one heading (a YAML flow list would split it at the comma)."""
+        return [value] if isinstance(value, str) else value
 
 
 class IgnoreEntry(_Strict):
@@ -41,6 +62,13 @@ class Registers:
     abbreviation_lines: tuple[int, ...] = ()
     ignores: tuple[IgnoreEntry, ...] = ()
     root: Path = Path(".")
+    names: tuple[NameEntry, ...] = ()
+    name_lines: tuple[int, ...] = ()
+
+    @property
+    def name_forms(self) -> tuple[NameForm, ...]:
+        return tuple(NameForm(e.name, tuple(e.variants), tuple(e.not_before), tuple(e.not_after), tuple(e.exclude))
+                     for e in self.names)
 
     def ignored(self, diag: Diagnostic) -> bool:
         return any(i.code == diag.code and i.match in diag.message for i in self.ignores)
@@ -49,7 +77,31 @@ class Registers:
 def load(root: Path, report: Report) -> Registers:
     abbrs, lines = _abbreviations(root / "abbreviations.yaml", report)
     ignores = _list(root / "ignore.yaml", IgnoreEntry, report)[0]
-    return Registers(abbrs, lines, tuple(ignores), root)
+    names, name_lines = _names(root / "names.yaml", report)
+    return Registers(abbrs, lines, tuple(ignores), root, names, name_lines)
+
+
+def _names(path: Path, report: Report):
+    """names.yaml, checked: each heading once, cross-references and parents
+    that exist; a variant claimed by two entries is only a warning (X002)."""
+    entries, node = _list(path, NameEntry, report)
+    lines = tuple(yamlfile.line_of(node, [i]) for i in range(len(entries)))
+    seen: dict[str, int] = {}
+    claimed: dict[str, str] = {}
+    for entry, line in zip(entries, lines):
+        if entry.name in seen:
+            report.add("X004", path, line, name=entry.name)
+        seen.setdefault(entry.name, line)
+    for entry, line in zip(entries, lines):
+        for field, targets in (("see", entry.see), ("see_also", entry.see_also), ("under", [entry.under] if entry.under else [])):
+            for target in targets:
+                if target not in seen:
+                    report.add("X003", path, line, field=field, name=entry.name, target=target)
+        for variant in entry.variants:
+            if variant in claimed and claimed[variant] != entry.name:
+                report.add("X002", path, line, variant=variant, first=claimed[variant], second=entry.name)
+            claimed.setdefault(variant, entry.name)
+    return tuple(entries), lines
 
 
 def _abbreviations(path: Path, report: Report):

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from pipeline.diagnostics import Report
 from pipeline.i18n import word
 from pipeline.manuscript import Manuscript
-from pipeline.resolve import lint, resources
+from pipeline.resolve import lint, names, resources
 from pipeline.resolve.html import escape, to_html
 from pipeline.resolve.ids import xml_id
 from pipeline.resolve.markup import Finisher
@@ -33,7 +33,7 @@ def resolve(manuscript: Manuscript, chapters: dict[int, Chapter], registers: Reg
     has_glossary = any(p.role == "glossary" for p in manuscript.parts)
     abbrs = {a.term: a for a in registers.abbreviations}
     taken: set[str] = set()
-    docs, placed = [], {}
+    docs, placed, mentions = [], {}, []
     for part in manuscript.parts:
         chapter = chapters.get(part.index)
         if chapter is None:
@@ -43,12 +43,14 @@ def resolve(manuscript: Manuscript, chapters: dict[int, Chapter], registers: Reg
         placed.update((r.href, r) for r in images.values())
         finish = Finisher({}, abbrs, has_glossary, images)
         docs.append(_document(manuscript, part, chapter, numbering, taken, finish, cache_dir))
+        mentions += names.mentions(docs[-1], chapter)
     report.check()
+    index = names.build_index(registers, mentions, chapters.values(), manuscript.config.language, report)
     used, kept = lint.abbreviations(chapters.values(), registers, report)
     counted = tuple(replace(a, uses=used[a.term], listed=bool(used[a.term]) or a.term in kept)
                     for a in registers.abbreviations)
     return Book(config=manuscript.config, documents=tuple(docs), root=manuscript.root, abbreviations=counted,
-                resources=tuple(placed[href] for href in sorted(placed)))
+                resources=tuple(placed[href] for href in sorted(placed)), index=index)
 
 
 def _generated(manuscript: Manuscript, part, taken: set[str]) -> Document:
@@ -65,12 +67,12 @@ def _document(manuscript, part, chapter: Chapter, numbering, taken, finish: Fini
     numbering.start_part()
     notes = tuple(_note(doc_id, i, body, numbering, chapter) for i, body in enumerate(chapter.notes, 1))
     finish.notes = {body.label: note for body, note in zip(chapter.notes, notes)}
-    notes = tuple(replace(n, html=finish(html, link_terms=False)) for n, html in zip(notes, note_html))
+    notes = tuple(replace(n, html=names.finish(finish(html, link_terms=False), doc_id)) for n, html in zip(notes, note_html))
     title = part.title or stringify(heading_inlines)
     rel = str(part.path.relative_to(manuscript.root.resolve()))
     return Document(doc_id, part.role, title, finish(title_html, link_terms=False) if title else "",
                     heading.number if heading else None, heading.dates if heading else None,
-                    finish(body_html), notes, rel)
+                    names.finish(finish(body_html), doc_id), notes, rel)
 
 
 class _Numbering:

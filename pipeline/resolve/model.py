@@ -58,6 +58,39 @@ class Abbreviation:
 
 
 @dataclass(frozen=True)
+class NameForm:
+    """One entry of names.yaml, as the transforms match it."""
+    key: str                          # the index heading: "Trotsky, León"
+    variants: tuple[str, ...] = ()    # how the text writes it: "Trotsky", "L. Trotsky"
+    not_before: tuple[str, ...] = ()  # a variant followed by one of these words is no mention
+    not_after: tuple[str, ...] = ()   # nor one that follows one of these ("calle", "avenida")
+    exclude: tuple[str, ...] = ()     # phrases in which a variant is no mention ("calle Blanqui")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One place where the text names a person of the index."""
+    id: str                   # "m-<doc>-<n>": the anchor of the mention, unique in the book
+    doc_id: str               # the document whose text, or whose note, holds it
+    text: str                 # as written: "L. Trotsky"
+    note: str | None = None   # key of the note holding it, None in the running text
+    note_mark: str | None = None
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """An entry of the index of names, with its mentions in reading order."""
+    key: str                          # as in names.yaml: "Gaulle, Charles de"
+    label: str                        # what the index prints (a sub-entry drops its parent's heading)
+    dates: str | None = None
+    letter: str = ""                  # letter group: "A", "Ñ"…
+    see: tuple[str, ...] = ()         # "véase": the entry is only a cross-reference
+    see_also: tuple[str, ...] = ()    # "véase también"
+    mentions: tuple[Mention, ...] = ()
+    subentries: tuple["IndexEntry", ...] = ()
+
+
+@dataclass(frozen=True)
 class Resource:
     path: Path                # the file in the manuscript
     href: str                 # how the XHTML refers to it, relative to the manuscript root
@@ -71,6 +104,7 @@ class Book:
     root: Path                # the manuscript folder
     abbreviations: tuple[Abbreviation, ...] = ()
     resources: tuple[Resource, ...] = ()   # images the text shows, vetted
+    index: tuple[IndexEntry, ...] = ()     # index of names, sorted (ICU, the book's language)
 
     @property
     def notes(self) -> tuple[Note, ...]:

@@ -8,23 +8,31 @@ resolve stage needs, recorded per file. Nothing here looks at other files.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from pipeline.read import Source
 from pipeline.transforms.chapter import Chapter
 from pipeline.diagnostics import Severity
-from pipeline.transforms import abbreviations, checks, images, notes, title
+from pipeline.transforms import abbreviations, checks, images, names, notes, title
 from pipeline.transforms.abbreviations import Matcher
+from pipeline.transforms.names import NO_NAMES, NameMatcher
 
 NO_REGISTER = Matcher.build(())
 
 
-def transform(source: Source, matcher: Matcher = NO_REGISTER) -> Chapter:
+def transform(source: Source, matcher: Matcher = NO_REGISTER, name_matcher: NameMatcher = NO_NAMES) -> Chapter:
     problems = checks.check(source)
     if any(d.severity is Severity.ERROR for d in problems):
         return Chapter(source=source, heading=None, blocks=[], notes=(), diagnostics=tuple(problems))
-    blocks, used, unknown = abbreviations.mark(source.blocks, matcher)
+    blocks = names.mark(source.blocks, name_matcher)
+    blocks, used, unknown = abbreviations.mark(blocks, matcher)
     blocks, bodies, diags = notes.lift(source, blocks)
     diags = problems + diags
     blocks, heading = title.lift(blocks)
+    if heading is not None:
+        heading = replace(heading, inlines=names.unmark(heading.inlines))
+    blocks, bodies, sites = names.number(blocks, bodies)
     found = notes.collect(source, bodies, heading)
     return Chapter(source=source, heading=heading, blocks=blocks, notes=found, diagnostics=tuple(diags),
-                   abbreviations=used, unknown_acronyms=unknown, images=images.collect(source))
+                   abbreviations=used, unknown_acronyms=unknown, images=images.collect(source),
+                   names=sites)

@@ -38,3 +38,4 @@ class Chapter:
     abbreviations: Counter = field(default_factory=Counter)   # registered terms used
     unknown_acronyms: Counter = field(default_factory=Counter)
     images: tuple = ()                                        # ImageRefs, in order
+    names: tuple = ()                                         # NameSites: mentions for the index, in order

@@ -16,12 +16,13 @@ from ebooklib import epub
 from pipeline.i18n import word
 from pipeline.render.epub import documents, fonts, package
 from pipeline.render.epub.cover import cover_image
+from pipeline.render.epub.index import render_index
 from pipeline.render.epub.nav import render_nav
 from pipeline.render.epub.xhtml import document, el, serialize
 from pipeline.resolve.model import Book, Document
 
-RENDERERS = {"notes": documents.render_notes, "glossary": documents.render_glossary}
-SKIPPED = {"index", "toc"}  # the index comes with its own issue; nav.xhtml is the toc
+RENDERERS = {"notes": documents.render_notes, "glossary": documents.render_glossary, "index": render_index}
+SKIPPED = {"toc"}  # nav.xhtml is the toc
 
 
 def render_epub(book: Book, out_path: Path, styles_dir: Path) -> None:

@@ -5,7 +5,8 @@ After: an HTML string: metadata in <head> (title, authors, description,
 dates that pin the PDF's dates), then the front matter (half-title, title
 page, copyright page, contents when book.yaml does not place it), then one
 <section> per contents entry in reading order. Generated entries (notes,
-glossary, contents) are built here; `index` is skipped until its issue.
+glossary, contents, index of names) are built here; the index's page
+numbers come from `pages` (id -> page of a layout before), see index.py.
 
 Fragments are parsed as XML with lxml and grafted into one lxml tree, which
 is serialised once as HTML: no string pasting, linear in the book's size.
@@ -27,9 +28,10 @@ import unicodedata
 from lxml import etree
 
 from pipeline.i18n import word
+from pipeline.render.pdf.index import index_section
 from pipeline.resolve.model import Book, Document, Note
 
-SKIPPED = {"index"}          # comes with its own issue
+SKIPPED: set[str] = set()    # roles not laid out
 FRONT_ROLES = {"epigraph"}   # set like the front matter: own recto, no head, no folio
 
 # Ids of the pieces only the PDF has; resolve's slugs never start with "_".
@@ -45,14 +47,16 @@ WORDS = {
 }
 
 
-def build_html(book: Book) -> str:
+def build_html(book: Book, pages: dict[str, int] | None = None) -> str:
     """The whole book as one HTML document (a string, serialised as HTML)."""
-    return etree.tostring(_Builder(book).tree(), method="html", encoding="unicode", doctype="<!DOCTYPE html>")
+    return etree.tostring(_Builder(book, pages).tree(), method="html", encoding="unicode",
+                          doctype="<!DOCTYPE html>")
 
 
 class _Builder:
-    def __init__(self, book: Book):
+    def __init__(self, book: Book, pages: dict[str, int] | None = None):
         self.book = book
+        self.pages = pages
         self.cfg = book.config
         self.lang = self.cfg.language
 
@@ -167,6 +171,8 @@ class _Builder:
             self._notes(sec)
         elif doc.role == "glossary":
             self._glossary(sec)
+        elif doc.role == "index":
+            _graft(sec, index_section(self.book, self.pages))
         else:
             _graft(sec, doc.html)
         _keep_dashes(sec)
