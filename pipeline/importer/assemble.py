@@ -268,6 +268,7 @@ def _book_yaml(profile: dict) -> str:
             entry["title"] = part["title"]
         contents.append(entry)
     contents.append({"role": "notes", "title": "Notas"})
+    contents.extend(profile.get("after_notes") or [])   # generated entries after the notes: the index
     book["contents"] = contents
     return _yaml(book)
 
