@@ -52,16 +52,23 @@ def load_book(root: Path, cache_dir: Path | None, report: Report, step: Callable
 
 
 def build(root: Path, out_dir: Path, formats=FORMATS, styles: Path = STYLES,
-          step: Callable = lambda *_: None, strict: bool = False) -> Result:
+          step: Callable = lambda *_: None, strict: bool = False, print_ready: bool | None = None) -> Result:
     """Build `formats` into `out_dir`; with `strict`, warnings stop the build
-    before anything is written."""
+    before anything is written. `print_ready` (default: book.yaml
+    print.print_ready) makes the PDF the printer's file and adds its cover."""
     report = Report()
     out_dir.mkdir(parents=True, exist_ok=True)
     book = load_book(root, out_dir / ".cache", report, step)
+    if "pdf" in formats:
+        from pipeline.render.pdf import glyphs
+
+        glyphs.check(book, styles, report)
+    if print_ready is None:
+        print_ready = book.config.print.print_ready
     report.check(strict)
     result = Result(book, diagnostics=report.items)
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".build-") as tmp:
-        staged = _render(book, Path(tmp), formats, styles, step)
+        staged = _render(book, Path(tmp), formats, styles, step, print_ready)
         for fmt, path in staged.items():
             final = out_dir / path.name
             os.replace(path, final)
@@ -70,14 +77,20 @@ def build(root: Path, out_dir: Path, formats=FORMATS, styles: Path = STYLES,
     return result
 
 
-def _render(book: Book, tmp: Path, formats, styles: Path, step) -> dict[str, Path]:
+def _render(book: Book, tmp: Path, formats, styles: Path, step, print_ready: bool = False) -> dict[str, Path]:
     staged = {}
     if "pdf" in formats:
         from pipeline.render.pdf import render_pdf
 
-        step("lay out PDF")
+        step("lay out PDF" + (" for the printer" if print_ready else ""))
         staged["pdf"] = tmp / f"{book.slug}.pdf"
-        render_pdf(book, staged["pdf"])
+        pdf = render_pdf(book, staged["pdf"], print_ready=print_ready)
+        if print_ready:  # the cover's spine needs the final page count
+            from pipeline.render.pdf.cover import render_cover
+
+            step("draw the cover")
+            staged["cover"] = tmp / f"{book.slug}-cover.pdf"
+            render_cover(book.config, pdf.page_count, staged["cover"], styles)
     if "epub" in formats:
         from pipeline.render.epub import render_epub
 

@@ -81,6 +81,10 @@ CODES = _codes(
     ("X005", E, "[…]{{.name key=\"{key}\"}}: no such entry in names.yaml"),
     # H: headings and structure
     ("H001", W, "no level-1 heading and no title in book.yaml"),
+    # F: fonts and print
+    ("F001", E, "character {char!r} ({codepoint} {name}) is missing from {faces}: the PDF would set it in "
+                "another face; near: \"{context}\""),
+    ("F002", W, "print ISBN {isbn!r} is not a valid ISBN-13: the cover's barcode area is left blank"),
 )
 
 

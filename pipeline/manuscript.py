@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from pipeline import yamlfile
 from pipeline.diagnostics import Report
@@ -49,11 +49,36 @@ class Trim(Strict):
     height: str = "230mm"
 
 
+LENGTH_PATTERN = r"^\d+(\.\d+)?(mm|cm|in|pt)$"
+
+# Pages per inch of the papers print-on-demand printers offer, for the spine
+# width (spine = pages / ppi). 80 g cream book paper is bulkier than white:
+# 0.0025 in per page (400 ppi); 80 g white about 0.00225 in (444 ppi).
+PAPERS = {"cream-80": 400, "white-80": 444}
+
+
+class Paper(Strict):
+    """The text paper: a known kind, or its pages per inch, or its caliper
+    (the thickness of one leaf, two pages); caliper wins over ppi over kind."""
+
+    kind: str = "cream-80"
+    ppi: Optional[float] = Field(None, gt=0)
+    caliper: Optional[str] = Field(None, pattern=LENGTH_PATTERN)
+
+    @model_validator(mode="after")
+    def _known(self):
+        if self.ppi is None and self.caliper is None and self.kind not in PAPERS:
+            raise ValueError(f"unknown paper kind {self.kind!r}: give ppi or caliper, or one of {', '.join(PAPERS)}")
+        return self
+
+
 class PrintSettings(Strict):
     trim: Trim = Trim()
-    bleed: str = "3mm"
+    bleed: str = Field("3mm", pattern=LENGTH_PATTERN)
     print_ready: bool = False
     page_multiple: int = Field(2, ge=1)
+    paper: Paper = Paper()
+    back_cover: Optional[str] = None     # the back cover's text; else the description
 
 
 class Entry(Strict):

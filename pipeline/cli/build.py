@@ -20,6 +20,9 @@ def add_parser(sub) -> None:
     p.add_argument("--format", default=",".join(FORMATS), help="comma-separated: epub,pdf")
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    p.add_argument("--print-ready", action="store_true", default=None,
+                   help="the printer's PDF (PDF/X-4, bleed, crop marks) and its cover; "
+                        "default: book.yaml print.print_ready")
 
 
 def run(args) -> int:
@@ -31,7 +34,8 @@ def run(args) -> int:
         return 2
     try:
         with progress(args.quiet) as step:
-            result = build(args.manuscript, args.output, formats, step=step, strict=args.strict)
+            result = build(args.manuscript, args.output, formats, step=step, strict=args.strict,
+                           print_ready=args.print_ready)
     except BuildError as exc:
         report_diagnostics(exc.report.items)
         return 1

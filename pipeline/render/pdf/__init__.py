@@ -33,11 +33,14 @@ class PdfResult:
     resources: tuple[Path, ...] = ()             # every file WeasyPrint read (fonts, images)
 
 
-def render_pdf(book: Book, out_path: Path, styles_dir: Path | None = None) -> PdfResult:
+def render_pdf(book: Book, out_path: Path, styles_dir: Path | None = None,
+               print_ready: bool | None = None) -> PdfResult:
     styles = Path(styles_dir or STYLES)
+    if print_ready is None:
+        print_ready = book.config.print.print_ready
     fetcher = ConfinedFetcher(book.root, styles)
-    document = layout.lay_out(build_html(book), book.root, styles, book.config, fetcher)
-    layout.write(document, out_path, book.config)
+    document = layout.lay_out(build_html(book), book.root, styles, book.config, fetcher, print_ready)
+    layout.write(document, out_path, book.config, layout.PRINT_READY_VARIANT if print_ready else None)
     first = document.pages[0]
     return PdfResult(Path(out_path), len(document.pages), layout.anchors(document),
                      (first.width * 0.75, first.height * 0.75), tuple(dict.fromkeys(fetcher.fetched)))

@@ -25,27 +25,63 @@ from pipeline.render.pdf.fetcher import ConfinedFetcher, RefusedURL
 LENGTH = re.compile(r"^\d+(\.\d+)?(mm|cm|in|pt)$")
 
 
-def page_css(config: BookConfig) -> str:
-    """The rules that come from book.yaml: the trim size (bleed and marks later)."""
+PRINT_READY_VARIANT = "pdf/x-4"
+
+
+def page_css(config: BookConfig, print_ready: bool = False) -> str:
+    """The rules that come from book.yaml: the trim size, and for the
+    printer's file the bleed (marks and output intent are in print-ready.css)."""
     trim = config.print.trim
     for name, value in (("width", trim.width), ("height", trim.height)):
         if not LENGTH.match(value):
             raise ValueError(f"book.yaml print.trim.{name}: {value!r} is not a length such as 150mm")
-    return f"@page {{ size: {trim.width} {trim.height}; }}\n:root {{ --trim-height: {trim.height}; }}\n"
+    css = f"@page {{ size: {trim.width} {trim.height}; }}\n:root {{ --trim-height: {trim.height}; }}\n"
+    if print_ready:
+        css += f"@page {{ bleed: {config.print.bleed}; }}\n"
+    return css
 
 
-def lay_out(html: str, base: Path, styles: Path, config: BookConfig, fetcher: ConfinedFetcher):
-    """Lay out the pages; a resource outside the allowed folders is RefusedURL."""
+def stylesheets(styles: Path, config: BookConfig, fetcher: ConfinedFetcher, fonts, profiles: dict,
+                print_ready: bool = False):
+    """print.css, then print-ready.css for the printer's file, then book.yaml's
+    page rules; `@color-profile` rules land in `profiles` (pass it to render)."""
+    names = ["print.css"] + (["print-ready.css"] if print_ready else [])
+    sheets = [weasyprint.CSS(url=(styles / n).resolve().as_uri(), url_fetcher=fetcher, font_config=fonts,
+                             color_profiles=profiles) for n in names]
+    sheets.append(weasyprint.CSS(string=page_css(config, print_ready), url_fetcher=fetcher, font_config=fonts,
+                                 color_profiles=profiles))
+    return sheets
+
+
+def lay_out(html: str, base: Path, styles: Path, config: BookConfig, fetcher: ConfinedFetcher,
+            print_ready: bool = False):
+    """Lay out the pages, padded with blank pages at the end to book.yaml's
+    page multiple; a resource outside the allowed folders is RefusedURL."""
     fonts = FontConfiguration()  # @font-face faces are only loaded through one
     try:
-        sheets = [
-            weasyprint.CSS(url=(styles / "print.css").resolve().as_uri(), url_fetcher=fetcher, font_config=fonts),
-            weasyprint.CSS(string=page_css(config), url_fetcher=fetcher, font_config=fonts),
-        ]
+        profiles: dict = {}
+        sheets = stylesheets(styles, config, fetcher, fonts, profiles, print_ready)
         doc = weasyprint.HTML(string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=fetcher)
-        return doc.render(stylesheets=sheets, font_config=fonts)
+        document = doc.render(stylesheets=sheets, font_config=fonts, color_profiles=profiles)
+        return pad(document, config.print.page_multiple, sheets, fonts, profiles, base, fetcher)
     except FatalURLFetchingError as exc:
         raise RefusedURL(str(exc.__cause__ or exc)) from exc
+
+
+def pad(document, multiple: int, sheets, fonts, profiles: dict, base: Path, fetcher):
+    """Append blank pages until the count is a multiple of `multiple`.
+
+    The blanks come from laying out an empty document with the same sheets
+    (same size, bleed and marks; no head or folio: only `main` pages carry
+    them), so the book is not laid out a second time.
+    """
+    missing = -len(document.pages) % multiple
+    if not missing:
+        return document
+    empty = weasyprint.HTML(string='<html><body class="pad"></body></html>',
+                            base_url=base.resolve().as_uri() + "/", url_fetcher=fetcher)
+    blank = empty.render(stylesheets=sheets, font_config=fonts, color_profiles=profiles).pages[0]
+    return document.copy(list(document.pages) + [blank] * missing)
 
 
 def anchors(document) -> dict[str, int]:
@@ -57,20 +93,24 @@ def anchors(document) -> dict[str, int]:
     return found
 
 
-def document_id(config: BookConfig) -> bytes:
-    """A stable file identifier: the same edition gives the same /ID."""
-    key = config.identifiers.print or config.identifiers.ebook
+def document_id(config: BookConfig, part: str = "") -> bytes:
+    """A stable file identifier: the same edition gives the same /ID (`part`
+    tells apart files of one edition, e.g. "cover")."""
+    key = (config.identifiers.print or config.identifiers.ebook) + (f"#{part}" if part else "")
     return hashlib.md5(key.encode()).hexdigest().encode()
 
 
-def write(document, target, config: BookConfig, variant: str | None = None):
+def write(document, target, config: BookConfig, variant: str | None = None, part: str = ""):
     """Write the PDF (to a path, a file object, or return bytes if None).
 
     `variant` (e.g. "pdf/x-4", for the printer's file) makes WeasyPrint put a
     random xmpMM:DocumentID in the XMP; `_pin_xmp` replaces it with one
-    derived from the edition, so that output stays byte-identical.
+    derived from the edition, so that output stays byte-identical. Its
+    output intent is the first `@color-profile` of the sheets (WeasyPrint
+    asks for 'device-cmyk', and with none declared takes the first), i.e.
+    print-ready.css's sRGB profile, which matches the DeviceRGB colours it writes.
     """
-    ident = document_id(config)
+    ident = document_id(config, part)
     with _source_date(config.date):
         return document.write_pdf(target, pdf_identifier=ident, pdf_variant=variant,
                                   finisher=lambda _doc, pdf: _pin_xmp(pdf, ident))
