@@ -1,0 +1,57 @@
+"""Preflight: read a built PDF (and its cover) back and check it as a printer would.
+
+Before: a PDF written by `build` (plain or `--print-ready`), optionally the
+cover PDF and the book.yaml it came from.
+After: a list of `Finding`s (check, status, detail): page boxes, fonts,
+page count, PDF/X identification, widows, orphans, hyphen ladders, running
+heads and folios, cover geometry. `python -m pipeline check pdf` prints
+them as a table and exits 1 if any is an error.
+
+    boxes.py   TrimBox / BleedBox / MediaBox on every page
+    fonts.py   embedded, subset, only the book's faces
+    pdfx.py    XMP PDF/X version, OutputIntent with a profile
+    text.py    lines with positions (pdftotext -bbox-layout) -> widows,
+               orphans, ladders, heads and folios
+    cover.py   the cover's size against the book's trim, page count and paper
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+OK, WARN, ERROR = "ok", "warning", "error"
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: str
+    status: str
+    detail: str
+
+
+def run(pdf: Path, cover: Path | None = None, multiple: int | None = None, config=None,
+        styles: Path | None = None) -> list[Finding]:
+    import pikepdf
+
+    from pipeline.preflight import boxes, fonts, pdfx, text
+    from pipeline.preflight import cover as cover_check
+
+    findings: list[Finding] = []
+    with pikepdf.open(pdf) as doc:
+        printer = pdfx.is_pdfx(doc)
+        findings += pdfx.check(doc, required=printer)
+        findings += boxes.check(doc, config, printer)
+        findings += fonts.check(doc, styles)
+        findings += pages(len(doc.pages), multiple or (config.print.page_multiple if config else 2))
+        page_boxes = boxes.trim_offsets(doc)
+    findings += text.check(pdf, page_boxes)
+    if cover is not None:
+        findings += cover_check.check(cover, pdf, config, styles)
+    return findings
+
+
+def pages(count: int, multiple: int) -> list[Finding]:
+    if count % multiple:
+        return [Finding("page count", ERROR, f"{count} pages: not a multiple of {multiple}")]
+    return [Finding("page count", OK, f"{count} pages, a multiple of {multiple}")]

@@ -1,0 +1,193 @@
+"""What only the laid-out pages show: widows, orphans, hyphen ladders, and
+pages missing a running head or a folio.
+
+Lines and their positions come from `pdftotext -bbox-layout` (poppler), in
+trim coordinates (the bleed offset removed). Running text is told apart
+from notes, quotations and headings by its line height (the most common one
+in the book); widows, orphans and ladders are counted in running text only.
+
+- a paragraph starts on an indented line and ends on a short one
+  (justified lines reach the right edge of the measure);
+- orphan: the last line of a page starts a paragraph that goes on
+  overleaf (indented and full);
+- widow: the first line of a page, not indented and short, ends a
+  paragraph the previous page left full;
+- ladder: more than 2 consecutive lines ending with a hyphen;
+- a page with text needs a folio: in the head (with a running head) or, on
+  an opening, at the foot. Blank pages need neither; pages before the first
+  folio are the front matter (half-title, title, copyright, epigraph).
+
+- a folio is due on a page with at least 3 lines of running text or 20
+  lines of any text (notes, bibliography); display pages (title, copyright,
+  epigraphs) carry none. A head line with the folio glued to its text
+  ("Serge435") or a head set on two lines is a collision: an error.
+
+Thresholds: print.css asks for `widows: 2; orphans: 2`, so in running text
+any widow or orphan is the engine giving up (a keep it could not honour):
+each is a warning, and more than one per 50 pages an error (the rule is not
+taking effect). WeasyPrint 70 has no `hyphenate-limit-lines` (only
+`hyphenate-limit-chars` and `-zone`), so ladders cannot be prevented by the
+sheet: they are counted and reported as warnings (runs of 3 and of 4 or
+more apart), never errors: they are a matter of finish a proofreader can
+fix by hand, not a fault that makes a printer reject or misprint the file.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from pipeline.preflight import ERROR, OK, WARN, Finding
+
+MM = 72 / 25.4
+HEAD_ZONE = 18 * MM        # the top margin is 20 mm: running heads sit in it
+FOOT_ZONE = 22 * MM        # the bottom margin is 24 mm: an opening's folio sits in it
+INDENT = 5.0               # points: an indented first line (1.2em = 13 pt) vs flush
+FULL = 2.0                 # points from the right edge: a justified (full) line
+HYPHENS = ("-", "\u2010")
+FOLIO = re.compile(r"^\d{1,4}$")
+WIDOWS_PER_PAGE = 1 / 50
+GLUED = re.compile(r"[^\d\s]\d{1,4}$|^\d{1,4}[^\d\s]")
+
+
+@dataclass(frozen=True)
+class Line:
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    text: str
+
+    @property
+    def height(self) -> float:
+        return round(self.y1 - self.y0, 1)
+
+
+@dataclass
+class Page:
+    number: int
+    width: float
+    height: float
+    lines: list[Line]
+
+    def zone(self, where: str) -> list[Line]:
+        if where == "head":
+            return [l for l in self.lines if l.y1 <= HEAD_ZONE + 2 * MM]
+        if where == "foot":
+            return [l for l in self.lines if l.y0 >= self.height - FOOT_ZONE]
+        return [l for l in self.lines if l.y1 > HEAD_ZONE + 2 * MM and l.y0 < self.height - FOOT_ZONE]
+
+
+def read_pages(pdf: Path, offsets) -> list[Page]:
+    """Every page's lines, in trim coordinates (offsets from boxes.trim_offsets)."""
+    xml = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], check=True,
+                         capture_output=True).stdout
+    root = etree.fromstring(xml, etree.XMLParser(huge_tree=True, recover=True))
+    ns = {"h": "http://www.w3.org/1999/xhtml"}
+    pages = []
+    for number, (page, off) in enumerate(zip(root.iterfind(".//h:page", ns), offsets), 1):
+        left, top, width, height, _ = off
+        lines = []
+        for line in page.iterfind(".//h:line", ns):
+            words = [w.text or "" for w in line.iterfind("h:word", ns)]
+            x0, y0, x1, y1 = (float(line.get(k)) for k in ("xMin", "yMin", "xMax", "yMax"))
+            lines.append(Line(x0 - left, y0 - top, x1 - left, y1 - top, " ".join(words)))
+        lines.sort(key=lambda l: (round(l.y0), l.x0))
+        pages.append(Page(number, width, height, lines))
+    return pages
+
+
+def _running(pages: list[Page]) -> float | None:
+    heights = Counter(l.height for p in pages for l in p.zone("body"))
+    return heights.most_common(1)[0][0] if heights else None
+
+
+def analyse(pages: list[Page]) -> dict[str, list]:
+    text_height = _running(pages)
+    out = {"widows": [], "orphans": [], "ladders": [], "no_folio": [], "no_head": [], "collisions": []}
+    body = {p.number: [l for l in p.zone("body") if abs(l.height - text_height) < 0.6] for p in pages}
+    edges = {}
+    for p in pages:
+        lines = body[p.number]
+        if len(lines) >= 4:
+            edges[p.number] = (min(l.x0 for l in lines), max(l.x1 for l in lines))
+    seen_folio = False
+    for i, p in enumerate(pages):
+        opening = any(FOLIO.match(l.text) for l in p.zone("foot"))
+        head = p.zone("head")
+        folio = any(FOLIO.match(w) or GLUED.search(w) for l in head for w in l.text.split())
+        due = len(body[p.number]) >= 3 or len(p.zone("body")) >= 20
+        if opening or folio:
+            seen_folio = True
+        elif seen_folio and due:
+            out["no_folio"].append(p.number)
+        if any(GLUED.search(l.text) for l in head) or len({round(l.y0) for l in head}) > 1:
+            out["collisions"].append(p.number)
+        if folio and not any(not FOLIO.match(w) for l in head for w in l.text.split()):
+            out["no_head"].append(p.number)
+        lines, edge = body[p.number], edges.get(p.number)
+        if not lines or edge is None:
+            continue
+        left, right = edge
+        indented = lambda l: l.x0 > left + INDENT  # noqa: E731
+        full = lambda l: l.x1 >= right - FULL      # noqa: E731
+        nxt = pages[i + 1] if i + 1 < len(pages) else None
+        last = lines[-1]
+        if indented(last) and full(last) and nxt and body[nxt.number] and not indented(body[nxt.number][0]):
+            out["orphans"].append((p.number, last.text[:40]))
+        prev = pages[i - 1] if i else None
+        first = lines[0]
+        if (prev and body[prev.number] and prev.number in edges and not opening
+                and not indented(first) and not full(first)
+                and body[prev.number][-1].x1 >= edges[prev.number][1] - FULL
+                and (len(lines) == 1 or indented(lines[1]) or lines[1].y0 - first.y1 > 8)):
+            out["widows"].append((p.number, first.text[:40]))
+        run = []
+        for line in lines + [None]:
+            if line is not None and line.text.endswith(HYPHENS):
+                run.append(line)
+                continue
+            if len(run) > 2:
+                out["ladders"].append((p.number, len(run), run[0].text[-25:]))
+            run = []
+    return out
+
+
+def check(pdf: Path, offsets) -> list[Finding]:
+    pages = read_pages(pdf, offsets)
+    found = analyse(pages)
+    n = len(pages)
+
+    def limited(name, items, per_page, what):
+        if not items:
+            return Finding(name, OK, "none")
+        where = ", ".join(f"p. {it[0]}" for it in items[:8]) + (" …" if len(items) > 8 else "")
+        status = ERROR if per_page is not None and len(items) > max(1, n * per_page) else WARN
+        return Finding(name, status, f"{len(items)} {what}: {where}")
+
+    ladders = found["ladders"]
+    long_ = [it for it in ladders if it[1] > 3]
+
+    def pages_list(items):
+        return ", ".join(map(str, items[:10])) + (" …" if len(items) > 10 else "")
+
+    return [
+        limited("widows", found["widows"], WIDOWS_PER_PAGE, "in running text"),
+        limited("orphans", found["orphans"], WIDOWS_PER_PAGE, "in running text"),
+        limited("hyphen ladders", ladders, None, f"runs of 3+ hyphenated lines ({len(long_)} of 4 or more, "
+                f"longest {max((it[1] for it in ladders), default=0)}); WeasyPrint has no hyphenate-limit-lines"),
+        Finding("head collisions", ERROR, f"{len(found['collisions'])} pages where the running head runs "
+                                          f"into the folio or onto two lines: {pages_list(found['collisions'])}")
+        if found["collisions"] else Finding("head collisions", OK, "none"),
+        Finding("folios", ERROR, f"{len(found['no_folio'])} pages with text and no folio: "
+                                 f"{pages_list(found['no_folio'])}") if found["no_folio"]
+        else Finding("folios", OK, "every page with text after the front matter"),
+        Finding("running heads", ERROR, f"{len(found['no_head'])} pages with a folio and no head: "
+                                        f"{pages_list(found['no_head'])}") if found["no_head"]
+        else Finding("running heads", OK, "every page with a head folio has a head"),
+    ]
