@@ -2,7 +2,7 @@
 # Install the few system packages the pipeline needs, only where missing:
 # the book face (EB Garamond with true small caps), a Java runtime for
 # EPUBCheck, poppler and qpdf for PDF checks, ICU headers for PyICU (Spanish
-# collation), and python3-venv.
+# collation), python3-venv, and Chromium (tests open the diff report in it).
 # Debian/Ubuntu (apt). Safe to run again: it does nothing when all is there.
 set -euo pipefail
 
@@ -25,6 +25,7 @@ need nodejs                  command -v node                          # Ace by D
 need npm                     command -v npm
 need chromium                command -v chromium                      # Ace's renderer, screenshots
 need libharfbuzz-subset0     sh -c 'ls /usr/lib/*/libharfbuzz-subset.so.0'   # WeasyPrint subsets fonts with it
+need chromium                command -v chromium                      # tests open the diff report headless
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -43,11 +43,11 @@ def changed_boxes(a: Image.Image | None, b: Image.Image | None) -> list[tuple[in
 
 def _boxes(diff: Image.Image) -> list[tuple[int, int, int, int]]:
     mask = diff.point(lambda v: 255 if v > THRESHOLD else 0)
-    rows = list(mask.resize((1, mask.height), Image.Resampling.BOX).getdata())
+    rows = mask.resize((1, mask.height), Image.Resampling.BOX).tobytes()   # one grey byte a row
     return [box for top, bottom in _bands(rows) if (box := _band_box(mask, top, bottom))]
 
 
-def _bands(rows: list[int]) -> list[tuple[int, int]]:
+def _bands(rows: bytes) -> list[tuple[int, int]]:
     """Row profile -> (top, bottom) runs of changed rows, small gaps bridged."""
     bands: list[list[int]] = []
     for y, value in enumerate(rows):

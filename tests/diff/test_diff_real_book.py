@@ -1,0 +1,153 @@
+"""The diff on real edits of the real book, built twice (EPUB and PDF).
+
+A copy of manuscript/ is built, then three edits are made at once (a word
+in chapter III, a note added in chapter I, a paragraph deleted in chapter
+VI) and it is built again into the same output folder, so the two builds
+are the two latest snapshots, as after a proofreader's correction round.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import tempfile
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from pipeline import snapshot
+from pipeline.build import build
+from pipeline.diff import compare, inputs, report_html
+from pipeline.diff.words import count_words
+from tests.conftest import MANUSCRIPT, copy_manuscript, run_cli
+
+pytestmark = pytest.mark.book
+
+DELETED = "Excluidos del partido por haber reclamado"
+EDITED = {"mundo-sin-evasion", "el-desaliento-y-el-entusiasmo", "la-revolucion-en-el-callejon"}
+
+
+def _edit(ms: Path) -> None:
+    _replace(next(ms.glob("05-*.md")), "mortalmente helado", "mortalmente gélido")
+    ch1 = next(ms.glob("03-*.md"))
+    _replace(ch1, "en un día de nieve rala, en San", "en un día de nieve rala,[^nueva] en San")
+    ch1.write_text(ch1.read_text(encoding="utf-8") + "\n[^nueva]: Nota añadida por el corrector.\n", encoding="utf-8")
+    ch6 = next(ms.glob("08-*.md"))
+    lines = ch6.read_text(encoding="utf-8").splitlines(keepends=True)
+    ch6.write_text("".join(l for l in lines if not l.startswith(DELETED)), encoding="utf-8")
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{path.name}: {old!r} should occur once"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory):
+    """(output folder, old snapshot, new snapshot)."""
+    root = tmp_path_factory.mktemp("diff-book")
+    ms = copy_manuscript(MANUSCRIPT, root / "manuscript")
+    build(ms, root / "output")
+    _edit(ms)
+    build(ms, root / "output")
+    old, new = snapshot.snapshots(root / "output" / "builds")[-2:]
+    return root / "output", old, new
+
+
+@pytest.fixture(scope="module")
+def report(builds):
+    out, old, new = builds
+    with ExitStack() as stack:
+        a, b = inputs.resolve(None, None, out, MANUSCRIPT, stack)
+        return compare(a, b, max_images=12)
+
+
+def _page_of(snap: Path, needle: str) -> int:
+    """The page (1-based) of a snapshot's PDF whose text holds `needle`."""
+    pages = (snap / "pages.txt").read_text(encoding="utf-8").split("--- page ")[1:]
+    hits = [int(p.split(" ", 1)[0]) for p in pages if needle in " ".join(p.split())]
+    assert len(hits) == 1, f"{needle!r} on pages {hits}"
+    return hits[0]
+
+
+def test_exactly_the_edited_parts_changed(report):
+    assert {p.id for p in report.changed_parts} == EDITED
+    assert all(p.status == "unchanged" for p in report.parts if p.id not in EDITED)
+
+
+def test_the_changed_word_pair(report):
+    (part,) = [p for p in report.parts if p.id == "el-desaliento-y-el-entusiasmo"]
+    (hunk,) = part.hunks
+    assert [c for c in hunk.chunks if c[0] != "equal"] == [("delete", " helado"), ("insert", " gélido")]
+    assert not part.notes
+
+
+def test_one_note_added_in_part_one_and_the_following_renumbered(report):
+    (part,) = [p for p in report.parts if p.id == "mundo-sin-evasion"]
+    added = [c for c in part.notes if c.kind == "added"]
+    assert [(c.new_mark, c.new_text) for c in added] == [("1", "Nota añadida por el corrector.")]
+    assert {c.kind for c in part.notes} == {"added", "renumbered"}
+    from pipeline.diff.notes import renumbering
+    assert renumbering(part.notes) == [("1", "200*", "2", "201*")]   # every later note of part I, once
+    (hunk,) = part.hunks
+    assert [c for c in hunk.chunks if c[0] != "equal"] == [("insert", "[^1]")]
+    s = report.summary()
+    assert (s["notes_added"], s["notes_removed"], s["notes_renumbered"]) == (1, 0, 200)
+
+
+def test_the_deleted_paragraph(report, builds):
+    (part,) = [p for p in report.parts if p.id == "la-revolucion-en-el-callejon"]
+    (hunk,) = part.hunks
+    ((op, text),) = hunk.chunks
+    assert op == "delete" and text.startswith(DELETED)
+    assert part.words("delete") == count_words(text) > 50 and part.words("insert") == 0
+    assert report.summary()["words_deleted"] == part.words("delete") + 1
+
+
+def test_pages_with_changed_text_are_exactly_those_of_the_edits(report, builds):
+    _, old, new = builds
+    expected = {_page_of(new, "mortalmente gélido"), _page_of(new, "nieve rala,"),
+                _page_of(old, DELETED), _page_of(new, "Nota añadida por el corrector")}
+    pages = report.pages
+    assert {c.new for c in pages.of_kind("text")} == expected
+    assert pages.first_layout_change == min(expected)
+    assert {c.kind for c in pages.changes} <= {"text", "figures", "reflow", "moved"}
+
+
+def test_pages_after_the_edits_are_told_reflowed_or_renumbered(report, builds):
+    _, old, new = builds
+    kinds = {c.new: c.kind for c in report.pages.changes}
+    assert kinds.get(_page_of(old, DELETED) + 1) == "reflow"   # the rest of chapter VI moved up
+    assert kinds.get(_page_of(new, "nieve rala,") + 1) == "figures"   # note marks renumbered, nothing else
+
+
+def test_cli_json_and_exit_status(builds):
+    out, old, new = builds
+    res = run_cli("diff", old, new, "--format", "json", "--max-pages", "0")
+    assert res.returncode == 1, res.stderr
+    data = json.loads(res.stdout)
+    assert data["identical"] is False and len(data["parts"]) == 3
+    same = run_cli("diff", new, new, "--format", "text", "--max-pages", "0")
+    assert same.returncode == 0 and "identical" in same.stdout
+
+
+def test_html_report_opens_in_headless_chromium(report, tmp_path):
+    chromium = shutil.which("chromium") or pytest.skip("chromium is not installed (tools/setup-system.sh)")
+    html = tmp_path / "diff.html"
+    html.write_text(report_html.to_html(report), encoding="utf-8")
+    assert "http://" not in html.read_text() and "https://" not in html.read_text()   # self-contained
+    shot = tmp_path / "shot.png"
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                        "--disable-component-update", "--disable-sync", "--no-first-run",
+                        f"--user-data-dir={profile}", "--window-size=1200,1600", f"--screenshot={shot}",
+                        html.as_uri()], capture_output=True, timeout=120)
+    img = Image.open(shot).convert("L")
+    assert img.size == (1200, 1600)
+    dark = sum(img.histogram()[:128]) / (img.width * img.height)
+    assert 0.005 < dark < 0.5, f"{dark:.3%} dark pixels: blank or broken page"
+    shutil.copy(shot, Path(tempfile.gettempdir()) / "pipeline-diff-report-screenshot.png")   # for a human to look at

@@ -1,0 +1,181 @@
+"""The diff's parts on small inputs: words, notes, pages, unsafe EPUBs, snapshots."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from pipeline import snapshot
+from pipeline.diff import notes, pages
+from pipeline.diff.parts import Part, compare_part
+from pipeline.diff.words import diff_paragraphs
+from pipeline.render.text import PartText, format_part, parse
+from tests.conftest import run_cli
+
+PARAS = ["Primera línea del texto, sin cambios.", "Entrábamos en un mundo mortalmente helado.",
+         "Otra línea que queda igual."]
+
+
+def test_word_diff_names_the_changed_word_only():
+    new = [PARAS[0], PARAS[1].replace("helado", "gélido"), PARAS[2]]
+    (hunk,) = diff_paragraphs(PARAS, new)
+    assert hunk.new_start == 2
+    assert [c for c in hunk.chunks if c[0] != "equal"] == [("delete", " helado"), ("insert", " gélido")]
+    assert (hunk.words("insert"), hunk.words("delete")) == (1, 1)
+
+
+def test_word_diff_of_equal_texts_is_empty():
+    assert diff_paragraphs(PARAS, list(PARAS)) == []
+
+
+def test_a_deleted_paragraph_counts_its_words():
+    (hunk,) = diff_paragraphs(PARAS, [PARAS[0], PARAS[2]])
+    assert hunk.words("delete") == 6 and hunk.words("insert") == 0
+
+
+def test_note_added_first_renumbers_the_following_ones():
+    old = [("1", "Nota A."), ("2", "Nota B."), ("3*", "Nota C.")]
+    new = [("1", "Nota nueva."), ("2", "Nota A."), ("3", "Nota B."), ("4*", "Nota C.")]
+    changes, mapping = notes.compare(old, new)
+    assert [(c.kind, c.new_mark) for c in changes if c.kind == "added"] == [("added", "1")]
+    assert mapping == {"1": "2", "2": "3", "3*": "4*"}
+    assert notes.renumbering(changes) == [("1", "3*", "2", "4*")]
+
+
+def test_renumbered_marks_are_not_word_changes():
+    old = Part("c", "chapter", PartText("I", ("Una mujer[^1] joven[^2].",), (("1", "A."), ("2", "B."))))
+    new = Part("c", "chapter", PartText("I", ("Una[^1] mujer[^2] joven[^3].",),
+                                        (("1", "Nueva."), ("2", "A."), ("3", "B."))))
+    diff = compare_part(old, new)
+    (hunk,) = diff.hunks
+    assert [c for c in hunk.chunks if c[0] != "equal"] == [("insert", "[^1]")]   # not [^1]->[^2], [^2]->[^3]
+    assert diff.words("insert") == diff.words("delete") == 0
+    assert sum(c.renumbered for c in diff.notes) == 2
+
+
+def test_an_edited_note_is_changed_not_added():
+    changes, _ = notes.compare([("1", "Véase el capítulo tres del libro.")], [("1", "Véase el capítulo cuatro del libro.")])
+    assert [c.kind for c in changes] == ["changed"]
+
+
+def test_canonical_text_round_trips():
+    text = format_part("I · Título", ["Un párrafo[^1].", "Otro."], [("1", ["Nota.", "Segundo párrafo."])])
+    part = parse(text)
+    assert part == PartText("I · Título", ("Un párrafo[^1].", "Otro."), (("1", "Nota. ¶ Segundo párrafo."),))
+
+
+# -- pages: tiny PDFs laid out by WeasyPrint ----------------------------------
+
+WORDS = ("Lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore "
+         "et dolore magna aliqua ").split()
+
+
+def _pdf(path: Path, text: str, width: str = "12cm") -> Path:
+    import weasyprint
+
+    paras = "".join(f"<p>{text}</p>" for _ in range(6))
+    css = f"@page {{ size: {width} 12cm; margin: 1cm }} body {{ font: 11pt serif }}"
+    weasyprint.HTML(string=f"<style>{css}</style>{paras}").write_pdf(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    d = tmp_path_factory.mktemp("tiny")
+    text = " ".join(WORDS * 3)
+    return {"base": _pdf(d / "base.pdf", text),
+            "word": _pdf(d / "word.pdf", text.replace("magna", "parva", 1)),
+            "reflow": _pdf(d / "reflow.pdf", text, width="11cm")}
+
+
+def test_a_changed_word_marks_its_page_text_changed(tiny):
+    result = pages.compare_pdfs(tiny["base"], tiny["word"])
+    kinds = {c.new: c.kind for c in result.changes}
+    assert kinds[1] == "text" and result.first_layout_change == 1
+    assert result.changes[0].boxes_new and result.changes[0].image_new.startswith(b"\x89PNG")
+
+
+def test_same_words_narrower_measure_only_reflow(tiny):
+    result = pages.compare_pdfs(tiny["base"], tiny["reflow"])
+    assert result.changes and {c.kind for c in result.changes} == {"reflow"}
+
+
+def test_identical_pdfs_have_no_page_changes(tiny):
+    result = pages.compare_pdfs(tiny["base"], tiny["base"])
+    assert result.changes == [] and result.first_layout_change is None
+
+
+def test_cli_two_pdfs_exit_status(tiny):
+    assert run_cli("diff", tiny["base"], tiny["base"], "--format", "text").returncode == 0
+    out = run_cli("diff", tiny["base"], tiny["word"], "--format", "text")
+    assert out.returncode == 1 and "{+parva+}" in out.stdout.replace("{+ parva+}", "{+parva+}")
+
+
+# -- unsafe input --------------------------------------------------------------
+
+def _zip(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize("name", ["../../evil.xhtml", "/etc/evil.xhtml", "EPUB\\..\\evil.xhtml"])
+def test_zip_slip_epub_refused_with_status_2(tmp_path, name):
+    bad = _zip(tmp_path / "bad.epub", {"mimetype": b"application/epub+zip", name: b"<html/>"})
+    out = run_cli("diff", bad, bad)
+    assert out.returncode == 2
+    assert "unsafe member name" in out.stderr and len(out.stderr.strip().splitlines()) == 1
+    assert not (tmp_path.parent / "evil.xhtml").exists()
+
+
+def test_zip_bomb_epub_refused_with_status_2(tmp_path):
+    bomb = _zip(tmp_path / "bomb.epub", {"mimetype": b"application/epub+zip", "EPUB/a.xhtml": bytes(20 * 2**20)})
+    out = run_cli("diff", bomb, bomb)
+    assert out.returncode == 2 and "zip bomb" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_not_a_pdf_is_trouble(tmp_path):
+    fake = tmp_path / "fake.pdf"
+    fake.write_bytes(b"%PDF-1.7 nothing else")
+    out = run_cli("diff", fake, fake)
+    assert out.returncode == 2 and out.stderr.startswith("diff: ") and "Traceback" not in out.stderr
+
+
+def test_no_snapshots_is_trouble(tmp_path):
+    out = run_cli("diff", "--output", tmp_path)
+    assert out.returncode == 2 and "need 2" in out.stderr
+
+
+# -- snapshots -----------------------------------------------------------------
+
+def test_retention_keeps_the_newest(tmp_path):
+    for n in range(5):
+        (tmp_path / f"2026010{n}T000000000Z-abc").mkdir()
+        (tmp_path / f"2026010{n}T000000000Z-abc" / "manifest.json").write_text("{}")
+    (tmp_path / ".tmp-crashed").mkdir()
+    snapshot.prune(tmp_path, 2)
+    assert [p.name[:9] for p in snapshot.snapshots(tmp_path)] == ["20260103T", "20260104T"]
+    assert not (tmp_path / ".tmp-crashed").exists()
+
+
+def test_git_revision_outside_git_is_none(tmp_path):
+    assert snapshot.git_revision(tmp_path) is None
+
+
+def test_fixture_build_keeps_a_snapshot(tmp_path, monkeypatch):
+    from pipeline.build import build
+    from tests.conftest import FIXTURE
+
+    monkeypatch.setenv(snapshot.KEEP_ENV, "1")
+    for _ in range(2):
+        build(FIXTURE, tmp_path, formats=["epub"])
+    (only,) = snapshot.snapshots(tmp_path / "builds")
+    manifest = __import__("json").loads((only / "manifest.json").read_text())
+    assert set(manifest["formats"]) == {"epub"} and "book.yaml" in manifest["sources"]
+    assert any(p["role"] == "chapter" for p in manifest["parts"])
+    assert run_cli("diff", only / manifest["formats"]["epub"]["file"],
+                   only / manifest["formats"]["epub"]["file"], "--format", "json").returncode == 0
