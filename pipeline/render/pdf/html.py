@@ -28,6 +28,7 @@ import unicodedata
 from lxml import etree
 
 from pipeline.i18n import word
+from pipeline.render.pdf import notes as notes_
 from pipeline.render.pdf.index import index_section
 from pipeline.resolve.model import Book, Document, Note
 
@@ -47,18 +48,44 @@ WORDS = {
 }
 
 
-def build_html(book: Book, pages: dict[str, int] | None = None) -> str:
-    """The whole book as one HTML document (a string, serialised as HTML)."""
-    return etree.tostring(_Builder(book, pages).tree(), method="html", encoding="unicode",
+def build_html(book: Book, pages: dict[str, int] | None = None,
+               lines: dict[str, list[notes_.Line]] | None = None) -> str:
+    """The whole book as one HTML document (a string, serialised as HTML).
+
+    `pages` (element id -> physical page, from a first layout of this same
+    HTML) fills in what only the layout knows: index locators, endnote
+    running heads, "(cont.)" on footnotes carried over; it must not move the
+    flow. `lines` (footnote mode: each note's measured lines, notes.py) says
+    where long footnotes are cut.
+    """
+    return etree.tostring(_Builder(book, pages, lines).tree(), method="html", encoding="unicode",
                           doctype="<!DOCTYPE html>")
 
 
+def measure_html(book: Book) -> str:
+    """Footnote mode: every note alone, uncut, as a block at the footnote measure."""
+    builder = _Builder(book)
+    html = etree.Element("html", lang=builder.lang)
+    builder._head(_sub(html, "head"))
+    sec = _sub(_sub(html, "body"), "section", **{"class": "notes-measure"})
+    for note in book.notes:
+        root = builder._footnote(note)
+        _keep_dashes(root)
+        sec.append(root)
+    return etree.tostring(html, method="html", encoding="unicode", doctype="<!DOCTYPE html>")
+
+
 class _Builder:
-    def __init__(self, book: Book, pages: dict[str, int] | None = None):
+    def __init__(self, book: Book, pages: dict[str, int] | None = None,
+                 lines: dict[str, list[notes_.Line]] | None = None):
         self.book = book
         self.pages = pages
         self.cfg = book.config
         self.lang = self.cfg.language
+        self.lines = lines or {}
+        self.footnotes = self.cfg.notes.print == "footnotes"
+        # footnote mode: the notes stand at the foot of their pages, no "Notas" section
+        self.skipped = SKIPPED | ({"notes"} if self.footnotes else set())
 
     # -- document ---------------------------------------------------------
 
@@ -73,7 +100,7 @@ class _Builder:
         if "toc" not in roles:
             self._toc(body, TOC, word(self.lang, "toc"))
         for doc in self.book.documents:
-            if doc.role in SKIPPED:
+            if doc.role in self.skipped:
                 continue
             if doc.role == "toc":
                 self._toc(body, doc.id, doc.title)
@@ -152,7 +179,7 @@ class _Builder:
         self._opening(nav, title, title, None, None)
         ol = _sub(nav, "ol", **{"class": "toc-list"})
         for doc in self.book.documents:
-            if doc.role in SKIPPED or doc.role == "toc" or not doc.title:
+            if doc.role in self.skipped or doc.role == "toc" or not doc.title:
                 continue
             li = _sub(ol, "li", **{"class": f"toc-entry toc-{doc.role}"})
             a = _sub(li, "a", href=f"#{doc.id}", **{"class": "toc-link"})
@@ -176,6 +203,8 @@ class _Builder:
         else:
             _graft(sec, doc.html)
         _keep_dashes(sec)
+        if self.footnotes and doc.notes:
+            self._place_footnotes(sec, doc)
 
     def _opening(self, parent, title: str, title_html: str, number: str | None, dates: str | None) -> None:
         label = f"{number}. {title}" if number else title
@@ -188,7 +217,8 @@ class _Builder:
             _sub(header, "p", text=dates, **{"class": "opening-dates"})
 
     def _notes(self, sec) -> None:
-        """Endnotes grouped by the part whose text calls them."""
+        """Endnotes grouped by the part whose text calls them, with probes for the heads."""
+        probes: dict[str, list[str]] = {}
         for doc in self.book.documents:
             if not doc.notes:
                 continue
@@ -196,10 +226,20 @@ class _Builder:
             label = f"{doc.number}. {doc.title}" if doc.number else doc.title
             _sub(group, "h2", text=label, **{"class": "notes-part"})
             for note in doc.notes:
-                self._note(group, note)
+                div = self._note(note)
+                group.append(div)
+                probes[note.key] = notes_.add_probes(div, note.key)
+        if self.pages:
+            heads = notes_.endnote_heads(self.book.notes, probes, self.pages, self.lang)
+            for span in sec.iter("span"):
+                head = heads.get(span.get("id"))
+                if head:
+                    span.set("data-head", head)
 
-    def _note(self, parent, note: Note) -> None:
-        div = _sub(parent, "div", id=f"note-{note.key}", role="doc-endnote", **{"class": f"note note-{note.kind}"})
+    def _note(self, note: Note, tag: str = "div") -> etree._Element:
+        """A note's blocks, its mark hanging before the first; the mark links back to the call."""
+        div = etree.Element(tag, id=f"note-{note.key}", role="doc-endnote")
+        div.set("class", f"note note-{note.kind}")
         _graft(div, note.html)
         first = div[0] if len(div) and div[0].tag == "p" else None
         if first is None:
@@ -211,7 +251,67 @@ class _Builder:
         mark.tail = first.text
         first.text = None
         first.insert(0, mark)
+        if len(note.ref_ids) > 1:
+            # referenced more than once: the page of every call, resolved by the layout itself
+            refs = etree.Element("span")
+            refs.set("class", "note-refs")
+            refs.text = "("
+            for n, ref in enumerate(note.ref_ids):
+                a = _sub(refs, "a", href=f"#{ref}", **{"class": "note-ref-page"})
+                a.tail = ", " if n < len(note.ref_ids) - 1 else ") "
+            refs.tail = mark.tail
+            mark.tail = None
+            mark.addnext(refs)
         first.set("class", ((first.get("class") or "") + " note-first").strip())
+        return div
+
+    # -- footnotes ----------------------------------------------------------
+
+    def _footnote(self, note: Note) -> etree._Element:
+        """A note as one inline `span.footnote`, its blocks turned into spans."""
+        root = self._note(note, "span")
+        root.attrib.pop("role")
+        root.set("class", f"footnote note-{note.kind}")
+        for el in root.iter():
+            if el is not root and el.tag in notes_.BLOCKS:
+                cls = f"fb fb-{el.tag} {el.get('class') or ''}".strip()
+                el.tag = "span"
+                el.set("class", cls)
+        return root
+
+    def _place_footnotes(self, sec, doc: Document) -> None:
+        """After each note's first call, its footnote: cut into chunks when long."""
+        calls = {a.get("id"): a for a in sec.iter("a") if a.get("class") == "noteref"}
+        for note in doc.notes:
+            call = calls.get(note.ref_ids[0]) if note.ref_ids else None
+            if call is None:
+                continue
+            root = self._footnote(note)
+            _keep_dashes(root)
+            pieces = notes_.cut(root, notes_.plan_chunks(self.lines.get(note.key, [])))
+            anchor = call
+            for n, piece in enumerate(pieces):
+                ident = f"note-{note.key}" if n == 0 else f"note-{note.key}-{n + 1}"
+                piece.set("id", ident)
+                if n < len(pieces) - 1:
+                    piece.set("class", piece.get("class") + " fn-more")
+                if n and self.pages and self.pages.get(ident) != self.pages.get(pieces[n - 1].get("id")):
+                    self._continued(piece)
+                piece.tail, anchor.tail = anchor.tail, None
+                anchor.addnext(piece)
+                anchor = piece
+
+    def _continued(self, piece) -> None:
+        """A chunk that opens a page: a hanging '(cont.)', of no width, before its first line."""
+        piece.set("class", piece.get("class") + " fn-cont")
+        target = piece
+        while len(target) and target[0].tag == "span" and "fb" in (target[0].get("class") or "").split():
+            target = target[0]
+        label = etree.Element("span")
+        label.set("class", "fn-cont-label")
+        label.text = "(cont.)"
+        label.tail, target.text = target.text, None
+        target.insert(0, label)
 
     def _glossary(self, sec) -> None:
         dl = _sub(sec, "dl", **{"class": "glossary"})

@@ -1,0 +1,369 @@
+"""Notes in print: endnote running heads and footnotes that never lose text.
+
+Endnotes. Every note carries invisible, empty probes (`<span class="np"
+id="np-KEY-0">` after its mark, `np-KEY-end` after its last word, and every
+few words in very long notes). The first layout gives the page of every
+probe and every reference (`pages`, id -> physical page); `endnote_heads`
+turns that into one head per notes page, "Notas a las páginas 81–112"
+(the pages of the references of the first and last note standing on that
+page, a continued note included) and picks one probe on the page to carry
+it (`string-set`, read by the running head). Probes are in both layouts and
+a head lives in a margin box, so the second layout paginates as the first.
+
+Footnotes. WeasyPrint lays a `float: footnote` out whole: one taller than the
+room left is pushed pages away and partly drawn off the page. So no note is
+handed to it whole when long: `measure` lays every note out alone at the
+footnote measure and reads where each line starts; `plan_chunks` cuts long
+notes at line starts into chunks of a few lines; each chunk is its own
+footnote, all anchored at the call. Chunks that meet on a page stack into the
+very lines of the uncut note (a cut paragraph's last line is justified, its
+continuation is not indented); chunks that do not fit are carried by the
+engine, in order, to the next page's footnote area, which `max-height` keeps
+from eating the whole page. After the first layout, a chunk that opens a
+page gets a hanging "(cont.)" label of zero width (no line moves).
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+
+from lxml import etree
+
+# Element names set as blocks; in footnote mode they become spans (a div
+# inside a <p> would end the paragraph when WeasyPrint parses the HTML).
+BLOCKS = {"p", "div", "blockquote", "ul", "ol", "li", "dl", "dt", "dd", "h1", "h2", "h3", "h4",
+          "h5", "h6", "pre", "figure", "figcaption", "table", "hr", "section"}
+
+PROBE_EVERY = 8          # words between probes in long notes
+PROBE_LONG = 1500        # alphanumerics above which a note gets probes inside
+CHUNK_LINES = 3          # lines per footnote chunk
+HYPHEN = "\u2010"         # what WeasyPrint sets at a hyphenation
+CHUNK_FROM = 5           # notes of this many lines or more are cut
+
+HEADS = {
+    "es": ("Notas a la página {a}", "Notas a las páginas {a}–{b}"),
+    "en": ("Notes to page {a}", "Notes to pages {a}–{b}"),
+}
+
+
+def head_text(language: str, first: int, last: int) -> str:
+    one, many = HEADS.get(language.split("-")[0], HEADS["en"])
+    return one.format(a=first) if first == last else many.format(a=first, b=last)
+
+
+def alnum(text: str | None) -> int:
+    return sum(1 for c in text or "" if c.isalnum())
+
+
+# -- endnotes: probes and heads ----------------------------------------------
+
+def probe_id(key: str, index: int | str) -> str:
+    return f"np-{key}-{index}"
+
+
+def add_probes(div, key: str) -> list[str]:
+    """Put empty probe spans into a note (mark already in place); their ids in order."""
+    ids = [probe_id(key, 0)]
+    first = div[0]
+    mark = first.find("a")
+    span = _probe(ids[0])
+    if mark is not None and mark.getparent() is first:
+        span.tail, mark.tail = mark.tail, None
+        mark.addnext(span)
+    else:
+        span.tail, first.text = first.text, None
+        first.insert(0, span)
+    if alnum("".join(div.itertext())) > PROBE_LONG:
+        ids += _probes_inside(div, key)
+    last = div
+    while True:
+        blocks = [c for c in last if c.tag in BLOCKS]
+        if not blocks or blocks[-1].tag == "hr":
+            break
+        last = blocks[-1]
+    end = probe_id(key, "end")
+    last.append(_probe(end))
+    ids.append(end)
+    return ids
+
+
+def _probe(ident: str):
+    span = etree.Element("span", id=ident)
+    span.set("class", "np")
+    return span
+
+
+def _probes_inside(div, key: str) -> list[str]:
+    """A probe after every PROBE_EVERY-th space, so every page of a long note holds one."""
+    ids, words = [], 0
+    slots = [(el, "text") for el in div.iter() if el.text]
+    slots += [(el, "tail") for el in div.iter() if el.tail and el is not div]
+    order = {el: i for i, el in enumerate(div.iter())}
+    slots.sort(key=lambda s: (order[s[0]], s[1] == "tail"))
+    for el, slot in slots:
+        text = getattr(el, slot)
+        cuts = []
+        for i, c in enumerate(text):
+            if c == " " and i + 1 < len(text) and text[i + 1] != " ":
+                words += 1
+                if words % PROBE_EVERY == 0:
+                    cuts.append(i + 1)
+        if not cuts:
+            continue
+        pieces = [text[a:b] for a, b in zip([0] + cuts, cuts + [len(text)])]
+        spans = []
+        for piece in pieces[1:]:
+            ident = probe_id(key, len(ids) + 1)
+            ids.append(ident)
+            span = _probe(ident)
+            span.tail = piece
+            spans.append(span)
+        setattr(el, slot, pieces[0])
+        if slot == "text":
+            for i, span in enumerate(spans):
+                el.insert(i, span)
+        else:
+            parent, index = el.getparent(), el.getparent().index(el)
+            for i, span in enumerate(spans, 1):
+                parent.insert(index + i, span)
+    return ids
+
+
+def endnote_heads(notes, probes: dict[str, list[str]], pages: dict[str, int], language: str) -> dict[str, str]:
+    """probe id -> the head of its page, for one probe per notes page.
+
+    A note stands on every page from its first probe's to its last probe's;
+    the head spans the pages of the references of all notes standing there.
+    """
+    on_page: dict[int, list] = {}
+    carrier: dict[int, str] = {}
+    for note in notes:
+        ids = [i for i in probes[note.key] if i in pages]
+        if not ids or not note.ref_ids:
+            continue
+        for page in range(pages[ids[0]], pages[ids[-1]] + 1):
+            on_page.setdefault(page, []).append(note)
+        for ident in ids:
+            carrier[pages[ident]] = ident  # the last probe on each page carries its head
+    heads = {}
+    for page, standing in on_page.items():
+        refs = [pages[r] for n in standing for r in n.ref_ids if r in pages]
+        if refs and page in carrier:
+            heads[carrier[page]] = head_text(language, min(refs), max(refs))
+    return heads
+
+
+# -- footnotes: measure and cut ------------------------------------------------
+
+@dataclass(frozen=True)
+class Line:
+    start: int          # alphanumerics of the note before this line
+    hyphenated: bool    # the line before this one ended on a hyphenation
+
+
+def note_lines(document) -> dict[str, list[Line]]:
+    """note key -> its lines, read from a layout of notes set one after another."""
+    from weasyprint.formatting_structure import boxes
+
+    found: dict[str, list[Line]] = {}
+
+    def walk(box, key):
+        ident = _element_id(box)
+        if ident and ident.startswith("note-") and "footnote" in _classes(box):
+            key = ident[len("note-"):]
+            found[key] = []
+        if isinstance(box, boxes.LineBox):
+            if key is not None:
+                lines = found[key]
+                text = _line_text(box)
+                before = lines[-1].start + lines[-1].count if lines else 0
+                line = _Measured(before, alnum(text), text.rstrip().endswith("\u2010"))
+                lines.append(line)
+            return
+        for child in getattr(box, "children", ()):
+            walk(child, key)
+
+    for page in document.pages:
+        walk(page._page_box, None)
+    return {k: [Line(m.start, bool(i and v[i - 1].hyphen)) for i, m in enumerate(v)] for k, v in found.items()}
+
+
+@dataclass
+class _Measured:
+    start: int
+    count: int
+    hyphen: bool
+
+
+def _element_id(box):
+    element = getattr(box, "element", None)
+    if element is None or "::" in (getattr(box, "element_tag", "") or ""):
+        return None
+    return element.get("id")
+
+
+def _classes(box):
+    element = getattr(box, "element", None)
+    return (element.get("class") or "").split() if element is not None else []
+
+
+def _line_text(box) -> str:
+    from weasyprint.formatting_structure import boxes
+
+    if isinstance(box, boxes.TextBox):
+        return "" if "::" in (box.element_tag or "") else box.text
+    return "".join(_line_text(c) for c in getattr(box, "children", ()))
+
+
+def plan_chunks(lines: list[Line]) -> list[Line]:
+    """Where to cut one note: the line starts that open its 2nd, 3rd... chunk."""
+    if len(lines) < CHUNK_FROM:
+        return []
+    cuts = list(range(CHUNK_LINES, len(lines), CHUNK_LINES))
+    if len(lines) - cuts[-1] < 2:
+        cuts.pop()
+    return [lines[i] for i in cuts]
+
+
+def cut(root, cuts: list[Line]) -> list:
+    """Cut a note's tree at line starts; each piece a copy of the root."""
+    pieces, rest, done = [], root, 0
+    for line in cuts:
+        left, right = split(rest, line.start - done, line.hyphenated)
+        pieces.append(left)
+        rest, done = right, line.start
+    pieces.append(rest)
+    return pieces
+
+
+def split(root, offset: int, hyphen: bool):
+    """Two copies of `root`: what comes before its `offset`-th alphanumeric, and the rest.
+
+    Elements cut in two are marked: `cut-end` on the first piece (its last
+    line stays justified), `cut-start` on the second (no indent, no bullet).
+    """
+    left, right = copy.deepcopy(root), copy.deepcopy(root)
+    el, slot, index = _locate(left, offset)
+    chain_left = _truncate_after(left, el, slot, index, hyphen)
+    el, slot, index = _locate(right, offset)
+    chain_right = _truncate_before(right, el, slot, index)
+    cut_blocks = [(a, b) for a, b in zip(chain_left[1:], chain_right[1:])
+                  if (a.tag in BLOCKS or "fb" in (a.get("class") or "").split())
+                  and alnum("".join(a.itertext())) and alnum("".join(b.itertext()))]
+    for a, b in cut_blocks:
+        _add_class(a, "cut-end")
+        _add_class(b, "cut-start")
+    if cut_blocks:                      # the block whose line is cut: that line stays justified
+        _add_class(cut_blocks[-1][0], "cut-line")
+    for el in chain_right[1:]:
+        el.attrib.pop("id", None)      # ids stay with the first piece
+    _prune(left)
+    _prune(right)
+    return left, right
+
+
+def _locate(root, offset: int):
+    """(element, 'text' or 'tail', index) of the offset-th alphanumeric, in reading order."""
+    seen = 0
+
+    def walk(el):
+        nonlocal seen
+        for i, c in enumerate(el.text or ""):
+            if c.isalnum():
+                if seen == offset:
+                    return el, "text", i
+                seen += 1
+        for child in el:
+            hit = walk(child)
+            if hit:
+                return hit
+            for i, c in enumerate(child.tail or ""):
+                if c.isalnum():
+                    if seen == offset:
+                        return child, "tail", i
+                    seen += 1
+        return None
+
+    hit = walk(root)
+    if hit is None:
+        raise ValueError(f"no alphanumeric number {offset} in note")
+    return hit
+
+
+def _truncate_after(root, el, slot, index, hyphen):
+    """Keep what precedes the point; return the chain of elements from root down."""
+    if slot == "text":
+        el.text = el.text[:index].rstrip() + (HYPHEN if hyphen else "")
+        for child in list(el):
+            el.remove(child)
+        node = el
+    else:
+        el.tail = el.tail[:index].rstrip() + (HYPHEN if hyphen else "")
+        node = el
+        _drop_following(node)
+        node = el.getparent()
+    chain = []
+    while node is not None:
+        chain.append(node)
+        if node is root:
+            break
+        _drop_following(node)
+        node.tail = None
+        node = node.getparent()
+    return list(reversed(chain))
+
+
+def _drop_following(node):
+    parent = node.getparent()
+    if parent is None:
+        return
+    for sib in list(node.itersiblings()):
+        parent.remove(sib)
+
+
+def _truncate_before(root, el, slot, index):
+    if slot == "text":
+        el.text = el.text[index:]
+        node = el
+    else:
+        parent = el.getparent()
+        rest = el.tail[index:]
+        position = parent.index(el)
+        for sib in list(parent)[:position + 1]:
+            parent.remove(sib)
+        parent.text = rest
+        node = parent
+    chain = []
+    while node is not None:
+        chain.append(node)
+        if node is root:
+            break
+        parent = node.getparent()
+        for sib in list(node.itersiblings(preceding=True)):
+            parent.remove(sib)
+        parent.text = None
+        node = parent
+    return list(reversed(chain))
+
+
+def _prune(root):
+    """Drop elements left with no text and no image on either side of a cut."""
+    for el in list(root.iter()):
+        if el is root or el.getparent() is None:
+            continue
+        if el.tag in ("br", "img", "hr") or "np" in (el.get("class") or "").split():
+            continue
+        if not alnum("".join(el.itertext())) and el.find(".//img") is None and not (el.text or "").strip():
+            parent = el.getparent()
+            if el.tail:
+                prev = el.getprevious()
+                if prev is not None:
+                    prev.tail = (prev.tail or "") + el.tail
+                else:
+                    parent.text = (parent.text or "") + el.tail
+            parent.remove(el)
+
+
+def _add_class(el, name):
+    el.set("class", ((el.get("class") or "") + " " + name).strip())
