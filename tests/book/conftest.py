@@ -37,3 +37,15 @@ def real_pdf(real_book, tmp_path_factory):
     from pipeline.render.pdf import render_pdf
 
     return render_pdf(real_book, tmp_path_factory.mktemp("real-pdf") / f"{real_book.slug}.pdf")
+
+
+@pytest.fixture(scope="session")
+def real_pdf_footnotes(real_book, tmp_path_factory):
+    """The real book with book.yaml's notes.print switched to footnotes."""
+    from dataclasses import replace
+
+    from pipeline.render.pdf import render_pdf
+
+    notes = real_book.config.notes.model_copy(update={"print": "footnotes"})
+    book = replace(real_book, config=real_book.config.model_copy(update={"notes": notes}))
+    return book, render_pdf(book, tmp_path_factory.mktemp("real-pdf-fn") / f"{real_book.slug}.pdf")
