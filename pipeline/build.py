@@ -8,6 +8,7 @@ a half-written book where the last good one was.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import tempfile
@@ -30,6 +31,7 @@ class Result:
     book: Book
     outputs: dict[str, Path] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    pdf: object = None        # the PdfResult (page count, anchors), when a PDF was made
 
 
 def load_book(root: Path, cache_dir: Path | None, report: Report, step: Callable = lambda *_: None) -> Book:
@@ -68,17 +70,20 @@ def build(root: Path, out_dir: Path, formats=FORMATS, styles: Path = STYLES,
     report.check(strict)
     result = Result(book, diagnostics=report.items)
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".build-") as tmp:
-        staged = _render(book, Path(tmp), formats, styles, step, print_ready)
+        staged, result.pdf = _render(book, Path(tmp), formats, styles, step, print_ready)
         for fmt, path in staged.items():
             final = out_dir / path.name
             os.replace(path, final)
             result.outputs[fmt] = final
+        if result.pdf is not None:  # it was laid out in the temporary folder
+            result.pdf = dataclasses.replace(result.pdf, path=result.outputs["pdf"])
     snapshot.keep(book, root, result.outputs, out_dir)  # for `pipeline diff`; never fails the build
     return result
 
 
-def _render(book: Book, tmp: Path, formats, styles: Path, step, print_ready: bool = False) -> dict[str, Path]:
-    staged = {}
+def _render(book: Book, tmp: Path, formats, styles: Path, step, print_ready: bool = False):
+    """(staged output files by format, the PdfResult or None)."""
+    staged, pdf = {}, None
     if "pdf" in formats:
         from pipeline.render.pdf import render_pdf
 
@@ -96,8 +101,20 @@ def _render(book: Book, tmp: Path, formats, styles: Path, step, print_ready: boo
 
         step("write EPUB")
         staged["epub"] = tmp / f"{book.slug}.epub"
-        render_epub(book, staged["epub"], styles)
-    return staged
+        render_epub(book, staged["epub"], styles, **_print_layout(book, pdf))
+    return staged, pdf
+
+
+def _print_layout(book: Book, pdf) -> dict:
+    """What the EPUB takes from the PDF laid out in the same build: the page
+    of every id (index locators) and where each page begins (page-list)."""
+    if pdf is None or getattr(pdf, "document", None) is None:
+        return {}
+    from pipeline.render.pdf.pagemap import page_starts
+
+    generated = {d.id for d in book.documents if d.generated}
+    texts = {d.id for d in book.documents}
+    return {"pages": pdf.anchors, "page_starts": page_starts(pdf.document, texts, generated)}
 
 
 def clean_cache(out_dir: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 WORDS = {
     "es": {
         "notes": "Notas", "glossary": "Abreviaturas", "index": "Índice onomástico",
-        "toc": "Índice", "cover": "Cubierta", "landmarks": "Puntos de referencia",
+        "toc": "Índice", "cover": "Cubierta", "pages": "Páginas", "landmarks": "Puntos de referencia",
         "backlink": "Volver a la llamada {n}", "epigraph": "Epígrafes",
         "title-page": "Portada", "copyright": "Créditos", "start": "Comienzo",
         "role-editor": "Edición", "role-translator": "Traducción", "role-preface": "Prefacio",
@@ -15,7 +15,7 @@ WORDS = {
     },
     "en": {
         "notes": "Notes", "glossary": "Abbreviations", "index": "Index",
-        "toc": "Contents", "cover": "Cover", "landmarks": "Landmarks",
+        "toc": "Contents", "cover": "Cover", "pages": "Pages", "landmarks": "Landmarks",
         "backlink": "Back to reference {n}", "epigraph": "Epigraphs",
         "title-page": "Title page", "copyright": "Copyright", "start": "Start",
         "role-editor": "Edited by", "role-translator": "Translated by", "role-preface": "Preface by",

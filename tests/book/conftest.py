@@ -1,10 +1,11 @@
-"""The real book, built once per test session (EPUB and PDF)."""
+"""The real book, built once per test session, EPUB and PDF in one build
+(as `make book` does: the EPUB takes its page-list from the PDF)."""
 
 from __future__ import annotations
 
 import pytest
 
-from pipeline.build import load_book
+from pipeline.build import build, load_book
 from pipeline.diagnostics import Report
 from tests.conftest import MANUSCRIPT
 
@@ -23,20 +24,19 @@ def real_book(book_report):
 
 
 @pytest.fixture(scope="session")
-def real_epub(real_book, tmp_path_factory):
-    from pipeline.build import STYLES
-    from pipeline.render.epub import render_epub
-
-    path = tmp_path_factory.mktemp("real-epub") / f"{real_book.slug}.epub"
-    render_epub(real_book, path, STYLES)
-    return path
+def real_build(tmp_path_factory):
+    """build() of the real book: outputs, and the PdfResult as `.pdf`."""
+    return build(MANUSCRIPT, tmp_path_factory.mktemp("real-build"), formats=("epub", "pdf"))
 
 
 @pytest.fixture(scope="session")
-def real_pdf(real_book, tmp_path_factory):
-    from pipeline.render.pdf import render_pdf
+def real_epub(real_build):
+    return real_build.outputs["epub"]
 
-    return render_pdf(real_book, tmp_path_factory.mktemp("real-pdf") / f"{real_book.slug}.pdf")
+
+@pytest.fixture(scope="session")
+def real_pdf(real_build):
+    return real_build.pdf
 
 
 @pytest.fixture(scope="session")

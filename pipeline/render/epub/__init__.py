@@ -14,9 +14,9 @@ from pathlib import Path
 from ebooklib import epub
 
 from pipeline.i18n import word
-from pipeline.render.epub import documents, fonts, package
-from pipeline.render.epub.cover import cover_image
+from pipeline.render.epub import documents, fonts, package, pagebreaks
 from pipeline.render.epub.index import render_index
+from pipeline.render.epub.cover import cover_image
 from pipeline.render.epub.nav import render_nav
 from pipeline.render.epub.xhtml import document, el, serialize
 from pipeline.resolve.model import Book, Document
@@ -25,7 +25,10 @@ RENDERERS = {"notes": documents.render_notes, "glossary": documents.render_gloss
 SKIPPED = {"toc"}  # nav.xhtml is the toc
 
 
-def render_epub(book: Book, out_path: Path, styles_dir: Path) -> None:
+def render_epub(book: Book, out_path: Path, styles_dir: Path, pages: dict[str, int] | None = None,
+                page_starts=()) -> None:
+    """`pages` (element id -> print page) and `page_starts` (where each print
+    page begins) come from the PDF laid out in the same build, if any."""
     docs = [d for d in book.documents if d.role not in SKIPPED]
     pkg = package.new_book(book.config)
     cover_file = _cover(pkg, book, styles_dir)
@@ -36,23 +39,29 @@ def render_epub(book: Book, out_path: Path, styles_dir: Path) -> None:
     pkg.add_item(epub.EpubItem("css", "css/book.css", "text/css", css.encode("utf-8")))
     for i, res in enumerate(book.resources, 1):
         pkg.add_item(epub.EpubItem(f"res-{i}", res.href, res.media_type, res.path.read_bytes()))
-    where = documents.places(book)
+    where = documents.places(book, page_starts)
     items = [_item(doc, _content(book, doc, where)) for doc in docs]
     for item in items:
         pkg.add_item(item)
     title = _xhtml_item("titlepage", "titlepage.xhtml", documents.render_titlepage(book, book.config.language))
     pkg.add_item(title)
-    nav = _xhtml_item("nav", "nav.xhtml", render_nav(book, docs, cover_file), ["nav"])
+    page_list = [(s.page, f"{documents.file_name(book.document(s.doc_id))}#{pagebreaks.marker_id(s.page)}")
+                 for s in sorted(page_starts, key=lambda s: s.page)]
+    nav = _xhtml_item("nav", "nav.xhtml", render_nav(book, docs, cover_file, page_list), ["nav"])
     pkg.add_item(nav)
     pkg.add_item(epub.EpubNcx())
     pkg.toc = [epub.Link(documents.file_name(d), d.title, d.id) for d in docs if d.title]
     pkg.spine = [pkg.get_item_with_id("cover-page"), title, nav] + items
-    package.accessibility(pkg, _features(book), word(book.config.language, "a11y-summary"))
+    package.accessibility(pkg, _features(book, bool(page_list)), word(book.config.language, "a11y-summary"))
+    if page_list:
+        package.page_source(pkg, book.config)
     package.write(pkg, out_path, book.config.date)
 
 
-def _features(book: Book) -> list[str]:
+def _features(book: Book, paginated: bool) -> list[str]:
     features = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"]
+    if paginated:
+        features += ["pageNavigation", "printPageNumbers"]
     if book.resources:
         features.append("alternativeText")
     if any(d.notes for d in book.documents):

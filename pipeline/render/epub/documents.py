@@ -8,11 +8,11 @@ the notes document, and semantics on epigraphs and scene breaks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pipeline.collation import sort_key
 from pipeline.i18n import word
-from pipeline.render.epub import semantics
+from pipeline.render.epub import pagebreaks, semantics
 from pipeline.render.epub.xhtml import EPUB_TYPE, append_fragment, document, el, q, serialize
 from pipeline.resolve.model import Book, Document, Note
 
@@ -30,6 +30,7 @@ class Places:
     note_file: dict[str, str]      # note key -> file holding the note
     ref_file: dict[str, str]       # note key -> file holding its references
     glossary_file: str = ""
+    starts: dict = field(default_factory=dict)   # doc id -> [PageStart]: where print pages begin
 
     def note(self, key: str) -> str:
         return f"{self.note_file[key]}#note-{key}"
@@ -38,7 +39,7 @@ class Places:
         return f"{self.ref_file[key]}#{ref_id}"
 
 
-def places(book: Book) -> Places:
+def places(book: Book, starts=()) -> Places:
     notes_doc = next((d for d in book.documents if d.role == "notes"), None)
     part_end = book.config.notes.epub == "part-end" or notes_doc is None
     note_file, ref_file = {}, {}
@@ -47,7 +48,10 @@ def places(book: Book) -> Places:
             ref_file[note.key] = file_name(doc)
             note_file[note.key] = file_name(doc) if part_end else file_name(notes_doc)
     glossary = next((file_name(d) for d in book.documents if d.role == "glossary"), "")
-    return Places(note_file, ref_file, glossary)
+    by_doc: dict[str, list] = {}
+    for start in starts:
+        by_doc.setdefault(start.doc_id, []).append(start)
+    return Places(note_file, ref_file, glossary, by_doc)
 
 
 def render_text(book: Book, doc: Document, where: Places) -> bytes:
@@ -56,6 +60,7 @@ def render_text(book: Book, doc: Document, where: Places) -> bytes:
     section = _section(body, doc, epub_type, role)
     append_fragment(section, doc.html)
     _enrich(section, where)
+    pagebreaks.insert(section, where.starts.get(doc.id, []))
     if where.note_file.get(doc.notes[0].key if doc.notes else "") == file_name(doc):
         _notes_list(section, doc, where, book.config.language, heading=False)
     return serialize(html)
@@ -114,6 +119,7 @@ def render_notes(book: Book, doc: Document, where: Places) -> bytes:
     for part in book.documents:
         if part.notes and where.note_file[part.notes[0].key] == file_name(doc):
             _notes_list(section, part, where, book.config.language, heading=True)
+    pagebreaks.insert(section, where.starts.get(doc.id, []))
     return serialize(html)
 
 
@@ -167,6 +173,8 @@ def render_glossary(book: Book, doc: Document, where: Places | None = None) -> b
         dt = el("dt", {"id": abbr.anchor, "epub:type": "glossterm"}, parent=dl)
         el("dfn", {"class": "abbr"}, abbr.term, parent=dt)
         el("dd", {"epub:type": "glossdef"}, abbr.expansion, parent=dl)
+    if where is not None:
+        pagebreaks.insert(section, where.starts.get(doc.id, []))
     return serialize(html)
 
 

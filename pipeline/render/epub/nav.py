@@ -8,13 +8,13 @@ print layout is known, a `page-list`.
 from __future__ import annotations
 
 from pipeline.i18n import word
-from pipeline.render.epub import semantics
+from pipeline.render.epub import pagebreaks, semantics
 from pipeline.render.epub.documents import CSS, file_name
 from pipeline.render.epub.xhtml import document, el, fragment, q, serialize
 from pipeline.resolve.model import Book, Document
 
 
-def render_nav(book: Book, docs: list[Document], cover_file: str | None) -> bytes:
+def render_nav(book: Book, docs: list[Document], cover_file: str | None, page_list=()) -> bytes:
     lang = book.config.language
     html, body = document(lang, book.config.title, CSS, "frontmatter")
     toc = el("nav", {"epub:type": "toc", "role": "doc-toc", "id": "toc", "aria-labelledby": "toc-title"}, parent=body)
@@ -24,6 +24,8 @@ def render_nav(book: Book, docs: list[Document], cover_file: str | None) -> byte
         if doc.title:
             _entry(ol, doc)
     _landmarks(body, book, docs, cover_file)
+    if page_list:
+        pagebreaks.page_list(body, list(page_list), word(lang, "pages"))
     return serialize(html)
 
 

@@ -110,3 +110,10 @@ def write(book: epub.EpubBook, path, date: str) -> None:
     writer = Writer(str(path), book, dict(epub.EpubWriter.DEFAULT_OPTIONS, **options), stamp(date))
     writer.process()
     writer.write()
+
+
+def page_source(book: epub.EpubBook, config) -> None:
+    """Name the print edition the page-list comes from (EPUB 3.3 pageBreakSource)."""
+    source = f"urn:isbn:{config.identifiers.print.replace('-', '')}" if config.identifiers.print else \
+        f"{config.title} (edición impresa, {config.date[:4]})"
+    book.add_metadata(None, "meta", source, {"property": "pageBreakSource"})

@@ -1,0 +1,94 @@
+"""Page-break markers from the print edition, and the nav's page-list.
+
+Before: a content document's section and the PageStarts the PDF layout gave
+        for it (document, block number, words before the page).
+After:  <span epub:type="pagebreak" role="doc-pagebreak" id="page-123"
+        aria-label="123"/> at that word boundary, so that a reader can go to
+        the page a printed citation gives, and the nav can list every page.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.render.epub.xhtml import el, q
+from pipeline.render.pdf.pagemap import PageStart, is_block
+
+SPACE = re.compile(r"\s")
+
+
+def marker_id(page: int) -> str:
+    return f"page-{page}"
+
+
+def insert(section, starts: list[PageStart]) -> None:
+    """Put a marker for each start into `section` (the document's section)."""
+    blocks = [e for e in section.iter() if isinstance(e.tag, str) and is_block(e) and not _in_header(e, section)]
+    by_id = {e.get("id"): e for e in section.iter() if isinstance(e.tag, str) and e.get("id")}
+    for start in sorted(starts, key=lambda s: s.page, reverse=True):  # later first: offsets stay valid
+        marker = _marker(start.page)
+        if start.anchor and start.anchor in by_id and start.block < 0:
+            _at_start(by_id[start.anchor], marker)
+        elif start.block < 0 or start.block >= len(blocks):
+            _at_start(section, marker)
+        else:
+            _at_word(blocks[start.block], start.words, marker)
+
+
+def _marker(page: int):
+    label = str(page)
+    return el("span", {"epub:type": "pagebreak", "role": "doc-pagebreak", "id": marker_id(page),
+                       "aria-label": label})
+
+
+def _in_header(element, section) -> bool:
+    return any(a.tag == q("header") for a in element.iterancestors() if a is not section)
+
+
+def _at_start(element, marker) -> None:
+    marker.tail = element.text
+    element.text = None
+    element.insert(0, marker)
+
+
+def _at_word(block, words: int, marker) -> None:
+    """Insert before the word numbered `words` (0-based) of the block's text."""
+    count, previous = 0, " "
+    for node, attr in _text_slots(block):
+        text = getattr(node, attr) or ""
+        for i, char in enumerate(text):
+            if not SPACE.match(char) and SPACE.match(previous):
+                if count == words:
+                    return _split(node, attr, i, marker)
+                count += 1
+            previous = char
+    block.append(marker)  # the page begins after the block's last word
+
+
+def _text_slots(element):
+    """(node, 'text' | 'tail') in reading order, inside `element`."""
+    yield element, "text"
+    for child in element:
+        if isinstance(child.tag, str):
+            yield from _text_slots(child)
+        yield child, "tail"
+
+
+def _split(node, attr: str, at: int, marker) -> None:
+    text = getattr(node, attr)
+    setattr(node, attr, text[:at])
+    marker.tail = text[at:]
+    if attr == "text":
+        node.insert(0, marker)
+    else:
+        node.addnext(marker)
+
+
+def page_list(nav_body, entries: list[tuple[int, str]], title: str) -> None:
+    """The nav's page-list: (page, href) in page order."""
+    nav = el("nav", {"epub:type": "page-list", "id": "page-list", "hidden": "hidden",
+                     "aria-labelledby": "page-list-title"}, parent=nav_body)
+    el("h2", {"id": "page-list-title"}, title, parent=nav)
+    ol = el("ol", parent=nav)
+    for page, href in entries:
+        el("a", {"href": href}, str(page), parent=el("li", parent=ol))

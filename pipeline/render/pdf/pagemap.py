@@ -1,0 +1,146 @@
+"""Where each printed page begins, in terms both outputs share.
+
+Before: the final WeasyPrint layout of the book.
+After:  one PageStart per page whose first line of text belongs to a book
+        document: the document, the block (the n-th paragraph-like element
+        of its text, counted the same way in the EPUB) and how many words of
+        that block came before the page — so the EPUB can carry a page break
+        marker at the same word boundary. A page that begins inside a
+        generated document (notes, glossary, index) points at the nearest
+        element id the EPUB shares (a note, an entry).
+
+A word broken by hyphenation across the page boundary counts on the page
+where it begins: the marker then stands just after it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from weasyprint.formatting_structure import boxes
+
+# Elements that hold lines of text, counted in document order within a
+# document's section (the same list drives the EPUB side).
+BLOCKS = frozenset({"p", "li", "dt", "dd", "h2", "h3", "h4", "h5", "h6", "pre", "figcaption", "td", "th"})
+LINE_BLOCK = "line-block"
+CONTINUES = ("-", "\u2010", "\u00ad")     # a line ending so continues its word on the next line
+WORD = re.compile(r"\S+")
+
+
+@dataclass(frozen=True)
+class PageStart:
+    page: int           # physical page, 1-based
+    doc_id: str
+    block: int          # -1: at the document's start (its opening); else index among its blocks
+    words: int          # words of the block before the page begins
+    anchor: str = ""    # for generated documents: an id both outputs have
+
+
+def is_block(element) -> bool:
+    tag = element.tag.rsplit("}", 1)[-1]
+    return tag in BLOCKS or (tag == "div" and LINE_BLOCK in (element.get("class") or "").split())
+
+
+def page_starts(document, doc_ids: set[str], generated: set[str] = frozenset()) -> list[PageStart]:
+    """The start of every page that begins inside one of `doc_ids`' sections.
+    Pages inside `generated` documents (laid out differently in each output)
+    are located by the nearest shared element id only."""
+    index = _BlockIndex(generated)
+    starts = []
+    for number, page in enumerate(document.pages, 1):
+        first = True
+        for line, chain in _flow_lines(page._page_box):
+            if first:
+                start = index.locate(line, chain, number, doc_ids)
+                if start:
+                    starts.append(start)
+                first = False
+            index.count(line, chain)
+    return starts
+
+
+def _flow_lines(page_box):
+    """(LineBox, its ancestor elements outermost first), in reading order,
+    leaving out running heads, folios and footnote areas."""
+    stack = [(page_box, ())]
+    while stack:
+        box, chain = stack.pop()
+        if isinstance(box, (boxes.MarginBox, boxes.FootnoteAreaBox)):
+            continue
+        element = getattr(box, "element", None)
+        if element is not None and (not chain or chain[-1] is not element):
+            chain = chain + (element,)
+        if isinstance(box, boxes.LineBox):
+            yield box, chain
+            continue
+        stack.extend((child, chain) for child in reversed(getattr(box, "children", [])))
+
+
+class _BlockIndex:
+    """Numbers blocks per document section and counts the words already laid out."""
+
+    def __init__(self, generated: set[str]):
+        self.generated = generated
+        self.numbers: dict[int, tuple[str, int]] = {}   # id(element) -> (doc, block number)
+        self.next: dict[str, int] = {}
+        self.seen: dict[int, int] = {}                   # id(element) -> words laid out
+        self.open_word: dict[int, bool] = {}             # last line ended inside a word
+
+    def locate(self, line, chain, page: int, doc_ids: set[str]) -> PageStart | None:
+        section = _section(chain, doc_ids)
+        if section is None:
+            return None
+        doc_id = section.get("id")
+        block = _innermost_block(chain)
+        if block is None or _in_opening(chain) or doc_id in self.generated:
+            return PageStart(page, doc_id, -1, 0, _nearest_id(chain, section))
+        return PageStart(page, doc_id, self._number(block, section, doc_id), self.seen.get(id(block), 0),
+                         _nearest_id(chain, section))
+
+    def count(self, line, chain) -> None:
+        block = _innermost_block(chain)
+        if block is None:
+            return
+        text = "".join(t.text for t in _texts(line))
+        words = WORD.findall(text)
+        continued = self.open_word.get(id(block), False)
+        self.seen[id(block)] = self.seen.get(id(block), 0) + len(words) - (1 if continued and words else 0)
+        self.open_word[id(block)] = bool(words) and text.rstrip().endswith(CONTINUES) and text == text.rstrip()
+
+    def _number(self, block, section, doc_id: str) -> int:
+        if id(block) not in self.numbers:
+            for n, element in enumerate(e for e in section.iter() if is_block(e) and not _under_opening(e, section)):
+                self.numbers[id(element)] = (doc_id, n)
+        return self.numbers[id(block)][1]
+
+
+def _texts(box):
+    stack = [box]
+    while stack:
+        b = stack.pop()
+        if isinstance(b, boxes.TextBox):
+            yield b
+        stack.extend(reversed(getattr(b, "children", [])))
+
+
+def _section(chain, doc_ids: set[str]):
+    return next((e for e in chain if e.tag == "section" and e.get("id") in doc_ids), None)
+
+
+def _innermost_block(chain):
+    return next((e for e in reversed(chain) if is_block(e)), None)
+
+
+def _in_opening(chain) -> bool:
+    return any(e.tag == "header" and "opening" in (e.get("class") or "") for e in chain)
+
+
+def _under_opening(element, section) -> bool:
+    header = next((h for h in section if h.tag == "header"), None)
+    return header is not None and any(element is e for e in header.iter())
+
+
+def _nearest_id(chain, section) -> str:
+    inner = [e.get("id") for e in chain if e.get("id")]
+    return inner[-1] if inner and inner[-1] != section.get("id") else ""
