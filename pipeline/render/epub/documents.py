@@ -15,6 +15,7 @@ from pipeline.i18n import word
 from pipeline.render.epub import pagebreaks, semantics
 from pipeline.render.epub.xhtml import EPUB_TYPE, append_fragment, document, el, q, serialize
 from pipeline.resolve.model import Book, Document, Note
+from pipeline.transforms.abbreviations import is_acronym
 
 CSS = "css/book.css"
 
@@ -171,7 +172,7 @@ def render_glossary(book: Book, doc: Document, where: Places | None = None) -> b
     key = sort_key(book.config.language)
     for abbr in sorted((a for a in book.abbreviations if a.listed), key=lambda a: key(a.term)):
         dt = el("dt", {"id": abbr.anchor, "epub:type": "glossterm"}, parent=dl)
-        el("dfn", {"class": "abbr"}, abbr.term, parent=dt)
+        el("dfn", {"class": "abbr" if is_acronym(abbr.term) else "term"}, abbr.term, parent=dt)
         el("dd", {"epub:type": "glossdef"}, abbr.expansion, parent=dl)
     if where is not None:
         pagebreaks.insert(section, where.starts.get(doc.id, []))
