@@ -22,10 +22,25 @@ class RefusedURL(ValueError):
 
 
 class ConfinedFetcher(URLFetcher):
+    """Serves the manuscript and styles folders under fixed virtual paths
+    (file:///book-0/…, file:///book-1/…): WeasyPrint names images and other
+    resources after their URL, so URLs that name the real folders would make
+    the same book give different bytes when built somewhere else."""
+
     def __init__(self, *roots: Path):
         super().__init__(allowed_protocols=("file",), fail_on_errors=True)
         self.roots = tuple(Path(r).resolve() for r in roots)
+        self.virtual = {f"/book-{i}/": root for i, root in enumerate(self.roots)}
         self.fetched: list[Path] = []
+
+    def uri(self, path: Path) -> str:
+        """The virtual URL of a file or folder under one of the roots."""
+        path = Path(path).resolve()
+        for prefix, root in self.virtual.items():
+            if path.is_relative_to(root):
+                rel = path.relative_to(root).as_posix()
+                return f"file://{prefix}{'' if rel == '.' else rel}" + ("/" if path.is_dir() and rel != "." else "")
+        raise RefusedURL(f"refused {path}: outside {', '.join(str(r) for r in self.roots)}")
 
     def fetch(self, url, headers=None):
         path = self.check(url)
@@ -37,9 +52,15 @@ class ConfinedFetcher(URLFetcher):
         parts = urlsplit(url)
         if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
             raise RefusedURL(f"refused {url!r}: only files in the manuscript or styles folders may be read")
-        path = Path(unquote(parts.path)).resolve()
+        path = self._real(unquote(parts.path))
         if not any(path.is_relative_to(root) for root in self.roots):
             raise RefusedURL(f"refused {url!r}: outside {', '.join(str(r) for r in self.roots)}")
         if not path.is_file():
             raise RefusedURL(f"refused {url!r}: no such file")
         return path
+
+    def _real(self, path: str) -> Path:
+        for prefix, root in self.virtual.items():
+            if path.startswith(prefix):
+                return (root / path[len(prefix):]).resolve()
+        return Path(path).resolve()

@@ -46,7 +46,7 @@ def stylesheets(styles: Path, config: BookConfig, fetcher: ConfinedFetcher, font
     """print.css, then print-ready.css for the printer's file, then book.yaml's
     page rules; `@color-profile` rules land in `profiles` (pass it to render)."""
     names = ["print.css"] + (["print-ready.css"] if print_ready else [])
-    sheets = [weasyprint.CSS(url=(styles / n).resolve().as_uri(), url_fetcher=fetcher, font_config=fonts,
+    sheets = [weasyprint.CSS(url=fetcher.uri(styles / n), url_fetcher=fetcher, font_config=fonts,
                              color_profiles=profiles) for n in names]
     sheets.append(weasyprint.CSS(string=page_css(config, print_ready), url_fetcher=fetcher, font_config=fonts,
                                  color_profiles=profiles))
@@ -61,7 +61,7 @@ def lay_out(html: str, base: Path, styles: Path, config: BookConfig, fetcher: Co
     try:
         profiles: dict = {}
         sheets = stylesheets(styles, config, fetcher, fonts, profiles, print_ready)
-        doc = weasyprint.HTML(string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=fetcher)
+        doc = weasyprint.HTML(string=html, base_url=fetcher.uri(base), url_fetcher=fetcher)
         document = doc.render(stylesheets=sheets, font_config=fonts, color_profiles=profiles)
         return pad(document, config.print.page_multiple, sheets, fonts, profiles, base, fetcher)
     except FatalURLFetchingError as exc:
@@ -79,7 +79,7 @@ def pad(document, multiple: int, sheets, fonts, profiles: dict, base: Path, fetc
     if not missing:
         return document
     empty = weasyprint.HTML(string='<html><body class="pad"></body></html>',
-                            base_url=base.resolve().as_uri() + "/", url_fetcher=fetcher)
+                            base_url=fetcher.uri(base), url_fetcher=fetcher)
     blank = empty.render(stylesheets=sheets, font_config=fonts, color_profiles=profiles).pages[0]
     return document.copy(list(document.pages) + [blank] * missing)
 
