@@ -25,7 +25,9 @@ class Code:
 
 
 def _codes(*rows: tuple[str, Severity, str]) -> dict[str, Code]:
-    return {code: Code(code, sev, text) for code, sev, text in rows}
+    codes = {code: Code(code, sev, text) for code, sev, text in rows}
+    assert len(codes) == len(rows), "a diagnostic code is defined twice"
+    return codes
 
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -79,12 +81,12 @@ CODES = _codes(
     ("X003", E, "{field} of {name}: no entry {target} in names.yaml"),
     ("X004", E, "name {name} is listed twice in names.yaml"),
     ("X005", E, "[…]{{.name key=\"{key}\"}}: no such entry in names.yaml"),
-    # X: importing a book from extracted text (`pipeline import`)
-    ("X001", E, "{detail}"),   # the import profile or register
-    ("X002", E, "{detail}"),   # the source file
-    ("X003", E, "{detail}"),   # corrections.yaml
-    ("X004", E, "{detail}"),   # a correction that does not apply
-    ("X005", E, "{detail}"),   # the source's structure is not what the profile says
+    # T: importing a book from extracted text (`pipeline import`)
+    ("T001", E, "{detail}"),   # the import profile or register
+    ("T002", E, "{detail}"),   # the source file
+    ("T003", E, "{detail}"),   # corrections.yaml
+    ("T004", E, "{detail}"),   # a correction that does not apply
+    ("T005", E, "{detail}"),   # the source's structure is not what the profile says
     # H: headings and structure
     ("H001", W, "no level-1 heading and no title in book.yaml"),
     # F: fonts and print

@@ -120,7 +120,7 @@ def _check_heading(source: Source, part: dict) -> set[int]:
     found = _normal(" ".join(source.line(n) for n in lines)).replace("_", "")
     expected = _normal(part.get("heading_text") or f"{part.get('number', '')} {part['title']}")
     if not (found == expected or (not part.get("heading_text") and found.startswith(expected))):
-        raise ImportError_(source.path, rng[0], "X005",
+        raise ImportError_(source.path, rng[0], "T005",
                            f"heading lines do not hold the title '{part['title']}' the profile gives")
     return set(lines)
 
@@ -224,7 +224,7 @@ def _register(source: Source) -> dict:
     try:
         return glossary.load_register(source.profile_dir)
     except (glossary.RegisterError, yaml.YAMLError) as exc:
-        raise ImportError_(source.profile_dir / "register.yaml", 1, "X001", str(exc)) from exc
+        raise ImportError_(source.profile_dir / "register.yaml", 1, "T001", str(exc)) from exc
 
 
 def _glossary_yaml(source: Source, entries, register: dict, fixer: Repairer, result: PartResult) -> str:
@@ -233,7 +233,7 @@ def _glossary_yaml(source: Source, entries, register: dict, fixer: Repairer, res
     try:
         rows = glossary.complete(glossary.rows(entries, expansions), register)
     except glossary.RegisterError as exc:
-        raise ImportError_(source.profile_dir / "register.yaml", 1, "X001", str(exc)) from exc
+        raise ImportError_(source.profile_dir / "register.yaml", 1, "T001", str(exc)) from exc
     result.notes = 0
     result.doubts.extend((e.line, f"abbreviation {e.forms[0]}: forms {e.forms} repeat")
                          for e in entries if len(set(e.forms)) < len(e.forms))
@@ -250,7 +250,7 @@ def _ignore_yaml(source: Source, entries: list[dict]) -> str:
     rows = []
     for entry in entries:
         if not entry.get("reason") or not entry.get("code") or not entry.get("match"):
-            raise ImportError_(source.profile_dir / "register.yaml", 1, "X001",
+            raise ImportError_(source.profile_dir / "register.yaml", 1, "T001",
                               f"ignore entry without code, match or reason: {entry}")
         rows.append({"code": entry["code"], "match": entry["match"], "reason": entry["reason"]})
     return IGNORE_HEADER + _yaml(rows)

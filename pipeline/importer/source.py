@@ -58,11 +58,11 @@ def profile_dir(name_or_path: str | None, source: Path) -> Path:
     it exists (none of the backlist files are named so: the name is required).
     """
     if name_or_path is None:
-        raise ImportError_(source, 1, "X001", "no import profile given (--profile NAME)")
+        raise ImportError_(source, 1, "T001", "no import profile given (--profile NAME)")
     candidate = Path(name_or_path)
     folder = candidate if candidate.is_dir() else PROFILES / name_or_path
     if not (folder / "structure.yaml").is_file():
-        raise ImportError_(source, 1, "X001", f"no import profile '{name_or_path}'")
+        raise ImportError_(source, 1, "T001", f"no import profile '{name_or_path}'")
     return folder
 
 
@@ -75,7 +75,7 @@ def load(path: Path, profile: Path, corrections_file: Path | None) -> Source:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ImportError_(path, 1, "X002", f"cannot read the source: {exc}") from None
+        raise ImportError_(path, 1, "T002", f"cannot read the source: {exc}") from None
     lines = [line.rstrip() for line in text.split("\n")]
     if lines and lines[-1] == "":
         lines.pop()  # the final newline is no line
@@ -94,7 +94,7 @@ def _corrections(path: Path) -> list[Correction]:
         try:
             out.append(Correction(int(row["where"]), str(row["from"]), str(row["to"]), str(row.get("why", ""))))
         except (KeyError, TypeError, ValueError):
-            raise ImportError_(path, 1, "X003", f"correction {i} needs where, from and to") from None
+            raise ImportError_(path, 1, "T003", f"correction {i} needs where, from and to") from None
     return out
 
 
@@ -102,9 +102,9 @@ def apply_corrections(source: Source) -> None:
     """"Jean-Paul Sarte" at line 4 → "Jean-Paul Sartre": each `from` must be found once."""
     for fix in source.corrections:
         if not 1 <= fix.where <= len(source.lines):
-            raise ImportError_(source.path, fix.where, "X004", "correction outside the source")
+            raise ImportError_(source.path, fix.where, "T004", "correction outside the source")
         line = source.lines[fix.where - 1]
         if line.count(fix.before) != 1:
-            raise ImportError_(source.path, fix.where, "X004",
+            raise ImportError_(source.path, fix.where, "T004",
                                f"correction expects '{fix.before}' once on this line")
         source.lines[fix.where - 1] = line.replace(fix.before, fix.after)

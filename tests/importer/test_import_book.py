@@ -95,4 +95,4 @@ def test_pandoc_reads_the_notes_and_no_accidental_lists(imported):
 def test_errors_are_reported_without_traceback(tmp_path):
     done = run_import(tmp_path / "missing.txt", "-o", tmp_path / "out", "--profile", "no-such-profile")
     assert done.returncode == 1
-    assert re.match(r"^\S+:1: X001 ", done.stderr) and "Traceback" not in done.stderr
+    assert re.match(r"^\S+:1: T001 ", done.stderr) and "Traceback" not in done.stderr
