@@ -116,5 +116,13 @@ class Book:
 
         return slugify(self.config.title)
 
+    def glossary(self) -> tuple[Abbreviation, ...]:
+        """The entries the glossary lists (used, or kept with a reason), in
+        the order of the book's language (ICU collation)."""
+        from pipeline.collation import sort_key
+
+        key = sort_key(self.config.language)
+        return tuple(sorted((a for a in self.abbreviations if a.listed), key=lambda a: key(a.term)))
+
     def document(self, doc_id: str) -> Document:
         return next(d for d in self.documents if d.id == doc_id)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipeline.collation import sort_key
 from pipeline.i18n import word
 from pipeline.render.epub import pagebreaks, semantics
 from pipeline.render.epub.xhtml import EPUB_TYPE, append_fragment, document, el, q, serialize
@@ -169,8 +168,7 @@ def render_glossary(book: Book, doc: Document, where: Places | None = None) -> b
     html, body = document(book.config.language, doc.title, CSS, body_type)
     section = _section(body, doc, epub_type, role)
     dl = el("dl", {"class": "glossary"}, parent=section)  # the section is the doc-glossary
-    key = sort_key(book.config.language)
-    for abbr in sorted((a for a in book.abbreviations if a.listed), key=lambda a: key(a.term)):
+    for abbr in book.glossary():
         dt = el("dt", {"id": abbr.anchor, "epub:type": "glossterm"}, parent=dl)
         el("dfn", {"class": "abbr" if is_acronym(abbr.term) else "term"}, abbr.term, parent=dt)
         el("dd", {"epub:type": "glossdef"}, abbr.expansion, parent=dl)

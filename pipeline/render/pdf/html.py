@@ -23,7 +23,6 @@ Hooks the CSS relies on (see styles/print.css):
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from lxml import etree
 
@@ -31,6 +30,7 @@ from pipeline.i18n import word
 from pipeline.render.pdf import notes as notes_
 from pipeline.render.pdf.index import index_section
 from pipeline.resolve.model import Book, Document, Note
+from pipeline.transforms.abbreviations import is_acronym
 
 SKIPPED: set[str] = set()    # roles not laid out
 FRONT_ROLES = {"epigraph"}   # set like the front matter: own recto, no head, no folio
@@ -315,17 +315,11 @@ class _Builder:
 
     def _glossary(self, sec) -> None:
         dl = _sub(sec, "dl", **{"class": "glossary"})
-        for abbr in sorted(self.book.abbreviations, key=lambda a: (_sort_key(a.term), a.term)):
-            # `anchor` (the id text links point at) is new in the model; absent, no id.
-            dt = _sub(dl, "dt", id=getattr(abbr, "anchor", None) or None)
-            _sub(dt, "abbr", text=abbr.term)
+        for abbr in self.book.glossary():
+            dt = _sub(dl, "dt", id=abbr.anchor or None)
+            # Acronyms in small capitals; word terms (Duma) as words.
+            _sub(dt, "abbr" if is_acronym(abbr.term) else "dfn", text=abbr.term)
             _sub(dl, "dd", text=abbr.expansion)
-
-
-def _sort_key(text: str) -> str:
-    """Accent- and case-blind key; good enough until ICU collation comes."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 # A word and the raya touching it ("—dijo", "iguales—."): Pango may break a
