@@ -1,0 +1,78 @@
+"""The real book's printer PDF and cover (issue 7), built once per module."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+import pytest
+
+from pipeline.build import STYLES
+from pipeline.preflight import ERROR
+from pipeline.preflight import run as preflight
+from pipeline.render.pdf.cover import render_cover, spine_mm
+
+pytestmark = pytest.mark.book
+MM = 72 / 25.4
+
+
+@pytest.fixture(scope="module")
+def printer(real_book, tmp_path_factory):
+    from pipeline.render.pdf import render_pdf
+
+    folder = tmp_path_factory.mktemp("real-print")
+    pdf = render_pdf(real_book, folder / f"{real_book.slug}.pdf", print_ready=True)
+    cover = folder / f"{real_book.slug}-cover.pdf"
+    geo = render_cover(real_book.config, pdf.page_count, cover, STYLES)
+    return pdf, cover, geo
+
+
+@pytest.fixture(scope="module")
+def findings(printer, real_book):
+    pdf, cover, _ = printer
+    return preflight(pdf.path, cover, config=real_book.config)
+
+
+def test_boxes_as_pdfinfo_shows_them(printer):
+    out = subprocess.run(["pdfinfo", "-box", "-f", "1", "-l", "3", str(printer[0].path)],
+                         capture_output=True, text=True, check=True).stdout
+    trims = re.findall(r"TrimBox:\s+([-\d. ]+)", out)
+    bleeds = re.findall(r"BleedBox:\s+([-\d. ]+)", out)
+    assert trims and all([float(v) for v in t.split()] == pytest.approx([0, 0, 150 * MM, 230 * MM], abs=0.02)
+                         for t in trims)
+    b = 3 * MM
+    assert all([float(v) for v in t.split()] == pytest.approx([-b, -b, 150 * MM + b, 230 * MM + b], abs=0.02)
+               for t in bleeds)
+
+
+def test_only_the_chosen_faces_embedded(printer):
+    for path in (printer[0].path, printer[1]):
+        out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+        rows = out.splitlines()[2:]
+        assert rows and all(" yes yes " in r for r in rows)
+        assert {re.sub(r"^[A-Z]{6}\+", "", r.split()[0]) for r in rows} <= {
+            "EB-Garamond-Print", "EB-Garamond-Print-Italic", "EB-Garamond-Print-Bold"}
+
+
+def test_page_count_padded_and_spine_from_it(printer, real_book):
+    pdf, cover, geo = printer
+    assert pdf.page_count % real_book.config.print.page_multiple == 0
+    assert geo.spine == pytest.approx(pdf.page_count / 400 * 25.4, abs=0.01)      # 80 g cream
+    assert geo.spine == spine_mm(pdf.page_count, real_book.config.print)
+    out = subprocess.run(["pdfinfo", "-box", str(cover)], capture_output=True, text=True, check=True).stdout
+    trim = [float(v) for v in re.search(r"TrimBox:\s+([-\d. ]+)", out).group(1).split()]
+    assert (trim[2] - trim[0]) / MM == pytest.approx(300 + geo.spine, abs=0.05)
+
+
+def test_cover_passes_the_preflight(findings):
+    assert [f for f in findings if f.check.startswith("cover") and f.status == ERROR] == []
+
+
+@pytest.mark.xfail(strict=True, reason="the bibliography's long running head runs into the folio "
+                   "(pp. 435-445): a running-head rule for issue 4 to fix")
+def test_printer_pdf_passes_the_preflight(findings):
+    assert [f for f in findings if f.status == ERROR] == []
+
+
+def test_preflight_errors_are_only_the_known_head_collision(findings):
+    assert {f.check for f in findings if f.status == ERROR} <= {"head collisions"}
