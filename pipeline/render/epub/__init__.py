@@ -39,7 +39,7 @@ def render_epub(book: Book, out_path: Path, styles_dir: Path, pages: dict[str, i
     pkg.add_item(epub.EpubItem("css", "css/book.css", "text/css", css.encode("utf-8")))
     for i, res in enumerate(book.resources, 1):
         pkg.add_item(epub.EpubItem(f"res-{i}", res.href, res.media_type, res.path.read_bytes()))
-    where = documents.places(book, page_starts)
+    where = documents.places(book, page_starts, pages)
     items = [_item(doc, _content(book, doc, where)) for doc in docs]
     for item in items:
         pkg.add_item(item)

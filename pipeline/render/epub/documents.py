@@ -31,6 +31,7 @@ class Places:
     ref_file: dict[str, str]       # note key -> file holding its references
     glossary_file: str = ""
     starts: dict = field(default_factory=dict)   # doc id -> [PageStart]: where print pages begin
+    pages: dict | None = None                    # element id -> print page, when the PDF was laid out
 
     def note(self, key: str) -> str:
         return f"{self.note_file[key]}#note-{key}"
@@ -39,7 +40,7 @@ class Places:
         return f"{self.ref_file[key]}#{ref_id}"
 
 
-def places(book: Book, starts=()) -> Places:
+def places(book: Book, starts=(), pages: dict | None = None) -> Places:
     notes_doc = next((d for d in book.documents if d.role == "notes"), None)
     part_end = book.config.notes.epub == "part-end" or notes_doc is None
     note_file, ref_file = {}, {}
@@ -51,7 +52,7 @@ def places(book: Book, starts=()) -> Places:
     by_doc: dict[str, list] = {}
     for start in starts:
         by_doc.setdefault(start.doc_id, []).append(start)
-    return Places(note_file, ref_file, glossary, by_doc)
+    return Places(note_file, ref_file, glossary, by_doc, pages)
 
 
 def render_text(book: Book, doc: Document, where: Places) -> bytes:

@@ -41,11 +41,13 @@ def book_text(book: Book) -> str:
 
 
 def subset_faces(book: Book, fonts_dir: Path) -> list[tuple[str, str, str, bytes]]:
-    """[(file name, style, weight, subset bytes)] for the faces the book uses."""
+    """[(file name, style, weight, subset bytes)]: every face, since the
+    stylesheet sets note marks in bold; the bold face needs only the figures
+    and what <strong> holds, so subset it to those."""
     text = book_text(book)
-    bold = any("<strong" in d.html or "<b>" in d.html for d in book.documents)
-    return [(name, style, weight, _subset(fonts_dir / name, text))
-            for name, style, weight in FACES if (fonts_dir / name).is_file() and (bold or weight != "bold")]
+    strong = "0123456789*" + "".join(re.findall(r"<(?:strong|b)>([^<]*)<", "".join(d.html for d in book.documents)))
+    return [(name, style, weight, _subset(fonts_dir / name, strong if weight == "bold" else text))
+            for name, style, weight in FACES if (fonts_dir / name).is_file()]
 
 
 def _subset(path: Path, text: str) -> bytes:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from pipeline.render.epub import semantics
+from pipeline.render.epub import pagebreaks, semantics
 from pipeline.render.epub.documents import CSS, Places, file_name
 from pipeline.render.epub.xhtml import document, el, serialize
 from pipeline.resolve.ids import slugify
@@ -61,6 +61,7 @@ def render_index(book: Book, doc: Document, where: Places, pages: dict[str, int]
         ul = el("ul", {"epub:type": "index-entry-list", "class": "index-entries"}, parent=group)
         for entry in entries:
             _entry(ul, entry, files, where, pages, words)
+    pagebreaks.insert(section, where.starts.get(doc.id, []))
     return serialize(html)
 
 
