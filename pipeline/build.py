@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from pipeline import manuscript, read, registers, resolve, snapshot, transforms
-from pipeline.diagnostics import Diagnostic, Report
+from pipeline.diagnostics import BuildError, Diagnostic, Report
 from pipeline.resolve.model import Book
 from pipeline.transforms.abbreviations import Matcher
 from pipeline.transforms.names import NameMatcher
@@ -70,7 +70,7 @@ def build(root: Path, out_dir: Path, formats=FORMATS, styles: Path = STYLES,
     report.check(strict)
     result = Result(book, diagnostics=report.items)
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".build-") as tmp:
-        staged, result.pdf = _render(book, Path(tmp), formats, styles, step, print_ready)
+        staged, result.pdf = _render_or_report(book, Path(tmp), formats, styles, step, print_ready, report)
         for fmt, path in staged.items():
             final = out_dir / path.name
             os.replace(path, final)
@@ -79,6 +79,18 @@ def build(root: Path, out_dir: Path, formats=FORMATS, styles: Path = STYLES,
             result.pdf = dataclasses.replace(result.pdf, path=result.outputs["pdf"])
     snapshot.keep(book, root, result.outputs, out_dir)  # for `pipeline diff`; never fails the build
     return result
+
+
+def _render_or_report(book: Book, tmp: Path, formats, styles: Path, step, print_ready: bool, report: Report):
+    """_render, with layout failures turned into diagnostics (no traceback)."""
+    from pipeline.render.pdf import FootnoteLost, PaginationMoved, RefusedURL
+
+    codes = {PaginationMoved: "L001", FootnoteLost: "L002", RefusedURL: "L003"}
+    try:
+        return _render(book, tmp, formats, styles, step, print_ready)
+    except tuple(codes) as exc:
+        report.add(codes[type(exc)], book.root / "book.yaml", 0, detail=str(exc))
+        raise BuildError(report) from None
 
 
 def _render(book: Book, tmp: Path, formats, styles: Path, step, print_ready: bool = False):

@@ -81,6 +81,10 @@ CODES = _codes(
     ("X003", E, "{field} of {name}: no entry {target} in names.yaml"),
     ("X004", E, "name {name} is listed twice in names.yaml"),
     ("X005", E, "[…]{{.name key=\"{key}\"}}: no such entry in names.yaml"),
+    # L: laying out the PDF
+    ("L001", E, "the pagination did not settle: {detail}"),
+    ("L002", E, "a footnote would be lost or misplaced: {detail}"),
+    ("L003", E, "the layout asked for a file it may not read: {detail}"),
     # T: importing a book from extracted text (`pipeline import`)
     ("T001", E, "{detail}"),   # the import profile or register
     ("T002", E, "{detail}"),   # the source file

@@ -36,6 +36,9 @@ STYLES = Path(__file__).resolve().parents[3] / "styles"
 __all__ = ["FootnoteLost", "PaginationMoved", "PdfResult", "RefusedURL", "render_pdf"]
 
 
+MAX_PASSES = 3  # layouts after the first, waiting for the page numbers to settle
+
+
 class PaginationMoved(RuntimeError):
     """The final layout did not paginate as the first one: page references would be wrong."""
 
@@ -69,15 +72,8 @@ def render_pdf(book: Book, out_path: Path, styles_dir: Path | None = None,
     lines = None
     if book.config.notes.print == "footnotes":
         lines = notes_.note_lines(lay_out(measure_html(book)))
-    first = lay_out(build_html(book, None, lines))
-    pages = layout.anchors(first)
-    document = lay_out(build_html(book, pages, lines))
-    final = layout.anchors(document)
-    if final != pages:
-        moved = sorted((i for i in pages.keys() | final.keys() if pages.get(i) != final.get(i)),
-                       key=lambda i: final.get(i) or pages.get(i) or 0)
-        raise PaginationMoved(f"{len(moved)} ids changed page between the two layouts, first: "
-                              + ", ".join(f"{i} {pages.get(i)}->{final.get(i)}" for i in moved[:5]))
+    pages = layout.anchors(lay_out(build_html(book, None, lines)))
+    document, final = _settle(book, lines, pages, lay_out)
     if lines is not None:
         _check_footnotes(book, document, final)
     layout.write(document, out_path, book.config, layout.PRINT_READY_VARIANT if print_ready else None)
@@ -85,6 +81,23 @@ def render_pdf(book: Book, out_path: Path, styles_dir: Path | None = None,
     return PdfResult(Path(out_path), len(document.pages), final,
                      (page.width * 0.75, page.height * 0.75), tuple(dict.fromkeys(fetcher.fetched)),
                      document)
+
+
+def _settle(book: Book, lines, pages: dict[str, int], lay_out, tries: int = MAX_PASSES):
+    """Lay out again with the page numbers of the layout before until the
+    pages no longer move. Endnote heads and the index live in margin boxes
+    or at the end, so one more layout usually settles; in footnote mode a
+    '(cont.)' that appears can move lines, which the next layout absorbs."""
+    for _ in range(tries):
+        document = lay_out(build_html(book, pages, lines))
+        final = layout.anchors(document)
+        if final == pages:
+            return document, final
+        moved = sorted((i for i in pages.keys() | final.keys() if pages.get(i) != final.get(i)),
+                       key=lambda i: final.get(i) or pages.get(i) or 0)
+        pages = final
+    raise PaginationMoved(f"{len(moved)} ids still changed page after {tries} layouts, first: "
+                          + ", ".join(f"{i} ->{final.get(i)}" for i in moved[:5]))
 
 
 def _check_footnotes(book: Book, document, pages: dict[str, int]) -> None:
