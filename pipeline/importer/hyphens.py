@@ -42,11 +42,13 @@ class HyphenRules:
     """Book-specific hyphen data from repair.yaml (section `hyphens`)."""
     keep_prefixes: frozenset[str] = frozenset()   # "ex-⏎ministro" keeps its hyphen
     fl_prefixes: frozenset[str] = frozenset()     # "re-exión" is fl, not a hyphen
+    joins: frozenset[str] = frozenset()           # words decided by hand: "mala-⏎quitas" is malaquitas
 
     @classmethod
     def from_dict(cls, data: dict | None) -> "HyphenRules":
         data = data or {}
-        return cls(frozenset(data.get("keep_prefixes", ())), frozenset(data.get("fl_prefixes", ())))
+        return cls(frozenset(data.get("keep_prefixes", ())), frozenset(data.get("fl_prefixes", ())),
+                   frozenset(w.lower() for w in data.get("joins", ())))
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,8 @@ def decide_break(stem: str, right: str, lexicon: Lexicon, rules: HyphenRules) ->
     left_core = LEFT_CORE_RE.search(stem).group(0)
     match = CHUNK_RE.match(right)
     right_core = match.group(0) if match else ""
+    if (left_core + right_core).lower() in rules.joins:
+        return "join", False
     if not _has_letter(left_core) or not _has_letter(right_core):
         return "keep-hyphen", True
     first_right = next(c for c in right_core if c.isalpha())
