@@ -55,7 +55,11 @@ def test_page_list_covers_the_text_pages(real_epub, real_pdf):
 def test_markers_stand_where_pdf_pages_begin(real_epub, real_pdf):
     files = epub_files(real_epub)
     nav = files["nav.xhtml"].decode()
-    entries = re.findall(r'href="([^"#]+)#page-(\d+)"', nav)
+    # Word-exact in the text; in generated documents (notes, glossary, index,
+    # laid out differently in each output) a marker stands at the start of
+    # the entry the page begins in: checked by EPUBCheck, not here.
+    generated = {"notes.xhtml", "glossary.xhtml", "index.xhtml"}
+    entries = [e for e in re.findall(r'href="([^"#]+)#page-(\d+)"', nav) if e[0] not in generated]
     random.seed(7)
     checked = 0
     for name, page in random.sample(entries, 40):

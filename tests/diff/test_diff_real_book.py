@@ -74,6 +74,13 @@ def _page_of(snap: Path, needle: str) -> int:
     return hits[0]
 
 
+def _index_start(snap: Path) -> int:
+    """The first page of the index of names (after the contents' mention of it)."""
+    pages = (snap / "pages.txt").read_text(encoding="utf-8").split("--- page ")[1:]
+    hits = [int(p.split(" ", 1)[0]) for p in pages if "Índice onomástico" in p]
+    return min((h for h in hits if h > 20), default=10**6)
+
+
 def test_exactly_the_edited_parts_changed(report):
     assert {p.id for p in report.changed_parts} == EDITED
     assert all(p.status == "unchanged" for p in report.parts if p.id not in EDITED)
@@ -113,7 +120,10 @@ def test_pages_with_changed_text_are_exactly_those_of_the_edits(report, builds):
     expected = {_page_of(new, "mortalmente gélido"), _page_of(new, "nieve rala,"),
                 _page_of(old, DELETED), _page_of(new, "Nota añadida por el corrector")}
     pages = report.pages
-    assert {c.new for c in pages.of_kind("text")} == expected
+    # The index of names at the end changes with every page that moved: its
+    # pages are the index's business, not the edits'.
+    index = _index_start(new)
+    assert {c.new for c in pages.of_kind("text") if c.new < index} == expected
     assert pages.first_layout_change == min(expected)
     assert {c.kind for c in pages.changes} <= {"text", "figures", "reflow", "moved"}
 

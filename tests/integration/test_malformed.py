@@ -79,13 +79,14 @@ def nested_list(depth: int) -> str:
 
 
 CH2_LINES = (FIXTURE / CH2).read_text("utf-8").count("\n")
+YAML_LINES = (FIXTURE / "book.yaml").read_text("utf-8").count("\n")
 CH1_LINES = (FIXTURE / CH1).read_text("utf-8").count("\n")
 IMG = "\n![Una imagen](images/{})\n"
 
 CASES = [
     Case("broken yaml", append("book.yaml", "contents: [\n"), "book.yaml", None, "M003"),
     Case("tab-indented yaml", yaml_edit("title: Cuaderno", "title:\tCuaderno\n\t- x"), "book.yaml", None, "M003"),
-    Case("unknown key", append("book.yaml", "colour: red\n"), "book.yaml", 24, "M004"),
+    Case("unknown key", append("book.yaml", "colour: red\n"), "book.yaml", YAML_LINES + 1, "M004"),
     Case("wrong type", yaml_edit('date: "2026-01-15"', "date: [2026]"), "book.yaml", 8, "M004"),
     Case("bad date", yaml_edit('date: "2026-01-15"', 'date: "enero"'), "book.yaml", 8, "M004"),
     Case("bad language", yaml_edit("language: es", "language: Español"), "book.yaml", 3, "M004"),
