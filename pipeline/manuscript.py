@@ -85,6 +85,7 @@ class Entry(Strict):
     role: ROLES
     file: Optional[str] = None
     title: Optional[str] = None
+    short_title: Optional[str] = None     # running heads, when the title is too long for them
 
 
 class BookConfig(Strict):
@@ -110,6 +111,7 @@ class Part(Strict):
     role: str
     path: Optional[Path] = None
     title: Optional[str] = None
+    short_title: Optional[str] = None
 
 
 class Manuscript(Strict):
@@ -147,7 +149,7 @@ def _resolve_parts(root: Path, config: BookConfig, node, path: Path, report: Rep
         if file is not None and file in seen:
             report.add("M009", path, line, file=entry.file)
         seen.add(file)
-        parts.append(Part(index=i, role=entry.role, path=file, title=entry.title))
+        parts.append(Part(index=i, role=entry.role, path=file, title=entry.title, short_title=entry.short_title))
     return parts
 
 

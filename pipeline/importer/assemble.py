@@ -266,6 +266,8 @@ def _book_yaml(profile: dict) -> str:
         entry["role"] = part["role"]
         if not part.get("file") and part.get("title"):
             entry["title"] = part["title"]
+        if part.get("short_title"):
+            entry["short_title"] = part["short_title"]
         contents.append(entry)
     contents.append({"role": "notes", "title": "Notas"})
     contents.extend(profile.get("after_notes") or [])   # generated entries after the notes: the index

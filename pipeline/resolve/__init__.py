@@ -55,7 +55,8 @@ def resolve(manuscript: Manuscript, chapters: dict[int, Chapter], registers: Reg
 
 def _generated(manuscript: Manuscript, part, taken: set[str]) -> Document:
     title = part.title or word(manuscript.config.language, part.role)
-    return Document(xml_id(part.role, taken), part.role, title, escape(title), None, None, "", (), None)
+    return Document(xml_id(part.role, taken), part.role, title, escape(title), None, None, "", (), None,
+                    part.short_title)
 
 
 def _document(manuscript, part, chapter: Chapter, numbering, taken, finish: Finisher, cache_dir) -> Document:
@@ -72,7 +73,7 @@ def _document(manuscript, part, chapter: Chapter, numbering, taken, finish: Fini
     rel = str(part.path.relative_to(manuscript.root.resolve()))
     return Document(doc_id, part.role, title, finish(title_html, link_terms=False) if title else "",
                     heading.number if heading else None, heading.dates if heading else None,
-                    names.finish(finish(body_html), doc_id), notes, rel)
+                    names.finish(finish(body_html), doc_id), notes, rel, part.short_title)
 
 
 class _Numbering:

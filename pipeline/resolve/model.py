@@ -41,9 +41,16 @@ class Document:
     notes: tuple[Note, ...]
     source: str | None        # manuscript-relative path, None when generated
 
+    short_title: str | None = None   # for running heads, from book.yaml
+
     @property
     def generated(self) -> bool:
         return self.source is None
+
+    @property
+    def head(self) -> str:
+        """The running head: the short title if book.yaml gives one."""
+        return self.short_title or self.title
 
 
 @dataclass(frozen=True)

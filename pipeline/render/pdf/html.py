@@ -193,7 +193,7 @@ class _Builder:
         front = doc.role in FRONT_ROLES
         sec = _sub(body, "section", id=doc.id, **{"class": f"{'front' if front else 'doc'} doc-{doc.role}"})
         if doc.title:
-            self._opening(sec, doc.title, doc.title_html, doc.number, doc.dates)
+            self._opening(sec, doc.title, doc.title_html, doc.number, doc.dates, doc.head)
         if doc.role == "notes":
             self._notes(sec)
         elif doc.role == "glossary":
@@ -206,9 +206,10 @@ class _Builder:
         if self.footnotes and doc.notes:
             self._place_footnotes(sec, doc)
 
-    def _opening(self, parent, title: str, title_html: str, number: str | None, dates: str | None) -> None:
+    def _opening(self, parent, title: str, title_html: str, number: str | None, dates: str | None,
+                 head: str | None = None) -> None:
         label = f"{number}. {title}" if number else title
-        header = _sub(parent, "header", **{"class": "opening", "data-head": title, "data-bookmark": label})
+        header = _sub(parent, "header", **{"class": "opening", "data-head": head or title, "data-bookmark": label})
         if number:
             _sub(header, "p", text=number, **{"class": "opening-number"})
         h1 = _sub(header, "h1", **{"class": "opening-title"})
