@@ -52,7 +52,9 @@ FULL = 2.0                 # points from the right edge: a justified (full) line
 HYPHENS = ("-", "\u2010")
 FOLIO = re.compile(r"^\d{1,4}$")
 WIDOWS_PER_PAGE = 1 / 50
-GLUED = re.compile(r"[^\d\s]\d{1,4}$|^\d{1,4}[^\d\s]")
+# A folio glued to the head ("Serge435"); a page range in an endnote head
+# ("Notas a las páginas 16–27") is not one.
+GLUED = re.compile(r"[^\d\s\u2013\u2014-]\d{1,4}$|^\d{1,4}[^\d\s\u2013\u2014-]")
 
 
 @dataclass(frozen=True)
