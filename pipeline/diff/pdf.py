@@ -19,6 +19,7 @@ MAX_PAGES = 5000
 MAX_PIXELS = 6_000_000       # one rendered page, whatever its size in points
 DPI_RANGE = (20, 150)
 FOLIO = re.compile(r"^(\d+|[ivxlcdm]+)$")   # arabic, or the lower-case roman of front matter
+DIGITS = re.compile(r"\d+")
 HEAD_REPEATS = 3             # a page-edge line seen this often is a running head
 
 
@@ -89,12 +90,14 @@ def _edges(lines: list[str]) -> list[str]:
 
 
 def _head_key(line: str) -> str:
+    """The head without its folio, figures masked: "Notas a las páginas
+    16–27" and "… 28–33" are the same running head."""
     words = line.split()
     if words and FOLIO.match(words[0]):
         words = words[1:]
     if words and FOLIO.match(words[-1]):
         words = words[:-1]
-    return " ".join(words)
+    return DIGITS.sub("#", " ".join(words))
 
 
 def _running(line: str, counts: Counter) -> bool:
