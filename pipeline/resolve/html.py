@@ -53,6 +53,16 @@ def _split(html: str, count: int) -> list[str]:
     return [found.get(f"chunk-{i}", "") for i in range(count)]
 
 
+def text_slots(element):
+    """(node, 'text' | 'tail') for every run of text inside `element`, in
+    reading order (lxml keeps text after a child in the child's tail)."""
+    yield element, "text"
+    for child in element:
+        if isinstance(child.tag, str):
+            yield from text_slots(child)
+        yield child, "tail"
+
+
 def inner_xml(el) -> str:
     """The content of `el` as XHTML text (children serialised as XML)."""
     parts = [escape(el.text or "")]

@@ -13,6 +13,7 @@ import re
 
 from pipeline.render.epub.xhtml import el, q
 from pipeline.render.pdf.pagemap import PageStart, is_block
+from pipeline.resolve.html import text_slots
 
 SPACE = re.compile(r"\s")
 
@@ -54,7 +55,7 @@ def _at_start(element, marker) -> None:
 def _at_word(block, words: int, marker) -> None:
     """Insert before the word numbered `words` (0-based) of the block's text."""
     count, previous = 0, " "
-    for node, attr in _text_slots(block):
+    for node, attr in text_slots(block):
         text = getattr(node, attr) or ""
         for i, char in enumerate(text):
             if not SPACE.match(char) and SPACE.match(previous):
@@ -63,15 +64,6 @@ def _at_word(block, words: int, marker) -> None:
                 count += 1
             previous = char
     block.append(marker)  # the page begins after the block's last word
-
-
-def _text_slots(element):
-    """(node, 'text' | 'tail') in reading order, inside `element`."""
-    yield element, "text"
-    for child in element:
-        if isinstance(child.tag, str):
-            yield from _text_slots(child)
-        yield child, "tail"
 
 
 def _split(node, attr: str, at: int, marker) -> None:

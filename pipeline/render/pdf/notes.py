@@ -30,6 +30,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from pipeline.resolve.html import text_slots
+
 # Element names set as blocks; in footnote mode they become spans (a div
 # inside a <p> would end the paragraph when WeasyPrint parses the HTML).
 BLOCKS = {"p", "div", "blockquote", "ul", "ol", "li", "dl", "dt", "dd", "h1", "h2", "h3", "h4",
@@ -266,29 +268,13 @@ def split(root, offset: int, hyphen: bool):
 def _locate(root, offset: int):
     """(element, 'text' or 'tail', index) of the offset-th alphanumeric, in reading order."""
     seen = 0
-
-    def walk(el):
-        nonlocal seen
-        for i, c in enumerate(el.text or ""):
+    for node, attr in text_slots(root):
+        for i, c in enumerate(getattr(node, attr) or ""):
             if c.isalnum():
                 if seen == offset:
-                    return el, "text", i
+                    return node, attr, i
                 seen += 1
-        for child in el:
-            hit = walk(child)
-            if hit:
-                return hit
-            for i, c in enumerate(child.tail or ""):
-                if c.isalnum():
-                    if seen == offset:
-                        return child, "tail", i
-                    seen += 1
-        return None
-
-    hit = walk(root)
-    if hit is None:
-        raise ValueError(f"no alphanumeric number {offset} in note")
-    return hit
+    raise ValueError(f"no alphanumeric number {offset} in note")
 
 
 def _truncate_after(root, el, slot, index, hyphen):
