@@ -11,10 +11,9 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import tarfile
 import tempfile
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pipeline import snapshot
@@ -22,6 +21,7 @@ from pipeline.diff.errors import DiffError
 from pipeline.diff.parts import Part
 from pipeline.render.text import PartText, parse
 
+MAX_EXPORT = 512 * 2**20     # bytes: a manuscript at a revision, images included
 SENTENCE_END = re.compile(r"(?<=[.!?…»])\s+(?=[«¿¡—\"(]?[A-ZÁÉÍÓÚÑÜ])")
 
 
@@ -41,10 +41,11 @@ def resolve(old: str | None, new: str | None, output: Path, manuscript: Path, st
             raise DiffError(f"{snapshot.builds_dir(output)}: {len(latest)} snapshot(s), need {needed}; "
                             "build the book again, or name OLD and NEW")
         old, new = (str(latest[-2]), str(latest[-1])) if old is None else (old, str(latest[-1]))
-    return side(old, output, manuscript, stack), side(new, output, manuscript, stack)
+    built: dict[str, Side] = {}   # by commit: one revision named twice is built once
+    return side(old, output, manuscript, stack, built), side(new, output, manuscript, stack, built)
 
 
-def side(arg: str, output: Path, manuscript: Path, stack: ExitStack) -> Side:
+def side(arg: str, output: Path, manuscript: Path, stack: ExitStack, built: dict | None = None) -> Side:
     """One argument -> its Side, by what it names."""
     path = Path(arg)
     if path.is_dir() and (path / "manifest.json").is_file():
@@ -58,9 +59,19 @@ def side(arg: str, output: Path, manuscript: Path, stack: ExitStack) -> Side:
     named = snapshot.builds_dir(output) / arg
     if "/" not in arg and named.is_dir():
         return from_snapshot(named)
-    if git_commit(manuscript, arg):
-        return from_revision(arg, manuscript, stack)
-    raise DiffError(f"{arg}: not a snapshot, an EPUB, a PDF or a git revision of {manuscript}")
+    return _revision(arg, manuscript, stack, {} if built is None else built)
+
+
+def _revision(arg: str, manuscript: Path, stack: ExitStack, built: dict[str, Side]) -> Side:
+    """A git revision -> its Side, built once per commit (`built`, by commit id)."""
+    if arg.startswith("-"):
+        raise DiffError(f"{arg}: no such file, and a git revision cannot start with '-'")
+    commit = git_commit(manuscript, arg)
+    if commit is None:
+        raise DiffError(f"{arg}: not a snapshot, an EPUB, a PDF or a git revision of {manuscript}")
+    if commit not in built:
+        built[commit] = from_revision(arg, manuscript, stack)
+    return replace(built[commit], label=arg)
 
 
 def from_snapshot(folder: Path) -> Side:
@@ -78,13 +89,13 @@ def git_commit(manuscript: Path, rev: str) -> str | None:
     """The full commit id `rev` names in the manuscript's repository, or None."""
     if rev.startswith("-"):
         return None   # never let an argument pass as an option to git
-    out = _git(manuscript, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+    out = _git(manuscript, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
     return out.stdout.decode().strip() if out and out.returncode == 0 else None
 
 
-def _git(where: Path, *args: str):
+def _git(where: Path, *args: str, stdin: bytes | None = None):
     try:
-        return subprocess.run(["git", "-C", str(where), *args], capture_output=True, timeout=120)
+        return subprocess.run(["git", "-C", str(where), *args], input=stdin, capture_output=True, timeout=120)
     except (OSError, subprocess.SubprocessError):
         return None
 
@@ -100,7 +111,9 @@ def from_revision(rev: str, manuscript: Path, stack: ExitStack) -> Side:
     try:
         result = build(root, tmp / "output")
     except BuildError as exc:
-        first = exc.report.items[0] if exc.report.items else "errors"
+        # the first error, not the first item (warnings come first), named
+        # in the manuscript folder rather than in a temporary one about to go
+        first = str((exc.report.errors or exc.report.items or ["errors"])[0]).replace(str(root), str(manuscript))
         raise DiffError(f"revision {rev}: the manuscript does not build ({first})") from None
     parts = {d.id: Part(d.id, d.role, parse(t)) for d, t in zip(_docs(result.book), book_texts(result.book).values())}
     return Side(rev, parts, result.outputs.get("pdf"))
@@ -111,22 +124,59 @@ def _docs(book):
 
 
 def export_revision(rev: str, manuscript: Path, dest: Path) -> Path:
-    """The manuscript folder as it was at `rev` -> dest (from `git archive`)."""
+    """The manuscript folder as it was at `rev` -> dest.
+
+    Files are read from git's objects, not through `git archive`: an archive
+    made in a subfolder looks for the subfolder inside itself, and the
+    export-ignore and export-subst attributes would drop or rewrite files."""
+    commit = git_commit(manuscript, rev)
     prefix = _git(manuscript, "rev-parse", "--show-prefix")
-    tree = f"{git_commit(manuscript, rev)}:{prefix.stdout.decode().strip() if prefix else ''}"
-    archive = _git(manuscript, "archive", "--format=tar", tree)
-    if archive is None or archive.returncode != 0:
-        raise DiffError(f"revision {rev}: git cannot export {manuscript} at that revision")
+    if commit is None or prefix is None or prefix.returncode != 0:
+        raise DiffError(f"revision {rev}: not a git revision of {manuscript}")
+    entries = _tree(manuscript, f"{commit}:{prefix.stdout.decode().strip()}", rev)
     dest.mkdir(parents=True)
-    with tarfile.open(fileobj=_bytes(archive.stdout)) as tar:
-        tar.extractall(dest, filter="data")   # "data": no links out, no absolute names
+    for (name, _), data in zip(entries, _blobs(manuscript, [sha for _, sha in entries], rev)):
+        target = dest.joinpath(*name.split("/"))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
     return dest
 
 
-def _bytes(data: bytes):
-    import io
+def _tree(where: Path, tree: str, rev: str) -> list[tuple[str, str]]:
+    """(path, blob id) of every file under `tree`; DiffError for anything that is
+    not a plain file at a plain path (links, submodules, "..": nothing may land
+    outside the folder), or for a tree larger than MAX_EXPORT."""
+    out = _git(where, "ls-tree", "-r", "-z", "-l", "--full-tree", "--end-of-options", tree)
+    if out is None or out.returncode != 0:
+        why = out.stderr.decode(errors="replace").strip().splitlines()[-1:] if out else ["git did not run"]
+        raise DiffError(f"revision {rev}: git cannot read {where} at that revision ({''.join(why)})")
+    entries, total = [], 0
+    for record in filter(None, out.stdout.decode("utf-8", errors="surrogateescape").split("\0")):
+        meta, name = record.split("\t", 1)
+        mode, _, sha, size = meta.split()
+        if mode not in ("100644", "100755") or any(p in ("", ".", "..", ".git") for p in name.split("/")):
+            raise DiffError(f"revision {rev}: {name}: not a plain file (mode {mode}); not exported")
+        entries.append((name, sha))
+        total += int(size)
+    if total > MAX_EXPORT:
+        raise DiffError(f"revision {rev}: {total // 2**20} MB, larger than the {MAX_EXPORT // 2**20} MB limit")
+    return entries
 
-    return io.BytesIO(data)
+
+def _blobs(where: Path, shas: list[str], rev: str) -> list[bytes]:
+    """The blobs' contents, in one `git cat-file --batch` (header line, data, newline each)."""
+    out = _git(where, "cat-file", "--batch", stdin="".join(f"{s}\n" for s in shas).encode())
+    if out is None or out.returncode != 0:
+        raise DiffError(f"revision {rev}: git cannot read the manuscript's files")
+    data, pos, blobs = out.stdout, 0, []
+    for sha in shas:
+        end = data.index(b"\n", pos)
+        header = data[pos:end].split()
+        if header[1:2] != [b"blob"]:
+            raise DiffError(f"revision {rev}: object {sha} is missing from the repository")
+        blobs.append(data[end + 1:end + 1 + int(header[2])])
+        pos = end + 2 + int(header[2])
+    return blobs
 
 
 def pdf_parts(pdf: Path) -> dict[str, Part]:
