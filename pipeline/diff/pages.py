@@ -8,18 +8,21 @@
 Pages are aligned by their body text (running heads and folios left out),
 so that a page pushed on by an earlier change is "moved", not "changed".
 Inside a run of pages that differ, a word diff over the run says which
-pages hold the inserted or deleted words; the others only reflowed.
+pages hold the inserted or deleted words; the others only reflowed. The
+same diff pairs each old page with the new page now holding its words
+(pairing.py), not simply with the page of the same number.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from itertools import zip_longest
 from pathlib import Path
 
 from pipeline.diff import images
+from pipeline.diff.pairing import pair_pages
 from pipeline.diff.pdf import Pdf
 
 KINDS = ("text", "figures", "reflow", "moved")
@@ -96,14 +99,17 @@ def restyled(a: Pdf, b: Pdf, la, lb, first, changes) -> list[PageChange]:
 
 
 def _classify_run(la, lb, old_range: range, new_range: range) -> list[PageChange]:
-    """A run of differing pages: pair them in order, and say for each pair
-    whether it holds changed words, changed numbers, or only reflowed text."""
-    text, figures = _changed_pages(_Stream(la, old_range), _Stream(lb, new_range))
+    """A run of differing pages: pair each old page with the new page holding
+    its words, and say for each pair whether it holds changed words, changed
+    numbers, or only reflowed text."""
+    run = _changed_pages(_Stream(la, old_range), _Stream(lb, new_range))
     out = []
-    for i, j in zip_longest(old_range, new_range):
-        if i is not None and j is not None and la[i] == lb[j] and i == j:
+    for i, j in pair_pages(run.shared, old_range, new_range):
+        if i is not None and j is not None and la[i] == lb[j]:
+            if i != j:   # the very same page, paired across the run
+                out.append(PageChange("moved", i + 1, j + 1))
             continue
-        kind = "text" if _hit(text, i, j) else "figures" if _hit(figures, i, j) else "reflow"
+        kind = "text" if _hit(run.text, i, j) else "figures" if _hit(run.figures, i, j) else "reflow"
         out.append(PageChange(kind, None if i is None else i + 1, None if j is None else j + 1))
     return out
 
@@ -142,37 +148,53 @@ class _Stream:
         self.where += [where] * len(words)
 
 
-def _changed_pages(a: _Stream, b: _Stream) -> tuple[tuple[set, set], tuple[set, set]]:
-    """-> (text, figures): each (old pages, new pages). Text: pages holding words
-    the diff inserts or deletes (a number counts as a word when it appears or
-    goes: a new note mark). Figures: numbers that only changed value in place
-    (marks renumbered, a date corrected). Lines are matched first, so only the
-    lines that differ are diffed word by word."""
-    text: tuple[set, set] = (set(), set())
-    figures: tuple[set, set] = (set(), set())
+@dataclass
+class _Run:
+    """What the word diff of a run says about its pages. text, figures: (old
+    pages, new pages). Text: pages holding words the diff inserts or deletes (a
+    number counts as a word when it appears or goes: a new note mark). Figures:
+    numbers that only changed value in place (marks renumbered, a date
+    corrected). shared: (old page, new page) -> words the diff keeps, the
+    measure pages are paired by."""
+    text: tuple[set, set] = field(default_factory=lambda: (set(), set()))
+    figures: tuple[set, set] = field(default_factory=lambda: (set(), set()))
+    shared: Counter = field(default_factory=Counter)
+
+
+def _changed_pages(a: _Stream, b: _Stream) -> _Run:
+    """Lines are matched first, so only the lines that differ are diffed word by word."""
+    run = _Run()
     for op, i1, i2, j1, j2 in _line_opcodes(a, b):
         if op == "equal":
-            _flag_figures(figures, a, b, range(i1, i2), j1 - i1)
+            _kept(run, a, b, range(i1, i2), j1 - i1)
             continue
         for wop, k1, k2, m1, m2 in SequenceMatcher(None, a.keys[i1:i2], b.keys[j1:j2], autojunk=False).get_opcodes():
             if wop == "equal":
-                _flag_figures(figures, a, b, range(i1 + k1, i1 + k2), (j1 + m1) - (i1 + k1))
+                _kept(run, a, b, range(i1 + k1, i1 + k2), (j1 + m1) - (i1 + k1))
             else:
-                _flag(text[0], a.where, i1 + k1, i1 + k2)
-                _flag(text[1], b.where, j1 + m1, j1 + m2)
-    return text, figures
+                # The place of a deletion is a change of the new page, where the text
+                # now joins; the place of an insertion is not one of the old page,
+                # which may be paired with a new page that only reflowed.
+                if k2 > k1:
+                    _flag(run.text[0], a.where, i1 + k1, i1 + k2)
+                _flag(run.text[1], b.where, j1 + m1, j1 + m2)
+    return run
 
 
-def _flag_figures(figures, a: _Stream, b: _Stream, span: range, offset: int) -> None:
+def _kept(run: _Run, a: _Stream, b: _Stream, span: range, offset: int) -> None:
+    """Words the diff keeps (old k is new k + offset): counted for both pages,
+    and a number whose value changed flags figures."""
     for k in span:
+        pages = (a.where[k][0], b.where[k + offset][0])
+        run.shared[pages] += 1
         if a.tokens[k] != b.tokens[k + offset]:
-            figures[0].add(a.where[k][0])
-            figures[1].add(b.where[k + offset][0])
+            run.figures[0].add(pages[0])
+            run.figures[1].add(pages[1])
 
 
 def _flag(pages: set, where, start: int, stop: int) -> None:
-    """Pages of the words in [start, stop); for an empty range, the page where
-    the words were inserted or deleted."""
+    """Pages of the words in [start, stop); for an empty range (a deletion, seen
+    from the new side), the page where the text now joins."""
     if not where:
         return
     span = range(start, stop) if stop > start else [min(start, len(where) - 1)]
