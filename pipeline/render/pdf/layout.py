@@ -20,6 +20,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError
 
 from pipeline.manuscript import BookConfig
+from pipeline.render.pdf import engine
 from pipeline.render.pdf.fetcher import ConfinedFetcher, RefusedURL
 
 LENGTH = re.compile(r"^\d+(\.\d+)?(mm|cm|in|pt)$")
@@ -57,6 +58,7 @@ def lay_out(html: str, base: Path, styles: Path, config: BookConfig, fetcher: Co
             print_ready: bool = False):
     """Lay out the pages, padded with blank pages at the end to book.yaml's
     page multiple; a resource outside the allowed folders is RefusedURL."""
+    engine.install()
     fonts = FontConfiguration()  # @font-face faces are only loaded through one
     try:
         profiles: dict = {}

@@ -1,0 +1,63 @@
+"""Mends for WeasyPrint bugs the book meets, installed before any layout.
+
+Each mend is small, wraps a public-enough function rather than copying it,
+and says which version it was written for; `install()` refuses to run on
+another version so that an upgrade makes us look again (the test in
+tests/render/test_engine.py reproduces each bug without its mend).
+
+Lost footnote (WeasyPrint 70.0, layout/block.py `_in_flow_layout` of line
+boxes): when a line overflows the page and widows/orphans forbid breaking
+before it, the engine moves the page's last footnotes to the next page to
+make room, then keeps the line on this page and stops, without laying out
+the footnotes whose calls stand in that very line. Such a footnote is never
+placed anywhere: its call is printed, its text is lost. The mend runs after
+each page is made: a footnote whose call landed on the page but which is
+neither on it nor waiting for the next page is handed to the next page,
+after those already waiting, in the order of their calls.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import weasyprint
+from weasyprint.layout import page as _page
+
+WRITTEN_FOR = "70.0"
+
+
+def install() -> None:
+    """Wrap the engine's page maker once (idempotent)."""
+    if getattr(_page.make_page, "_mended", False):
+        return
+    if weasyprint.__version__ != WRITTEN_FOR:
+        raise RuntimeError(f"pipeline/render/pdf/engine.py mends WeasyPrint {WRITTEN_FOR}, "
+                           f"not {weasyprint.__version__}: check whether the bug is still there")
+    _page.make_page = _mended(_page.make_page)
+
+
+def _mended(make_page):
+    @functools.wraps(make_page)  # keeps the engine's own as __wrapped__ (tests use it)
+    def wrapper(context, *args, **kwargs):
+        page, resume_at, next_page = make_page(context, *args, **kwargs)
+        lost = stranded_footnotes(context, page)
+        context.reported_footnotes.extend(lost)
+        return page, resume_at, next_page
+
+    wrapper._mended = True
+    return wrapper
+
+
+def stranded_footnotes(context, page) -> list:
+    """Footnotes whose call is on `page` but that were never laid out, in call order."""
+    waiting = context.footnotes
+    if not waiting:
+        return []
+    found = []
+    for box in page.children[0].descendants():  # the root box; the footnote area holds no calls
+        note = getattr(box, "footnote", None)
+        if note is not None and note in waiting and note not in found:
+            found.append(note)
+    for note in found:
+        waiting.remove(note)  # reported footnotes are taken out of the waiting list, as report_footnote does
+    return found

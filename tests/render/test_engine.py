@@ -1,0 +1,65 @@
+"""The mends of pipeline/render/pdf/engine.py, each against a reproducer of its bug."""
+
+from pathlib import Path
+
+import pytest
+import weasyprint
+from weasyprint.layout import page as engine_page
+from weasyprint.text.fonts import FontConfiguration
+
+from pipeline.render.pdf import engine
+
+FONTS = Path(__file__).resolve().parents[2] / "styles" / "fonts"
+
+# A short page; the first paragraph's footnote A fills the foot so that the
+# second paragraph's second line, which holds the call of B, overflows where
+# orphans forbid a break before it: the engine carries A over to make room
+# and keeps the line, without laying out B.
+CSS = """@font-face { font-family: Book; src: url(EBGaramond12-Regular.otf); }
+@page { size: 90mm 70mm; margin: 8mm; }
+body { font: 10pt/12pt Book; margin: 0; orphans: 2; widows: 2; }
+p { margin: 0; }
+.fn { float: footnote; }"""
+CASES = [(35, 30), (41, 30), (49, 15), (51, 15)]  # (words before A, words in A) that trigger it
+
+
+def render(words: int, note: int):
+    html = (f"<p>{' '.join(['palabra'] * words)}"
+            f"<span class=fn id=a>Nota A {'larga ' * note}</span> fin.</p>"
+            f"<p>{'otra ' * 16}texto<a id=call-b></a><span class=fn id=b>Nota B.</span> {'mas ' * 40}</p>")
+    fonts = FontConfiguration()
+    sheet = weasyprint.CSS(string=CSS, base_url=FONTS.as_uri() + "/", font_config=fonts)
+    document = weasyprint.HTML(string=html).render(stylesheets=[sheet], font_config=fonts)
+    return {ident: number for number, page in enumerate(document.pages, 1) for ident in page.anchors}
+
+
+@pytest.mark.parametrize("words,note", CASES)
+def test_without_the_mend_the_engine_loses_the_footnote(monkeypatch, words, note):
+    """If this fails, WeasyPrint was fixed: drop the mend."""
+    engine.install()
+    monkeypatch.setattr(engine_page, "make_page", engine_page.make_page.__wrapped__)
+    pages = render(words, note)
+    assert "call-b" in pages and "b" not in pages
+
+
+@pytest.mark.parametrize("words,note", CASES)
+def test_the_mended_engine_sets_the_footnote_on_its_page_or_the_next(words, note):
+    engine.install()
+    pages = render(words, note)
+    assert pages["b"] - pages["call-b"] in (0, 1)
+    assert pages["a"] <= pages["b"]  # carried notes keep the order of their calls
+
+
+def test_install_is_idempotent():
+    engine.install()
+    wrapped = engine_page.make_page
+    engine.install()
+    assert engine_page.make_page is wrapped
+
+
+def test_another_engine_version_is_refused(monkeypatch):
+    monkeypatch.setattr(engine_page, "make_page", getattr(engine_page.make_page, "__wrapped__",
+                                                           engine_page.make_page))
+    monkeypatch.setattr(weasyprint, "__version__", "71.0")
+    with pytest.raises(RuntimeError, match="mends WeasyPrint 70.0"):
+        engine.install()
