@@ -230,3 +230,26 @@ def test_split_keeps_text_and_marks_the_cut():
     assert "cut-line" in left[0].get("class") and "cut-start" in right[0].get("class")
     left, right = notes_.split(root, 4, True)       # inside "dos", hyphenated
     assert "".join(left.itertext()).endswith("d\u2010")
+
+
+def test_a_footnote_carried_past_its_section_is_a_stray(book):
+    doc = next(d for d in book.documents if d.notes and d.role == "chapter")
+    note = next(n for n in doc.notes if n.ref_ids)
+    end = notes_.end_probe_id(doc.id)
+    lines = {note.key: [notes_.Line(i * 40, False) for i in range(7)]}   # cut in two chunks
+    chunks = notes_.chunk_ids(note.key, lines)
+    assert chunks == [f"note-{note.key}", f"note-{note.key}-2"]
+    pages = {end: 9, note.ref_ids[0]: 9, chunks[0]: 9, chunks[1]: 9}
+    assert note.key not in notes_.strays(book, lines, pages)
+    assert note.key in notes_.strays(book, lines, {**pages, chunks[1]: 10})   # on the next chapter's page
+    del pages[chunks[1]]
+    assert note.key in notes_.strays(book, lines, pages)                      # dropped at the end
+
+
+def test_a_held_footnote_takes_its_call_line_along(book):
+    from pipeline.render.pdf.html import build_html
+
+    held = next(n for n in book.notes if n.ref_ids).key
+    html = build_html(footnote_mode(book), None, {}, frozenset({held}))
+    assert re.search(f'id="note-{held}" class="footnote note-[a-z]+ fn-hold"', html)
+    assert html.count("fn-hold") == 1 and 'id="_end-capitulo-uno"' in html

@@ -73,9 +73,9 @@ def render_pdf(book: Book, out_path: Path, styles_dir: Path | None = None,
     if book.config.notes.print == "footnotes":
         lines = notes_.note_lines(lay_out(measure_html(book)))
     pages = layout.anchors(lay_out(build_html(book, None, lines)))
-    document, final = _settle(book, lines, pages, lay_out)
+    document, final, hold = _settle(book, lines, pages, lay_out)
     if lines is not None:
-        _check_footnotes(book, document, final)
+        _check_footnotes(book, document, final, notes_.strays(book, lines, final) - hold)
     layout.write(document, out_path, book.config, layout.PRINT_READY_VARIANT if print_ready else None)
     page = document.pages[0]
     return PdfResult(Path(out_path), len(document.pages), final,
@@ -85,25 +85,33 @@ def render_pdf(book: Book, out_path: Path, styles_dir: Path | None = None,
 
 def _settle(book: Book, lines, pages: dict[str, int], lay_out, tries: int = MAX_PASSES):
     """Lay out again with the page numbers of the layout before until the
-    pages no longer move. Endnote heads and the index live in margin boxes
-    or at the end, so one more layout usually settles; in footnote mode a
-    '(cont.)' that appears can move lines, which the next layout absorbs."""
+    pages no longer move: (document, pages, held footnotes). Endnote heads
+    and the index live in margin boxes or at the end, so one more layout
+    usually settles; in footnote mode a '(cont.)' that appears can move
+    lines, and a note carried past its chapter's end is held with its call
+    (notes.strays): the set of held notes only grows, so this converges."""
+    hold: frozenset[str] = frozenset()
     for _ in range(tries):
-        document = lay_out(build_html(book, pages, lines))
+        document = lay_out(build_html(book, pages, lines, hold))
         final = layout.anchors(document)
-        if final == pages:
-            return document, final
+        more = notes_.strays(book, lines, final) - hold if lines is not None else set()
+        if final == pages and not more:
+            return document, final, hold
         moved = sorted((i for i in pages.keys() | final.keys() if pages.get(i) != final.get(i)),
                        key=lambda i: final.get(i) or pages.get(i) or 0)
-        pages = final
+        pages, hold = final, hold | more
     raise PaginationMoved(f"{len(moved)} ids still changed page after {tries} layouts, first: "
                           + ", ".join(f"{i} ->{final.get(i)}" for i in moved[:5]))
 
 
-def _check_footnotes(book: Book, document, pages: dict[str, int]) -> None:
-    """Every note starts on its call's page or the next; no footnote area runs off its page."""
+def _check_footnotes(book: Book, document, pages: dict[str, int], strays: set[str]) -> None:
+    """Every note starts on its call's page or the next and ends within its
+    section; no footnote area runs off its page."""
     from weasyprint.formatting_structure import boxes
 
+    if strays:
+        note = next(n for n in book.notes if n.key in sorted(strays)[0:1])
+        raise FootnoteLost(f"note {note.mark} ({note.source}) is carried past the end of its section")
     for note in book.notes:
         call, start = pages.get(note.ref_ids[0]) if note.ref_ids else None, pages.get(f"note-{note.key}")
         if call is None or start is None or not 0 <= start - call <= 1:

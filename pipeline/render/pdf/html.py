@@ -49,16 +49,17 @@ WORDS = {
 
 
 def build_html(book: Book, pages: dict[str, int] | None = None,
-               lines: dict[str, list[notes_.Line]] | None = None) -> str:
+               lines: dict[str, list[notes_.Line]] | None = None, hold: frozenset[str] = frozenset()) -> str:
     """The whole book as one HTML document (a string, serialised as HTML).
 
     `pages` (element id -> physical page, from a first layout of this same
     HTML) fills in what only the layout knows: index locators, endnote
     running heads, "(cont.)" on footnotes carried over; it must not move the
     flow. `lines` (footnote mode: each note's measured lines, notes.py) says
-    where long footnotes are cut.
+    where long footnotes are cut; `hold` names the notes whose call line goes
+    to the next page rather than the note (`notes.strays`).
     """
-    return etree.tostring(_Builder(book, pages, lines).tree(), method="html", encoding="unicode",
+    return etree.tostring(_Builder(book, pages, lines, hold).tree(), method="html", encoding="unicode",
                           doctype="<!DOCTYPE html>")
 
 
@@ -77,8 +78,9 @@ def measure_html(book: Book) -> str:
 
 class _Builder:
     def __init__(self, book: Book, pages: dict[str, int] | None = None,
-                 lines: dict[str, list[notes_.Line]] | None = None):
+                 lines: dict[str, list[notes_.Line]] | None = None, hold: frozenset[str] = frozenset()):
         self.book = book
+        self.hold = hold
         self.pages = pages
         self.cfg = book.config
         self.lang = self.cfg.language
@@ -205,6 +207,7 @@ class _Builder:
         _keep_dashes(sec)
         if self.footnotes and doc.notes:
             self._place_footnotes(sec, doc)
+            self._end_probe(sec, doc)
 
     def _opening(self, parent, title: str, title_html: str, number: str | None, dates: str | None,
                  head: str | None = None) -> None:
@@ -288,6 +291,8 @@ class _Builder:
             if call is None:
                 continue
             root = self._footnote(note)
+            if note.key in self.hold:
+                root.set("class", root.get("class") + " fn-hold")
             _keep_dashes(root)
             pieces = notes_.cut(root, notes_.plan_chunks(self.lines.get(note.key, [])))
             anchor = call
@@ -301,6 +306,12 @@ class _Builder:
                 piece.tail, anchor.tail = anchor.tail, None
                 anchor.addnext(piece)
                 anchor = piece
+
+    def _end_probe(self, sec, doc: Document) -> None:
+        """An empty span after the section's last word: the page its text ends on."""
+        last = [p for p in sec.iter("p")]
+        if last:
+            last[-1].append(notes_.probe(notes_.end_probe_id(doc.id)))
 
     def _continued(self, piece) -> None:
         """A chunk that opens a page: a hanging '(cont.)', of no width, before its first line."""

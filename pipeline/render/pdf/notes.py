@@ -69,7 +69,7 @@ def add_probes(div, key: str) -> list[str]:
     ids = [probe_id(key, 0)]
     first = div[0]
     mark = first.find("a")
-    span = _probe(ids[0])
+    span = probe(ids[0])
     if mark is not None and mark.getparent() is first:
         span.tail, mark.tail = mark.tail, None
         mark.addnext(span)
@@ -85,12 +85,13 @@ def add_probes(div, key: str) -> list[str]:
             break
         last = blocks[-1]
     end = probe_id(key, "end")
-    last.append(_probe(end))
+    last.append(probe(end))
     ids.append(end)
     return ids
 
 
-def _probe(ident: str):
+def probe(ident: str):
+    """An empty span with an id: where the layout puts it tells a page."""
     span = etree.Element("span", id=ident)
     span.set("class", "np")
     return span
@@ -118,7 +119,7 @@ def _probes_inside(div, key: str) -> list[str]:
         for piece in pieces[1:]:
             ident = probe_id(key, len(ids) + 1)
             ids.append(ident)
-            span = _probe(ident)
+            span = probe(ident)
             span.tail = piece
             spans.append(span)
         setattr(el, slot, pieces[0])
@@ -154,6 +155,37 @@ def endnote_heads(notes, probes: dict[str, list[str]], pages: dict[str, int], la
         if refs and page in carrier:
             heads[carrier[page]] = head_text(language, min(refs), max(refs))
     return heads
+
+
+# -- footnotes: notes that must stay with their call -------------------------
+
+def end_probe_id(doc_id: str) -> str:
+    return f"_end-{doc_id}"
+
+
+def chunk_ids(key: str, lines: dict[str, list[Line]]) -> list[str]:
+    """The ids of a footnote's chunks, as html.py names them."""
+    count = len(plan_chunks(lines.get(key, []))) + 1
+    return [f"note-{key}"] + [f"note-{key}-{n}" for n in range(2, count + 1)]
+
+
+def strays(book, lines: dict[str, list[Line]], pages: dict[str, int]) -> set[str]:
+    """Keys of the footnotes a chunk of which stands past the last page of its
+    section's text, or nowhere.
+
+    The engine carries a footnote that does not fit to the next page; after
+    the last line of a chapter that is the next chapter's opening or a blank
+    verso, and at the very end of the document the carried note is dropped.
+    Such notes are laid out again with `footnote-policy: line`: their call
+    line goes to a new page of the chapter, and the note with it.
+    """
+    found = set()
+    for doc in book.documents:
+        end = pages.get(end_probe_id(doc.id))
+        for note in doc.notes if end is not None else ():
+            if note.ref_ids and any(pages.get(i, end + 1) > end for i in chunk_ids(note.key, lines)):
+                found.add(note.key)
+    return found
 
 
 # -- footnotes: measure and cut ------------------------------------------------
