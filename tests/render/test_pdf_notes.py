@@ -253,3 +253,27 @@ def test_a_held_footnote_takes_its_call_line_along(book):
     html = build_html(footnote_mode(book), None, {}, frozenset({held}))
     assert re.search(f'id="note-{held}" class="footnote note-[a-z]+ fn-hold"', html)
     assert html.count("fn-hold") == 1 and 'id="_end-capitulo-uno"' in html
+
+
+def test_cont_labels_do_not_move_the_flow(book):
+    """The '(cont.)' put on chunks that open a page has no width and no height:
+    laying out with them puts every id where it was without them, to the
+    point (a line a fraction taller moves the pages after it, in a long book)."""
+    from pipeline.render.pdf import STYLES, layout
+    from pipeline.render.pdf.fetcher import ConfinedFetcher
+    from pipeline.render.pdf.html import build_html, measure_html
+
+    longer = footnote_mode(lengthen_notes(book, 12))
+    fetcher = ConfinedFetcher(longer.root, STYLES)
+
+    def lay_out(html):
+        return layout.lay_out(html, longer.root, STYLES, longer.config, fetcher)
+
+    def where(document):
+        return {i: (n, round(y, 3)) for n, page in enumerate(document.pages) for i, (_, y, *_) in page.anchors.items()}
+
+    lines = notes_.note_lines(lay_out(measure_html(longer)))
+    first = lay_out(build_html(longer, None, lines))
+    html = build_html(longer, layout.anchors(first), lines)
+    assert "fn-cont-label" in html
+    assert where(lay_out(html)) == where(first)
