@@ -101,7 +101,7 @@ def _render(book: Book, tmp: Path, formats, styles: Path, step, print_ready: boo
 
         step("lay out PDF" + (" for the printer" if print_ready else ""))
         staged["pdf"] = tmp / f"{book.slug}.pdf"
-        pdf = render_pdf(book, staged["pdf"], print_ready=print_ready)
+        pdf = render_pdf(book, staged["pdf"], styles, print_ready=print_ready, cache_dir=tmp.parent / ".cache")
         if print_ready:  # the cover's spine needs the final page count
             from pipeline.render.pdf.cover import render_cover
 
@@ -120,13 +120,9 @@ def _render(book: Book, tmp: Path, formats, styles: Path, step, print_ready: boo
 def _print_layout(book: Book, pdf) -> dict:
     """What the EPUB takes from the PDF laid out in the same build: the page
     of every id (index locators) and where each page begins (page-list)."""
-    if pdf is None or getattr(pdf, "document", None) is None:
+    if pdf is None:
         return {}
-    from pipeline.render.pdf.pagemap import page_starts
-
-    generated = {d.id for d in book.documents if d.generated}
-    texts = {d.id for d in book.documents}
-    return {"pages": pdf.anchors, "page_starts": page_starts(pdf.document, texts, generated)}
+    return {"pages": pdf.anchors, "page_starts": list(pdf.page_starts)}
 
 
 def clean_cache(out_dir: Path) -> None:

@@ -150,7 +150,8 @@ def test_embedded_programs_are_the_bundled_faces(built):
 
 
 def drawn_glyphs(pdf_path: Path) -> dict[str, set[str]]:
-    """Per embedded face, the glyphs that have outlines (the subset keeps the others empty)."""
+    """Per embedded face, the glyphs that have outlines (the subset keeps the others empty),
+    over all its subsets (each unit of the book embeds its own, render/pdf/merge.py)."""
     found = {}
     with pikepdf.open(pdf_path) as pdf:
         for obj in pdf.objects:
@@ -163,7 +164,7 @@ def drawn_glyphs(pdf_path: Path) -> dict[str, set[str]]:
                     strings[name].decompile()
                     if len(strings[name].program) > 2:
                         drawn.add(name)
-                found[str(obj.FontName).split("+")[1]] = drawn
+                found.setdefault(str(obj.FontName).split("+")[1], set()).update(drawn)
     return found
 
 

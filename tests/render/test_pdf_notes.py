@@ -186,10 +186,17 @@ def test_marks_link_back_to_their_calls(book, tmp_path):
     assert len(links) >= sum(len(n.ref_ids) for n in book.notes)
 
 
-def test_result_exposes_the_final_document(long_endnotes):
+def test_result_tells_where_each_page_begins(long_endnotes):
+    """The page starts (for the EPUB page-list) are in physical pages of the
+    merged book: each names a page within it, in order, and the notes
+    section's pages point at the notes."""
     _, result = long_endnotes
-    assert len(result.document.pages) == result.page_count
-    assert "document" not in repr(result)
+    pages = [s.page for s in result.page_starts]
+    assert pages == sorted(pages) and len(set(pages)) == len(pages)
+    assert 1 <= pages[0] and pages[-1] <= result.page_count
+    notes = [s for s in result.page_starts if s.doc_id == "notes"]
+    assert notes and notes[0].page == result.anchors["notes"]
+    assert "page_starts" not in repr(result)
 
 
 # -- footnotes -----------------------------------------------------------------

@@ -5,19 +5,24 @@ After: one PDF at the trim size in book.yaml: front matter, contents with
 page numbers, each part opening on a recto, running heads and folios,
 notes as endnotes (heads "Notas a las páginas X–Y") or footnotes
 (book.yaml notes.print), outline and metadata, EB Garamond embedded as
-subsets; byte-identical for the same Book. Nothing outside the manuscript
-and styles folders is read.
+subsets; byte-identical for the same Book, however many processes lay it
+out and whatever the cache holds. Nothing outside the manuscript and
+styles folders is read.
 
-Two layouts, because some things only the layout knows (the page of every
-reference, of every note, of every name for the index):
+The book is laid out in units (html.unit_names: the front matter, then
+each contents entry), each alone, in parallel and cached (units.py):
 
-    html = build_html(book)            -> first layout -> pages (id -> page)
-    html = build_html(book, pages)     -> final layout -> write
+    every unit, pages unknown          -> page counts -> physical pages
+    units that print page numbers      -> again with those pages (contents,
+                                          index), until their counts stand
+    furniture of every physical page   -> running heads and folios (furniture.py)
+    merge                              -> one PDF: blanks before rectos,
+                                          links, outline, metadata (merge.py)
 
-What `pages` adds must not move the flow (running heads live in margin
-boxes, labels have no width); `PaginationMoved` is raised if it did. In
-footnote mode a measuring layout of the notes alone comes first: it says
-where long notes are cut (see notes.py).
+Only the contents, the index and a note's several calls print page
+numbers, and none of them moves what comes before it; the heads and
+folios are drawn over the pages, so nothing in a unit depends on where
+it falls.
 """
 
 from __future__ import annotations
@@ -25,26 +30,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.render.pdf import layout
+from pipeline.render.pdf import furniture, layout, merge
 from pipeline.render.pdf import notes as notes_
 from pipeline.render.pdf.fetcher import ConfinedFetcher, RefusedURL
-from pipeline.render.pdf.html import build_html, measure_html
+from pipeline.render.pdf.html import FRONT, FRONT_ROLES, HALF_TITLE, TITLE_PAGE, COPYRIGHT, TOC, unit_names
+from pipeline.render.pdf.pagemap import PageStart
+from pipeline.render.pdf.units import FootnoteLost, Layouts, PaginationMoved, Setting, UnitLayout
 from pipeline.resolve.model import Book
 
 STYLES = Path(__file__).resolve().parents[3] / "styles"
+MAX_PASSES = 3       # layouts of the page-numbered units, waiting for their page counts to stand
+FURNITURE_CSS = "@page { marks: none; }"   # the crop marks are the text pages'
 
 __all__ = ["FootnoteLost", "PaginationMoved", "PdfResult", "RefusedURL", "render_pdf"]
-
-
-MAX_PASSES = 3  # layouts after the first, waiting for the page numbers to settle
-
-
-class PaginationMoved(RuntimeError):
-    """The final layout did not paginate as the first one: page references would be wrong."""
-
-
-class FootnoteLost(RuntimeError):
-    """A footnote stands too far from its call, or runs off its page."""
 
 
 @dataclass(frozen=True)
@@ -54,72 +52,110 @@ class PdfResult:
     anchors: dict[str, int] = field(repr=False)  # element id -> 1-based physical page
     page_size: tuple[float, float]               # width, height in PDF points
     resources: tuple[Path, ...] = ()             # every file WeasyPrint read (fonts, images)
-    document: object = field(default=None, repr=False, compare=False)  # the final weasyprint Document
+    page_starts: tuple[PageStart, ...] = field(default=(), repr=False)  # where each page begins
 
 
-def render_pdf(book: Book, out_path: Path, styles_dir: Path | None = None,
-               print_ready: bool | None = None) -> PdfResult:
+@dataclass(frozen=True)
+class Pagination:
+    starts: dict[str, int]   # unit -> 0-based physical index of its first page
+    total: int
+    anchors: dict[str, int]  # id -> 1-based physical page
+
+
+def render_pdf(book: Book, out_path: Path, styles_dir: Path | None = None, print_ready: bool | None = None,
+               jobs: int | None = None, cache_dir: Path | None = None) -> PdfResult:
     """`print_ready` (default: book.yaml print.print_ready) writes the
-    printer's file: PDF/X-4, bleed, crop marks (styles/print-ready.css)."""
+    printer's file: PDF/X-4, bleed, crop marks (styles/print-ready.css).
+    `jobs` processes lay units out (default: one per core); `cache_dir`
+    keeps laid-out units for the next build."""
     styles = Path(styles_dir or STYLES)
-    fetcher = ConfinedFetcher(book.root, styles)
     if print_ready is None:
         print_ready = book.config.print.print_ready
-
-    def lay_out(html):
-        return layout.lay_out(html, book.root, styles, book.config, fetcher, print_ready)
-
-    lines = None
-    if book.config.notes.print == "footnotes":
-        lines = notes_.note_lines(lay_out(measure_html(book)))
-    pages = layout.anchors(lay_out(build_html(book, None, lines)))
-    document, final, hold = _settle(book, lines, pages, lay_out)
-    if lines is not None:
-        _check_footnotes(book, document, final, notes_.strays(book, lines, final) - hold)
-    layout.write(document, out_path, book.config, layout.PRINT_READY_VARIANT if print_ready else None)
-    page = document.pages[0]
-    return PdfResult(Path(out_path), len(document.pages), final,
-                     (page.width * 0.75, page.height * 0.75), tuple(dict.fromkeys(fetcher.fetched)),
-                     document)
+    setting = Setting(book, styles, print_ready)
+    with Layouts(setting, jobs, cache_dir) as lay:
+        units = _lay_out_all(book, lay)
+    names = unit_names(book)
+    pagination = paginate(book, names, units)
+    pdf = _blank_and_furniture(book, setting, names, units, pagination)
+    merge.merge([units[n].laid for n in names], pdf["blank"], pdf["furniture"], out_path,
+                multiple=book.config.print.page_multiple, ident=layout.document_id(book.config))
+    return PdfResult(Path(out_path), pagination.total, pagination.anchors, units[names[0]].page_size,
+                     _resources(units, names), _page_starts(names, units, pagination))
 
 
-def _settle(book: Book, lines, pages: dict[str, int], lay_out, tries: int = MAX_PASSES):
-    """Lay out again with the page numbers of the layout before until the
-    pages no longer move: (document, pages, held footnotes). Endnote heads
-    and the index live in margin boxes or at the end, so one more layout
-    usually settles; in footnote mode a '(cont.)' that appears can move
-    lines, and a note carried past its chapter's end is held with its call
-    (notes.strays): the set of held notes only grows, so this converges."""
-    hold: frozenset[str] = frozenset()
-    for _ in range(tries):
-        document = lay_out(build_html(book, pages, lines, hold))
-        final = layout.anchors(document)
-        more = notes_.strays(book, lines, final) - hold if lines is not None else set()
-        if final == pages and not more:
-            return document, final, hold
-        moved = sorted((i for i in pages.keys() | final.keys() if pages.get(i) != final.get(i)),
-                       key=lambda i: final.get(i) or pages.get(i) or 0)
-        pages, hold = final, hold | more
-    raise PaginationMoved(f"{len(moved)} ids still changed page after {tries} layouts, first: "
-                          + ", ".join(f"{i} ->{final.get(i)}" for i in moved[:5]))
+def _lay_out_all(book: Book, lay: Layouts) -> dict[str, UnitLayout]:
+    """Every unit; then those that print page numbers, with the pages, until
+    their page counts stand (then no page of the book moved)."""
+    names = unit_names(book)
+    units = lay.run({n: None for n in names})
+    for _ in range(MAX_PASSES):
+        anchors = paginate(book, names, units).anchors
+        again = lay.run({n: anchors for n in names if units[n].needs_pages})
+        stood = all(again[n].count == units[n].count for n in again)
+        units.update(again)
+        if stood:
+            return units
+    raise PaginationMoved(f"the contents or the index still changed length after {MAX_PASSES} layouts")
 
 
-def _check_footnotes(book: Book, document, pages: dict[str, int], strays: set[str]) -> None:
-    """Every note starts on its call's page or the next and ends within its
-    section; no footnote area runs off its page."""
-    from weasyprint.formatting_structure import boxes
+def paginate(book: Book, names: list[str], units: dict[str, UnitLayout]) -> Pagination:
+    counts = [units[n].count for n in names]
+    firsts, total = merge.paginate(counts, [True] * len(names), book.config.print.page_multiple)
+    starts = dict(zip(names, firsts))
+    anchors: dict[str, int] = {}
+    for name in names:
+        for ident, page in units[name].pages.items():
+            anchors.setdefault(ident, starts[name] + page)
+    return Pagination(starts, total, anchors)
 
-    if strays:
-        note = next(n for n in book.notes if n.key in sorted(strays)[0:1])
-        raise FootnoteLost(f"note {note.mark} ({note.source}) is carried past the end of its section")
-    for note in book.notes:
-        call, start = pages.get(note.ref_ids[0]) if note.ref_ids else None, pages.get(f"note-{note.key}")
-        if call is None or start is None or not 0 <= start - call <= 1:
-            raise FootnoteLost(f"note {note.mark} ({note.source}): call on page {call}, note on page {start}")
-    for number, page in enumerate(document.pages, 1):
-        box = page._page_box
-        top, bottom = box.content_box_y(), box.content_box_y() + box.height
-        for area in box.children:
-            if isinstance(area, boxes.FootnoteAreaBox) and area.children:
-                if area.position_y < top - 0.5 or area.position_y + area.margin_height() > bottom + 0.5:
-                    raise FootnoteLost(f"the footnotes of page {number} run off the page")
+
+def _blank_and_furniture(book: Book, setting: Setting, names, units, pagination: Pagination) -> dict:
+    """The blank page and the furniture PDF (both small layouts, done here)."""
+    fetcher = ConfinedFetcher(book.root, setting.styles)
+
+    def write(html, extra=""):
+        document = layout.lay_out(html, book.root, setting.styles, book.config, fetcher, setting.print_ready,
+                                  multiple=1, extra_css=extra)
+        return layout.write(document, None, book.config, layout.PRINT_READY_VARIANT if setting.print_ready else None)
+
+    pages = furniture_plan(book, names, units, pagination)
+    return {"blank": write('<html><body class="pad"></body></html>'),
+            "furniture": write(furniture.furniture_html(pages, book.config.language), FURNITURE_CSS)}
+
+
+def furniture_plan(book: Book, names, units, pagination: Pagination) -> list[furniture.Furniture]:
+    anchors = pagination.anchors
+    sections = sorted(_sections(book, anchors), key=lambda s: s.start)
+    occupied = set()
+    blanks = set()
+    for name in names:
+        first = pagination.starts[name]
+        occupied.update(range(first + 1, first + units[name].count + 1))
+        blanks.update(first + b for b in units[name].blanks)
+    blanks.update(p for p in range(1, pagination.total + 1) if p not in occupied)
+    heads = notes_.heads_by_page(book.notes, anchors, book.config.language)
+    return furniture.plan(sections, pagination.total, blanks, book.config.title, heads)
+
+
+def _sections(book: Book, anchors: dict[str, int]):
+    for ident in (HALF_TITLE, TITLE_PAGE, COPYRIGHT):
+        if ident in anchors:
+            yield furniture.Section(ident, anchors[ident], front=True, head="")
+    if TOC in anchors:
+        from pipeline.i18n import word
+
+        yield furniture.Section(TOC, anchors[TOC], front=False, head=word(book.config.language, "toc"))
+    for doc in book.documents:
+        if doc.id in anchors:
+            yield furniture.Section(doc.id, anchors[doc.id], front=doc.role in FRONT_ROLES,
+                                    head=doc.head or doc.title or "", notes=doc.role == "notes")
+
+
+def _resources(units, names) -> tuple[Path, ...]:
+    return tuple(dict.fromkeys(Path(r) for n in names for r in units[n].resources))
+
+
+def _page_starts(names, units, pagination: Pagination) -> tuple[PageStart, ...]:
+    from dataclasses import replace
+
+    return tuple(replace(s, page=pagination.starts[n] + s.page) for n in names for s in units[n].starts)

@@ -1,4 +1,4 @@
-"""Book -> the one HTML document WeasyPrint lays out with styles/print.css.
+"""Book -> the HTML WeasyPrint lays out with styles/print.css: the whole book, or one unit.
 
 Before: the frozen Book (XHTML fragments, notes with marks and reference ids).
 After: an HTML string: metadata in <head> (title, authors, description,
@@ -14,15 +14,19 @@ is serialised once as HTML: no string pasting, linear in the book's size.
 Hooks the CSS relies on (see styles/print.css):
 - `section.doc` opens on a recto (page name `main`); `section.front` pages
   (half-title, title, copyright, epigraph) carry no head or folio;
-- `header.opening[data-head]` sets the recto running head, `[data-bookmark]`
-  the PDF outline entry;
-- `#_half-title .book-title` sets the verso running head;
-- `a.toc-link[href]` gets its page number from `target-counter`.
+- `header.opening[data-bookmark]` is the PDF outline entry (the running
+  heads are drawn apart, furniture.py);
+- `a.toc-link[data-page]`, `a.note-ref-page[data-page]` print the page
+  numbers the layout before gave (placeholders before that).
+
+The build lays the book out unit by unit (`unit_names`, `build_unit`): a
+link to an id in another unit is written `x-dest:ID`, for merge.py.
 """
 
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 from lxml import etree
 
@@ -37,6 +41,10 @@ FRONT_ROLES = {"epigraph"}   # set like the front matter: own recto, no head, no
 
 # Ids of the pieces only the PDF has; resolve's slugs never start with "_".
 HALF_TITLE, TITLE_PAGE, COPYRIGHT, TOC = "_half-title", "_title-page", "_copyright", "_toc"
+FRONT = "_front"            # the unit of the half-title, title page, copyright (and contents)
+CROSS = "x-dest:"           # a link to an id of another unit (merge.py resolves it)
+PLACEHOLDER = "000"         # a page number not known yet, as wide as most
+PAGE_NUMBERED = ("toc-link", "note-ref-page", "index-locators")
 
 MONTHS = {
     "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
@@ -50,30 +58,77 @@ WORDS = {
 
 def build_html(book: Book, pages: dict[str, int] | None = None,
                lines: dict[str, list[notes_.Line]] | None = None, hold: frozenset[str] = frozenset()) -> str:
-    """The whole book as one HTML document (a string, serialised as HTML).
+    """The whole book as one HTML document (a string, serialised as HTML):
+    every unit's sections in one body. The build lays units out one by one
+    (`build_unit`); this one document is what a plain WeasyPrint user would
+    render (the benchmark's baseline).
 
-    `pages` (element id -> physical page, from a first layout of this same
-    HTML) fills in what only the layout knows: index locators, endnote
-    running heads, "(cont.)" on footnotes carried over; it must not move the
-    flow. `lines` (footnote mode: each note's measured lines, notes.py) says
-    where long footnotes are cut; `hold` names the notes whose call line goes
-    to the next page rather than the note (`notes.strays`).
+    `pages` (element id -> physical page, from a layout before) fills in what
+    only the layout knows: contents and index page numbers, the pages of a
+    note's several calls, "(cont.)" on footnotes carried over; it must not
+    move the flow. `lines` (footnote mode: each note's measured lines,
+    notes.py) says where long footnotes are cut; `hold` names the notes
+    whose call line goes to the next page rather than the note (`notes.strays`).
     """
-    return etree.tostring(_Builder(book, pages, lines, hold).tree(), method="html", encoding="unicode",
-                          doctype="<!DOCTYPE html>")
+    builder = _Builder(book, pages, lines, hold)
+    html = builder.html()
+    body = html.find("body")
+    for name in unit_names(book):
+        for section in builder.unit_sections(name):
+            body.append(section)
+    return _serialise(html)
 
 
-def measure_html(book: Book) -> str:
-    """Footnote mode: every note alone, uncut, as a block at the footnote measure."""
+def unit_names(book: Book) -> list[str]:
+    """The units the book is laid out in, in reading order: the front matter,
+    then every contents entry that is set in print."""
+    skipped = SKIPPED | ({"notes"} if book.config.notes.print == "footnotes" else set())
+    return [FRONT] + [d.id for d in book.documents if d.role not in skipped]
+
+
+def build_unit(book: Book, name: str, pages: dict[str, int] | None = None,
+               lines: dict[str, list[notes_.Line]] | None = None, hold: frozenset[str] = frozenset()) -> str:
+    """One unit alone, as an HTML document (arguments as build_html's). A link
+    to an id of another unit becomes `x-dest:ID`, which merge.py turns back
+    into a link to that id in the merged book."""
+    builder = _Builder(book, pages, lines, hold)
+    html = builder.html()
+    body = html.find("body")
+    for section in builder.unit_sections(name):
+        body.append(section)
+    _link_across(html)
+    return _serialise(html)
+
+
+def needs_pages(html: str) -> bool:
+    """Does a unit print page numbers of the book (contents, index, a note's
+    several calls)? Such a unit is laid out again once the pages are known."""
+    return any(f'class="{c}"' in html for c in PAGE_NUMBERED)
+
+
+def measure_html(book: Book, doc_ids: set[str] | None = None) -> str:
+    """Footnote mode: every note (of `doc_ids`' documents) alone, uncut, as a
+    block at the footnote measure."""
     builder = _Builder(book)
-    html = etree.Element("html", lang=builder.lang)
-    builder._head(_sub(html, "head"))
-    sec = _sub(_sub(html, "body"), "section", **{"class": "notes-measure"})
-    for note in book.notes:
+    html = builder.html()
+    sec = _sub(html.find("body"), "section", **{"class": "notes-measure"})
+    for note in (n for d in book.documents if doc_ids is None or d.id in doc_ids for n in d.notes):
         root = builder._footnote(note)
         _keep_dashes(root)
         sec.append(root)
+    return _serialise(html)
+
+
+def _serialise(html) -> str:
     return etree.tostring(html, method="html", encoding="unicode", doctype="<!DOCTYPE html>")
+
+
+def _link_across(html) -> None:
+    ids = {e.get("id") for e in html.iter() if e.get("id")}
+    for a in html.iter("a"):
+        href = a.get("href") or ""
+        if href.startswith("#") and len(href) > 1 and href[1:] not in ids:
+            a.set("href", CROSS + quote(href[1:], safe=""))  # merge.py unquotes it
 
 
 class _Builder:
@@ -91,24 +146,29 @@ class _Builder:
 
     # -- document ---------------------------------------------------------
 
-    def tree(self) -> etree._Element:
+    def html(self) -> etree._Element:
+        """<html> with its <head> and an empty <body>."""
         html = etree.Element("html", lang=self.lang)
         self._head(_sub(html, "head"))
-        body = _sub(html, "body")
-        self._half_title(body)
-        self._title_page(body)
-        self._copyright(body)
-        roles = {d.role for d in self.book.documents}
-        if "toc" not in roles:
-            self._toc(body, TOC, word(self.lang, "toc"))
-        for doc in self.book.documents:
-            if doc.role in self.skipped:
-                continue
-            if doc.role == "toc":
-                self._toc(body, doc.id, doc.title)
-            else:
-                self._document(body, doc)
+        _sub(html, "body")
         return html
+
+    def unit_sections(self, name: str) -> list[etree._Element]:
+        """The top-level sections of one unit (see unit_names)."""
+        body = etree.Element("body")
+        if name == FRONT:
+            self._half_title(body)
+            self._title_page(body)
+            self._copyright(body)
+            if "toc" not in {d.role for d in self.book.documents}:
+                self._toc(body, TOC, word(self.lang, "toc"))
+            return list(body)
+        doc = self.book.document(name)
+        if doc.role == "toc":
+            self._toc(body, doc.id, doc.title)
+        else:
+            self._document(body, doc)
+        return list(body)
 
     def _head(self, head) -> None:
         cfg = self.cfg
@@ -184,7 +244,7 @@ class _Builder:
             if doc.role in self.skipped or doc.role == "toc" or not doc.title:
                 continue
             li = _sub(ol, "li", **{"class": f"toc-entry toc-{doc.role}"})
-            a = _sub(li, "a", href=f"#{doc.id}", **{"class": "toc-link"})
+            a = _sub(li, "a", href=f"#{doc.id}", **{"class": "toc-link", "data-page": self._page_of(doc.id)})
             if doc.number:
                 _sub(a, "span", text=doc.number, **{"class": "toc-number"})
             _sub(a, "span", text=doc.title, **{"class": "toc-title"})
@@ -222,7 +282,6 @@ class _Builder:
 
     def _notes(self, sec) -> None:
         """Endnotes grouped by the part whose text calls them, with probes for the heads."""
-        probes: dict[str, list[str]] = {}
         for doc in self.book.documents:
             if not doc.notes:
                 continue
@@ -232,13 +291,12 @@ class _Builder:
             for note in doc.notes:
                 div = self._note(note)
                 group.append(div)
-                probes[note.key] = notes_.add_probes(div, note.key)
-        if self.pages:
-            heads = notes_.endnote_heads(self.book.notes, probes, self.pages, self.lang)
-            for span in sec.iter("span"):
-                head = heads.get(span.get("id"))
-                if head:
-                    span.set("data-head", head)
+                notes_.add_probes(div, note.key)
+
+    def _page_of(self, ident: str) -> str:
+        """The page an id fell on in the layout before; a placeholder as wide before that."""
+        page = (self.pages or {}).get(ident)
+        return str(page) if page is not None else PLACEHOLDER
 
     def _note(self, note: Note, tag: str = "div") -> etree._Element:
         """A note's blocks, its mark hanging before the first; the mark links back to the call."""
@@ -261,7 +319,7 @@ class _Builder:
             refs.set("class", "note-refs")
             refs.text = "("
             for n, ref in enumerate(note.ref_ids):
-                a = _sub(refs, "a", href=f"#{ref}", **{"class": "note-ref-page"})
+                a = _sub(refs, "a", href=f"#{ref}", **{"class": "note-ref-page", "data-page": self._page_of(ref)})
                 a.tail = ", " if n < len(note.ref_ids) - 1 else ") "
             refs.tail = mark.tail
             mark.tail = None

@@ -55,17 +55,22 @@ def stylesheets(styles: Path, config: BookConfig, fetcher: ConfinedFetcher, font
 
 
 def lay_out(html: str, base: Path, styles: Path, config: BookConfig, fetcher: ConfinedFetcher,
-            print_ready: bool = False):
-    """Lay out the pages, padded with blank pages at the end to book.yaml's
-    page multiple; a resource outside the allowed folders is RefusedURL."""
+            print_ready: bool = False, multiple: int | None = None, extra_css: str = ""):
+    """Lay out the pages, padded with blank pages at the end to `multiple`
+    (default book.yaml's page multiple); `extra_css` goes after the sheets.
+    A resource outside the allowed folders is RefusedURL."""
     engine.install()
     fonts = FontConfiguration()  # @font-face faces are only loaded through one
     try:
         profiles: dict = {}
         sheets = stylesheets(styles, config, fetcher, fonts, profiles, print_ready)
+        if extra_css:
+            sheets.append(weasyprint.CSS(string=extra_css, url_fetcher=fetcher, font_config=fonts,
+                                         color_profiles=profiles))
         doc = weasyprint.HTML(string=html, base_url=fetcher.uri(base), url_fetcher=fetcher)
         document = doc.render(stylesheets=sheets, font_config=fonts, color_profiles=profiles)
-        return pad(document, config.print.page_multiple, sheets, fonts, profiles, base, fetcher)
+        multiple = config.print.page_multiple if multiple is None else multiple
+        return pad(document, multiple, sheets, fonts, profiles, base, fetcher)
     except FatalURLFetchingError as exc:
         raise RefusedURL(str(exc.__cause__ or exc)) from exc
 

@@ -2,13 +2,11 @@
 
 Endnotes. Every note carries invisible, empty probes (`<span class="np"
 id="np-KEY-0">` after its mark, `np-KEY-end` after its last word, and every
-few words in very long notes). The first layout gives the page of every
-probe and every reference (`pages`, id -> physical page); `endnote_heads`
-turns that into one head per notes page, "Notas a las páginas 81–112"
-(the pages of the references of the first and last note standing on that
-page, a continued note included) and picks one probe on the page to carry
-it (`string-set`, read by the running head). Probes are in both layouts and
-a head lives in a margin box, so the second layout paginates as the first.
+few words in very long notes). The layout gives the page of every probe and
+every reference (`pages`, id -> physical page); `heads_by_page` turns that
+into one head per notes page, "Notas a las páginas 81–112" (the pages of
+the references of the first and last note standing on that page, a
+continued note included), which the page furniture draws (furniture.py).
 
 Footnotes. WeasyPrint lays a `float: footnote` out whole: one taller than the
 room left is pushed pages away and partly drawn off the page. So no note is
@@ -133,28 +131,37 @@ def _probes_inside(div, key: str) -> list[str]:
     return ids
 
 
-def endnote_heads(notes, probes: dict[str, list[str]], pages: dict[str, int], language: str) -> dict[str, str]:
-    """probe id -> the head of its page, for one probe per notes page.
+def heads_by_page(notes, pages: dict[str, int], language: str) -> dict[int, str]:
+    """Physical page -> its endnote head, for every page a note stands on.
 
     A note stands on every page from its first probe's to its last probe's;
     the head spans the pages of the references of all notes standing there.
     """
+    probes = _probes_by_note(pages)
     on_page: dict[int, list] = {}
-    carrier: dict[int, str] = {}
     for note in notes:
-        ids = [i for i in probes[note.key] if i in pages]
-        if not ids or not note.ref_ids:
+        spots = probes.get(note.key)
+        if not spots or not note.ref_ids:
             continue
-        for page in range(pages[ids[0]], pages[ids[-1]] + 1):
+        for page in range(min(spots), max(spots) + 1):
             on_page.setdefault(page, []).append(note)
-        for ident in ids:
-            carrier[pages[ident]] = ident  # the last probe on each page carries its head
     heads = {}
     for page, standing in on_page.items():
         refs = [pages[r] for n in standing for r in n.ref_ids if r in pages]
-        if refs and page in carrier:
-            heads[carrier[page]] = head_text(language, min(refs), max(refs))
+        if refs:
+            heads[page] = head_text(language, min(refs), max(refs))
     return heads
+
+
+def _probes_by_note(pages: dict[str, int]) -> dict[str, list[int]]:
+    """note key -> the pages of its probes (ids np-KEY-N and np-KEY-end)."""
+    found: dict[str, list[int]] = {}
+    for ident, page in pages.items():
+        if ident.startswith("np-"):
+            key, _, tail = ident[3:].rpartition("-")
+            if tail == "end" or tail.isdigit():
+                found.setdefault(key, []).append(page)
+    return found
 
 
 # -- footnotes: notes that must stay with their call -------------------------

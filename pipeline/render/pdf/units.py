@@ -1,0 +1,230 @@
+"""Lay out the book's units, each alone, in parallel processes, cached.
+
+Before: the frozen Book, the styles, and for the units that print page
+numbers (contents, index, a note's several calls) the pages known so far.
+After: one `UnitLayout` per unit: its PDF with the anchors and bookmarks
+merge.py needs, its page count, the pages the engine left blank, where
+each page begins (for the EPUB page-list), and the files it read.
+
+A unit is laid out in a worker process forked from the build (it inherits
+the Book; only the result crosses back, pickled). The result is cached
+under the output's .cache, keyed by everything its layout depends on: the
+unit's HTML, the styles folder (sheets and fonts), book.yaml's page rules,
+the print mode and the code of this package. The same key always gives the
+same bytes, so a cached unit is the unit a cold build would lay out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import pickle
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import weasyprint
+
+from pipeline.render.pdf import layout, merge
+from pipeline.render.pdf import notes as notes_
+from pipeline.render.pdf.fetcher import ConfinedFetcher
+from pipeline.render.pdf.html import FRONT, build_unit, measure_html, needs_pages
+from pipeline.render.pdf.pagemap import PageStart, page_starts
+from pipeline.resolve.model import Book
+
+CODE = Path(__file__).resolve().parent
+MAX_PASSES = 3  # footnote mode: layouts after the first, waiting for '(cont.)' and held notes to settle
+
+
+class PaginationMoved(RuntimeError):
+    """The layouts did not settle: page references would be wrong."""
+
+
+class FootnoteLost(RuntimeError):
+    """A footnote stands too far from its call, or runs off its page."""
+
+
+@dataclass(frozen=True)
+class UnitLayout:
+    name: str
+    laid: merge.LaidUnit
+    count: int
+    pages: dict[str, int]            # id -> 1-based page within the unit
+    blanks: tuple[int, ...]          # 1-based pages of the unit the engine left blank
+    starts: tuple[PageStart, ...]    # where pages begin, pages within the unit
+    resources: tuple[str, ...]       # files read (fonts, images)
+    needs_pages: bool                # prints page numbers of the book
+    page_size: tuple[float, float]   # points
+
+
+@dataclass(frozen=True)
+class Setting:
+    """What every unit of one build is laid out with."""
+    book: Book
+    styles: Path
+    print_ready: bool
+
+
+_SETTING: Setting | None = None  # the worker's, inherited through fork
+
+
+class Layouts:
+    """Lays units out, `jobs` at a time, through the cache in `cache_dir`."""
+
+    def __init__(self, setting: Setting, jobs: int | None = None, cache_dir: Path | None = None):
+        self.setting = setting
+        self.jobs = max(1, jobs or os.cpu_count() or 1)
+        self.cache = Path(cache_dir) / "layout" if cache_dir else None
+        self.version = code_version(setting)
+        self.pool = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.pool is not None:
+            self.pool.shutdown()
+
+    def run(self, wanted: dict[str, dict[str, int] | None]) -> dict[str, UnitLayout]:
+        """Unit name -> pages it is built with -> its layout, longest first across workers."""
+        keys = {name: self._key(name, pages) for name, pages in wanted.items()}
+        done = {name: hit for name in wanted if (hit := self._cached(keys[name])) is not None}
+        todo = sorted((n for n in wanted if n not in done), key=lambda n: -len(keys[n][1]))
+        for name, result in zip(todo, self._map([(n, wanted[n]) for n in todo])):
+            self._store(keys[name], result)
+            done[name] = result
+        return done
+
+    def _map(self, tasks):
+        if self.jobs == 1 or len(tasks) <= 1:
+            _adopt(self.setting)
+            return [lay_out_unit(*t) for t in tasks]
+        if self.pool is None:
+            _adopt(self.setting)  # before the fork: the workers inherit it
+            self.pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"))
+        return list(self.pool.map(_task, tasks))
+
+    def _key(self, name: str, pages) -> tuple[str, str]:
+        html = build_unit(self.setting.book, name, pages)
+        digest = hashlib.sha256(f"{self.version}\0{name}\0".encode() + html.encode()).hexdigest()
+        return digest, html
+
+    def _cached(self, key) -> UnitLayout | None:
+        path = self.cache / f"{key[0]}.pickle" if self.cache else None
+        if path is None or not path.is_file():
+            return None
+        try:
+            return pickle.loads(path.read_bytes())
+        except Exception:  # a truncated or foreign file is a miss, never an error
+            return None
+
+    def _store(self, key, result: UnitLayout) -> None:
+        if self.cache is None:
+            return
+        self.cache.mkdir(parents=True, exist_ok=True)
+        tmp = self.cache / f"{key[0]}.tmp{os.getpid()}"
+        tmp.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, self.cache / f"{key[0]}.pickle")
+
+
+def code_version(setting: Setting) -> str:
+    """What a layout depends on besides its HTML: this package's code, the
+    styles folder (sheets, fonts, profiles), book.yaml's page rules, the
+    print and notes modes and the engine's version."""
+    digest = hashlib.sha256(weasyprint.__version__.encode())
+    cfg = setting.book.config
+    digest.update(layout.page_css(cfg, setting.print_ready).encode())
+    digest.update(f"{setting.print_ready}\0{cfg.notes.print}\0{cfg.print.model_dump_json()}".encode())
+    for folder, pattern in ((CODE, "*.py"), (setting.styles, "**/*")):
+        for path in sorted(p for p in folder.glob(pattern) if p.is_file()):
+            digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _adopt(setting: Setting) -> None:
+    global _SETTING
+    _SETTING = setting
+
+
+def _task(args):
+    return lay_out_unit(*args)
+
+
+# -- in the worker ----------------------------------------------------------------
+
+def lay_out_unit(name: str, pages: dict[str, int] | None) -> UnitLayout:
+    """Lay one unit out (footnote mode: measure, cut, settle) and write its PDF."""
+    setting = _SETTING
+    book = setting.book
+    fetcher = ConfinedFetcher(book.root, setting.styles)
+
+    def lay_out(html):
+        return layout.lay_out(html, book.root, setting.styles, book.config, fetcher, setting.print_ready,
+                              multiple=1)
+
+    doc_ids = unit_documents(book, name)
+    lines = None
+    if book.config.notes.print == "footnotes" and any(book.document(d).notes for d in doc_ids):
+        lines = notes_.note_lines(lay_out(measure_html(book, set(doc_ids))))
+    document, own = _settle(book, name, pages, lines, lay_out)
+    pdf = layout.write(document, None, book.config, layout.PRINT_READY_VARIANT if setting.print_ready else None)
+    return _result(name, book, document, own, pdf, needs_pages(build_unit(book, name)), fetcher)
+
+
+def unit_documents(book: Book, name: str) -> list[str]:
+    return [] if name == FRONT else [name]
+
+
+def _settle(book: Book, name: str, pages, lines, lay_out):
+    """(document, id -> page within the unit). Without footnotes one layout;
+    with them, again with the pages of the layout before until nothing moves:
+    a '(cont.)' on a chunk that opens a page, a note held with its call line
+    (notes.strays; the held set only grows, so this converges)."""
+    hold: frozenset[str] = frozenset()
+    document = lay_out(build_unit(book, name, pages, lines))
+    own = layout.anchors(document)
+    if lines is None:
+        return document, own
+    for _ in range(MAX_PASSES):
+        document = lay_out(build_unit(book, name, {**(pages or {}), **own}, lines, hold))
+        final = layout.anchors(document)
+        more = notes_.strays(book, lines, final) - hold
+        if final == own and not more:
+            _check_footnotes(book, document, final, unit_documents(book, name))
+            return document, final
+        moved = sorted(i for i in own.keys() | final.keys() if own.get(i) != final.get(i))
+        own, hold = final, hold | more
+    raise PaginationMoved(f"{name}: {len(moved)} ids still changed page after {MAX_PASSES} layouts, first: "
+                          + ", ".join(f"{i} ->{final.get(i)}" for i in moved[:5]))
+
+
+def _check_footnotes(book: Book, document, pages: dict[str, int], doc_ids) -> None:
+    """Every note starts on its call's page or the next and ends within its
+    section; no footnote area runs off its page."""
+    from weasyprint.formatting_structure import boxes
+
+    for note in (n for d in doc_ids for n in book.document(d).notes):
+        call = pages.get(note.ref_ids[0]) if note.ref_ids else None
+        start = pages.get(f"note-{note.key}")
+        if call is None or start is None or not 0 <= start - call <= 1:
+            raise FootnoteLost(f"note {note.mark} ({note.source}): call on page {call}, note on page {start}")
+    for number, page in enumerate(document.pages, 1):
+        box = page._page_box
+        top, bottom = box.content_box_y(), box.content_box_y() + box.height
+        for area in box.children:
+            if isinstance(area, boxes.FootnoteAreaBox) and area.children:
+                if area.position_y < top - 0.5 or area.position_y + area.margin_height() > bottom + 0.5:
+                    raise FootnoteLost(f"the footnotes of page {number} of {doc_ids[0]} run off the page")
+
+
+def _result(name, book: Book, document, own, pdf: bytes, wants_pages: bool, fetcher) -> UnitLayout:
+    generated = {d.id for d in book.documents if d.generated}
+    texts = {d.id for d in book.documents}
+    first = document.pages[0]
+    return UnitLayout(
+        name=name, laid=merge.from_document(document, pdf), count=len(document.pages), pages=own,
+        blanks=tuple(n for n, p in enumerate(document.pages, 1) if p._page_box.page_type.blank),
+        starts=tuple(page_starts(document, texts, generated)),
+        resources=tuple(dict.fromkeys(str(p) for p in fetcher.fetched)),
+        needs_pages=wants_pages, page_size=(first.width * 0.75, first.height * 0.75))
