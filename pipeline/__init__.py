@@ -11,3 +11,5 @@ Flow, one direction (see docs/architecture.md):
 """
 
 __version__ = "0.1.0"
+
+FORMATS = ("epub", "pdf")   # what a build writes

@@ -16,19 +16,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from pipeline import manuscript, read, registers, resolve, snapshot, transforms
+from pipeline import FORMATS, freshness, manuscript, read, registers, resolve, snapshot, transforms
 from pipeline.diagnostics import BuildError, Diagnostic, Report
 from pipeline.resolve.model import Book
 from pipeline.transforms.abbreviations import Matcher
 from pipeline.transforms.names import NameMatcher
 
-FORMATS = ("epub", "pdf")
-STYLES = Path(__file__).resolve().parent.parent / "styles"
+STYLES = freshness.STYLES
+__all__ = ["FORMATS", "STYLES", "Result", "build", "load_book"]
 
 
 @dataclass
 class Result:
-    book: Book
+    book: Book | None         # None when nothing had changed since the last build (no-op)
     outputs: dict[str, Path] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     pdf: object = None        # the PdfResult (page count, anchors), when a PDF was made
@@ -57,7 +57,15 @@ def build(root: Path, out_dir: Path, formats=FORMATS, styles: Path = STYLES,
           step: Callable = lambda *_: None, strict: bool = False, print_ready: bool | None = None) -> Result:
     """Build `formats` into `out_dir`; with `strict`, warnings stop the build
     before anything is written. `print_ready` (default: book.yaml
-    print.print_ready) makes the PDF the printer's file and adds its cover."""
+    print.print_ready) makes the PDF the printer's file and adds its cover.
+
+    When nothing the build reads changed since the last build into
+    `out_dir` and its outputs are untouched, nothing is done: the Result
+    has the same outputs and diagnostics, and no Book (freshness.py)."""
+    key = freshness.stamp(root, styles, out_dir, freshness.options(formats, strict, print_ready))
+    hit = freshness.fresh(out_dir, key)
+    if hit is not None:
+        return Result(None, hit["outputs"], [Diagnostic(**d) for d in hit["diagnostics"]])
     report = Report()
     out_dir.mkdir(parents=True, exist_ok=True)
     book = load_book(root, out_dir / ".cache", report, step)
@@ -71,6 +79,7 @@ def build(root: Path, out_dir: Path, formats=FORMATS, styles: Path = STYLES,
     result = Result(book, diagnostics=report.items)
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".build-") as tmp:
         staged, result.pdf = _render_or_report(book, Path(tmp), formats, styles, step, print_ready, report)
+        freshness.forget(out_dir)
         for fmt, path in staged.items():
             final = out_dir / path.name
             os.replace(path, final)
@@ -78,6 +87,7 @@ def build(root: Path, out_dir: Path, formats=FORMATS, styles: Path = STYLES,
         if result.pdf is not None:  # it was laid out in the temporary folder
             result.pdf = dataclasses.replace(result.pdf, path=result.outputs["pdf"])
     snapshot.keep(book, root, result.outputs, out_dir)  # for `pipeline diff`; never fails the build
+    freshness.record(out_dir, key, result.outputs, [dataclasses.asdict(d) for d in result.diagnostics])
     return result
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from pipeline.build import FORMATS, build
+from pipeline import FORMATS, freshness
 from pipeline.cli.common import progress, report_diagnostics
-from pipeline.diagnostics import BuildError
+from pipeline.diagnostics import BuildError, Diagnostic
 
 
 def add_parser(sub) -> None:
@@ -32,6 +32,11 @@ def run(args) -> int:
         print(f"build: unknown format {', '.join(sorted(unknown)) or '(none)'}; choose from {', '.join(FORMATS)}",
               file=sys.stderr)
         return 2
+    done = _up_to_date(args, formats)
+    if done is not None:
+        return _report(args, done["outputs"], [Diagnostic(**d) for d in done["diagnostics"]], "up to date:")
+    from pipeline.build import build  # the whole pipeline: only when there is work
+
     try:
         with progress(args.quiet) as step:
             result = build(args.manuscript, args.output, formats, step=step, strict=args.strict,
@@ -39,8 +44,18 @@ def run(args) -> int:
     except BuildError as exc:
         report_diagnostics(exc.report.items)
         return 1
-    report_diagnostics(result.diagnostics)
+    return _report(args, result.outputs, result.diagnostics)
+
+
+def _up_to_date(args, formats):
+    """Asked before the pipeline is imported: a no-op rebuild costs only hashes."""
+    options = freshness.options(formats, args.strict, args.print_ready)
+    return freshness.fresh(args.output, freshness.stamp(args.manuscript, freshness.STYLES, args.output, options))
+
+
+def _report(args, outputs, diagnostics, verb: str = "wrote") -> int:
+    report_diagnostics(diagnostics)
     if not args.quiet:
-        for path in result.outputs.values():
-            print(f"wrote {path}")
+        for path in outputs.values():
+            print(f"{verb} {path}")
     return 0

@@ -5,8 +5,6 @@ from __future__ import annotations
 import contextlib
 import sys
 
-from rich.console import Console
-
 
 def report_diagnostics(items) -> None:
     for diag in items:
@@ -16,6 +14,8 @@ def report_diagnostics(items) -> None:
 @contextlib.contextmanager
 def progress(quiet: bool):
     """Yields step(label): a live status line on a terminal, nothing otherwise."""
+    from rich.console import Console  # not imported by a build with nothing to do
+
     console = Console(stderr=True)
     if quiet or not console.is_terminal:
         yield lambda label: None
