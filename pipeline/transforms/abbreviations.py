@@ -22,6 +22,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from pipeline.transforms.ast import walk
+from pipeline.transforms.patterns import NEVER, alternation
+
+STR = frozenset(("Str",))
 
 # A roman numeral of two letters or more, or a lone I/V/X not followed by "."
 # (a lone capital with a period is an initial: "V. Serge", "C. Marx").
@@ -56,12 +59,12 @@ class Matcher:
             for form in (abbr.term, *abbr.variants):
                 canonical.setdefault(form, abbr.term)
         forms = sorted(canonical, key=len, reverse=True)
-        alternatives = "|".join(re.escape(f) for f in forms) or r"(?!x)x"
+        alternatives = alternation(forms) if any(forms) else NEVER
         roman = rf"(?P<roman>{ROMAN})"
         pattern = re.compile(rf"(?<![\w.\-])(?:(?P<abbr>{alternatives})|{roman})(?![\w\-]|\.\w)")
         words = frozenset(a.term for a in abbreviations if not is_acronym(a.term))
         multi = [f for f in forms if " " in f]
-        phrases = re.compile(rf"(?<![\w.\-])(?:{'|'.join(re.escape(f) for f in multi)})(?![\w\-]|\.\w)") if multi else None
+        phrases = re.compile(rf"(?<![\w.\-])(?:{alternation(multi)})(?![\w\-]|\.\w)") if multi else None
         return cls(pattern, canonical, words, phrases, max((len(f.split()) for f in forms), default=1))
 
 
@@ -69,23 +72,39 @@ def mark(blocks: list, matcher: Matcher) -> tuple[list, Counter, Counter]:
     """(blocks with Spans, registered terms used, unknown acronym-like words)."""
     used: Counter = Counter()
     unknown: Counter = Counter()
+    seen: dict[str, tuple] = {}   # a word's split, once per distinct word
 
     def action(elem):
-        return _split(elem["c"], matcher, used, unknown) if elem["t"] == "Str" else elem
+        if elem["t"] != "Str":
+            return elem
+        text = elem["c"]
+        split = seen.get(text)
+        if split is None:
+            split = seen[text] = _split(text, matcher)
+        pieces, terms, tokens = split
+        for term in terms:
+            used[term] += 1
+        for token in tokens:
+            unknown[token] += 1
+        return {"t": "Str", "c": text} if pieces is None else _fresh(pieces)
 
     if matcher.phrases is not None:
         blocks = _join_phrases(blocks, matcher)
-    return walk(blocks, action), used, unknown
+    return walk(blocks, action, STR), used, unknown
 
 
 def _join_phrases(node, matcher: Matcher):
     """Str "izquierda" Space Str "revolucionaria," → Str "izquierda revolucionaria,"
     where a form of several words spans them, so it matches as one token."""
     if isinstance(node, dict):
-        return {**node, "c": _join_phrases(node["c"], matcher)} if "c" in node else node
+        if isinstance(node.get("c"), (list, dict)):
+            return {**node, "c": _join_phrases(node["c"], matcher)}
+        return node
     if not isinstance(node, list):
         return node
-    items = [_join_phrases(item, matcher) for item in node]
+    items = [_join_phrases(item, matcher) if isinstance(item, (list, dict)) else item for item in node]
+    if not _may_join(items, matcher):
+        return items
     out, i = [], 0
     while i < len(items):
         run = _run(items, i, matcher.longest)
@@ -102,6 +121,14 @@ def _join_phrases(node, matcher: Matcher):
     return out
 
 
+def _may_join(items: list, matcher: Matcher) -> bool:
+    """Whether a form may span words of `items`: every run of words _run
+    reads is a stretch of the list's words joined by spaces, bounded by a
+    space or an end, so a form found in a run is found in the whole."""
+    words = [x["c"] for x in items if isinstance(x, dict) and x.get("t") == "Str"]
+    return len(words) > 1 and matcher.phrases.search(" ".join(words)) is not None
+
+
 def _run(items: list, i: int, longest: int) -> list[str]:
     """The words of Str Space Str … starting at items[i], at most `longest`."""
     words = []
@@ -115,8 +142,10 @@ def _run(items: list, i: int, longest: int) -> list[str]:
     return words
 
 
-def _split(text: str, matcher: Matcher, used: Counter, unknown: Counter):
-    pieces, pos = [], 0
+def _split(text: str, matcher: Matcher) -> tuple[list | None, list[str], list[str]]:
+    """(the pieces of a word, or None when it stays as it is; the registered
+    terms it uses; the unknown acronyms it holds), counted in order."""
+    pieces, pos, used = [], 0, []
     for m in matcher.pattern.finditer(text):
         term = matcher.canonical.get(m.group()) if m.group("abbr") else None
         if term is None and not _is_roman(text, m):
@@ -125,14 +154,23 @@ def _split(text: str, matcher: Matcher, used: Counter, unknown: Counter):
         pieces.append(_str(text[pos:m.start()]))
         pieces.append(_span(m.group(), kind, term))
         if term is not None:
-            used[term] += 1
+            used.append(term)
         pos = m.end()
     rest = text[pos:]
-    _collect_unknown(text, matcher, unknown)
+    unknown = _unknown(text, matcher)
     if not pieces:
-        return {"t": "Str", "c": text}
+        return None, used, unknown
     pieces.append(_str(rest))
-    return [p for p in pieces if p is not None]
+    return [p for p in pieces if p is not None], used, unknown
+
+
+def _fresh(node):
+    """A copy of a split's result: no two places in the AST share a node."""
+    if isinstance(node, dict):
+        return {k: _fresh(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_fresh(v) for v in node]
+    return node
 
 
 def _is_roman(text: str, m: re.Match) -> bool:
@@ -144,13 +182,15 @@ def _is_roman(text: str, m: re.Match) -> bool:
     return True
 
 
-def _collect_unknown(text: str, matcher: Matcher, unknown: Counter) -> None:
+def _unknown(text: str, matcher: Matcher) -> list[str]:
+    unknown = []
     for m in ACRONYM.finditer(text):
         token = _trim(m.group())
         letters = re.sub(r"[.\-]", "", token)
         if (len(letters) >= 2 and token not in matcher.canonical and not _all_roman(token)
                 and not HYPHENATED_INITIALS.match(token)):
-            unknown[token] += 1
+            unknown.append(token)
+    return unknown
 
 
 def _trim(token: str) -> str:

@@ -5,22 +5,67 @@ from __future__ import annotations
 from typing import Callable
 
 Action = Callable[[dict], object]
+SPACES = frozenset(("Space", "SoftBreak", "LineBreak"))
 
 
-def walk(node, action: Action):
+def walk(node, action: Action, only: frozenset | None = None):
     """Rebuild `node` bottom-up; `action(elem)` returns the element, a
     replacement, or a list of elements to splice in its place (panflute's
-    contract, on plain JSON)."""
+    contract, on plain JSON). With `only`, the action sees just the elements
+    of those types (an action that returns every other element unchanged
+    gives the same result, faster); the other leaves are kept, not copied."""
     if isinstance(node, list):
-        out = []
-        for item in node:
-            new = walk(item, action)
-            out.extend(new if isinstance(new, list) and _is_elem(item) else [new])
-        return out
-    if _is_elem(node):
-        elem = {"t": node["t"], "c": walk(node["c"], action)} if "c" in node else dict(node)
-        return action(elem)
+        return _walk_list(node, action, only)
+    if isinstance(node, dict) and "t" in node:
+        return _walk_elem(node, action, only)
     return node
+
+
+def _walk_list(node: list, action: Action, only) -> list:
+    out = []
+    for item in node:
+        if isinstance(item, dict) and "t" in item:
+            if only is not None and item["t"] not in only and not isinstance(item.get("c"), (list, dict)):
+                out.append(item)
+                continue
+            new = _walk_elem(item, action, only)
+            if isinstance(new, list):
+                out.extend(new)
+            else:
+                out.append(new)
+        elif isinstance(item, list):
+            out.append(_walk_list(item, action, only))
+        else:
+            out.append(item)
+    return out
+
+
+def _walk_elem(node: dict, action: Action, only):
+    if "c" in node:
+        content = node["c"]
+        if isinstance(content, (list, dict)):
+            content = walk(content, action, only)
+        elem = {"t": node["t"], "c": content}
+    else:
+        elem = dict(node)
+    return action(elem) if only is None or elem["t"] in only else elem
+
+
+def visit(node, action: Callable[[dict], None], skip: frozenset = frozenset()) -> None:
+    """Call `action(elem)` on every element below `node` in the order `walk`
+    would (children first), without rebuilding anything; the subtrees of
+    elements whose type is in `skip` are left out, those elements too."""
+    if isinstance(node, list):
+        for item in node:
+            if isinstance(item, (list, dict)):
+                visit(item, action, skip)
+    elif isinstance(node, dict) and "t" in node:
+        if node["t"] in skip:
+            return
+        content = node.get("c")
+        if isinstance(content, (list, dict)):
+            visit(content, action, skip)
+        action(node)
 
 
 def _is_elem(node) -> bool:
@@ -29,22 +74,32 @@ def _is_elem(node) -> bool:
 
 def stringify(node) -> str:
     """Plain text of inlines or blocks, as a reader would say it."""
+    return text_of(node, skip_notes=True).strip()
+
+
+def text_of(node, skip_notes: bool = False) -> str:
+    """Str and spaces below `node`, as written (without note bodies if asked)."""
     parts: list[str] = []
+    _text(node, parts, _NOTES if skip_notes else frozenset())
+    return "".join(parts)
 
-    def collect(elem):
-        t = elem["t"]
+
+_NOTES = frozenset(("Note",))
+
+
+def _text(node, parts: list, skip: frozenset) -> None:
+    if isinstance(node, list):
+        for item in node:
+            if isinstance(item, (list, dict)):
+                _text(item, parts, skip)
+    elif isinstance(node, dict) and "t" in node:
+        t = node["t"]
         if t == "Str":
-            parts.append(elem["c"])
-        elif t in ("Space", "SoftBreak", "LineBreak"):
+            parts.append(node["c"])
+        elif t in SPACES:
             parts.append(" ")
-        return elem
-
-    walk(_without_notes(node), collect)
-    return "".join(parts).strip()
-
-
-def _without_notes(node):
-    return walk(node, lambda e: [] if e["t"] == "Note" else e)
+        elif t not in skip and isinstance(node.get("c"), (list, dict)):
+            _text(node["c"], parts, skip)
 
 
 def raw_html(html: str) -> dict:

@@ -12,7 +12,7 @@ import re
 
 from pipeline.diagnostics import Diagnostic, make
 from pipeline.read import Source
-from pipeline.transforms.ast import stringify, walk
+from pipeline.transforms.ast import stringify
 
 SAFE_SCHEMES = ("http:", "https:", "mailto:", "#")
 SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -51,20 +51,33 @@ def _where(message: str) -> str:
 
 def _inline_checks(source: Source) -> list[Diagnostic]:
     out: list[Diagnostic] = []
+    _scan(source.blocks, source, out)
+    return out
 
-    def visit(elem):
-        t = elem["t"]
-        if t in ("RawInline", "RawBlock") and not elem["c"][1].startswith("</"):  # one message per element
-            html = elem["c"][1].strip()
+
+def _scan(items: list, source: Source, out: list) -> None:
+    """Every element below `items`, children before their element (as
+    `walk` visits them); words are looked at in the loop, for speed."""
+    for item in items:
+        if isinstance(item, list):
+            _scan(item, source, out)
+            continue
+        if not isinstance(item, dict) or "t" not in item:
+            continue
+        t, content = item["t"], item.get("c")
+        if t == "Str":
+            if content == ":::" or "*" in content or "_" in content:  # what _loose_marker looks for
+                _loose_marker(source, content, out)
+            continue
+        if isinstance(content, list):
+            _scan(content, source, out)
+        elif isinstance(content, dict):
+            _scan([content], source, out)
+        if t in ("RawInline", "RawBlock") and not content[1].startswith("</"):  # one message per element
+            html = content[1].strip()
             out.append(make("R001", source.path, source.line_of(html, 1), html=html[:60]))
         elif t == "Link":
-            _link(source, elem["c"][2][0], out)
-        elif t == "Str":
-            _loose_marker(source, elem["c"], out)
-        return elem
-
-    walk(source.blocks, visit)
-    return out
+            _link(source, content[2][0], out)
 
 
 def _link(source: Source, url: str, out: list) -> None:
@@ -112,8 +125,11 @@ def _deepest(node, level: int = 0) -> int:
         item, depth = stack.pop()
         if isinstance(item, dict) and "t" in item:
             depth += item["t"] in LISTS
-            best = max(best, depth)
-            stack.append((item.get("c"), depth))
+            if depth > best:
+                best = depth
+            content = item.get("c")
+            if isinstance(content, (list, dict)):
+                stack.append((content, depth))
         elif isinstance(item, list):
-            stack.extend((child, depth) for child in item)
+            stack.extend((child, depth) for child in item if isinstance(child, (list, dict)))
     return best

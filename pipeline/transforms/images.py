@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipeline.read import Source
-from pipeline.transforms.ast import stringify, walk
+from pipeline.transforms.ast import stringify, visit
 
 
 @dataclass(frozen=True)
@@ -22,11 +22,10 @@ class ImageRef:
 def collect(source: Source) -> tuple[ImageRef, ...]:
     found: list[ImageRef] = []
 
-    def visit(elem):
+    def image(elem):
         if elem["t"] == "Image":
             _, inlines, (src, _title) = elem["c"]
             found.append(ImageRef(src, stringify(inlines), source.line_of(src, 1)))
-        return elem
 
-    walk(source.blocks, visit)
+    visit(source.blocks, image)
     return tuple(found)

@@ -22,9 +22,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.transforms.ast import walk
+from pipeline.transforms.ast import text_of, walk
+from pipeline.transforms.patterns import alternation
 
 WORD = r"[\w’'\-]"
+SPAN = frozenset(("Span",))
 
 
 @dataclass(frozen=True)
@@ -53,8 +55,7 @@ class NameMatcher:
             rules[form.key] = (tuple(form.not_before), tuple(form.not_after), tuple(form.exclude))
         if not canonical:
             return cls(None, {}, rules, frozenset(rules))
-        alternatives = "|".join(re.escape(v) for v in sorted(canonical, key=len, reverse=True))
-        pattern = re.compile(rf"(?<![\w\-])(?:{alternatives})(?!\w|-\w)")
+        pattern = re.compile(rf"(?<![\w\-])(?:{alternation(canonical)})(?!\w|-\w)")
         return cls(pattern, canonical, rules, frozenset(rules))
 
 
@@ -125,12 +126,14 @@ def _run(run: list, matcher: NameMatcher) -> list:
 
 def _counts(text: str, m: re.Match, matcher: NameMatcher) -> bool:
     not_before, not_after, exclude = matcher.rules[matcher.canonical[m.group()]]
-    after = re.match(rf"\W*({WORD}+)", text[m.end():])
-    if not_before and after and after.group(1) in not_before:
-        return False
-    before = re.search(rf"({WORD}+)\W*$", text[:m.start()])
-    if not_after and before and before.group(1).lower() in {w.lower() for w in not_after}:
-        return False
+    if not_before:
+        after = re.match(rf"\W*({WORD}+)", text[m.end():])
+        if after and after.group(1) in not_before:
+            return False
+    if not_after:
+        before = re.search(rf"({WORD}+)\W*$", text[:m.start()])
+        if before and before.group(1).lower() in {w.lower() for w in not_after}:
+            return False
     for phrase in exclude:
         for hit in re.finditer(re.escape(phrase), text):
             if hit.start() <= m.start() and m.end() <= hit.end():
@@ -165,8 +168,8 @@ def number(blocks: list, bodies: dict[str, list]) -> tuple[list, dict[str, list]
             return elem
         return action
 
-    blocks = walk(blocks, numberer(None))
-    bodies = {label: walk(body, numberer(label)) for label, body in bodies.items()}
+    blocks = walk(blocks, numberer(None), SPAN)
+    bodies = {label: walk(body, numberer(label), SPAN) for label, body in bodies.items()}
     return blocks, bodies, tuple(sites)
 
 
@@ -176,19 +179,9 @@ def unmark(inlines: list) -> list:
         if elem["t"] == "Span" and "name" in _classes(elem):
             return elem["c"][1]
         return elem
-    return walk(inlines, action)
+    return walk(inlines, action, SPAN)
 
 
 def plain_text(inlines) -> str:
     """Str and spaces of inlines, as written (notes included: there are none here)."""
-    parts = []
-
-    def collect(elem):
-        if elem["t"] == "Str":
-            parts.append(elem["c"])
-        elif elem["t"] in ("Space", "SoftBreak", "LineBreak"):
-            parts.append(" ")
-        return elem
-
-    walk(inlines, collect)
-    return "".join(parts)
+    return text_of(inlines)

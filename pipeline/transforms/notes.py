@@ -14,9 +14,10 @@ from collections import Counter
 
 from pipeline.diagnostics import Diagnostic, make
 from pipeline.read import Source
-from pipeline.transforms.ast import walk
+from pipeline.transforms.ast import visit, walk
 from pipeline.transforms.chapter import Heading, NoteBody
 
+NOTE = frozenset(("Note",))
 MAX_NOTES = 3000  # the real book has at most 200 in a part
 
 
@@ -40,7 +41,7 @@ def lift(source: Source, blocks: list):
         bodies.setdefault(site.label, _strip_nested(elem["c"]))
         return _placeholder(site.label)
 
-    blocks = walk(blocks, replace)
+    blocks = walk(blocks, replace, NOTE)
     return blocks, bodies, diags
 
 
@@ -53,12 +54,11 @@ def collect(source: Source, bodies: dict, heading: Heading | None) -> tuple[Note
 def labels_in(node) -> list[str]:
     found: list[str] = []
 
-    def visit(elem):
+    def noteref(elem):
         if elem["t"] == "Span" and "noteref" in elem["c"][0][1]:
             found.append(dict(elem["c"][0][2])["label"])
-        return elem
 
-    walk(node, visit)
+    visit(node, noteref)
     return found
 
 
@@ -69,17 +69,16 @@ def _placeholder(label: str) -> dict:
 def _contains_note(blocks) -> bool:
     found: list[dict] = []
 
-    def visit(elem):
+    def note(elem):
         if elem["t"] == "Note":
             found.append(elem)
-        return elem
 
-    walk(blocks, visit)
+    visit(blocks, note)
     return bool(found)
 
 
 def _strip_nested(blocks):
-    return walk(blocks, lambda e: [] if e["t"] == "Note" else e)
+    return walk(blocks, lambda e: [], NOTE)
 
 
 def _bodies(source: Source, bodies: dict, in_title: set) -> tuple[NoteBody, ...]:
