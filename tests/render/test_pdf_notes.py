@@ -284,3 +284,21 @@ def test_cont_labels_do_not_move_the_flow(book):
     html = build_html(longer, layout.anchors(first), lines)
     assert "fn-cont-label" in html
     assert where(lay_out(html)) == where(first)
+
+
+def test_a_note_longer_than_a_page_is_measured_whole(book):
+    """The measuring layout breaks a very long note over pages; every line
+    counts, or the note is cut as if it ended on the first page and its last
+    chunk is too tall for any page."""
+    from pipeline.render.pdf import STYLES, layout
+    from pipeline.render.pdf.fetcher import ConfinedFetcher
+    from pipeline.render.pdf.html import measure_html
+
+    longer = footnote_mode(lengthen_notes(book, 150))
+    fetcher = ConfinedFetcher(longer.root, STYLES)
+    document = layout.lay_out(measure_html(longer), longer.root, STYLES, longer.config, fetcher, multiple=1)
+    lines = notes_.note_lines(document)
+    note = max(longer.notes, key=lambda n: len(n.html))
+    text = notes_.alnum(note_text(note))
+    assert len(lines[note.key]) > 100 and lines[note.key][0].start == 0
+    assert text - 120 < lines[note.key][-1].start < text

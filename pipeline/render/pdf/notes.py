@@ -213,7 +213,7 @@ def note_lines(document) -> dict[str, list[Line]]:
         ident = _element_id(box)
         if ident and ident.startswith("note-") and "footnote" in _classes(box):
             key = ident[len("note-"):]
-            found[key] = []
+            found.setdefault(key, [])  # a note the measuring layout breaks over two pages goes on
         if isinstance(box, boxes.LineBox):
             if key is not None:
                 lines = found[key]
