@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from pipeline import yamlfile
 from pipeline.diagnostics import Diagnostic, Report
+from pipeline.gcpause import paused
 from pipeline.resolve.ids import xml_id
 from pipeline.resolve.model import Abbreviation, NameForm
 
@@ -74,6 +75,7 @@ class Registers:
         return any(i.code == diag.code and i.match in diag.message for i in self.ignores)
 
 
+@paused()
 def load(root: Path, report: Report) -> Registers:
     abbrs, lines = _abbreviations(root / "abbreviations.yaml", report)
     ignores = _list(root / "ignore.yaml", IgnoreEntry, report)[0]

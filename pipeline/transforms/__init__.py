@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from pipeline.gcpause import paused
 from pipeline.read import Source
 from pipeline.transforms.chapter import Chapter
 from pipeline.diagnostics import Severity
@@ -20,6 +21,7 @@ from pipeline.transforms.names import NO_NAMES, NameMatcher
 NO_REGISTER = Matcher.build(())
 
 
+@paused()
 def transform(source: Source, matcher: Matcher = NO_REGISTER, name_matcher: NameMatcher = NO_NAMES) -> Chapter:
     problems = checks.check(source)
     if any(d.severity is Severity.ERROR for d in problems):

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ebooklib import epub
 
+from pipeline.gcpause import paused
 from pipeline.i18n import word
 from pipeline.render.epub import documents, fonts, package, pagebreaks
 from pipeline.render.epub.index import render_index
@@ -25,6 +26,7 @@ RENDERERS = {"notes": documents.render_notes, "glossary": documents.render_gloss
 SKIPPED = {"toc"}  # nav.xhtml is the toc
 
 
+@paused()
 def render_epub(book: Book, out_path: Path, styles_dir: Path, pages: dict[str, int] | None = None,
                 page_starts=()) -> None:
     """`pages` (element id -> print page) and `page_starts` (where each print
