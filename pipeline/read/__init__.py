@@ -7,21 +7,27 @@ they are found by scanning the text: the n-th reference outside a note
 definition is the n-th Note in the AST.
 
 Parsed ASTs are cached by content hash: a file that did not change is never
-given to Pandoc again.
+given to Pandoc again. `read_all` reads a book's files with several Pandoc
+processes at once and gives the Sources back in the files' order.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import subprocess
+import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable, Iterator
 
 import pypandoc
 
 from pipeline.diagnostics import BuildError, Report
+from pipeline.gcpause import paused
+from pipeline.pool import ordered_map
 from pipeline.read.labels import Site, scan_labels
 
 # Raw HTML is parsed (so that it can be refused with its line), raw TeX and
@@ -30,7 +36,7 @@ READER = "markdown+raw_html-raw_attribute-raw_tex"
 MAX_BYTES = 8_000_000
 WARNING_LINE = re.compile(r"line (\d+)")
 
-__all__ = ["Site", "Source", "read", "scan_labels", "pandoc_version"]
+__all__ = ["Site", "Source", "read", "read_all", "scan_labels", "pandoc_version", "pandoc_path"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,7 @@ class Source:
         return self.text.count("\n", 0, at) + 1 if at >= 0 else default
 
 
+@paused()
 def read(path: Path, cache_dir: Path | None = None) -> Source:
     text = _decode(path)
     parsed = _parse(path, text, cache_dir)
@@ -57,6 +64,13 @@ def read(path: Path, cache_dir: Path | None = None) -> Source:
     return Source(path, text, parsed["ast"]["blocks"], labels.refs, labels.defs,
                   tuple(parsed["ast"]["pandoc-api-version"]), labels.nested,
                   tuple(tuple(w) for w in parsed["warnings"]))
+
+
+def read_all(paths: Iterable[Path], cache_dir: Path | None = None, jobs: int | None = None) -> Iterator[Source]:
+    """`read` of every path, in the paths' order, while Pandoc already parses
+    the next files (up to `jobs` at once, default one per CPU). A file that
+    fails raises its BuildError where its Source would have come."""
+    return ordered_map(lambda path: read(path, cache_dir), paths, jobs)
 
 
 def _fail(code: str, path: Path, line: int = 0, **fields):
@@ -88,14 +102,14 @@ def _parse(path: Path, text: str, cache_dir: Path | None) -> dict:
     parsed = _run_pandoc(path, text)
     if cached:
         cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(f".{key[:8]}.tmp")
+        tmp = cached.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")  # two files, one text
         tmp.write_text(json.dumps(parsed), "utf-8")
         tmp.replace(cached)
     return parsed
 
 
 def _run_pandoc(path: Path, text: str) -> dict:
-    cmd = [pypandoc.get_pandoc_path(), "-f", READER, "-t", "json"]
+    cmd = [pandoc_path(), "-f", READER, "-t", "json"]
     done = subprocess.run(cmd, input=text, capture_output=True, text=True)
     if done.returncode != 0:
         _fail("P001", path, 1, detail=(done.stderr.strip().splitlines() or ["unknown error"])[-1])
@@ -112,9 +126,16 @@ def _warnings(stderr: str) -> list[tuple[int, str]]:
 
 
 _VERSION: list[str] = []
+_PATH: list[str] = []
 
 
 def pandoc_version() -> str:
     if not _VERSION:
         _VERSION.append(pypandoc.get_pandoc_version())
     return _VERSION[0]
+
+
+def pandoc_path() -> str:
+    if not _PATH:
+        _PATH.append(pypandoc.get_pandoc_path())
+    return _PATH[0]

@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.diagnostics import Report
+from pipeline.gcpause import paused
 from pipeline.i18n import word
 from pipeline.manuscript import Manuscript
 from pipeline.resolve import lint, names, resources
-from pipeline.resolve.html import escape, to_html
+from pipeline.resolve.html import escape, to_html_all
 from pipeline.resolve.ids import xml_id
 from pipeline.resolve.markup import Finisher
 from pipeline.resolve.model import Book, Document, Note
@@ -27,6 +28,7 @@ if TYPE_CHECKING:  # registers build on the model; only the type is needed here
     from pipeline.registers import Registers
 
 
+@paused()
 def resolve(manuscript: Manuscript, chapters: dict[int, Chapter], registers: Registers,
             report: Report, cache_dir: Path | None = None) -> Book:
     numbering = _Numbering(manuscript.config.notes.numbering)
@@ -34,6 +36,8 @@ def resolve(manuscript: Manuscript, chapters: dict[int, Chapter], registers: Reg
     abbrs = {a.term: a for a in registers.abbreviations}
     taken: set[str] = set()
     docs, placed, mentions = [], {}, []
+    in_order = [chapters[p.index] for p in manuscript.parts if chapters.get(p.index) is not None]
+    fragments = to_html_all(((_chunks(c), c.source.api) for c in in_order), cache_dir)  # Pandoc runs ahead
     for part in manuscript.parts:
         chapter = chapters.get(part.index)
         if chapter is None:
@@ -42,7 +46,7 @@ def resolve(manuscript: Manuscript, chapters: dict[int, Chapter], registers: Reg
         images = resources.vet(chapter.images, chapter.source.path, manuscript.root, report)
         placed.update((r.href, r) for r in images.values())
         finish = Finisher({}, abbrs, has_glossary, images)
-        docs.append(_document(manuscript, part, chapter, numbering, taken, finish, cache_dir))
+        docs.append(_document(manuscript, part, chapter, numbering, taken, finish, next(fragments)))
         mentions += names.mentions(docs[-1], chapter)
     report.check()
     index = names.build_index(registers, mentions, chapters.values(), manuscript.config.language, report)
@@ -59,11 +63,16 @@ def _generated(manuscript: Manuscript, part, taken: set[str]) -> Document:
                     part.short_title)
 
 
-def _document(manuscript, part, chapter: Chapter, numbering, taken, finish: Finisher, cache_dir) -> Document:
+def _chunks(chapter: Chapter) -> list[list]:
+    """What Pandoc writes as XHTML for a chapter: its title, its body, each note."""
+    heading_inlines = chapter.heading.inlines if chapter.heading else []
+    return [[{"t": "Plain", "c": heading_inlines}], chapter.blocks] + [n.blocks for n in chapter.notes]
+
+
+def _document(manuscript, part, chapter: Chapter, numbering, taken, finish: Finisher, fragments) -> Document:
     heading = chapter.heading
     heading_inlines = heading.inlines if heading else []
-    chunks = [[{"t": "Plain", "c": heading_inlines}], chapter.blocks] + [n.blocks for n in chapter.notes]
-    title_html, body_html, *note_html = to_html(chunks, chapter.source.api, cache_dir)
+    title_html, body_html, *note_html = fragments
     doc_id = xml_id(re.sub(r"^[\d_-]+", "", part.path.stem) or part.role, taken)
     numbering.start_part()
     notes = tuple(_note(doc_id, i, body, numbering, chapter) for i, body in enumerate(chapter.notes, 1))

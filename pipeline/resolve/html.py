@@ -6,27 +6,85 @@ After: one well-formed XHTML string per chunk.
 
 The chunks travel through Pandoc as Divs with known ids and are cut apart
 again with lxml; results are cached by content hash like the read stage.
+`to_html_all` converts several files' chunks with a Pandoc process each, a
+few at once, and gives the results back in order.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import subprocess
+import threading
 from pathlib import Path
+from typing import Iterable, Iterator
 
 import pypandoc
 from lxml import etree, html as lhtml
+from pypandoc.handler import _check_log_handler
 
-from pipeline.read import pandoc_version
+from pipeline.pool import ordered_map
+from pipeline.read import pandoc_path, pandoc_version
 
 ARGS = ["--wrap=none", "--html-q-tags"]
 
 
+def to_html_all(jobs: Iterable[tuple[list[list], tuple]], cache_dir: Path | None = None) -> Iterator[list[str]]:
+    """`to_html(chunks, api)` of every (chunks, api), in order, several at once."""
+    return ordered_map(lambda job: to_html(*job, cache_dir), jobs)
+
+
 def to_html(chunks: list[list], api: tuple, cache_dir: Path | None = None) -> list[str]:
-    doc = {"pandoc-api-version": list(api), "meta": {}, "blocks": [_div(i, c) for i, c in enumerate(chunks)]}
+    blocks = compact([_div(i, c) for i, c in enumerate(chunks)])
+    doc = {"pandoc-api-version": list(api), "meta": {}, "blocks": blocks}
     text = json.dumps(doc, ensure_ascii=False, sort_keys=True)
     html = _cached(text, cache_dir)
     return _split(html, len(chunks))
+
+
+def compact(node):
+    """`node` with every run Str Space Str … Str made one Str whose words are
+    joined by spaces: a quarter of the elements for Pandoc to decode, and the
+    same HTML, since its writer turns a Str into its text and a Space into
+    " " (with --wrap=none it lays nothing out), character by character.
+    Spaces that are not between two words stay as they are."""
+    if isinstance(node, dict):
+        content = node.get("c")
+        if isinstance(content, (list, dict)):
+            return {"t": node["t"], "c": compact(content)} if "t" in node else node
+        return node
+    if not isinstance(node, list):
+        return node
+    out: list = []
+    words: list[str] | None = None   # the run being joined
+    spaced = False                   # a Space after its last word
+    for item in node:
+        kind = item.get("t") if item.__class__ is dict else None
+        if kind == "Str" and (words is None or spaced):
+            if words is None:
+                words = [item["c"]]
+            else:
+                words.append(item["c"])
+            spaced = False
+            continue
+        if kind == "Space" and words is not None and not spaced:
+            spaced = True
+            continue
+        if words is not None:
+            out.append({"t": "Str", "c": " ".join(words)})
+            if spaced:
+                out.append({"t": "Space"})
+            words, spaced = None, False
+        if kind == "Str":  # a word right after a word: a run of its own
+            words = [item["c"]]
+            continue
+        out.append(compact(item) if isinstance(item, (list, dict)) else item)
+    if words is not None:
+        out.append({"t": "Str", "c": " ".join(words)})
+        if spaced:
+            out.append({"t": "Space"})
+    return out
 
 
 def _div(i: int, blocks: list) -> dict:
@@ -38,13 +96,28 @@ def _cached(text: str, cache_dir: Path | None) -> str:
     path = cache_dir / "html" / f"{key}.html" if cache_dir else None
     if path and path.is_file():
         return path.read_text("utf-8")
-    html = pypandoc.convert_text(text, "html5", format="json", extra_args=ARGS)
+    html = _run_pandoc(text)
     if path:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
+        tmp = path.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")  # two files, one text
         tmp.write_text(html, "utf-8")
         tmp.replace(path)
     return html
+
+
+def _run_pandoc(text: str) -> str:
+    """What pypandoc.convert_text(text, "html5", format="json", extra_args=ARGS)
+    gives, without the two Pandoc runs it makes each time to list formats."""
+    cmd = [pandoc_path(), "--from=json", "--to=html5", *ARGS]
+    done = subprocess.run(cmd, input=text.encode("utf-8"), capture_output=True)
+    stderr = done.stderr.decode("utf-8", errors="replace")
+    if done.returncode != 0:
+        raise RuntimeError(f'Pandoc died with exitcode "{done.returncode}" during conversion: {stderr}')
+    if stderr:  # pypandoc passes Pandoc's messages to its logger: so do we
+        _check_log_handler()
+        for level, message in pypandoc._classify_pandoc_logging(stderr):
+            pypandoc.logger.log(level, message)
+    return done.stdout.decode("utf-8", errors="replace")
 
 
 def _split(html: str, count: int) -> list[str]:
