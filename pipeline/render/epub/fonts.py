@@ -59,7 +59,7 @@ def _subset(path: Path, text: str) -> bytes:
     options.drop_tables += ["FFTM"]          # FontForge's build timestamp
     font = subset.load_font(str(path), options)
     subsetter = subset.Subsetter(options)
-    subsetter.populate(text=text)
+    subsetter.populate(text="".join(sorted(set(text))))  # the same characters; fontTools reads each one in Python
     subsetter.subset(font)
     out = io.BytesIO()
     subset.save_font(font, out, options)

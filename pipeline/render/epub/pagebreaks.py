@@ -10,10 +10,13 @@ After:  <span epub:type="pagebreak" role="doc-pagebreak" id="page-123"
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from pipeline.render.epub.xhtml import el, q
-from pipeline.render.pdf.pagemap import PageStart, is_block
 from pipeline.resolve.html import text_slots
+
+if TYPE_CHECKING:  # pagemap imports WeasyPrint: an EPUB-only build need not load it
+    from pipeline.render.pdf.pagemap import PageStart
 
 SPACE = re.compile(r"\s")
 
@@ -24,6 +27,10 @@ def marker_id(page: int) -> str:
 
 def insert(section, starts: list[PageStart]) -> None:
     """Put a marker for each start into `section` (the document's section)."""
+    if not starts:  # no PDF laid out in this build: no print pages to mark
+        return
+    from pipeline.render.pdf.pagemap import is_block  # the PDF's layout loaded WeasyPrint already
+
     blocks = [e for e in section.iter() if isinstance(e.tag, str) and is_block(e) and not _in_header(e, section)]
     by_id = {e.get("id"): e for e in section.iter() if isinstance(e.tag, str) and e.get("id")}
     for start in sorted(starts, key=lambda s: s.page, reverse=True):  # later first: offsets stay valid
