@@ -21,7 +21,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from pipeline.transforms.ast import walk
+from pipeline.transforms.ast import LEAVES, walk
 from pipeline.transforms.patterns import NEVER, alternation
 
 STR = frozenset(("Str",))
@@ -102,7 +102,8 @@ def _join_phrases(node, matcher: Matcher):
         return node
     if not isinstance(node, list):
         return node
-    items = [_join_phrases(item, matcher) if isinstance(item, (list, dict)) else item for item in node]
+    items = [item if item.__class__ is dict and item.get("t") in LEAVES  # nothing to join inside
+             else _join_phrases(item, matcher) if isinstance(item, (list, dict)) else item for item in node]
     if not _may_join(items, matcher):
         return items
     out, i = [], 0

@@ -22,8 +22,13 @@ def walk(node, action: Action, only: frozenset | None = None):
 
 
 def _walk_list(node: list, action: Action, only) -> list:
-    out = []
-    for item in node:
+    out: list = []
+    prev = 0
+    for i in _wanted(node, only):  # the leaves in between are kept as they are
+        if i > prev:
+            out += node[prev:i]
+        prev = i + 1
+        item = node[i]
         if isinstance(item, dict) and "t" in item:
             if only is not None and item["t"] not in only and not isinstance(item.get("c"), (list, dict)):
                 out.append(item)
@@ -37,6 +42,7 @@ def _walk_list(node: list, action: Action, only) -> list:
             out.append(_walk_list(item, action, only))
         else:
             out.append(item)
+    out += node[prev:]
     return out
 
 
@@ -51,21 +57,42 @@ def _walk_elem(node: dict, action: Action, only):
     return action(elem) if only is None or elem["t"] in only else elem
 
 
-def visit(node, action: Callable[[dict], None], skip: frozenset = frozenset()) -> None:
+# Pandoc's leaf inlines (a Str's content is text, the others have none): most
+# of a book's million elements. Passes that do not look at them skip them in
+# one list comprehension instead of one step each.
+LEAVES = frozenset(("Str", "Space", "SoftBreak", "LineBreak"))
+_SKIPPED: dict = {}
+
+
+def _wanted(node: list, only) -> range | list[int]:
+    """Positions of `node` a pass must look at: all of them, or with `only`
+    all but the leaves of other types."""
+    if only is None:
+        return range(len(node))
+    skip = _SKIPPED.get(only)
+    if skip is None:
+        skip = _SKIPPED[only] = LEAVES - only
+    return [i for i, item in enumerate(node) if item.__class__ is not dict or item.get("t") not in skip]
+
+
+def visit(node, action: Callable[[dict], None], skip: frozenset = frozenset(), only: frozenset | None = None) -> None:
     """Call `action(elem)` on every element below `node` in the order `walk`
     would (children first), without rebuilding anything; the subtrees of
-    elements whose type is in `skip` are left out, those elements too."""
+    elements whose type is in `skip` are left out, those elements too. With
+    `only`, just the elements of those types are given to the action."""
     if isinstance(node, list):
-        for item in node:
+        for i in _wanted(node, only):
+            item = node[i]
             if isinstance(item, (list, dict)):
-                visit(item, action, skip)
+                visit(item, action, skip, only)
     elif isinstance(node, dict) and "t" in node:
         if node["t"] in skip:
             return
         content = node.get("c")
         if isinstance(content, (list, dict)):
-            visit(content, action, skip)
-        action(node)
+            visit(content, action, skip, only)
+        if only is None or node["t"] in only:
+            action(node)
 
 
 def _is_elem(node) -> bool:
@@ -90,6 +117,14 @@ _NOTES = frozenset(("Note",))
 def _text(node, parts: list, skip: frozenset) -> None:
     if isinstance(node, list):
         for item in node:
+            if item.__class__ is dict:  # words and spaces here, without a call each
+                t = item.get("t")
+                if t == "Str":
+                    parts.append(item["c"])
+                    continue
+                if t in SPACES:
+                    parts.append(" ")
+                    continue
             if isinstance(item, (list, dict)):
                 _text(item, parts, skip)
     elif isinstance(node, dict) and "t" in node:

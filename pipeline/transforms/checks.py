@@ -12,7 +12,7 @@ import re
 
 from pipeline.diagnostics import Diagnostic, make
 from pipeline.read import Source
-from pipeline.transforms.ast import stringify
+from pipeline.transforms.ast import LEAVES, stringify
 
 SAFE_SCHEMES = ("http:", "https:", "mailto:", "#")
 SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -130,6 +130,7 @@ def _deepest(node, level: int = 0) -> int:
             content = item.get("c")
             if isinstance(content, (list, dict)):
                 stack.append((content, depth))
-        elif isinstance(item, list):
-            stack.extend((child, depth) for child in item if isinstance(child, (list, dict)))
+        elif isinstance(item, list):  # words and spaces leave the depth as it is
+            stack.extend((child, depth) for child in item
+                         if isinstance(child, list) or isinstance(child, dict) and child.get("t") not in LEAVES)
     return best

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pipeline.read import Source
 from pipeline.transforms.ast import stringify, visit
 
+IMAGE = frozenset(("Image",))
+
 
 @dataclass(frozen=True)
 class ImageRef:
@@ -27,5 +29,5 @@ def collect(source: Source) -> tuple[ImageRef, ...]:
             _, inlines, (src, _title) = elem["c"]
             found.append(ImageRef(src, stringify(inlines), source.line_of(src, 1)))
 
-    visit(source.blocks, image)
+    visit(source.blocks, image, only=IMAGE)
     return tuple(found)

@@ -18,6 +18,7 @@ from pipeline.transforms.ast import visit, walk
 from pipeline.transforms.chapter import Heading, NoteBody
 
 NOTE = frozenset(("Note",))
+SPAN = frozenset(("Span",))
 MAX_NOTES = 3000  # the real book has at most 200 in a part
 
 
@@ -58,7 +59,7 @@ def labels_in(node) -> list[str]:
         if elem["t"] == "Span" and "noteref" in elem["c"][0][1]:
             found.append(dict(elem["c"][0][2])["label"])
 
-    visit(node, noteref)
+    visit(node, noteref, only=SPAN)
     return found
 
 
@@ -73,7 +74,7 @@ def _contains_note(blocks) -> bool:
         if elem["t"] == "Note":
             found.append(elem)
 
-    visit(blocks, note)
+    visit(blocks, note, only=NOTE)
     return bool(found)
 
 
