@@ -32,8 +32,9 @@ from pathlib import Path
 
 from pipeline.render.pdf import furniture, layout, merge
 from pipeline.render.pdf import notes as notes_
-from pipeline.render.pdf.fetcher import ConfinedFetcher, RefusedURL
-from pipeline.render.pdf.html import FRONT, FRONT_ROLES, HALF_TITLE, TITLE_PAGE, COPYRIGHT, TOC, unit_names
+from pipeline.render.pdf.fetcher import RefusedURL
+from pipeline.render.pdf.html import (COPYRIGHT, FRONT_ROLES, HALF_TITLE, TITLE_PAGE, TOC, build_unit,
+                                      needs_pages, unit_names)
 from pipeline.render.pdf.pagemap import PageStart
 from pipeline.render.pdf.units import FootnoteLost, Layouts, PaginationMoved, Setting, UnitLayout
 from pipeline.resolve.model import Book
@@ -41,6 +42,7 @@ from pipeline.resolve.model import Book
 STYLES = Path(__file__).resolve().parents[3] / "styles"
 MAX_PASSES = 3       # layouts of the page-numbered units, waiting for their page counts to stand
 FURNITURE_CSS = "@page { marks: none; }"   # the crop marks are the text pages'
+BLANK = '<html><body class="pad"></body></html>'   # the page before a recto opening, and the padding
 
 __all__ = ["FootnoteLost", "PaginationMoved", "PdfResult", "RefusedURL", "render_pdf"]
 
@@ -72,12 +74,12 @@ def render_pdf(book: Book, out_path: Path, styles_dir: Path | None = None, print
     if print_ready is None:
         print_ready = book.config.print.print_ready
     setting = Setting(book, styles, print_ready)
+    names = unit_names(book)
     with Layouts(setting, jobs, cache_dir) as lay:
         units = _lay_out_all(book, lay)
-    names = unit_names(book)
-    pagination = paginate(book, names, units)
-    pdf = _blank_and_furniture(book, setting, names, units, pagination)
-    merge.merge([units[n].laid for n in names], pdf["blank"], pdf["furniture"], out_path,
+        pagination = paginate(book, names, units)
+        blank, *furniture_pdfs = lay.pages([(BLANK, "")] + _furniture(book, names, units, pagination))
+    merge.merge([units[n].laid for n in names], blank, furniture_pdfs, out_path,
                 multiple=book.config.print.page_multiple, ident=layout.document_id(book.config))
     return PdfResult(Path(out_path), pagination.total, pagination.anchors, units[names[0]].page_size,
                      _resources(units, names), _page_starts(names, units, pagination))
@@ -85,13 +87,17 @@ def render_pdf(book: Book, out_path: Path, styles_dir: Path | None = None, print
 
 def _lay_out_all(book: Book, lay: Layouts) -> dict[str, UnitLayout]:
     """Every unit; then those that print page numbers, with the pages, until
-    their page counts stand (then no page of the book moved)."""
+    their page counts stand (then no page of the book moved). The last unit,
+    if it prints page numbers (the index), waits for the pages: where it
+    starts is known without it, and its length moves nothing."""
     names = unit_names(book)
-    units = lay.run({n: None for n in names})
+    numbered = [n for n in names if needs_pages(build_unit(book, n))]
+    first = names[:-1] if names[-1] in numbered else names
+    units = lay.run({n: None for n in first})
     for _ in range(MAX_PASSES):
         anchors = paginate(book, names, units).anchors
-        again = lay.run({n: anchors for n in names if units[n].needs_pages})
-        stood = all(again[n].count == units[n].count for n in again)
+        again = lay.run({n: anchors for n in numbered})
+        stood = all(again[n].count == units[n].count for n in again if n in units)
         units.update(again)
         if stood:
             return units
@@ -99,28 +105,30 @@ def _lay_out_all(book: Book, lay: Layouts) -> dict[str, UnitLayout]:
 
 
 def paginate(book: Book, names: list[str], units: dict[str, UnitLayout]) -> Pagination:
-    counts = [units[n].count for n in names]
-    firsts, total = merge.paginate(counts, [True] * len(names), book.config.print.page_multiple)
-    starts = dict(zip(names, firsts))
+    """Where every unit laid out so far falls; a last unit not laid out yet
+    gets its start (the recto after the others) as the page of its id."""
+    laid = [n for n in names if n in units]
+    counts = [units[n].count for n in laid]
+    firsts, total = merge.paginate(counts, [True] * len(laid), book.config.print.page_multiple)
+    starts = dict(zip(laid, firsts))
     anchors: dict[str, int] = {}
-    for name in names:
+    for name in laid:
         for ident, page in units[name].pages.items():
             anchors.setdefault(ident, starts[name] + page)
+    if len(laid) < len(names):
+        end = firsts[-1] + counts[-1] if laid else 0
+        anchors.setdefault(names[len(laid)], end + end % 2 + 1)
     return Pagination(starts, total, anchors)
 
 
-def _blank_and_furniture(book: Book, setting: Setting, names, units, pagination: Pagination) -> dict:
-    """The blank page and the furniture PDF (both small layouts, done here)."""
-    fetcher = ConfinedFetcher(book.root, setting.styles)
-
-    def write(html, extra=""):
-        document = layout.lay_out(html, book.root, setting.styles, book.config, fetcher, setting.print_ready,
-                                  multiple=1, extra_css=extra)
-        return layout.write(document, None, book.config, layout.PRINT_READY_VARIANT if setting.print_ready else None)
-
+def _furniture(book: Book, names, units, pagination: Pagination) -> list[tuple[str, str]]:
+    """The furniture, one document per unit's stretch of pages (from its first
+    page, a recto, to the next unit's): laid out in parallel, and cached, so a
+    change that moves no page draws nothing again."""
     pages = furniture_plan(book, names, units, pagination)
-    return {"blank": write('<html><body class="pad"></body></html>'),
-            "furniture": write(furniture.furniture_html(pages, book.config.language), FURNITURE_CSS)}
+    bounds = [pagination.starts[n] for n in names] + [pagination.total]
+    return [(furniture.furniture_html(pages[a:b], book.config.language), FURNITURE_CSS)
+            for a, b in zip(bounds, bounds[1:]) if b > a]
 
 
 def furniture_plan(book: Book, names, units, pagination: Pagination) -> list[furniture.Furniture]:

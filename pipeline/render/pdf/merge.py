@@ -119,9 +119,10 @@ def plan(units: Sequence[LaidUnit], multiple: int = 2) -> tuple[list[int], int]:
 
 # -- the merge ---------------------------------------------------------------------
 
-def merge(units: Sequence[LaidUnit], blank: bytes, furniture: bytes | None, target,
+def merge(units: Sequence[LaidUnit], blank: bytes, furniture: bytes | Sequence[bytes] | None, target,
           ident: bytes | None = None, *, multiple: int = 2) -> Merged:
-    """Write the book's PDF to `target` (a path or a binary file object)."""
+    """Write the book's PDF to `target` (a path or a binary file object).
+    `furniture`: one PDF, or several whose pages follow one another."""
     if not units:
         raise ValueError("no unit to merge")
     with ExitStack() as stack:
@@ -135,7 +136,8 @@ def merge(units: Sequence[LaidUnit], blank: bytes, furniture: bytes | None, targ
         _names(out, dests)
         _take_document_entries(out, sources[0])
         if furniture is not None:
-            _lay_over(out, open_pdf(furniture))
+            chunks = [furniture] if isinstance(furniture, bytes) else furniture
+            _lay_over(out, [page for chunk in chunks for page in open_pdf(chunk).pages])
         _write(out, target, ident, sources[0].pdf_version)
     pages = {page.objgen: number for number, page in enumerate(out.pages, 1)}
     return Merged(len(pages), {k: pages[d[0].objgen] for k, d in dests.items()}, tuple(sorted(missing)))
@@ -283,10 +285,11 @@ def _copy(out, source, obj):
 
 # -- furniture -------------------------------------------------------------------------
 
-def _lay_over(out, furniture) -> None:
-    if len(furniture.pages) != len(out.pages):
-        raise ValueError(f"furniture has {len(furniture.pages)} pages, the book {len(out.pages)}")
-    for number, (page, over) in enumerate(zip(out.pages, furniture.pages), 1):
+def _lay_over(out, furniture: list) -> None:
+    """`furniture`: its pages, one per book page (from one PDF or several in a row)."""
+    if len(furniture) != len(out.pages):
+        raise ValueError(f"furniture has {len(furniture)} pages, the book {len(out.pages)}")
+    for number, (page, over) in enumerate(zip(out.pages, furniture), 1):
         _check_trim(number, page, over)
         _draw_over(page, out.copy_foreign(over.as_form_xobject()))
 

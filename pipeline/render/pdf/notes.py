@@ -1,10 +1,10 @@
 """Notes in print: endnote running heads and footnotes that never lose text.
 
-Endnotes. Every note carries invisible, empty probes (`<span class="np"
-id="np-KEY-0">` after its mark, `np-KEY-end` after its last word, and every
-few words in very long notes). The layout gives the page of every probe and
-every reference (`pages`, id -> physical page); `heads_by_page` turns that
-into one head per notes page, "Notas a las páginas 81–112" (the pages of
+Endnotes. Every note carries two invisible, empty probes (`<span class="np"
+id="np-KEY-0">` after its mark, `np-KEY-end` after its last word): a note
+stands on every page from the first's to the last's. The layout gives the
+page of every probe and every reference (`pages`, id -> physical page);
+`heads_by_page` turns that into one head per notes page, "Notas a las páginas 81–112" (the pages of
 the references of the first and last note standing on that page, a
 continued note included), which the page furniture draws (furniture.py).
 
@@ -35,8 +35,6 @@ from pipeline.resolve.html import text_slots
 BLOCKS = {"p", "div", "blockquote", "ul", "ol", "li", "dl", "dt", "dd", "h1", "h2", "h3", "h4",
           "h5", "h6", "pre", "figure", "figcaption", "table", "hr", "section"}
 
-PROBE_EVERY = 8          # words between probes in long notes
-PROBE_LONG = 1500        # alphanumerics above which a note gets probes inside
 CHUNK_LINES = 3          # lines per footnote chunk
 HYPHEN = "\u2010"         # what WeasyPrint sets at a hyphenation
 CHUNK_FROM = 5           # notes of this many lines or more are cut
@@ -74,8 +72,6 @@ def add_probes(div, key: str) -> list[str]:
     else:
         span.tail, first.text = first.text, None
         first.insert(0, span)
-    if alnum("".join(div.itertext())) > PROBE_LONG:
-        ids += _probes_inside(div, key)
     last = div
     while True:
         blocks = [c for c in last if c.tag in BLOCKS]
@@ -93,42 +89,6 @@ def probe(ident: str):
     span = etree.Element("span", id=ident)
     span.set("class", "np")
     return span
-
-
-def _probes_inside(div, key: str) -> list[str]:
-    """A probe after every PROBE_EVERY-th space, so every page of a long note holds one."""
-    ids, words = [], 0
-    slots = [(el, "text") for el in div.iter() if el.text]
-    slots += [(el, "tail") for el in div.iter() if el.tail and el is not div]
-    order = {el: i for i, el in enumerate(div.iter())}
-    slots.sort(key=lambda s: (order[s[0]], s[1] == "tail"))
-    for el, slot in slots:
-        text = getattr(el, slot)
-        cuts = []
-        for i, c in enumerate(text):
-            if c == " " and i + 1 < len(text) and text[i + 1] != " ":
-                words += 1
-                if words % PROBE_EVERY == 0:
-                    cuts.append(i + 1)
-        if not cuts:
-            continue
-        pieces = [text[a:b] for a, b in zip([0] + cuts, cuts + [len(text)])]
-        spans = []
-        for piece in pieces[1:]:
-            ident = probe_id(key, len(ids) + 1)
-            ids.append(ident)
-            span = probe(ident)
-            span.tail = piece
-            spans.append(span)
-        setattr(el, slot, pieces[0])
-        if slot == "text":
-            for i, span in enumerate(spans):
-                el.insert(i, span)
-        else:
-            parent, index = el.getparent(), el.getparent().index(el)
-            for i, span in enumerate(spans, 1):
-                parent.insert(index + i, span)
-    return ids
 
 
 def heads_by_page(notes, pages: dict[str, int], language: str) -> dict[int, str]:

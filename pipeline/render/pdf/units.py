@@ -96,22 +96,37 @@ class Layouts:
             done[name] = result
         return done
 
-    def _map(self, tasks):
+    def pages(self, documents: list[tuple[str, str]]) -> list[bytes]:
+        """PDFs of small documents that are not units (HTML, extra CSS): the
+        blank page, the furniture; cached and spread over the workers too."""
+        keys = [self._digest("pages", html + "\0" + extra) for html, extra in documents]
+        found = [self._cached(k) for k in keys]
+        todo = [i for i, hit in enumerate(found) if hit is None]
+        for i, data in zip(todo, self._map([documents[i] for i in todo], write_pages)):
+            self._store(keys[i], data)
+            found[i] = data
+        return found
+
+    def _map(self, tasks, work=None):
+        work = work or lay_out_unit
         if self.jobs == 1 or len(tasks) <= 1:
             _adopt(self.setting)
-            return [lay_out_unit(*t) for t in tasks]
+            return [work(*t) for t in tasks]
         if self.pool is None:
             _adopt(self.setting)  # before the fork: the workers inherit it
             self.pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"))
-        return list(self.pool.map(_task, tasks))
+        return list(self.pool.map(_task, [(work, t) for t in tasks]))
 
     def _key(self, name: str, pages) -> tuple[str, str]:
         html = build_unit(self.setting.book, name, pages)
-        digest = hashlib.sha256(f"{self.version}\0{name}\0".encode() + html.encode()).hexdigest()
-        return digest, html
+        return self._digest(name, html), html
 
-    def _cached(self, key) -> UnitLayout | None:
-        path = self.cache / f"{key[0]}.pickle" if self.cache else None
+    def _digest(self, name: str, html: str) -> str:
+        return hashlib.sha256(f"{self.version}\0{name}\0".encode() + html.encode()).hexdigest()
+
+    def _cached(self, key):
+        key = key[0] if isinstance(key, tuple) else key
+        path = self.cache / f"{key}.pickle" if self.cache else None
         if path is None or not path.is_file():
             return None
         try:
@@ -119,13 +134,14 @@ class Layouts:
         except Exception:  # a truncated or foreign file is a miss, never an error
             return None
 
-    def _store(self, key, result: UnitLayout) -> None:
+    def _store(self, key, result) -> None:
         if self.cache is None:
             return
+        key = key[0] if isinstance(key, tuple) else key
         self.cache.mkdir(parents=True, exist_ok=True)
-        tmp = self.cache / f"{key[0]}.tmp{os.getpid()}"
+        tmp = self.cache / f"{key}.tmp{os.getpid()}"
         tmp.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(tmp, self.cache / f"{key[0]}.pickle")
+        os.replace(tmp, self.cache / f"{key}.pickle")
 
 
 def code_version(setting: Setting) -> str:
@@ -147,8 +163,9 @@ def _adopt(setting: Setting) -> None:
     _SETTING = setting
 
 
-def _task(args):
-    return lay_out_unit(*args)
+def _task(job):
+    work, args = job
+    return work(*args)
 
 
 # -- in the worker ----------------------------------------------------------------
@@ -170,6 +187,16 @@ def lay_out_unit(name: str, pages: dict[str, int] | None) -> UnitLayout:
     document, own = _settle(book, name, pages, lines, lay_out)
     pdf = layout.write(document, None, book.config, layout.PRINT_READY_VARIANT if setting.print_ready else None)
     return _result(name, book, document, own, pdf, needs_pages(build_unit(book, name)), fetcher)
+
+
+def write_pages(html: str, extra_css: str = "") -> bytes:
+    """A small document with the book's sheets (and `extra_css`) -> PDF bytes."""
+    setting = _SETTING
+    book = setting.book
+    fetcher = ConfinedFetcher(book.root, setting.styles)
+    document = layout.lay_out(html, book.root, setting.styles, book.config, fetcher, setting.print_ready,
+                              multiple=1, extra_css=extra_css)
+    return layout.write(document, None, book.config, layout.PRINT_READY_VARIANT if setting.print_ready else None)
 
 
 def unit_documents(book: Book, name: str) -> list[str]:
