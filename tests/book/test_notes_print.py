@@ -51,19 +51,12 @@ def test_references_equal_notes_per_part_in_the_pdf(real_book, real_pdf):
     assert refs == per_part
 
 
-FOOTNOTES_OPEN = pytest.mark.skip(
-    reason="issue 4 open: on the real book footnote mode stops with FootnoteLost (L002): the preface's note 6 "
-           "gets no place in the layout; the build fails loudly rather than losing it")
-
-
-@FOOTNOTES_OPEN
 def test_footnote_mode_builds_whole_and_loses_no_note(real_pdf_footnotes):
     book, result = real_pdf_footnotes
     assert "notes" not in result.anchors
     check_no_note_lost(book, result)
 
 
-@FOOTNOTES_OPEN
 def test_footnote_mode_cuts_the_long_notes(real_pdf_footnotes):
     book, result = real_pdf_footnotes
     keys = {f"note-{n.key}" for n in book.notes}

@@ -50,6 +50,46 @@ def test_the_mended_engine_sets_the_footnote_on_its_page_or_the_next(words, note
     assert pages["a"] <= pages["b"]  # carried notes keep the order of their calls
 
 
+# A's call early on the page; B's call on the first line of a paragraph
+# near its foot: B overflows and is carried, then the paragraph's second
+# line overflows where orphans forbid a break before it, and the engine
+# carries A as well, after B.
+ORDER_CASES = [(62, 5, 2, 8), (62, 5, 8, 40), (62, 5, 0, 3)]  # (words before A, in A, before B, in B)
+
+
+def footnote_order(words: int, a: int, before_b: int, b: int) -> list[tuple[str, int]]:
+    """(id, page) of the footnotes in the order the footnote areas hold them."""
+    html = (f"<p>{' '.join(['palabra'] * words)}<span class=fn id=a>Nota A {'larga ' * a}</span> fin.</p>"
+            f"<p>{'otra ' * before_b}texto<span class=fn id=b>Nota B {'corta ' * b}</span> {'mas ' * 40}</p>")
+    fonts = FontConfiguration()
+    sheet = weasyprint.CSS(string=CSS, base_url=FONTS.as_uri() + "/", font_config=fonts)
+    document = weasyprint.HTML(string=html).render(stylesheets=[sheet], font_config=fonts)
+    order = []
+    for number, page in enumerate(document.pages, 1):
+        for area in page._page_box.children[1:]:  # the footnote area follows the root box
+            for box in area.descendants():
+                element = getattr(box, "element", None)
+                ident = element.get("id") if element is not None else None
+                if ident and ident not in [i for i, _ in order]:
+                    order.append((ident, number))
+    return order
+
+
+@pytest.mark.parametrize("case", ORDER_CASES)
+def test_without_the_mend_carried_footnotes_swap(monkeypatch, case):
+    """If this fails, WeasyPrint was fixed: drop in_call_order."""
+    engine.install()
+    monkeypatch.setattr(engine_page, "make_page", engine_page.make_page.__wrapped__)
+    order = footnote_order(*case)
+    assert [i for i, _ in order] == ["b", "a"] and order[0][1] == order[1][1]
+
+
+@pytest.mark.parametrize("case", ORDER_CASES)
+def test_the_mended_engine_carries_footnotes_in_call_order(case):
+    engine.install()
+    assert [i for i, _ in footnote_order(*case)] == ["a", "b"]
+
+
 def test_install_is_idempotent():
     engine.install()
     wrapped = engine_page.make_page

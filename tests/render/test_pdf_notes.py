@@ -6,6 +6,7 @@ frozen Book has every note lengthened (nothing in tests/fixtures changes).
 
 from __future__ import annotations
 
+import html
 import re
 import subprocess
 import unicodedata
@@ -117,20 +118,38 @@ def note_text(note) -> str:
 
 
 def footnote_stream(pdf: Path) -> list[tuple[int, str]]:
-    """(page, words) of the text set below the body, page by page, '(cont.)' labels dropped.
+    """(page, words) of the text set below the body, page by page, in reading
+    order, '(cont.)' labels dropped.
 
     Footnotes are told from the text by size: pdftotext -bbox gives each
-    word's box; the notes' 8.5 pt is well under the body's 11 pt.
+    word's box; the notes' 8.5 pt is well under the body's 11 pt. Its words
+    come in drawing order, where the engine draws the note marks apart: they
+    are put back in lines (by baseline), then left to right.
     """
     out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True,
                          text=True).stdout
     pages = []
     for n, page in enumerate(out.split("<page ")[1:], 1):
         foot = float(re.search(r'height="([\d.]+)"', page).group(1)) - 22 * MM   # folios below
-        words = re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>', page)
-        small = [w for y0, y1, w in words if float(y1) - float(y0) < 10.2 and 18 * MM < float(y0) < foot]
-        pages.append((n, " ".join(small).replace("(cont.)", " ")))
+        words = re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>',
+                           page)
+        small = [(float(y1), float(x0), w) for x0, y0, y1, w in words
+                 if float(y1) - float(y0) < 10.2 and 18 * MM < float(y0) < foot]
+        line = " ".join(html.unescape(w) for _, _, w in reading_order(small))   # -bbox writes XML
+        pages.append((n, line.replace("(cont.)", " ")))
     return pages
+
+
+def reading_order(words: list[tuple[float, float, str]]) -> list[tuple[float, float, str]]:
+    """(baseline, left, word) in lines top to bottom, each left to right; a
+    word within 2 pt of a line's first baseline belongs to that line."""
+    lines: list[list] = []
+    for word in sorted(words):
+        if lines and word[0] - lines[-1][0][0] < 2:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    return [w for line in lines for w in sorted(line, key=lambda w: w[1])]
 
 
 def check_no_note_lost(book, result) -> None:

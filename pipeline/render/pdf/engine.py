@@ -14,6 +14,12 @@ placed anywhere: its call is printed, its text is lost. The mend runs after
 each page is made: a footnote whose call landed on the page but which is
 neither on it nor waiting for the next page is handed to the next page,
 after those already waiting, in the order of their calls.
+
+Carried footnotes out of order (WeasyPrint 70.0, the same place): a
+footnote that overflowed is carried to the next page at once; when the
+next line then overflows too, the engine carries the notes laid before it
+after it, so the next page prints note 21 above note 20. The mend puts
+the waiting footnotes back in the order of their calls.
 """
 
 from __future__ import annotations
@@ -42,10 +48,29 @@ def _mended(make_page):
         page, resume_at, next_page = make_page(context, *args, **kwargs)
         lost = stranded_footnotes(context, page)
         context.reported_footnotes.extend(lost)
+        if len(context.reported_footnotes) > 1:
+            context.reported_footnotes[:] = in_call_order(page, context.reported_footnotes)
         return page, resume_at, next_page
 
     wrapper._mended = True
     return wrapper
+
+
+def calls(page) -> list:
+    """The footnotes called on `page`, in the order of their calls."""
+    found = []
+    for box in page.children[0].descendants():  # the root box; the footnote area holds no calls
+        note = getattr(box, "footnote", None)
+        if note is not None and note not in found:
+            found.append(note)
+    return found
+
+
+def in_call_order(page, waiting: list) -> list:
+    """`waiting` with the footnotes called on `page` in call order; those
+    carried from earlier pages stay first, as they were."""
+    order = {id(note): i for i, note in enumerate(calls(page))}
+    return sorted(waiting, key=lambda note: order.get(id(note), -1))
 
 
 def stranded_footnotes(context, page) -> list:
@@ -53,11 +78,7 @@ def stranded_footnotes(context, page) -> list:
     waiting = context.footnotes
     if not waiting:
         return []
-    found = []
-    for box in page.children[0].descendants():  # the root box; the footnote area holds no calls
-        note = getattr(box, "footnote", None)
-        if note is not None and note in waiting and note not in found:
-            found.append(note)
+    found = [note for note in calls(page) if note in waiting]
     for note in found:
         waiting.remove(note)  # reported footnotes are taken out of the waiting list, as report_footnote does
     return found
