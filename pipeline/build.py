@@ -41,12 +41,13 @@ def load_book(root: Path, cache_dir: Path | None, report: Report, step: Callable
     matcher = Matcher.build(regs.abbreviations)
     name_matcher = NameMatcher.build(regs.name_forms)
     chapters = {}
-    for part in ms.parts:
-        if part.path is not None:
-            step(f"read {part.path.name}")
-            chapter = transforms.transform(read.read(part.path, cache_dir), matcher, name_matcher)
-            report.extend(chapter.diagnostics)
-            chapters[part.index] = chapter
+    parts = [part for part in ms.parts if part.path is not None]
+    # Pandoc parses the next files while this process transforms the last one.
+    for part, source in zip(parts, read.read_all([part.path for part in parts], cache_dir)):
+        step(f"read {part.path.name}")
+        chapter = transforms.transform(source, matcher, name_matcher)
+        report.extend(chapter.diagnostics)
+        chapters[part.index] = chapter
     report.check()
     book = resolve.resolve(ms, chapters, regs, report, cache_dir)
     report.check()
@@ -93,9 +94,11 @@ def build(root: Path, out_dir: Path, formats=FORMATS, styles: Path = STYLES,
 
 def _render_or_report(book: Book, tmp: Path, formats, styles: Path, step, print_ready: bool, report: Report):
     """_render, with layout failures turned into diagnostics (no traceback)."""
-    from pipeline.render.pdf import FootnoteLost, PaginationMoved, RefusedURL
+    codes = {}
+    if "pdf" in formats:  # WeasyPrint takes a third of a second to import: not for an EPUB alone
+        from pipeline.render.pdf import FootnoteLost, PaginationMoved, RefusedURL
 
-    codes = {PaginationMoved: "L001", FootnoteLost: "L002", RefusedURL: "L003"}
+        codes = {PaginationMoved: "L001", FootnoteLost: "L002", RefusedURL: "L003"}
     try:
         return _render(book, tmp, formats, styles, step, print_ready)
     except tuple(codes) as exc:

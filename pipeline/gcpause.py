@@ -10,16 +10,27 @@ so nested stages and callers that turned it off themselves are respected.
 from __future__ import annotations
 
 import gc
+import threading
 from contextlib import contextmanager
+
+
+_LOCK = threading.Lock()
+_STATE = {"depth": 0, "was_enabled": False}   # shared by threads (read_all's Pandoc readers)
 
 
 @contextmanager
 def paused():
-    """Usable as `with paused():` or as a decorator, `@paused()`."""
-    was_enabled = gc.isenabled()
-    gc.disable()
+    """Usable as `with paused():` or as a decorator, `@paused()`. Threads
+    count together: the collector resumes when the last of them leaves."""
+    with _LOCK:
+        if _STATE["depth"] == 0:
+            _STATE["was_enabled"] = gc.isenabled()
+            gc.disable()
+        _STATE["depth"] += 1
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        with _LOCK:
+            _STATE["depth"] -= 1
+            if _STATE["depth"] == 0 and _STATE["was_enabled"]:
+                gc.enable()

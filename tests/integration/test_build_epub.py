@@ -67,3 +67,17 @@ def test_fixture_passes_ace(fixture_epub, tmp_path):
     verdict = run_ace(fixture_epub, tmp_path)
     assert verdict.problems == ()
     assert verdict.report.is_file()
+
+
+def test_an_epub_alone_never_loads_the_print_engine(tmp_path):
+    """WeasyPrint takes a third of a second to import; an EPUB build does without it."""
+    import subprocess
+    import sys
+
+    probe = ("import sys; from pipeline.build import build; from pathlib import Path;"
+             "build(Path(sys.argv[1]), Path(sys.argv[2]), formats=['epub']);"
+             "print('LOADED', [m for m in ('weasyprint', 'pikepdf') if m in sys.modules])")
+    run = subprocess.run([sys.executable, "-c", probe, str(FIXTURE), str(tmp_path / "out")],
+                         capture_output=True, text=True)
+    assert "LOADED []" in run.stdout, run.stdout + run.stderr
+    assert list((tmp_path / "out").glob("*.epub"))

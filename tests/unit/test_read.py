@@ -99,3 +99,32 @@ def test_one_text_in_two_files_reads_in_parallel_into_one_cache_entry(tmp_path):
         path.write_text("Mismo texto[^1].\n\n[^1]: Nota.\n", "utf-8")
     assert len({str(s.blocks) for s in read.read_all(paths, tmp_path / "cache", jobs=4)}) == 1
     assert len(list((tmp_path / "cache" / "read").iterdir())) == 1
+
+
+def test_collector_paused_by_threads_resumes_when_the_last_leaves():
+    """read_all's threads pause the cycle collector each; it stays off while
+    any of them works (the first in may leave first) and is on after the last."""
+    import gc
+    import threading
+
+    from pipeline.gcpause import paused
+
+    assert gc.isenabled()
+    entered = [threading.Event(), threading.Event()]
+    leave = [threading.Event(), threading.Event()]
+
+    def work(n):
+        with paused():
+            entered[n].set()
+            leave[n].wait()
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(2)]
+    for n, t in enumerate(threads):
+        t.start()
+        entered[n].wait()
+    leave[0].set()
+    threads[0].join()
+    assert not gc.isenabled()       # the second thread still works
+    leave[1].set()
+    threads[1].join()
+    assert gc.isenabled()
