@@ -13,6 +13,10 @@ from pydantic import TypeAdapter, ValidationError
 
 from pipeline.diagnostics import Report
 
+# libyaml where PyYAML was built with it (its wheels are): the register of
+# names is thousands of lines, parsed in a tenth of the pure-Python time.
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 def load(path: Path, schema, report: Report):
     """Parse and validate `path` against `schema` (a model or a type); returns
@@ -35,11 +39,22 @@ def _parse(path: Path, report: Report):
         report.add("M007", path, raw[: exc.start].count(b"\n") + 1, detail=exc.reason)
         report.check()
     try:
-        return yaml.safe_load(text), yaml.compose(text)
+        return _load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         report.add("M003", path, mark.line + 1 if mark else 0, detail=getattr(exc, "problem", None) or str(exc))
         report.check()
+
+
+def _load(text: str):
+    """(value, node): the document's node, for line numbers, and the value
+    constructed from that very node (one parse)."""
+    loader = LOADER(text)
+    try:
+        node = loader.get_single_node()
+        return (loader.construct_document(node) if node is not None else None), node
+    finally:
+        loader.dispose()
 
 
 def _explain(err) -> str:
