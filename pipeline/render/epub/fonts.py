@@ -8,11 +8,10 @@ After:  small OTFs keeping the OpenType features the stylesheet asks for
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 
-from fontTools import subset
+import uharfbuzz as hb
 
 from pipeline.resolve.model import Book
 
@@ -51,19 +50,19 @@ def subset_faces(book: Book, fonts_dir: Path) -> list[tuple[str, str, str, bytes
 
 
 def _subset(path: Path, text: str) -> bytes:
-    options = subset.Options()
-    options.layout_features = ["*"]          # keep smcp, c2sc, onum, liga…
-    options.name_IDs = ["*"]                 # keep the licence and names (OFL asks it)
-    options.notdef_outline = True
-    options.recalc_timestamp = False         # reproducible bytes
-    options.drop_tables += ["FFTM"]          # FontForge's build timestamp
-    font = subset.load_font(str(path), options)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text="".join(sorted(set(text))))  # the same characters; fontTools reads each one in Python
-    subsetter.subset(font)
-    out = io.BytesIO()
-    subset.save_font(font, out, options)
-    return out.getvalue()
+    """HarfBuzz's subsetter (C: a fiftieth of fontTools' time, the same glyphs
+    and features)."""
+    inp = hb.SubsetInput()
+    inp.unicode_set.update(ord(c) for c in set(text))
+    for kept in (inp.layout_feature_tag_set, inp.name_id_set, inp.name_lang_id_set):
+        kept.clear()
+        kept.invert()                       # all: smcp, c2sc, onum, liga…; the licence and names (OFL asks it)
+    inp.flags = hb.SubsetFlags.NOTDEF_OUTLINE | hb.SubsetFlags.GLYPH_NAMES
+    inp.drop_table_tag_set.add(int.from_bytes(b"FFTM", "big"))   # FontForge's build timestamp
+    subset = hb.subset(hb.Face(path.read_bytes()), inp)
+    if subset is None:
+        raise ValueError(f"{path}: HarfBuzz could not subset this font")
+    return subset.blob.data
 
 
 def font_face_css(faces) -> str:
