@@ -26,7 +26,7 @@ CODE = Path(__file__).resolve().parent
 STYLES = CODE.parent / "styles"       # the styles a build uses unless told otherwise
 # Distributions whose version changes what a build writes.
 ENGINES = ("weasyprint", "pydyf", "tinyhtml5", "fonttools", "pypandoc-binary", "ebooklib", "lxml",
-           "pikepdf", "pyicu", "pillow", "pydantic", "pyyaml")
+           "pikepdf", "pyicu", "pillow", "pydantic", "pyyaml", "uharfbuzz")
 FORMAT = 1  # of the record; bump to disown every older one
 
 

@@ -1,0 +1,81 @@
+"""Transformed chapters cached between builds (transforms/cache.py): a hit is
+the chapter a cold transform makes, and nothing it depends on can change
+without a miss."""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.build import load_book
+from pipeline.diagnostics import Report
+from pipeline.transforms import cache as cache_
+from tests.conftest import FIXTURE
+
+CHAPTER = "02-capitulo-uno.md"
+
+
+@pytest.fixture
+def ms(tmp_path) -> Path:
+    return shutil.copytree(FIXTURE, tmp_path / "ms")
+
+
+def load(ms: Path, cache: Path):
+    return load_book(ms, cache, Report())
+
+
+def entries(cache: Path) -> set[str]:
+    return {p.name for p in (cache / "chapters").glob("*.pickle")}
+
+
+def test_a_warm_load_gives_the_cold_book(ms, tmp_path):
+    cold = load(ms, None)
+    load(ms, tmp_path / "cache")
+    warm = load(ms, tmp_path / "cache")
+    assert len(entries(tmp_path / "cache")) == 4
+    assert [d.html for d in warm.documents] == [d.html for d in cold.documents]
+    assert warm.notes == cold.notes and warm.abbreviations == cold.abbreviations
+
+
+def test_a_hit_does_not_transform(ms, tmp_path, monkeypatch):
+    load(ms, tmp_path / "cache")
+    import pipeline.build
+
+    monkeypatch.setattr(pipeline.build.transforms, "transform", lambda *a: pytest.fail("transformed again"))
+    load(ms, tmp_path / "cache")
+
+
+@pytest.mark.parametrize("change", ["chapter", "register", "code"])
+def test_any_change_it_depends_on_is_a_miss(ms, tmp_path, monkeypatch, change):
+    cache = tmp_path / "cache"
+    load(ms, cache)
+    before = entries(cache)
+    if change == "chapter":
+        path = ms / CHAPTER
+        path.write_text(path.read_text("utf-8").replace("paradoja", "contradicción"), "utf-8")
+    elif change == "register":
+        path = ms / "names.yaml"
+        path.write_text(path.read_text("utf-8").replace("[Jean-Paul Sartre, Sartre]", "[Sartre]"), "utf-8")
+    else:
+        cache_._code.cache_clear()
+        monkeypatch.setattr(cache_, "FORMAT", b"other code")
+    book = load(ms, cache)
+    added = entries(cache) - before
+    assert len(added) == (1 if change == "chapter" else 4)
+    if change == "chapter":
+        assert "contradicción" in book.document("capitulo-uno").html
+    if change == "register":   # "Jean-Paul Sartre" is no longer a form: the mention shrinks to "Sartre"
+        sartre = next(e for e in book.index if e.key == "Sartre, Jean-Paul")
+        assert [m.text for m in sartre.mentions] == ["Sartre"]
+
+
+def test_a_damaged_entry_is_a_miss(ms, tmp_path):
+    cache = tmp_path / "cache"
+    load(ms, cache)
+    for entry in (cache / "chapters").glob("*.pickle"):
+        entry.write_bytes(pickle.dumps("not a chapter")[:5])
+    book = load(ms, cache)
+    assert book.document("capitulo-uno").html
