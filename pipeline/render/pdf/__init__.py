@@ -27,7 +27,7 @@ it falls.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pipeline.render.pdf import furniture, layout, merge
@@ -77,8 +77,7 @@ def render_pdf(book: Book, out_path: Path, styles_dir: Path | None = None, print
     names = unit_names(book)
     with Layouts(setting, jobs, cache_dir) as lay:
         units = _lay_out_all(book, lay)
-        pagination = paginate(book, names, units)
-        blank, *furniture_pdfs = lay.pages([(BLANK, "")] + _furniture(book, names, units, pagination))
+        units, pagination, blank, furniture_pdfs = _last_and_furniture(book, lay, names, units)
     merge.merge([units[n].laid for n in names], blank, furniture_pdfs, out_path,
                 multiple=book.config.print.page_multiple, ident=layout.document_id(book.config))
     return PdfResult(Path(out_path), pagination.total, pagination.anchors, units[names[0]].page_size,
@@ -96,12 +95,33 @@ def _lay_out_all(book: Book, lay: Layouts) -> dict[str, UnitLayout]:
     units = lay.run({n: None for n in first})
     for _ in range(MAX_PASSES):
         anchors = paginate(book, names, units).anchors
-        again = lay.run({n: anchors for n in numbered})
-        stood = all(again[n].count == units[n].count for n in again if n in units)
+        again = lay.run({n: anchors for n in numbered if n in first})
+        stood = all(again[n].count == units[n].count for n in again)
         units.update(again)
         if stood:
             return units
     raise PaginationMoved(f"the contents or the index still changed length after {MAX_PASSES} layouts")
+
+
+def _last_and_furniture(book: Book, lay: Layouts, names: list[str], units: dict[str, UnitLayout]):
+    """The last unit if it waited for the pages (the index), laid out
+    together with the furniture of the pages before it, which it cannot
+    move; then the furniture of its own pages. -> (units, pagination, the
+    blank page's PDF, the furniture PDFs in page order)."""
+    pagination = paginate(book, names, units)
+    laid = [n for n in names if n in units]
+    wanted = {n: pagination.anchors for n in names if n not in units}
+    before = pagination if not wanted else replace(pagination, total=pagination.anchors[names[len(laid)]] - 1)
+    early = [(BLANK, "")] + _furniture(book, laid, units, before)
+    last, pdfs = lay.both(wanted, early)
+    drawn = dict(zip(early, pdfs))
+    units = {**units, **last}
+    pagination = paginate(book, names, units)
+    final = [(BLANK, "")] + _furniture(book, names, units, pagination)
+    missing = list(dict.fromkeys(d for d in final if d not in drawn))
+    drawn.update(zip(missing, lay.pages(missing)))
+    blank, *furniture_pdfs = [drawn[d] for d in final]
+    return units, pagination, blank, furniture_pdfs
 
 
 def paginate(book: Book, names: list[str], units: dict[str, UnitLayout]) -> Pagination:
@@ -164,6 +184,4 @@ def _resources(units, names) -> tuple[Path, ...]:
 
 
 def _page_starts(names, units, pagination: Pagination) -> tuple[PageStart, ...]:
-    from dataclasses import replace
-
     return tuple(replace(s, page=pagination.starts[n] + s.page) for n in names for s in units[n].starts)

@@ -87,35 +87,43 @@ class Layouts:
             self.pool.shutdown()
 
     def run(self, wanted: dict[str, dict[str, int] | None]) -> dict[str, UnitLayout]:
-        """Unit name -> pages it is built with -> its layout, longest first across workers."""
-        keys = {name: self._key(name, pages) for name, pages in wanted.items()}
-        done = {name: hit for name in wanted if (hit := self._cached(keys[name])) is not None}
-        todo = sorted((n for n in wanted if n not in done), key=lambda n: -len(keys[n][1]))
-        for name, result in zip(todo, self._map([(n, wanted[n]) for n in todo])):
-            self._store(keys[name], result)
-            done[name] = result
-        return done
+        """Unit name -> pages it is built with -> its layout."""
+        return self.both(wanted, [])[0]
 
     def pages(self, documents: list[tuple[str, str]]) -> list[bytes]:
         """PDFs of small documents that are not units (HTML, extra CSS): the
         blank page, the furniture; cached and spread over the workers too."""
-        keys = [self._digest("pages", html + "\0" + extra) for html, extra in documents]
-        found = [self._cached(k) for k in keys]
-        todo = [i for i, hit in enumerate(found) if hit is None]
-        for i, data in zip(todo, self._map([documents[i] for i in todo], write_pages)):
-            self._store(keys[i], data)
-            found[i] = data
-        return found
+        return self.both({}, documents)[1]
 
-    def _map(self, tasks, work=None):
-        work = work or lay_out_unit
-        if self.jobs == 1 or len(tasks) <= 1:
+    def both(self, wanted: dict[str, dict[str, int] | None],
+             documents: list[tuple[str, str]]) -> tuple[dict[str, UnitLayout], list[bytes]]:
+        """`run` and `pages` at once, longest unit first, so that small
+        documents fill the workers a long unit leaves free."""
+        keys = {name: self._key(name, pages) for name, pages in wanted.items()}
+        done = {name: hit for name in wanted if (hit := self._cached(keys[name][0])) is not None}
+        todo = sorted((n for n in wanted if n not in done), key=lambda n: -len(keys[n][1]))
+        doc_keys = [self._digest("pages", html + "\0" + extra) for html, extra in documents]
+        found = [self._cached(k) for k in doc_keys]
+        missing = [i for i, hit in enumerate(found) if hit is None]
+        jobs = [(lay_out_unit, (n, wanted[n])) for n in todo] + [(write_pages, documents[i]) for i in missing]
+        results = self._map(jobs)
+        for name, result in zip(todo, results):
+            self._store(keys[name][0], result)
+            done[name] = result
+        for i, data in zip(missing, results[len(todo):]):
+            self._store(doc_keys[i], data)
+            found[i] = data
+        return done, found
+
+    def _map(self, jobs: list[tuple]) -> list:
+        """(work, args) -> work(*args) for each job, in the workers when there are several."""
+        if self.jobs == 1 or len(jobs) <= 1:
             _adopt(self.setting)
-            return [work(*t) for t in tasks]
+            return [work(*args) for work, args in jobs]
         if self.pool is None:
             _adopt(self.setting)  # before the fork: the workers inherit it
             self.pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"))
-        return list(self.pool.map(_task, [(work, t) for t in tasks]))
+        return list(self.pool.map(_task, jobs))
 
     def _key(self, name: str, pages) -> tuple[str, str]:
         html = build_unit(self.setting.book, name, pages)
@@ -124,8 +132,7 @@ class Layouts:
     def _digest(self, name: str, html: str) -> str:
         return hashlib.sha256(f"{self.version}\0{name}\0".encode() + html.encode()).hexdigest()
 
-    def _cached(self, key):
-        key = key[0] if isinstance(key, tuple) else key
+    def _cached(self, key: str):
         path = self.cache / f"{key}.pickle" if self.cache else None
         if path is None or not path.is_file():
             return None
@@ -134,10 +141,9 @@ class Layouts:
         except Exception:  # a truncated or foreign file is a miss, never an error
             return None
 
-    def _store(self, key, result) -> None:
+    def _store(self, key: str, result) -> None:
         if self.cache is None:
             return
-        key = key[0] if isinstance(key, tuple) else key
         self.cache.mkdir(parents=True, exist_ok=True)
         tmp = self.cache / f"{key}.tmp{os.getpid()}"
         tmp.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
