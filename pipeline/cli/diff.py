@@ -2,16 +2,20 @@
 
 OLD and NEW: snapshot ids or folders (default: the two latest under
 OUTPUT/builds), two EPUBs, two PDFs, or two git revisions of the manuscript.
-Exit status: 0 identical, 1 different, 2 trouble (unreadable input, usage).
+Exit status: 0 identical, 1 different, 2 trouble (unreadable input, usage,
+or any unexpected failure, printed as one line without a traceback).
 """
 
 from __future__ import annotations
 
 import sys
+import traceback
 from contextlib import ExitStack
 from pathlib import Path
 
 FORMATS = ("html", "text", "json")
+PACKAGE = Path(__file__).resolve().parents[1]   # pipeline/: whose frames an unexpected error names
+MESSAGE_MAX = 300                               # characters of an unexpected error's message
 
 
 def add_parser(sub) -> None:
@@ -24,11 +28,23 @@ def add_parser(sub) -> None:
     p.add_argument("--output", type=Path, default=Path("output"), help="build folder holding builds/ (default: output)")
     p.add_argument("--manuscript", type=Path, default=Path("manuscript"), help="for git revisions (default: manuscript)")
     p.add_argument("--dpi", type=float, default=60, help="page images' resolution, 20-150 (default 60)")
-    p.add_argument("--max-pages", type=int, default=60, help="changed pages shown as images (default 60)")
+    p.add_argument("--max-pages", type=int, default=60,
+                   help="changed pages shown as images; the rest are listed without (default 60)")
 
 
 def run(args) -> int:
+    """Never exit 1 on a failure: CI reads 1 as "the builds differ"."""
+    try:
+        return _compare(args)
+    except Exception as exc:   # a bug, or a library's surprise: still trouble, said in one line
+        print(f"diff: unexpected error ({type(exc).__name__} at {_raised_at(exc)}): {_one_line(exc)}",
+              file=sys.stderr)
+        return 2
+
+
+def _compare(args) -> int:
     from pipeline.diff import DiffError, compare, inputs
+    from pipeline.diff.errors import os_reason
 
     try:
         with ExitStack() as stack:
@@ -39,9 +55,27 @@ def run(args) -> int:
         print(f"diff: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:
-        print(f"diff: {exc.filename or ''}: {exc.strerror}", file=sys.stderr)
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"diff: {where}{os_reason(exc)}", file=sys.stderr)
         return 2
     return 0 if report.identical else 1
+
+
+def _raised_at(exc: Exception) -> str:
+    """path:line of the innermost frame in the pipeline package (else the
+    innermost at all): enough to report the bug without the traceback."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    ours = [f for f in frames if Path(f.filename).resolve().is_relative_to(PACKAGE)] or frames
+    if not ours:
+        return "?"
+    path = Path(ours[-1].filename).resolve()
+    shown = path.relative_to(PACKAGE.parent) if path.is_relative_to(PACKAGE) else path
+    return f"{shown}:{ours[-1].lineno}"
+
+
+def _one_line(exc: Exception) -> str:
+    text = " ".join(str(exc).split()) or "no message"
+    return text if len(text) <= MESSAGE_MAX else text[:MESSAGE_MAX - 1] + "…"
 
 
 def _write(report, args) -> None:

@@ -17,11 +17,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pipeline import snapshot
-from pipeline.diff.errors import DiffError
+from pipeline.diff.epub import safe_name
+from pipeline.diff.errors import DiffError, check_file_size
 from pipeline.diff.parts import Part
 from pipeline.render.text import PartText, parse
 
 MAX_EXPORT = 512 * 2**20     # bytes: a manuscript at a revision, images included
+MAX_MANIFEST = 16 * 2**20    # a snapshot's manifest.json: a few hundred parts and sources
+MAX_TEXT = 32 * 2**20        # one part's canonical text, as for one EPUB member
 SENTENCE_END = re.compile(r"(?<=[.!?…»])\s+(?=[«¿¡—\"(]?[A-ZÁÉÍÓÚÑÜ])")
 
 
@@ -75,14 +78,64 @@ def _revision(arg: str, manuscript: Path, stack: ExitStack, built: dict[str, Sid
 
 
 def from_snapshot(folder: Path) -> Side:
+    """A snapshot folder -> its Side. The folder may come from elsewhere, so its
+    manifest is not trusted: any shape but the one snapshot.py writes, or a file
+    name that leads out of the folder, is a DiffError."""
+    where = folder / "manifest.json"
+    manifest = _manifest(where)
+    parts = dict(_snapshot_part(folder, p, f"parts[{n}]")
+                 for n, p in enumerate(_field(manifest, "parts", list, where, "manifest"), 1))
+    formats = _field(manifest, "formats", dict, where, "manifest", optional=True) or {}
+    pdf = _field(formats, "pdf", dict, where, "formats", optional=True)
+    return Side(folder.name, parts, _snapshot_file(folder, pdf, "formats.pdf") if pdf else None)
+
+
+def _snapshot_part(folder: Path, entry, at: str) -> tuple[str, Part]:
+    """One entry of the manifest's parts -> (id, Part), its text read."""
+    where = folder / "manifest.json"
+    ident, role = _field(entry, "id", str, where, at), _field(entry, "role", str, where, at)
+    path = _snapshot_file(folder, entry, at)
+    check_file_size(path, MAX_TEXT, "a part's text")
     try:
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-        parts = {p["id"]: Part(p["id"], p["role"], parse((folder / p["file"]).read_text(encoding="utf-8")))
-                 for p in manifest["parts"]}
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise DiffError(f"{folder}: not a readable snapshot ({exc})") from None
-    pdf = manifest.get("formats", {}).get("pdf")
-    return Side(folder.name, parts, folder / pdf["file"] if pdf else None)
+        return ident, Part(ident, role, parse(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError) as exc:
+        raise DiffError(f"{path}: not a readable part text ({exc})") from None
+
+
+def _manifest(path: Path) -> dict:
+    check_file_size(path, MAX_MANIFEST, "a snapshot's manifest")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DiffError(f"{path}: not a readable snapshot ({exc})") from None
+    if not isinstance(manifest, dict):
+        raise DiffError(f"{path}: not a readable snapshot (a JSON object expected, not {_kind(manifest)})")
+    return manifest
+
+
+def _field(obj, key: str, kind: type, where: Path, at: str, optional: bool = False):
+    """obj[key] when it is a `kind` (or absent and optional); else DiffError."""
+    if not isinstance(obj, dict):
+        raise DiffError(f"{where}: not a readable snapshot ({at} is {_kind(obj)}, not an object)")
+    value = obj.get(key)
+    if isinstance(value, kind) or (optional and value is None):
+        return value
+    raise DiffError(f"{where}: not a readable snapshot ({at}.{key} is {_kind(value)}, not {kind.__name__})")
+
+
+def _kind(value) -> str:
+    return "missing" if value is None else type(value).__name__
+
+
+def _snapshot_file(folder: Path, entry: dict, at: str) -> Path:
+    """The file a manifest entry names -> its path, when the name is relative and
+    plain (no "..", no drive, no backslash) and, links followed, a file inside
+    the folder: a snapshot from elsewhere must not make the diff read any file."""
+    name = _field(entry, "file", str, folder / "manifest.json", at)
+    path = folder / name
+    if safe_name(name) and path.resolve().is_relative_to(folder.resolve()) and path.is_file():
+        return path
+    raise DiffError(f"{folder / 'manifest.json'}: {at}.file {name!r} is not a file inside the snapshot; refused")
 
 
 def git_commit(manuscript: Path, rev: str) -> str | None:

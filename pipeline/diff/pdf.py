@@ -35,9 +35,10 @@ class Pdf:
             self.doc = pdfium.PdfDocument(str(self.path))
         except pdfium.PdfiumError as exc:
             raise DiffError(f"{self.path}: not a readable PDF ({exc})") from None
-        if len(self.doc) > MAX_PAGES:
+        pages = len(self.doc)   # counted before closing: a closed document cannot say
+        if pages > MAX_PAGES:
             self.doc.close()
-            raise DiffError(f"{self.path}: {len(self.doc)} pages, more than the {MAX_PAGES} a book may have")
+            raise DiffError(f"{self.path}: {pages} pages, more than the {MAX_PAGES} a book may have")
 
     def __enter__(self):
         return self
