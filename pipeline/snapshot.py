@@ -48,8 +48,9 @@ def keep(book, root: Path, outputs: dict[str, Path], out_dir: Path, limit: int |
         path = record(book, Path(root), outputs, builds_dir(out_dir))
         prune(builds_dir(out_dir), limit)
         return path
-    except (OSError, ValueError) as exc:
-        print(f"snapshot: build kept, snapshot not written: {exc}", file=sys.stderr)
+    except Exception as exc:   # pdfium, lxml, a bug: none may fail a build whose outputs are in place
+        reason = " ".join(str(exc).split())   # one line, whatever the library wrote
+        print(f"snapshot: build kept, snapshot not written: {type(exc).__name__}: {reason}", file=sys.stderr)
         return None
 
 
@@ -69,13 +70,23 @@ def record(book, root: Path, outputs: dict[str, Path], builds: Path) -> Path:
     tmp = builds / f".tmp-{ident}-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
-    parts = _write_texts(tmp, texts, book)
-    formats, pages = _copy_outputs(tmp, outputs)
-    manifest = _manifest(ident, stamp, book, root, formats, parts, pages)
-    (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    try:
+        _fill(tmp, ident, stamp, book, root, texts, outputs)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)   # not left for the next prune: it may never come
+        raise
     final = builds / ident
     os.replace(tmp, final) if not final.exists() else shutil.rmtree(tmp)
     return final
+
+
+def _fill(folder: Path, ident: str, stamp, book, root: Path, texts: dict[str, str], outputs) -> None:
+    """The snapshot's files: texts, outputs, and the manifest last."""
+    parts = _write_texts(folder, texts, book)
+    formats, pages = _copy_outputs(folder, outputs)
+    manifest = _manifest(ident, stamp, book, root, formats, parts, pages)
+    (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
+                                          encoding="utf-8")
 
 
 def _digest(texts: dict[str, str], outputs: dict[str, Path]) -> str:

@@ -49,6 +49,8 @@ def _page_summary(p: Pagination) -> dict:
         "pages_new": p.new_pages,
         "first_layout_change": p.first_layout_change,
         "pages_changed": {kind: len(p.of_kind(kind)) for kind in KINDS},
+        "pages_without_images": len(p.without_images()),
+        "max_images": p.max_images,
     }
 
 

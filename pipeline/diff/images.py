@@ -43,12 +43,15 @@ def changed_boxes(a: Image.Image | None, b: Image.Image | None) -> list[tuple[in
 
 def _boxes(diff: Image.Image) -> list[tuple[int, int, int, int]]:
     mask = diff.point(lambda v: 255 if v > THRESHOLD else 0)
-    rows = mask.resize((1, mask.height), Image.Resampling.BOX).tobytes()   # one grey byte a row
+    # Each row's mean, as a float: as a grey byte, one changed pixel in a row
+    # a few hundred pixels wide rounds down to 0 and the change goes unseen.
+    rows = mask.convert("F").resize((1, mask.height), Image.Resampling.BOX).get_flattened_data()
     return [box for top, bottom in _bands(rows) if (box := _band_box(mask, top, bottom))]
 
 
-def _bands(rows: bytes) -> list[tuple[int, int]]:
-    """Row profile -> (top, bottom) runs of changed rows, small gaps bridged."""
+def _bands(rows: tuple[float, ...]) -> list[tuple[int, int]]:
+    """Row profile (0: nothing changed in that row) -> (top, bottom) runs of
+    changed rows, small gaps bridged."""
     bands: list[list[int]] = []
     for y, value in enumerate(rows):
         if not value:

@@ -41,6 +41,10 @@ class PageChange:
     image_old: bytes | None = None
     image_new: bytes | None = None
 
+    @property
+    def imaged(self) -> bool:
+        return self.image_old is not None or self.image_new is not None
+
 
 @dataclass
 class Pagination:
@@ -48,9 +52,14 @@ class Pagination:
     new_pages: int
     first_layout_change: int | None    # first page number whose layout differs
     changes: list[PageChange]
+    max_images: int = 60               # changed pages drawn at most; the others are only listed
 
     def of_kind(self, kind: str) -> list[PageChange]:
         return [c for c in self.changes if c.kind == kind]
+
+    def without_images(self) -> list[PageChange]:
+        """Changed pages past the max_images cap (moved pages are never drawn)."""
+        return [c for c in self.changes if c.kind != "moved" and not c.imaged]
 
 
 def compare_pdfs(old: Path, new: Path, dpi: float = 60, max_images: int = 60) -> Pagination:
@@ -62,7 +71,7 @@ def compare_pdfs(old: Path, new: Path, dpi: float = 60, max_images: int = 60) ->
         changes += restyled(a, b, la, lb, first, changes)
         changes.sort(key=lambda c: (c.new or c.old or 0, c.old or 0))
         attach_images(a, b, [c for c in changes if c.kind != "moved"][:max_images], dpi)
-        return Pagination(len(a), len(b), first, changes)
+        return Pagination(len(a), len(b), first, changes, max_images)
 
 
 def first_layout_change(a: Pdf, b: Pdf) -> int | None:

@@ -11,7 +11,7 @@ import base64
 from html import escape
 
 from pipeline.diff.notes import renumbering
-from pipeline.diff.report_text import KIND_LABELS, NOTE_TEMPLATES, summary_lines
+from pipeline.diff.report_text import KIND_LABELS, NOTE_TEMPLATES, images_left_out, summary_lines
 from pipeline.diff.words import BREAK, MARK
 
 CSS = """
@@ -24,6 +24,7 @@ sup.mark{color:#036;font-size:.7em}.notes{font-size:.9rem}
 .pair{display:flex;gap:1rem;align-items:flex-start;margin:1rem 0 2rem}
 .pair figure{margin:0;flex:1;text-align:center}.pair img{max-width:100%;border:1px solid #999}
 .kind{display:inline-block;padding:0 .4rem;border-radius:3px;font-size:.85rem;color:#fff}
+.capped{background:#fff4d0;border:1px solid #e0c060;padding:.4rem .8rem}
 .k-text{background:#b22}.k-figures{background:#a60}.k-reflow{background:#369}.k-moved{background:#777}
 """
 
@@ -97,7 +98,11 @@ def _pagination(p) -> str:
     out = ['<section class="pages"><h2>Pagination</h2>',
            f"<p>{p.old_pages} → {p.new_pages} pages; first page whose layout differs: "
            f"{p.first_layout_change or 'none'}.</p>"]
-    out += [_page(c) for c in p.changes if c.kind != "moved"]
+    drawn = [c for c in p.changes if c.imaged]
+    out += [_page(c) for c in drawn]
+    if left_out := p.without_images():   # after the drawn ones: images go to the first pages in order
+        out.append(f'<p class="capped">{escape(images_left_out(len(left_out), p.max_images))}.</p>')
+        out += [_page(c) for c in left_out]
     if moved:
         out.append(f"<p>{len(moved)} pages unchanged but renumbered: "
                    + escape(", ".join(f"{c.old}→{c.new}" for c in moved[:40])) + (" …" if len(moved) > 40 else "") + "</p>")
@@ -107,7 +112,7 @@ def _pagination(p) -> str:
 def _page(c) -> str:
     label = f'<span class="kind k-{c.kind}">{escape(KIND_LABELS[c.kind])}</span>'
     head = f"<h3>Page {c.old or '—'} → {c.new or '—'} {label}</h3>"
-    if not (c.image_old or c.image_new):
+    if not c.imaged:
         return head
     return head + f'<div class="pair">{_figure(c.image_old, "old", c.old)}{_figure(c.image_new, "new", c.new)}</div>'
 

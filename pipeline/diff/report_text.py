@@ -66,7 +66,13 @@ def summary_lines(s: dict) -> list[str]:
         out.append(f"pages: {s['pages_old']} -> {s['pages_new']}; first page whose layout differs: "
                    f"{s['first_layout_change'] or 'none'}")
         out.append("changed pages: " + ", ".join(f"{n} {KIND_LABELS[k]}" for k, n in s["pages_changed"].items()))
+        if s["pages_without_images"]:
+            out.append(images_left_out(s["pages_without_images"], s["max_images"]))
     return out
+
+
+def images_left_out(count: int, cap: int) -> str:
+    return f"changed pages without images: {count} (images are limited to the first {cap} changed pages: --max-pages)"
 
 
 def _part_lines(p) -> list[str]:

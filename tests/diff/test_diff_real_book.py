@@ -8,6 +8,8 @@ are the two latest snapshots, as after a proofreader's correction round.
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 import shutil
 import subprocess
@@ -15,6 +17,7 @@ import tempfile
 from contextlib import ExitStack
 from pathlib import Path
 
+import lxml.html
 import pytest
 from PIL import Image
 
@@ -145,19 +148,45 @@ def test_cli_json_and_exit_status(builds):
     assert same.returncode == 0 and "identical" in same.stdout
 
 
+CHROMIUM = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync")
+
+
+def _chromium(chromium: str, *args) -> subprocess.CompletedProcess:
+    """Headless Chromium, offline, on a fresh profile."""
+    with tempfile.TemporaryDirectory() as profile:
+        return subprocess.run([chromium, *CHROMIUM, f"--user-data-dir={profile}", *args],
+                              capture_output=True, timeout=120)
+
+
 def test_html_report_opens_in_headless_chromium(report, tmp_path):
     chromium = shutil.which("chromium") or pytest.skip("chromium is not installed (tools/setup-system.sh)")
     html = tmp_path / "diff.html"
     html.write_text(report_html.to_html(report), encoding="utf-8")
     assert "http://" not in html.read_text() and "https://" not in html.read_text()   # self-contained
+    _assert_dom(report, lxml.html.fromstring(_chromium(chromium, "--dump-dom", html.as_uri()).stdout))
     shot = tmp_path / "shot.png"
-    with tempfile.TemporaryDirectory() as profile:
-        subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                        "--disable-component-update", "--disable-sync", "--no-first-run",
-                        f"--user-data-dir={profile}", "--window-size=1200,1600", f"--screenshot={shot}",
-                        html.as_uri()], capture_output=True, timeout=120)
+    _chromium(chromium, "--window-size=1200,1600", f"--screenshot={shot}", html.as_uri())
     img = Image.open(shot).convert("L")
     assert img.size == (1200, 1600)
     dark = sum(img.histogram()[:128]) / (img.width * img.height)
     assert 0.005 < dark < 0.5, f"{dark:.3%} dark pixels: blank or broken page"
     shutil.copy(shot, Path(tempfile.gettempdir()) / "pipeline-diff-report-screenshot.png")   # for a human to look at
+
+
+def _assert_dom(report, dom) -> None:
+    """The page as Chromium parsed it: the edited part under its heading, the
+    changed word as <del> and <ins>, page images that decode to pages."""
+    (part,) = [p for p in report.parts if p.id == "el-desaliento-y-el-entusiasmo"]
+    section = dom.get_element_by_id(f"part-{part.id}")
+    assert part.title and part.title in section.find("h2").text_content()
+    assert [e.text_content() for e in section.iter("del")] == [" helado"]
+    assert [e.text_content() for e in section.iter("ins")] == [" gélido"]
+    sources = [img.get("src") for img in dom.iter("img")]
+    drawn = [c for c in report.pages.changes if c.imaged]
+    assert len(sources) == sum((c.image_old is not None) + (c.image_new is not None) for c in drawn) > 0
+    for src in sources[:2]:
+        head, data = src.split(",", 1)
+        page = Image.open(io.BytesIO(base64.b64decode(data, validate=True)))
+        assert head == "data:image/png;base64" and page.height > page.width > 200   # a portrait page at 60 dpi
+    assert bool(dom.find_class("capped")) == bool(report.pages.without_images())

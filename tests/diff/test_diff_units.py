@@ -108,6 +108,34 @@ def test_identical_pdfs_have_no_page_changes(tiny):
     assert result.changes == [] and result.first_layout_change is None
 
 
+def test_changed_pages_past_the_image_cap_are_listed_and_counted(tiny):
+    from pipeline.diff import compare, report_html, report_text
+    from pipeline.diff.inputs import Side
+
+    report = compare(Side("old", None, tiny["base"]), Side("new", None, tiny["reflow"]), max_images=1)
+    changed = [c.new for c in report.pages.changes]
+    assert len(changed) >= 3 and [c.imaged for c in report.pages.changes] == [True] + [False] * (len(changed) - 1)
+    assert report.summary()["pages_changed"]["reflow"] == len(changed)   # the summary counts them all
+    said = f"changed pages without images: {len(changed) - 1} (images are limited to the first 1 changed pages"
+    assert said in report_text.to_text(report)
+    html = report_html.to_html(report)
+    assert html.count("<img ") == 2 and html.count(said) == 2   # in the summary, and where the images stop
+    assert html.index(said, html.index('class="pages"')) < html.index(f"<h3>Page {changed[1]} ")
+    assert all(f"<h3>Page {n} → {n} " in html for n in changed)
+
+
+def test_a_single_changed_pixel_on_a_wide_page_is_found():
+    from PIL import Image
+
+    from pipeline.diff.images import changed_boxes
+
+    old = Image.new("L", (1500, 400), 255)   # a row's mean: 255 / 1500, below one grey level
+    new = old.copy()
+    new.putpixel((1234, 210), 0)
+    assert changed_boxes(old, new) == [(1234, 210, 1235, 211)]
+    assert changed_boxes(old, old.copy()) == []
+
+
 def test_cli_two_pdfs_exit_status(tiny):
     assert run_cli("diff", tiny["base"], tiny["base"], "--format", "text").returncode == 0
     out = run_cli("diff", tiny["base"], tiny["word"], "--format", "text")
@@ -179,3 +207,4 @@ def test_fixture_build_keeps_a_snapshot(tmp_path, monkeypatch):
     assert any(p["role"] == "chapter" for p in manifest["parts"])
     assert run_cli("diff", only / manifest["formats"]["epub"]["file"],
                    only / manifest["formats"]["epub"]["file"], "--format", "json").returncode == 0
+    assert run_cli("diff", only, only, "--format", "json").returncode == 0   # its manifest passes the checks
