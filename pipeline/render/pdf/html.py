@@ -281,7 +281,7 @@ class _Builder:
             _sub(header, "p", text=dates, **{"class": "opening-dates"})
 
     def _notes(self, sec) -> None:
-        """Endnotes grouped by the part whose text calls them, with probes for the heads."""
+        """Endnotes grouped by the part whose text calls them."""
         for doc in self.book.documents:
             if not doc.notes:
                 continue
@@ -289,9 +289,7 @@ class _Builder:
             label = f"{doc.number}. {doc.title}" if doc.number else doc.title
             _sub(group, "h2", text=label, **{"class": "notes-part"})
             for note in doc.notes:
-                div = self._note(note)
-                group.append(div)
-                notes_.add_probes(div, note.key)
+                group.append(self._note(note))
 
     def _page_of(self, ident: str) -> str:
         """The page an id fell on in the layout before; a placeholder as wide before that."""

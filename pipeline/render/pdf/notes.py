@@ -1,12 +1,12 @@
 """Notes in print: endnote running heads and footnotes that never lose text.
 
-Endnotes. Every note carries two invisible, empty probes (`<span class="np"
-id="np-KEY-0">` after its mark, `np-KEY-end` after its last word): a note
-stands on every page from the first's to the last's. The layout gives the
-page of every probe and every reference (`pages`, id -> physical page);
-`heads_by_page` turns that into one head per notes page, "Notas a las páginas 81–112" (the pages of
-the references of the first and last note standing on that page, a
-continued note included), which the page furniture draws (furniture.py).
+Endnotes. `note_pages` reads from the layout the page of each note's first
+and last line, as the ids np-KEY-0 and np-KEY-end: a note stands on every
+page from the first to the last. With the page of every reference (`pages`,
+id -> physical page), `heads_by_page` turns that into one head per notes
+page, "Notas a las páginas 81–112" (the pages of the references of the
+first and last note standing on that page, a continued note included),
+which the page furniture draws (furniture.py).
 
 Footnotes. WeasyPrint lays a `float: footnote` out whole: one taller than the
 room left is pushed pages away and partly drawn off the page. So no note is
@@ -60,28 +60,34 @@ def probe_id(key: str, index: int | str) -> str:
     return f"np-{key}-{index}"
 
 
-def add_probes(div, key: str) -> list[str]:
-    """Put empty probe spans into a note (mark already in place); their ids in order."""
-    ids = [probe_id(key, 0)]
-    first = div[0]
-    mark = first.find("a")
-    span = probe(ids[0])
-    if mark is not None and mark.getparent() is first:
-        span.tail, mark.tail = mark.tail, None
-        mark.addnext(span)
-    else:
-        span.tail, first.text = first.text, None
-        first.insert(0, span)
-    last = div
-    while True:
-        blocks = [c for c in last if c.tag in BLOCKS]
-        if not blocks or blocks[-1].tag == "hr":
-            break
-        last = blocks[-1]
-    end = probe_id(key, "end")
-    last.append(probe(end))
-    ids.append(end)
-    return ids
+def note_pages(document) -> dict[str, int]:
+    """Where the endnotes of a laid-out document stand, as probe ids: for
+    each note (a block with role doc-endnote) np-KEY-0 -> the page of its
+    first line, np-KEY-end -> the page of its last. Read from the boxes, so
+    the notes carry no extra element for the engine to lay out."""
+    from weasyprint.formatting_structure import boxes
+
+    found: dict[str, int] = {}
+
+    def walk(box, key, page):
+        element = getattr(box, "element", None)
+        if element is not None and element.get("role") == "doc-endnote" and not _pseudo(box):
+            key = element.get("id", "")[len("note-"):]
+        if isinstance(box, boxes.LineBox):
+            if key:
+                found.setdefault(probe_id(key, 0), page)
+                found[probe_id(key, "end")] = page
+            return
+        for child in getattr(box, "children", ()):
+            walk(child, key, page)
+
+    for number, page in enumerate(document.pages, 1):
+        walk(page._page_box, None, number)
+    return found
+
+
+def _pseudo(box) -> bool:
+    return "::" in (getattr(box, "element_tag", "") or "")
 
 
 def probe(ident: str):

@@ -191,6 +191,8 @@ def lay_out_unit(name: str, pages: dict[str, int] | None) -> UnitLayout:
     if book.config.notes.print == "footnotes" and any(book.document(d).notes for d in doc_ids):
         lines = notes_.note_lines(lay_out(measure_html(book, set(doc_ids))))
     document, own = _settle(book, name, pages, lines, lay_out)
+    if book.config.notes.print == "endnotes" and any(book.document(d).role == "notes" for d in doc_ids):
+        own = {**own, **notes_.note_pages(document)}
     pdf = layout.write(document, None, book.config, layout.PRINT_READY_VARIANT if setting.print_ready else None)
     return _result(name, book, document, own, pdf, needs_pages(build_unit(book, name)), fetcher)
 
