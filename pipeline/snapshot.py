@@ -20,18 +20,22 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 
+from pipeline.pool import workers
 from pipeline.render.text import book_texts
 
 KEEP_DEFAULT = 10
 KEEP_ENV = "PIPELINE_KEEP_BUILDS"   # how many snapshots to keep; 0 turns them off
 PAGE_MARK = "--- page {} ---"
+PAGES_PER_JOB = 100                 # fewer pages than this a process are read in this one
 
 
 def builds_dir(out_dir: Path) -> Path:
@@ -133,13 +137,37 @@ def _link_or_copy(src: Path, dest: Path) -> None:
         shutil.copy2(src, dest)
 
 
-def page_texts(pdf_path: Path) -> list[str]:
-    """The text of each PDF page, as pdfium reads it."""
+def page_texts(pdf_path: Path, jobs: int | None = None) -> list[str]:
+    """The text of each PDF page, as pdfium reads it; a long PDF is read by
+    one forked process per CPU, a stretch of pages each (pdfium is not
+    thread-safe, and a 600-page book takes a second on one core)."""
+    count = _page_count(pdf_path)
+    jobs = min(jobs or workers(), max(1, count // PAGES_PER_JOB))
+    if jobs < 2:
+        return _texts(pdf_path, 0, count)
+    bounds = [count * n // jobs for n in range(jobs + 1)]
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        stretches = pool.map(_texts, [pdf_path] * jobs, bounds[:-1], bounds[1:])
+        return [text for stretch in stretches for text in stretch]
+
+
+def _page_count(pdf_path: Path) -> int:
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(str(pdf_path))
     try:
-        return [pdf[i].get_textpage().get_text_range().replace("\r\n", "\n") for i in range(len(pdf))]
+        return len(pdf)
+    finally:
+        pdf.close()
+
+
+def _texts(pdf_path: Path, first: int, end: int) -> list[str]:
+    """Pages first..end-1 (0-based)."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(pdf_path))
+    try:
+        return [pdf[i].get_textpage().get_text_range().replace("\r\n", "\n") for i in range(first, end)]
     finally:
         pdf.close()
 

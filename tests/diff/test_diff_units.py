@@ -208,3 +208,13 @@ def test_fixture_build_keeps_a_snapshot(tmp_path, monkeypatch):
     assert run_cli("diff", only / manifest["formats"]["epub"]["file"],
                    only / manifest["formats"]["epub"]["file"], "--format", "json").returncode == 0
     assert run_cli("diff", only, only, "--format", "json").returncode == 0   # its manifest passes the checks
+
+
+def test_page_texts_read_in_stretches_by_several_processes_are_the_serial_texts(tmp_path, monkeypatch):
+    from pipeline import snapshot
+
+    pdf = _pdf(tmp_path / "long.pdf", " ".join(f"{WORDS[n % len(WORDS)]}{n}" for n in range(900)))
+    serial = snapshot.page_texts(pdf, jobs=1)
+    monkeypatch.setattr(snapshot, "PAGES_PER_JOB", 1)
+    assert len(serial) >= 3 and len(set(serial)) == len(serial)
+    assert snapshot.page_texts(pdf, jobs=3) == serial
