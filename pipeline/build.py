@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from pipeline import FORMATS, freshness, manuscript, read, registers, resolve, snapshot, transforms
+from pipeline import FORMATS, freshness, manuscript, registers, resolve, snapshot
+from pipeline import chapters as chapters_
 from pipeline.diagnostics import BuildError, Diagnostic, Report
 from pipeline.resolve.model import Book
 from pipeline.transforms.abbreviations import Matcher
-from pipeline.transforms.cache import ChapterCache
 from pipeline.transforms.names import NameMatcher
 
 STYLES = freshness.STYLES
@@ -39,31 +39,14 @@ def load_book(root: Path, cache_dir: Path | None, report: Report, step: Callable
     """Stages 1-3: the manuscript as a frozen Book, or BuildError."""
     ms = manuscript.load(root)
     regs = registers.load(ms.root, report)
-    chapters = _chapters(ms, cache_dir, Matcher.build(regs.abbreviations), NameMatcher.build(regs.name_forms), step)
+    chapters = chapters_.load(ms, cache_dir, Matcher.build(regs.abbreviations), NameMatcher.build(regs.name_forms),
+                              step)
     for chapter in chapters.values():
         report.extend(chapter.diagnostics)
     report.check()
     book = resolve.resolve(ms, chapters, regs, report, cache_dir)
     report.check()
     return book
-
-
-def _chapters(ms, cache_dir: Path | None, matcher: Matcher, name_matcher: NameMatcher, step) -> dict:
-    """Part index -> its transformed Chapter: from the cache when nothing it
-    depends on changed, else read (Pandoc parses the next files while this
-    process transforms the last one) and transformed."""
-    parts = [part for part in ms.parts if part.path is not None]
-    cache = ChapterCache(cache_dir, ms.root) if cache_dir else None
-    found = {part.index: cache.get(part.path) for part in parts} if cache else {}
-    todo = [part for part in parts if found.get(part.index) is None]
-    sources = read.read_all([part.path for part in todo], cache_dir)
-    for part in parts:
-        step(f"read {part.path.name}")
-        if found.get(part.index) is None:
-            found[part.index] = transforms.transform(next(sources), matcher, name_matcher)
-            if cache:   # diagnostics too: a cached chapter reports what its transform found
-                cache.put(part.path, found[part.index])
-    return found
 
 
 def build(root: Path, out_dir: Path, formats=FORMATS, styles: Path = STYLES,

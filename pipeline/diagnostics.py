@@ -152,3 +152,6 @@ class BuildError(Exception):
     def __init__(self, report: Report):
         super().__init__("\n".join(map(str, report.items)))
         self.report = report
+
+    def __reduce__(self):   # crosses back from a worker process whole
+        return BuildError, (self.report,)

@@ -7,8 +7,8 @@ they are found by scanning the text: the n-th reference outside a note
 definition is the n-th Note in the AST.
 
 Parsed ASTs are cached by content hash: a file that did not change is never
-given to Pandoc again. `read_all` reads a book's files with several Pandoc
-processes at once and gives the Sources back in the files' order.
+given to Pandoc again (pipeline/chapters.py reads a book's files in
+several processes at once).
 """
 
 from __future__ import annotations
@@ -21,13 +21,11 @@ import subprocess
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import pypandoc
 
 from pipeline.diagnostics import BuildError, Report
 from pipeline.gcpause import paused
-from pipeline.pool import ordered_map
 from pipeline.read.labels import Site, scan_labels
 
 # Raw HTML is parsed (so that it can be refused with its line), raw TeX and
@@ -36,7 +34,7 @@ READER = "markdown+raw_html-raw_attribute-raw_tex"
 MAX_BYTES = 8_000_000
 WARNING_LINE = re.compile(r"line (\d+)")
 
-__all__ = ["Site", "Source", "read", "read_all", "scan_labels", "pandoc_version", "pandoc_path"]
+__all__ = ["Site", "Source", "read", "scan_labels", "pandoc_version", "pandoc_path"]
 
 
 @dataclass(frozen=True)
@@ -64,13 +62,6 @@ def read(path: Path, cache_dir: Path | None = None) -> Source:
     return Source(path, text, parsed["ast"]["blocks"], labels.refs, labels.defs,
                   tuple(parsed["ast"]["pandoc-api-version"]), labels.nested,
                   tuple(tuple(w) for w in parsed["warnings"]))
-
-
-def read_all(paths: Iterable[Path], cache_dir: Path | None = None, jobs: int | None = None) -> Iterator[Source]:
-    """`read` of every path, in the paths' order, while Pandoc already parses
-    the next files (up to `jobs` at once, default one per CPU). A file that
-    fails raises its BuildError where its Source would have come."""
-    return ordered_map(lambda path: read(path, cache_dir), paths, jobs)
 
 
 def _fail(code: str, path: Path, line: int = 0, **fields):

@@ -35,6 +35,8 @@ def transform(source: Source, matcher: Matcher = NO_REGISTER, name_matcher: Name
         heading = replace(heading, inlines=names.unmark(heading.inlines))
     blocks, bodies, sites = names.number(blocks, bodies)
     found = notes.collect(source, bodies, heading)
-    return Chapter(source=source, heading=heading, blocks=blocks, notes=found, diagnostics=tuple(diags),
+    # The parsed blocks are spent: the chapter keeps the rest of its source
+    # (path, text, API version) but not a second AST to hold and to cache.
+    return Chapter(source=replace(source, blocks=[]), heading=heading, blocks=blocks, notes=found, diagnostics=tuple(diags),
                    abbreviations=used, unknown_acronyms=unknown, images=images.collect(source),
                    names=sites)

@@ -43,13 +43,14 @@ class ChapterCache:
         except Exception:
             return None
 
-    def put(self, path: Path, chapter: Chapter) -> None:
+    def put(self, path: Path, data: bytes) -> None:
+        """Keep a pickled Chapter (workers pickle it anyway, to send it back)."""
         entry = self._entry(path)
         if entry is None:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         tmp = entry.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_bytes(pickle.dumps(chapter, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.write_bytes(data)
         os.replace(tmp, entry)
 
     def _entry(self, path: Path) -> Path | None:

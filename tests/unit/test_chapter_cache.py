@@ -42,9 +42,9 @@ def test_a_warm_load_gives_the_cold_book(ms, tmp_path):
 
 def test_a_hit_does_not_transform(ms, tmp_path, monkeypatch):
     load(ms, tmp_path / "cache")
-    import pipeline.build
+    import pipeline.chapters
 
-    monkeypatch.setattr(pipeline.build.transforms, "transform", lambda *a: pytest.fail("transformed again"))
+    monkeypatch.setattr(pipeline.chapters.transforms, "transform", lambda *a: pytest.fail("transformed again"))
     load(ms, tmp_path / "cache")
 
 

@@ -66,41 +66,6 @@ def test_oversized_file_refused_before_pandoc(tmp_path):
     assert exc.value.report.errors[0].code == "M011"
 
 
-def test_read_all_keeps_the_order_and_equals_read(tmp_path):
-    paths = []
-    for i in range(5):
-        src = tmp_path / f"{i}.md"
-        src.write_text(f"# Parte {i}\n\n" + "Texto largo. " * (200 * (5 - i)) + f"[^n{i}]\n\n[^n{i}]: Nota {i}.\n",
-                       "utf-8")
-        paths.append(src)
-    together = list(read.read_all(paths, tmp_path / "cache", jobs=3))
-    assert [s.path for s in together] == paths
-    for source, path in zip(together, paths):
-        alone = read.read(path)
-        assert (source.blocks, source.refs, source.defs, source.warnings) == \
-            (alone.blocks, alone.refs, alone.defs, alone.warnings)
-
-
-def test_read_all_raises_the_first_bad_file_in_order(tmp_path):
-    good, bad, worse = tmp_path / "a.md", tmp_path / "b.md", tmp_path / "c.md"
-    good.write_text("Texto.\n", "utf-8")
-    bad.write_bytes(b"Texto \xff roto.\n")
-    worse.write_text("", "utf-8")
-    sources = read.read_all([good, bad, worse], jobs=3)
-    assert next(sources).path == good
-    with pytest.raises(BuildError) as err:
-        next(sources)
-    assert err.value.report.items[0].code == "M007"
-
-
-def test_one_text_in_two_files_reads_in_parallel_into_one_cache_entry(tmp_path):
-    paths = [tmp_path / f"{i}.md" for i in range(4)]
-    for path in paths:
-        path.write_text("Mismo texto[^1].\n\n[^1]: Nota.\n", "utf-8")
-    assert len({str(s.blocks) for s in read.read_all(paths, tmp_path / "cache", jobs=4)}) == 1
-    assert len(list((tmp_path / "cache" / "read").iterdir())) == 1
-
-
 def test_collector_paused_by_threads_resumes_when_the_last_leaves():
     """read_all's threads pause the cycle collector each; it stays off while
     any of them works (the first in may leave first) and is on after the last."""

@@ -1,0 +1,87 @@
+"""Stages 1-2 for every chapter file of a manuscript: read, then transform.
+
+Before: the manuscript's parts, the matchers built from its registers.
+After: part index -> its `Chapter`, in the parts' order, each the very
+chapter `transforms.transform(read.read(path))` makes in this process.
+
+A chapter nothing changed in comes from the cache (transforms/cache.py).
+The others are read and transformed in forked worker processes, one per
+CPU: Pandoc's parse and the Python passes of different files then run at
+once (in threads the passes would take turns on one interpreter). A worker
+sends its chapter back pickled and keeps those bytes in the cache; a
+failure (BuildError) reaches the caller at its file's place in the order,
+as a serial loop would raise it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import pickle
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Callable
+
+from pipeline import read, transforms
+from pipeline.gcpause import paused
+from pipeline.pool import workers
+from pipeline.transforms.abbreviations import Matcher
+from pipeline.transforms.cache import ChapterCache
+from pipeline.transforms.chapter import Chapter
+from pipeline.transforms.names import NameMatcher
+
+_JOB: dict = {}   # the worker's matchers and cache, inherited through fork
+
+
+def load(ms, cache_dir: Path | None, matcher: Matcher, name_matcher: NameMatcher,
+         step: Callable = lambda *_: None, jobs: int | None = None) -> dict[int, Chapter]:
+    parts = [part for part in ms.parts if part.path is not None]
+    cache = ChapterCache(cache_dir, ms.root) if cache_dir else None
+    found = {part.index: cache.get(part.path) if cache else None for part in parts}
+    todo = [part.path for part in parts if found[part.index] is None]
+    made = _made(todo, (cache_dir, cache, matcher, name_matcher), jobs or workers())
+    for part in parts:
+        step(f"read {part.path.name}")
+        if found[part.index] is None:
+            found[part.index] = next(made)
+    return found
+
+
+def _made(paths: list[Path], job: tuple, jobs: int):
+    """The chapters of `paths`, in order: here for one file or one CPU, else
+    in workers."""
+    _JOB["job"] = job
+    if len(paths) < 2 or jobs < 2:
+        yield from (_chapter(path) for path in paths)
+        return
+    context = multiprocessing.get_context("fork")   # before the fork: the workers inherit _JOB
+    with ProcessPoolExecutor(min(jobs, len(paths)), mp_context=context) as pool:
+        for data in pool.map(_pickled_chapter, paths):
+            with paused():   # a million small objects, no cycles
+                yield pickle.loads(data)
+
+
+def _chapter(path: Path) -> Chapter:
+    """In this process."""
+    chapter = _transformed(path)
+    if _JOB["job"][1]:
+        _keep(path, pickle.dumps(chapter, protocol=pickle.HIGHEST_PROTOCOL))
+    return chapter
+
+
+def _pickled_chapter(path: Path) -> bytes:
+    """In a worker: the chapter as the bytes it crosses back in."""
+    data = pickle.dumps(_transformed(path), protocol=pickle.HIGHEST_PROTOCOL)
+    _keep(path, data)
+    return data
+
+
+def _transformed(path: Path) -> Chapter:
+    cache_dir, _, matcher, name_matcher = _JOB["job"]
+    return transforms.transform(read.read(path, cache_dir), matcher, name_matcher)
+
+
+def _keep(path: Path, data: bytes) -> None:
+    """Diagnostics too: a cached chapter reports what its transform found."""
+    cache = _JOB["job"][1]
+    if cache:
+        cache.put(path, data)
