@@ -42,14 +42,15 @@ def builds_dir(out_dir: Path) -> Path:
     return Path(out_dir) / "builds"
 
 
-def keep(book, root: Path, outputs: dict[str, Path], out_dir: Path, limit: int | None = None) -> Path | None:
+def keep(book, root: Path, outputs: dict[str, Path], out_dir: Path, limit: int | None = None,
+         pages: dict[str, int] | None = None) -> Path | None:
     """Record one snapshot and prune old ones; a failure is reported, never raised:
     the build itself already succeeded."""
     limit = retention() if limit is None else limit
     if limit <= 0:
         return None
     try:
-        path = record(book, Path(root), outputs, builds_dir(out_dir))
+        path = record(book, Path(root), outputs, builds_dir(out_dir), pages)
         prune(builds_dir(out_dir), limit)
         return path
     except Exception as exc:   # pdfium, lxml, a bug: none may fail a build whose outputs are in place
@@ -64,10 +65,11 @@ def retention() -> int:
     return int(value) if value.strip().isdigit() else KEEP_DEFAULT
 
 
-def record(book, root: Path, outputs: dict[str, Path], builds: Path) -> Path:
-    """Write the snapshot into a hidden folder, then rename it into place."""
+def record(book, root: Path, outputs: dict[str, Path], builds: Path, pages: dict[str, int] | None = None) -> Path:
+    """Write the snapshot into a hidden folder, then rename it into place.
+    `pages` (id -> printed page) gives the index's text its locators."""
     builds.mkdir(parents=True, exist_ok=True)
-    texts = book_texts(book)
+    texts = book_texts(book, pages)
     digest = _digest(texts, outputs)
     stamp = datetime.now(timezone.utc)
     ident = f"{stamp:%Y%m%dT%H%M%S}{stamp.microsecond // 1000:03d}Z-{digest[:8]}"

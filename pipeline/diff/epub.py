@@ -135,9 +135,51 @@ def _part(ident: str, data: bytes, notes) -> Part:
     title = " · ".join(element_lines(heading)) if heading is not None else ""
     if heading is not None:
         heading.getparent().remove(heading)
-    lines = element_lines(body) if body is not None else []
+    lines = REGISTER_LINES.get(ident, element_lines)(body) if body is not None else []
     text = format_part(title, lines, notes)
     return Part(ident, ident, parse(text))
+
+
+def _glossary_lines(body) -> list[str]:
+    """`TERM — definition` a line, as the canonical text writes the glossary."""
+    out = []
+    for dt in body.iterfind(".//h:dt", NS):
+        dd = dt.getnext()
+        definition = " ".join(element_lines(dd)) if dd is not None and _local(dd) == "dd" else ""
+        out.append(f"{' '.join(element_lines(dt))} — {definition}")
+    return out
+
+
+def _index_lines(body) -> list[str]:
+    """`HEADING — the rest` an entry, `Entry › Sub` for a sub-entry: one key
+    per entry, so that an entry whose locators changed reads as edited."""
+    return [line for li in body.iterfind(".//h:li", NS)
+            if _is_entry(li) and not any(_is_entry(a) for a in li.iterancestors())
+            for line in _index_entry(li, "")]
+
+
+def _index_entry(li, parent: str) -> list[str]:
+    term = li.find("h:span", NS)
+    label = " ".join(element_lines(term)) if term is not None else ""
+    heading = f"{parent} › {label}" if parent else label
+    rest = (li.text or "") + "".join(("".join(c.itertext()) if c is not term else "") + (c.tail or "")
+                                     for c in li if _local(c) != "ul")
+    lines = [f"{heading} — {' '.join(rest.split()).strip(' ,.')}"]
+    for sub in li.iterfind("h:ul/h:li", NS):
+        if _is_entry(sub):
+            lines += _index_entry(sub, heading)
+    return lines
+
+
+def _is_entry(el) -> bool:
+    return "index-entry" in (el.get("class") or "").split()
+
+
+def _local(el) -> str:
+    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+
+
+REGISTER_LINES = {"glossary": _glossary_lines, "index": _index_lines}
 
 
 def _notes(members, spine) -> dict[str, list]:

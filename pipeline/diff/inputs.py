@@ -168,7 +168,9 @@ def from_revision(rev: str, manuscript: Path, stack: ExitStack) -> Side:
         # in the manuscript folder rather than in a temporary one about to go
         first = str((exc.report.errors or exc.report.items or ["errors"])[0]).replace(str(root), str(manuscript))
         raise DiffError(f"revision {rev}: the manuscript does not build ({first})") from None
-    parts = {d.id: Part(d.id, d.role, parse(t)) for d, t in zip(_docs(result.book), book_texts(result.book).values())}
+    pages = result.pdf.anchors if result.pdf is not None else None
+    texts = book_texts(result.book, pages).values()
+    parts = {d.id: Part(d.id, d.role, parse(t)) for d, t in zip(_docs(result.book), texts)}
     return Side(rev, parts, result.outputs.get("pdf"))
 
 

@@ -53,9 +53,13 @@ def compare_part(old: Part | None, new: Part | None) -> PartDiff:
     hunks = diff_paragraphs(paragraphs, [b.title, *b.paragraphs])
     some = new or old
     diff = PartDiff(some.id, some.role, b.title or a.title, _status(old, new, hunks or changes), hunks, changes)
-    if some.role in REGISTERS or some.id in REGISTERS:
+    if _register(diff):
         diff.entries = entry_changes(a.paragraphs, b.paragraphs)
     return diff
+
+
+def _register(diff: PartDiff) -> bool:
+    return diff.role in REGISTERS or diff.id in REGISTERS
 
 
 def _status(old, new, changed) -> str:
@@ -86,8 +90,9 @@ def summary(diffs: list[PartDiff]) -> dict:
     notes = [c for d in diffs for c in d.notes]
     return {
         "parts_changed": [d.title or d.id for d in changed],
-        "words_inserted": sum(d.words("insert") for d in diffs),
-        "words_deleted": sum(d.words("delete") for d in diffs),
+        # the text's words: a register's changes are counted as entries below
+        "words_inserted": sum(d.words("insert") for d in diffs if not _register(d)),
+        "words_deleted": sum(d.words("delete") for d in diffs if not _register(d)),
         "notes_added": sum(c.kind == "added" for c in notes),
         "notes_removed": sum(c.kind == "removed" for c in notes),
         "notes_changed": sum(c.kind == "changed" for c in notes),

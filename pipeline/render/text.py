@@ -15,7 +15,8 @@ After: one text per part, stable from build to build:
 
 Pandoc's own footnote syntax is used for the marks because nobody writes
 `[^1]` in prose, so a reader (and `parse`) can tell marks from text. The
-glossary, generated from the register, reads `TERM — expansion` a line.
+glossary, generated from the register, reads `TERM — expansion` a line;
+the index of names `HEADING — dates; locators` (index_lines).
 The endnotes document is left out: every note already stands with its part.
 """
 
@@ -25,6 +26,8 @@ import re
 from dataclasses import dataclass
 
 from lxml import etree, html as lxml_html
+
+from pipeline.render.locators import page_locators
 
 BLOCKS = frozenset("""address article aside blockquote body dd details div dl dt figcaption figure footer
     h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tbody td tfoot th thead tr ul""".split())
@@ -41,13 +44,17 @@ class PartText:
     notes: tuple[tuple[str, str], ...]   # (mark, text; a note's paragraphs joined by " ¶ ")
 
 
-def book_texts(book) -> dict[str, str]:
-    """Book -> {document id: canonical text}, in reading order."""
+def book_texts(book, pages: dict[str, int] | None = None) -> dict[str, str]:
+    """Book -> {document id: canonical text}, in reading order. `pages` (id
+    -> printed page, from the PDF of the same build) gives the index its
+    locators; without it the index lists its entries and how often each
+    person is named."""
     texts = {}
     for doc in book.documents:
         if doc.role == "notes":
             continue   # its notes are written with the parts they belong to
-        paragraphs = glossary_lines(book) if doc.role == "glossary" else fragment_lines(doc.html)
+        paragraphs = (glossary_lines(book) if doc.role == "glossary" else
+                      index_lines(book, pages) if doc.role == "index" else fragment_lines(doc.html))
         notes = [(n.mark, fragment_lines(n.html)) for n in doc.notes]
         texts[doc.id] = format_part(heading(doc), paragraphs, notes)
     return texts
@@ -66,6 +73,24 @@ def glossary_lines(book) -> list[str]:
     key = sort_key(book.config.language)
     listed = sorted((a for a in book.abbreviations if a.listed), key=lambda a: key(a.term))
     return [f"{a.term} — {a.expansion}" for a in listed]
+
+
+def index_lines(book, pages: dict[str, int] | None) -> list[str]:
+    """The index of names, an entry a line: `HEADING — dates; locators;
+    see …`, a sub-entry's heading under its entry's (`Entry › Sub`)."""
+    return [line for entry in book.index for line in _index_entry(entry, pages, "")]
+
+
+def _index_entry(entry, pages, parent: str) -> list[str]:
+    heading = f"{parent} › {entry.label}" if parent else entry.label
+    where = ", ".join(page_locators(entry, pages)) if pages is not None else f"×{len(entry.mentions)}"
+    see = [f"→ {'; '.join(entry.see)}"] if entry.see else []
+    see += [f"→→ {'; '.join(entry.see_also)}"] if entry.see_also else []
+    rest = [x for x in (entry.dates, where if entry.mentions else "", *see) if x]
+    lines = [f"{heading} — {'; '.join(rest)}"]
+    for sub in entry.subentries:
+        lines += _index_entry(sub, pages, heading)
+    return lines
 
 
 def format_part(title: str, paragraphs, notes) -> str:

@@ -12,7 +12,7 @@ from collections import Counter
 import pytest
 from lxml import etree
 
-from pipeline.render.pdf.index import locators
+from pipeline.render.locators import page_locators as locators
 
 pytestmark = pytest.mark.book
 

@@ -85,8 +85,28 @@ def _index_start(snap: Path) -> int:
 
 
 def test_exactly_the_edited_parts_changed(report):
-    assert {p.id for p in report.changed_parts} == EDITED
-    assert all(p.status == "unchanged" for p in report.parts if p.id not in EDITED)
+    """The three edited parts, and the index of names: pages moved under
+    some of its entries, so their locators changed (none added or removed)."""
+    assert {p.id for p in report.changed_parts} == EDITED | {"index"}
+    assert all(p.status == "unchanged" for p in report.parts if p.id not in EDITED | {"index"})
+
+
+def test_the_index_names_the_entries_whose_locators_moved(report, builds):
+    _, old, new = builds
+    (index,) = [p for p in report.parts if p.id == "index"]
+    assert index.entries["added"] == index.entries["removed"] == []
+    assert 0 < len(index.entries["changed"]) == report.summary()["register_entries_changed"]["index"]
+    before, after = dict(_index_lines(old)), dict(_index_lines(new))
+    assert before.keys() == after.keys()
+    moved = {h for h in before if before[h] != after[h]}
+    assert moved == set(index.entries["changed"])   # the same persons, other pages
+
+
+def _index_lines(snap: Path):
+    text = (snap / "text").glob("*index*.txt")
+    for line in next(text).read_text(encoding="utf-8").splitlines():
+        if " — " in line:
+            yield line.split(" — ", 1)
 
 
 def test_the_changed_word_pair(report):
@@ -143,7 +163,7 @@ def test_cli_json_and_exit_status(builds):
     res = run_cli("diff", old, new, "--format", "json", "--max-pages", "0")
     assert res.returncode == 1, res.stderr
     data = json.loads(res.stdout)
-    assert data["identical"] is False and len(data["parts"]) == 3
+    assert data["identical"] is False and len(data["parts"]) == 4   # the edited three, the index
     same = run_cli("diff", new, new, "--format", "text", "--max-pages", "0")
     assert same.returncode == 0 and "identical" in same.stdout
 

@@ -152,7 +152,7 @@ def test_a_failing_snapshot_is_reported_and_leaves_nothing(tmp_path, monkeypatch
     def unreadable(path):
         raise PdfiumError("Failed to load document\n(PDFium: Data format error).")
 
-    monkeypatch.setattr(snapshot, "book_texts", lambda book: {"c": TEXT})
+    monkeypatch.setattr(snapshot, "book_texts", lambda book, pages=None: {"c": TEXT})
     monkeypatch.setattr(snapshot, "page_texts", unreadable)
     pdf = tmp_path / "libro.pdf"
     pdf.write_bytes(b"%PDF-1.7")

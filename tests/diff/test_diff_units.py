@@ -218,3 +218,49 @@ def test_page_texts_read_in_stretches_by_several_processes_are_the_serial_texts(
     monkeypatch.setattr(snapshot, "PAGES_PER_JOB", 1)
     assert len(serial) >= 3 and len(set(serial)) == len(serial)
     assert snapshot.page_texts(pdf, jobs=3) == serial
+
+
+# -- the registers: glossary and index entries ---------------------------------
+
+def _fixture_copy(tmp_path, name: str) -> Path:
+    import shutil
+
+    from tests.conftest import FIXTURE
+
+    return shutil.copytree(FIXTURE, tmp_path / name)
+
+
+def test_the_index_text_lists_each_entry_with_its_printed_locators(tmp_path):
+    from pipeline.build import load_book
+    from pipeline.diagnostics import Report
+    from pipeline.render.text import book_texts
+
+    book = load_book(_fixture_copy(tmp_path, "ms"), None, Report())
+    gorkin = next(e for e in book.index if e.key == "Gorkin, Julián")
+    pages = {m.id: 9 for m in gorkin.mentions}
+    index = parse(book_texts(book, pages)["index"]).paragraphs
+    assert "Gorkin, Julián — 1901-1987; 9 n. 1" in index   # named in a note of page 9
+    assert "Gómez García, Julián — → Gorkin, Julián" in index
+    assert "Gorkin, Julián — 1901-1987; ×1" in parse(book_texts(book)["index"]).paragraphs   # no PDF: how often
+
+
+def test_two_epubs_name_the_index_and_glossary_entries_that_changed(tmp_path):
+    """The EPUB's index and glossary are read an entry a line (`TERM — the
+    rest`): an entry whose dates or definition changed is one edited entry."""
+    from pipeline.build import build
+
+    old_ms, new_ms = _fixture_copy(tmp_path, "old"), _fixture_copy(tmp_path, "new")
+    names = new_ms / "names.yaml"
+    names.write_text(names.read_text("utf-8").replace("dates: 1901-1987", "dates: 1901-1988"), "utf-8")
+    abbrs = new_ms / "abbreviations.yaml"
+    text = abbrs.read_text("utf-8")
+    first_expansion = text.split("expansion:", 1)[1].splitlines()[0].strip()
+    abbrs.write_text(text.replace(first_expansion, first_expansion + " (corregida)", 1), "utf-8")
+    old = build(old_ms, tmp_path / "out-old", formats=["epub"]).outputs["epub"]
+    new = build(new_ms, tmp_path / "out-new", formats=["epub"]).outputs["epub"]
+    res = run_cli("diff", old, new, "--format", "json")
+    assert res.returncode == 1, res.stderr
+    data = __import__("json").loads(res.stdout)
+    assert data["summary"]["register_entries_changed"] == {"glossary": 1, "index": 1}
+    (index,) = [p for p in data["parts"] if p["id"] == "index"]
+    assert index["entries"] == {"added": [], "removed": [], "changed": ["Gorkin, Julián"]}

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.diagnostics import BuildError, Report
-from pipeline.render.pdf.index import index_section, locators
+from pipeline.render.locators import page_locators
+from pipeline.render.pdf.index import index_section
 from pipeline.resolve.model import IndexEntry, Mention, NameForm
 from pipeline.resolve.names import letter, sort_text
 from pipeline.transforms import names
@@ -99,9 +100,12 @@ def test_locators_merge_pages_and_mark_notes():
           enumerate([(None, None), (None, None), (None, None), (None, None), ("n1", "4"), ("n2", "7"),
                      ("n3", "9")], 1)]
     pages = {"m-a-1": 45, "m-a-2": 46, "m-a-3": 47, "m-a-4": 47, "m-a-5": 123, "m-a-6": 123, "m-a-7": 46}
-    assert locators(_entry(*ms), pages) == ["45–47", "123 nn. 4, 7"]
-    assert locators(_entry(ms[4]), pages) == ["123 n. 4"]
-    assert locators(_entry(*ms), None)   # placeholders on the first layout
+    assert page_locators(_entry(*ms), pages) == ["45–47", "123 nn. 4, 7"]
+    assert page_locators(_entry(ms[4]), pages) == ["123 n. 4"]
+
+
+def test_first_layout_sets_placeholders_as_wide_as_page_numbers(sample_book):
+    assert '<span class="index-locators">000 n. 0</span>' in index_section(sample_book, None)
 
 
 def test_register_problems_name_their_line(tmp_path: Path):
