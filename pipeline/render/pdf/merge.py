@@ -166,16 +166,17 @@ def _destinations(out, units, starts) -> dict[str, Array]:
     """Every id -> [page /XYZ x y 0], as WeasyPrint writes its /Dests (zoom 0:
     keep the reader's zoom). Of an id in two units the first one wins."""
     dests: dict[str, Array] = {}
+    pages = [page.obj for page in out.pages]   # pikepdf looks a page up by index afresh each time
     for unit, start in zip(units, starts):
         for name, point in unit.anchors.items():
             if name not in dests:
-                dests[name] = _xyz(out, start, point)
+                dests[name] = _xyz(pages, start, point)
     return dests
 
 
-def _xyz(out, start: int, point: Point) -> Array:
+def _xyz(pages: list, start: int, point: Point) -> Array:
     index, x, y = point
-    return Array([out.pages[start + index].obj, Name.XYZ, x, y, 0])
+    return Array([pages[start + index], Name.XYZ, x, y, 0])
 
 
 def _key(name: str) -> String:
@@ -250,10 +251,11 @@ def _outline(out, units, starts, dests) -> set[str]:
     entry pointing at an id no unit has is left out; the id is returned."""
     stack: list[tuple[int, pikepdf.OutlineItem]] = []
     missing: set[str] = set()
+    pages = [page.obj for page in out.pages]
     with out.open_outline() as outline:
         for unit, start in zip(units, starts):
             for level, label, target in unit.bookmarks:
-                dest = dests.get(target) if isinstance(target, str) else _xyz(out, start, target)
+                dest = dests.get(target) if isinstance(target, str) else _xyz(pages, start, target)
                 if dest is None:
                     missing.add(target)
                     continue
