@@ -90,21 +90,23 @@ def _parse(path: Path, text: str, cache_dir: Path | None) -> dict:
     cached = cache_dir / "read" / f"{key}.json" if cache_dir else None
     if cached and cached.is_file():
         return json.loads(cached.read_text("utf-8"))
-    parsed = _run_pandoc(path, text)
+    ast, warnings = _run_pandoc(path, text)
     if cached:
         cached.parent.mkdir(parents=True, exist_ok=True)
         tmp = cached.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")  # two files, one text
-        tmp.write_text(json.dumps(parsed), "utf-8")
+        # Pandoc's own JSON spliced in: the AST is not serialised a second time.
+        tmp.write_text(f'{{"warnings": {json.dumps(warnings)}, "ast": {ast}}}', "utf-8")
         tmp.replace(cached)
-    return parsed
+    return {"ast": json.loads(ast), "warnings": warnings}
 
 
-def _run_pandoc(path: Path, text: str) -> dict:
+def _run_pandoc(path: Path, text: str) -> tuple[str, list[tuple[int, str]]]:
+    """(the AST as Pandoc's JSON text, its warnings)."""
     cmd = [pandoc_path(), "-f", READER, "-t", "json"]
     done = subprocess.run(cmd, input=text, capture_output=True, text=True)
     if done.returncode != 0:
         _fail("P001", path, 1, detail=(done.stderr.strip().splitlines() or ["unknown error"])[-1])
-    return {"ast": json.loads(done.stdout), "warnings": _warnings(done.stderr)}
+    return done.stdout, _warnings(done.stderr)
 
 
 def _warnings(stderr: str) -> list[tuple[int, str]]:

@@ -100,6 +100,8 @@ def _unescaped(text: str, token: str) -> bool:
 
 def _paragraph_lengths(source: Source) -> list[Diagnostic]:
     out = []
+    if len(source.text) <= MAX_PARAGRAPH:   # a paragraph's text is never longer than its file
+        return out
     for block in source.blocks:
         if block["t"] in ("Para", "Plain"):
             size = len(stringify([block]))
