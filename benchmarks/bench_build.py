@@ -32,25 +32,36 @@ PEAK = {"rss": 0.0, "pss": 0.0}   # GB, the most the build's process tree held a
 PLAIN = {"pages": 0}              # pages of the plain render: it must set the book's pages
 
 
+SAMPLE = 0.1        # seconds between samples of the tree's RSS
+PSS_EVERY = 10      # samples between two of its PSS: reading smaps_rollup locks
+                    # each process's memory map, and at every sample it slowed
+                    # the build it measured by a tenth
+
+
 def timed(cmd: list[str], cwd: Path = ROOT) -> float:
     """Wall time of `cmd`, sampling its process tree's memory meanwhile
     (the build lays units out in worker processes: their memory counts)."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    n = 0
     while proc.poll() is None:
-        rss, pss = tree_memory_gb(proc.pid)
-        PEAK["rss"], PEAK["pss"] = max(PEAK["rss"], rss), max(PEAK["pss"], pss)
-        time.sleep(0.05)
+        tree = process_tree(proc.pid)
+        PEAK["rss"] = max(PEAK["rss"], sum(_kib(Path(f"/proc/{p}/status"), "VmRSS:") for p in tree) / 1024 ** 2)
+        if n % PSS_EVERY == 0:
+            pss = sum(_kib(Path(f"/proc/{p}/smaps_rollup"), "Pss:") for p in tree) / 1024 ** 2
+            PEAK["pss"] = max(PEAK["pss"], pss)
+        n += 1
+        time.sleep(SAMPLE)
     elapsed = time.perf_counter() - start
     if proc.returncode:
         raise subprocess.CalledProcessError(proc.returncode, cmd)
     return elapsed
 
 
-def tree_memory_gb(root: int) -> tuple[float, float]:
-    """(sum of RSS, sum of PSS) of `root` and its descendants, from /proc.
-    RSS counts pages forked workers share with the build once per process;
-    PSS shares them out, so it is the memory the tree really holds."""
+def process_tree(root: int) -> set[int]:
+    """`root` and its descendants, from /proc. Their RSS counts the pages
+    forked workers share with the build once per process; PSS shares them
+    out, so it is the memory the tree really holds."""
     parents = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -63,11 +74,7 @@ def tree_memory_gb(root: int) -> tuple[float, float]:
         more = {pid for pid, ppid in parents.items() if ppid in tree} - tree
         tree |= more
         grew = bool(more)
-    rss = pss = 0
-    for pid in tree:
-        rss += _kib(Path(f"/proc/{pid}/status"), "VmRSS:")
-        pss += _kib(Path(f"/proc/{pid}/smaps_rollup"), "Pss:")
-    return rss / 1024 ** 2, pss / 1024 ** 2
+    return tree
 
 
 def _kib(path: Path, label: str) -> int:
