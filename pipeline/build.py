@@ -82,8 +82,7 @@ def build(root: Path, out_dir: Path, formats=FORMATS, styles: Path = STYLES,
             result.outputs[fmt] = final
         if result.pdf is not None:  # it was laid out in the temporary folder
             result.pdf = dataclasses.replace(result.pdf, path=result.outputs["pdf"])
-    pages = result.pdf.anchors if result.pdf is not None else None   # the index's locators, as printed
-    snapshot.keep(book, root, result.outputs, out_dir, pages=pages)  # for `pipeline diff`; never fails the build
+    snapshot.keep(book, root, result.outputs, out_dir, pdf=result.pdf)  # for `pipeline diff`; never fails the build
     freshness.record(out_dir, key, result.outputs, [dataclasses.asdict(d) for d in result.diagnostics])
     return result
 

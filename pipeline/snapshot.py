@@ -43,14 +43,17 @@ def builds_dir(out_dir: Path) -> Path:
 
 
 def keep(book, root: Path, outputs: dict[str, Path], out_dir: Path, limit: int | None = None,
-         pages: dict[str, int] | None = None) -> Path | None:
+         pdf=None) -> Path | None:
     """Record one snapshot and prune old ones; a failure is reported, never raised:
-    the build itself already succeeded."""
+    the build itself already succeeded. `pdf`, the build's PdfResult, gives
+    the index's text its locators and tells which pages are those of the
+    last build (their text is not read again)."""
     limit = retention() if limit is None else limit
     if limit <= 0:
         return None
     try:
-        path = record(book, Path(root), outputs, builds_dir(out_dir), pages)
+        known = KnownTexts(Path(out_dir) / ".cache" / "page-texts.json", pdf.page_keys if pdf else ())
+        path = record(book, Path(root), outputs, builds_dir(out_dir), pdf.anchors if pdf else None, known)
         prune(builds_dir(out_dir), limit)
         return path
     except Exception as exc:   # pdfium, lxml, a bug: none may fail a build whose outputs are in place
@@ -65,7 +68,8 @@ def retention() -> int:
     return int(value) if value.strip().isdigit() else KEEP_DEFAULT
 
 
-def record(book, root: Path, outputs: dict[str, Path], builds: Path, pages: dict[str, int] | None = None) -> Path:
+def record(book, root: Path, outputs: dict[str, Path], builds: Path, pages: dict[str, int] | None = None,
+           known: "KnownTexts | None" = None) -> Path:
     """Write the snapshot into a hidden folder, then rename it into place.
     `pages` (id -> printed page) gives the index's text its locators."""
     builds.mkdir(parents=True, exist_ok=True)
@@ -77,7 +81,7 @@ def record(book, root: Path, outputs: dict[str, Path], builds: Path, pages: dict
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
     try:
-        _fill(tmp, ident, stamp, book, root, texts, outputs)
+        _fill(tmp, ident, stamp, book, root, texts, outputs, known or KnownTexts(None, ()))
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)   # not left for the next prune: it may never come
         raise
@@ -86,10 +90,11 @@ def record(book, root: Path, outputs: dict[str, Path], builds: Path, pages: dict
     return final
 
 
-def _fill(folder: Path, ident: str, stamp, book, root: Path, texts: dict[str, str], outputs) -> None:
+def _fill(folder: Path, ident: str, stamp, book, root: Path, texts: dict[str, str], outputs,
+          known: "KnownTexts") -> None:
     """The snapshot's files: texts, outputs, and the manifest last."""
     parts = _write_texts(folder, texts, book)
-    formats, pages = _copy_outputs(folder, outputs)
+    formats, pages = _copy_outputs(folder, outputs, known)
     manifest = _manifest(ident, stamp, book, root, formats, parts, pages)
     (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
                                           encoding="utf-8")
@@ -117,7 +122,7 @@ def _write_texts(folder: Path, texts: dict[str, str], book) -> list[dict]:
     return parts
 
 
-def _copy_outputs(folder: Path, outputs: dict[str, Path]) -> tuple[dict, int | None]:
+def _copy_outputs(folder: Path, outputs: dict[str, Path], known: "KnownTexts") -> tuple[dict, int | None]:
     """Hard-link (or copy) each output; the PDF's text page by page -> (formats, pages)."""
     formats, pages = {}, None
     for fmt, path in outputs.items():
@@ -125,7 +130,7 @@ def _copy_outputs(folder: Path, outputs: dict[str, Path]) -> tuple[dict, int | N
         _link_or_copy(path, target)
         formats[fmt] = {"file": path.name, "sha256": _file_hash(target), "bytes": target.stat().st_size}
         if fmt == "pdf":
-            texts = page_texts(target)
+            texts = known.texts(target)
             pages = formats[fmt]["pages"] = len(texts)
             (folder / "pages.txt").write_text(format_pages(texts), encoding="utf-8")
     return formats, pages
@@ -139,17 +144,53 @@ def _link_or_copy(src: Path, dest: Path) -> None:
         shutil.copy2(src, dest)
 
 
-def page_texts(pdf_path: Path, jobs: int | None = None) -> list[str]:
-    """The text of each PDF page, as pdfium reads it; a long PDF is read by
-    one forked process per CPU, a stretch of pages each (pdfium is not
-    thread-safe, and a 600-page book takes a second on one core)."""
-    count = _page_count(pdf_path)
-    jobs = min(jobs or workers(), max(1, count // PAGES_PER_JOB))
+class KnownTexts:
+    """The page texts of the last build into this output folder, by page key
+    (render/pdf `_page_keys`: a digest of the PDFs a page is merged from).
+    After an edit most pages are made of the same PDFs as before: only the
+    others are read again, by pdfium, from the new PDF."""
+
+    def __init__(self, path: Path | None, keys: tuple[str, ...]):
+        self.path, self.keys = path, tuple(keys)
+
+    def texts(self, pdf_path: Path) -> list[str]:
+        count = _page_count(pdf_path)
+        keys = self.keys if len(self.keys) == count else ()   # keys of another PDF: read every page
+        seen = self._load() if keys else {}
+        missing = [i for i in range(count) if not keys or keys[i] not in seen]
+        read = dict(zip(missing, page_texts(pdf_path, pages=missing)))
+        texts = [read[i] if i in read else seen[keys[i]] for i in range(count)]
+        if keys:
+            self._save(dict(zip(keys, texts)))
+        return texts
+
+    def _load(self) -> dict[str, str]:
+        try:
+            data = json.loads(self.path.read_text("utf-8"))
+            return data if isinstance(data, dict) else {}
+        except (OSError, ValueError, AttributeError):   # none yet, damaged, no folder: read every page
+            return {}
+
+    def _save(self, texts: dict[str, str]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(f".tmp{os.getpid()}")
+        tmp.write_text(json.dumps(texts, ensure_ascii=False), "utf-8")
+        os.replace(tmp, self.path)
+
+
+def page_texts(pdf_path: Path, jobs: int | None = None, pages: list[int] | None = None) -> list[str]:
+    """The text of each PDF page (or of `pages`, 0-based), as pdfium reads
+    it; many pages are read by one forked process per CPU, a stretch each
+    (pdfium is not thread-safe, and a 600-page book takes a second on one core)."""
+    pages = list(range(_page_count(pdf_path))) if pages is None else list(pages)
+    if not pages:
+        return []
+    jobs = min(jobs or workers(), max(1, len(pages) // PAGES_PER_JOB))
     if jobs < 2:
-        return _texts(pdf_path, 0, count)
-    bounds = [count * n // jobs for n in range(jobs + 1)]
+        return _texts(pdf_path, pages)
+    bounds = [len(pages) * n // jobs for n in range(jobs + 1)]
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-        stretches = pool.map(_texts, [pdf_path] * jobs, bounds[:-1], bounds[1:])
+        stretches = pool.map(_texts, [pdf_path] * jobs, [pages[a:b] for a, b in zip(bounds, bounds[1:])])
         return [text for stretch in stretches for text in stretch]
 
 
@@ -163,13 +204,12 @@ def _page_count(pdf_path: Path) -> int:
         pdf.close()
 
 
-def _texts(pdf_path: Path, first: int, end: int) -> list[str]:
-    """Pages first..end-1 (0-based)."""
+def _texts(pdf_path: Path, pages: list[int]) -> list[str]:
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(str(pdf_path))
     try:
-        return [pdf[i].get_textpage().get_text_range().replace("\r\n", "\n") for i in range(first, end)]
+        return [pdf[i].get_textpage().get_text_range().replace("\r\n", "\n") for i in pages]
     finally:
         pdf.close()
 

@@ -149,11 +149,11 @@ def test_a_failing_snapshot_is_reported_and_leaves_nothing(tmp_path, monkeypatch
     class PdfiumError(RuntimeError):   # what pypdfium2 raises on a PDF it cannot read
         pass
 
-    def unreadable(path):
+    def unreadable(path, *args, **kwargs):
         raise PdfiumError("Failed to load document\n(PDFium: Data format error).")
 
     monkeypatch.setattr(snapshot, "book_texts", lambda book, pages=None: {"c": TEXT})
-    monkeypatch.setattr(snapshot, "page_texts", unreadable)
+    monkeypatch.setattr(snapshot, "_page_count", unreadable)
     pdf = tmp_path / "libro.pdf"
     pdf.write_bytes(b"%PDF-1.7")
     assert snapshot.keep(_book(), tmp_path, {"pdf": pdf}, tmp_path / "out", limit=3) is None

@@ -264,3 +264,41 @@ def test_two_epubs_name_the_index_and_glossary_entries_that_changed(tmp_path):
     assert data["summary"]["register_entries_changed"] == {"glossary": 1, "index": 1}
     (index,) = [p for p in data["parts"] if p["id"] == "index"]
     assert index["entries"] == {"added": [], "removed": [], "changed": ["Gorkin, Julián"]}
+
+
+# -- page texts reused from the last build --------------------------------------
+
+def test_pages_made_of_the_same_pdfs_are_not_read_again(tmp_path, monkeypatch):
+    from pipeline import snapshot
+
+    pdf = _pdf(tmp_path / "long.pdf", " ".join(f"{WORDS[n % len(WORDS)]}{n}" for n in range(900)))
+    serial = snapshot.page_texts(pdf, jobs=1)
+    keys = tuple(f"k{i}" for i in range(len(serial)))
+    cache = tmp_path / "cache" / "page-texts.json"
+    assert snapshot.KnownTexts(cache, keys).texts(pdf) == serial      # first build: every page read
+    asked = []
+    real = snapshot.page_texts
+    monkeypatch.setattr(snapshot, "page_texts", lambda path, pages=None: asked.append(pages) or real(path, pages=pages))
+    assert snapshot.KnownTexts(cache, keys).texts(pdf) == serial
+    changed = (keys[0], "other", *keys[2:])
+    assert snapshot.KnownTexts(cache, changed).texts(pdf) == serial
+    assert snapshot.KnownTexts(cache, keys[:-1]).texts(pdf) == serial   # keys of another PDF
+    cache.write_text("{damaged", "utf-8")
+    assert snapshot.KnownTexts(cache, keys).texts(pdf) == serial
+    assert asked == [[], [1], list(range(len(serial))), list(range(len(serial)))]
+
+
+def test_an_edited_build_snapshots_the_texts_a_fresh_read_gives(tmp_path, monkeypatch):
+    """The fixture built, edited, built again into the same folder: the new
+    snapshot's page texts (most reused) are those pdfium reads from the PDF."""
+    from pipeline import snapshot
+    from pipeline.build import build
+
+    ms = _fixture_copy(tmp_path, "ms")
+    build(ms, tmp_path / "out")
+    chapter = ms / "02-capitulo-uno.md"
+    chapter.write_text(chapter.read_text("utf-8").replace("paradoja", "contradicción"), "utf-8")
+    result = build(ms, tmp_path / "out")
+    latest = snapshot.snapshots(tmp_path / "out" / "builds")[-1]
+    fresh = snapshot.format_pages(snapshot.page_texts(result.outputs["pdf"]))
+    assert (latest / "pages.txt").read_text("utf-8") == fresh and "contradicción" in fresh

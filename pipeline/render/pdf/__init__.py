@@ -27,6 +27,7 @@ it falls.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -55,6 +56,7 @@ class PdfResult:
     page_size: tuple[float, float]               # width, height in PDF points
     resources: tuple[Path, ...] = ()             # every file WeasyPrint read (fonts, images)
     page_starts: tuple[PageStart, ...] = field(default=(), repr=False)  # where each page begins
+    page_keys: tuple[str, ...] = field(default=(), repr=False)   # per page: a digest of what it is made of
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,27 @@ def render_pdf(book: Book, out_path: Path, styles_dir: Path | None = None, print
     merge.merge([units[n].laid for n in names], blank, furniture_pdfs, out_path,
                 multiple=book.config.print.page_multiple, ident=layout.document_id(book.config))
     return PdfResult(Path(out_path), pagination.total, pagination.anchors, units[names[0]].page_size,
-                     _resources(units, names), _page_starts(names, units, pagination))
+                     _resources(units, names), _page_starts(names, units, pagination),
+                     _page_keys(names, units, pagination, blank, furniture_pdfs))
+
+
+def _page_keys(names, units, pagination: Pagination, blank: bytes, furniture_pdfs: list[bytes]) -> tuple[str, ...]:
+    """A key per physical page from the PDFs it is merged from (its unit's
+    page or the blank, and its furniture page): a page with the key of a page
+    of an earlier build is that page again (the snapshot reuses its text)."""
+    source = [f"{_sha(blank)}:0"] * pagination.total
+    for name in names:
+        digest = _sha(units[name].laid.pdf)
+        for i in range(units[name].count):
+            source[pagination.starts[name] + i] = f"{digest}:{i}"
+    bounds = [pagination.starts[n] for n in names] + [pagination.total]
+    sizes = [b - a for a, b in zip(bounds, bounds[1:]) if b > a]   # as _furniture cut the stretches
+    over = [f"{_sha(pdf)}:{i}" for pdf, size in zip(furniture_pdfs, sizes, strict=True) for i in range(size)]
+    return tuple(_sha(f"{a}|{b}".encode()) for a, b in zip(source, over, strict=True))
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def _lay_out_all(book: Book, lay: Layouts) -> dict[str, UnitLayout]:
