@@ -81,3 +81,31 @@ def test_an_epub_alone_never_loads_the_print_engine(tmp_path):
                          capture_output=True, text=True)
     assert "LOADED []" in run.stdout, run.stdout + run.stderr
     assert list((tmp_path / "out").glob("*.epub"))
+
+
+def test_notes_at_the_end_of_each_part(tmp_path):
+    """book.yaml notes.epub: part-end: each part carries its own notes, every
+    call and back-link resolves inside the part's document, EPUBCheck clean."""
+    import re
+
+    ms = shutil.copytree(FIXTURE, tmp_path / "ms")
+    cfg = ms / "book.yaml"
+    cfg.write_text(cfg.read_text("utf-8").replace("  print: endnotes\n", "  print: endnotes\n  epub: part-end\n"),
+                   "utf-8")
+    epub = build(ms, tmp_path / "out", formats=["epub"]).outputs["epub"]
+    assert epubcheck(epub) == []
+    with zipfile.ZipFile(epub) as zf:
+        docs = {n: zf.read(n).decode() for n in zf.namelist() if n.endswith(".xhtml")}
+    notes_doc = next((t for n, t in docs.items() if n.endswith("notes.xhtml")), "")
+    assert 'role="doc-endnote"' not in notes_doc
+    called = 0
+    for name, text in docs.items():
+        here = name.rsplit("/", 1)[-1]
+        for role in ("doc-noteref", "doc-backlink"):
+            for href in re.findall(rf'<a [^>]*?href="([^"]+)"[^>]*role="{role}"|<a [^>]*?role="{role}"[^>]*href="([^"]+)"',
+                                   text):
+                file, _, ident = (href[0] or href[1]).partition("#")
+                assert file in ("", here), f"{name}: {role} {file}#{ident} leaves its part"
+                assert f'id="{ident}"' in text, f"{name}: {role} to #{ident}, no such id"
+                called += role == "doc-noteref"
+    assert called >= 5
