@@ -64,3 +64,29 @@ def test_footnote_mode_cuts_the_long_notes(real_pdf_footnotes):
     assert len(chunks) > 50
     text = subprocess.run(["pdftotext", str(result.path), "-"], capture_output=True, text=True).stdout
     assert "(cont.)" in text
+
+
+def test_every_note_links_both_ways_in_the_pdf(real_book, endnotes_pdf):
+    """Each call is a link to its note's page and each note's mark a link
+    back to its call's page, through the PDF's named destinations."""
+    import pikepdf
+
+    calls, backs = {}, {}
+    with pikepdf.open(endnotes_pdf.path) as pdf:
+        page_of = {page.objgen: n for n, page in enumerate(pdf.pages, 1)}
+        names = pdf.Root.Names.Dests.Names
+        dests = {bytes(names[i]).decode("utf-16-be" if bytes(names[i])[:2] == b"\xfe\xff" else "ascii")
+                 .lstrip("\ufeff"): page_of[names[i + 1][0].objgen] for i in range(0, len(names), 2)}
+        for n, page in enumerate(pdf.pages, 1):
+            for annot in page.get("/Annots", []):
+                dest = annot.get("/Dest")
+                if annot.get("/Subtype") == "/Link" and isinstance(dest, pikepdf.String):
+                    target = str(dest)
+                    (calls if target.startswith("note-") else backs).setdefault(target, set()).add(n)
+    for note in real_book.notes:
+        note_page = dests[f"note-{note.key}"]
+        assert note_page == endnotes_pdf.anchors[f"note-{note.key}"]
+        for ref in note.ref_ids:
+            assert endnotes_pdf.anchors[ref] in calls[f"note-{note.key}"], f"no call of {note.key} links to it"
+            assert dests[ref] == endnotes_pdf.anchors[ref]
+            assert note_page in backs[ref], f"note {note.key} does not link back to {ref}"
