@@ -64,14 +64,15 @@ def _chapter(path: Path) -> Chapter:
     """In this process."""
     chapter = _transformed(path)
     if _JOB["job"][1]:
-        _keep(path, pickle.dumps(chapter, protocol=pickle.HIGHEST_PROTOCOL))
+        _keep(chapter, pickle.dumps(chapter, protocol=pickle.HIGHEST_PROTOCOL))
     return chapter
 
 
 def _pickled_chapter(path: Path) -> bytes:
     """In a worker: the chapter as the bytes it crosses back in."""
-    data = pickle.dumps(_transformed(path), protocol=pickle.HIGHEST_PROTOCOL)
-    _keep(path, data)
+    chapter = _transformed(path)
+    data = pickle.dumps(chapter, protocol=pickle.HIGHEST_PROTOCOL)
+    _keep(chapter, data)
     return data
 
 
@@ -80,8 +81,8 @@ def _transformed(path: Path) -> Chapter:
     return transforms.transform(read.read(path, cache_dir), matcher, name_matcher)
 
 
-def _keep(path: Path, data: bytes) -> None:
+def _keep(chapter: Chapter, data: bytes) -> None:
     """Diagnostics too: a cached chapter reports what its transform found."""
     cache = _JOB["job"][1]
     if cache:
-        cache.put(path, data)
+        cache.put(chapter.source.path, chapter.source.text, data)

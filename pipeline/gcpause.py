@@ -15,7 +15,7 @@ from contextlib import contextmanager
 
 
 _LOCK = threading.Lock()
-_STATE = {"depth": 0, "was_enabled": False}   # shared by threads (read_all's Pandoc readers)
+_STATE = {"depth": 0, "was_enabled": False}   # one count for all threads of the process
 
 
 @contextmanager

@@ -18,7 +18,7 @@ from lxml import etree
 
 from pipeline.diff.errors import DiffError, check_file_size
 from pipeline.diff.parts import Part
-from pipeline.render.text import element_lines, parse, format_part
+from pipeline.render.text import element_lines, format_part, local_name, parse
 
 MAX_FILE = 200 * 2**20       # the .epub itself
 MAX_MEMBER = 32 * 2**20      # one member, inflated
@@ -145,7 +145,7 @@ def _glossary_lines(body) -> list[str]:
     out = []
     for dt in body.iterfind(".//h:dt", NS):
         dd = dt.getnext()
-        definition = " ".join(element_lines(dd)) if dd is not None and _local(dd) == "dd" else ""
+        definition = " ".join(element_lines(dd)) if dd is not None and local_name(dd) == "dd" else ""
         out.append(f"{' '.join(element_lines(dt))} — {definition}")
     return out
 
@@ -163,7 +163,7 @@ def _index_entry(li, parent: str) -> list[str]:
     label = " ".join(element_lines(term)) if term is not None else ""
     heading = f"{parent} › {label}" if parent else label
     rest = (li.text or "") + "".join(("".join(c.itertext()) if c is not term else "") + (c.tail or "")
-                                     for c in li if _local(c) != "ul")
+                                     for c in li if local_name(c) != "ul")
     lines = [f"{heading} — {' '.join(rest.split()).strip(' ,.')}"]
     for sub in li.iterfind("h:ul/h:li", NS):
         if _is_entry(sub):
@@ -173,10 +173,6 @@ def _index_entry(li, parent: str) -> list[str]:
 
 def _is_entry(el) -> bool:
     return "index-entry" in (el.get("class") or "").split()
-
-
-def _local(el) -> str:
-    return etree.QName(el).localname if isinstance(el.tag, str) else ""
 
 
 REGISTER_LINES = {"glossary": _glossary_lines, "index": _index_lines}

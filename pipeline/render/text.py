@@ -143,7 +143,7 @@ def element_lines(root) -> list[str]:
 
 
 def _walk(el, out: list[str], buf: list[str]) -> None:
-    name = _local(el)
+    name = local_name(el)
     block = name in BLOCKS
     if block:
         _flush(buf, out)
@@ -171,7 +171,7 @@ def _flush(buf: list[str], out: list[str]) -> None:
     buf.clear()
 
 
-def _local(el) -> str | None:
+def local_name(el) -> str | None:
     """Tag name without namespace; None for comments and processing instructions."""
     return etree.QName(el).localname if isinstance(el.tag, str) else None
 

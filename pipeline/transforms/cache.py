@@ -34,8 +34,11 @@ class ChapterCache:
         self.context = _context(Path(root))
 
     def get(self, path: Path) -> Chapter | None:
-        entry = self._entry(path)
-        if entry is None or not entry.is_file():
+        try:
+            entry = self._entry(path, Path(path).read_bytes())
+        except OSError:
+            return None   # read() reports it
+        if not entry.is_file():
             return None
         try:
             with paused():   # a million small objects, no cycles
@@ -43,21 +46,16 @@ class ChapterCache:
         except Exception:
             return None
 
-    def put(self, path: Path, data: bytes) -> None:
-        """Keep a pickled Chapter (workers pickle it anyway, to send it back)."""
-        entry = self._entry(path)
-        if entry is None:
-            return
+    def put(self, path: Path, text: str, data: bytes) -> None:
+        """Keep a pickled Chapter (workers pickle it anyway, to send it back)
+        under the text it was made from, not the file as it is now."""
+        entry = self._entry(path, text.encode("utf-8"))
         self.folder.mkdir(parents=True, exist_ok=True)
         tmp = entry.with_suffix(f".tmp{os.getpid()}")
         tmp.write_bytes(data)
         os.replace(tmp, entry)
 
-    def _entry(self, path: Path) -> Path | None:
-        try:
-            text = Path(path).read_bytes()
-        except OSError:
-            return None   # read() reports it
+    def _entry(self, path: Path, text: bytes) -> Path:
         digest = hashlib.sha256(self.context + str(Path(path).resolve()).encode() + b"\0" + text)
         return self.folder / f"{digest.hexdigest()}.pickle"
 

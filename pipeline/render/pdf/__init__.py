@@ -96,8 +96,7 @@ def _page_keys(names, units, pagination: Pagination, blank: bytes, furniture_pdf
         digest = _sha(units[name].laid.pdf)
         for i in range(units[name].count):
             source[pagination.starts[name] + i] = f"{digest}:{i}"
-    bounds = [pagination.starts[n] for n in names] + [pagination.total]
-    sizes = [b - a for a, b in zip(bounds, bounds[1:]) if b > a]   # as _furniture cut the stretches
+    sizes = [b - a for a, b in _stretches(names, pagination)]
     over = [f"{_sha(pdf)}:{i}" for pdf, size in zip(furniture_pdfs, sizes, strict=True) for i in range(size)]
     return tuple(_sha(f"{a}|{b}".encode()) for a, b in zip(source, over, strict=True))
 
@@ -112,12 +111,12 @@ def _lay_out_all(book: Book, lay: Layouts) -> dict[str, UnitLayout]:
     if it prints page numbers (the index), waits for the pages: where it
     starts is known without it, and its length moves nothing."""
     names = unit_names(book)
-    numbered = [n for n in names if needs_pages(build_unit(book, n))]
-    first = names[:-1] if names[-1] in numbered else names
+    first = names[:-1] if needs_pages(build_unit(book, names[-1])) else names
     units = lay.run({n: None for n in first})
+    numbered = [n for n in first if units[n].needs_pages]
     for _ in range(MAX_PASSES):
         anchors = paginate(book, names, units).anchors
-        again = lay.run({n: anchors for n in numbered if n in first})
+        again = lay.run({n: anchors for n in numbered})
         stood = all(again[n].count == units[n].count for n in again)
         units.update(again)
         if stood:
@@ -168,9 +167,15 @@ def _furniture(book: Book, names, units, pagination: Pagination) -> list[tuple[s
     page, a recto, to the next unit's): laid out in parallel, and cached, so a
     change that moves no page draws nothing again."""
     pages = furniture_plan(book, names, units, pagination)
-    bounds = [pagination.starts[n] for n in names] + [pagination.total]
     return [(furniture.furniture_html(pages[a:b], book.config.language), FURNITURE_CSS)
-            for a, b in zip(bounds, bounds[1:]) if b > a]
+            for a, b in _stretches(names, pagination)]
+
+
+def _stretches(names, pagination: Pagination) -> list[tuple[int, int]]:
+    """(first, end) 0-based physical pages of each unit's stretch, from its
+    first page to the next unit's (the blank before a recto included)."""
+    bounds = [pagination.starts[n] for n in names] + [pagination.total]
+    return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
 
 
 def furniture_plan(book: Book, names, units, pagination: Pagination) -> list[furniture.Furniture]:

@@ -21,7 +21,7 @@ import multiprocessing
 import os
 import pickle
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import weasyprint
@@ -54,7 +54,7 @@ class UnitLayout:
     blanks: tuple[int, ...]          # 1-based pages of the unit the engine left blank
     starts: tuple[PageStart, ...]    # where pages begin, pages within the unit
     resources: tuple[str, ...]       # files read (fonts, images)
-    needs_pages: bool                # prints page numbers of the book
+    needs_pages: bool                # prints page numbers of the book (set by Layouts, from its HTML)
     page_size: tuple[float, float]   # points
 
 
@@ -108,8 +108,9 @@ class Layouts:
         jobs = [(lay_out_unit, (n, wanted[n])) for n in todo] + [(write_pages, documents[i]) for i in missing]
         results = self._map(jobs)
         for name, result in zip(todo, results):
-            self._store(keys[name][0], result)
-            done[name] = result
+            # from the HTML built here for the key: the worker need not build it once more to tell
+            done[name] = replace(result, needs_pages=needs_pages(keys[name][1]))
+            self._store(keys[name][0], done[name])
         for i, data in zip(missing, results[len(todo):]):
             self._store(doc_keys[i], data)
             found[i] = data
@@ -178,13 +179,11 @@ def _task(job):
 
 def lay_out_unit(name: str, pages: dict[str, int] | None) -> UnitLayout:
     """Lay one unit out (footnote mode: measure, cut, settle) and write its PDF."""
-    setting = _SETTING
-    book = setting.book
-    fetcher = ConfinedFetcher(book.root, setting.styles)
+    book = _SETTING.book
+    fetcher = ConfinedFetcher(book.root, _SETTING.styles)   # one for the unit: it lists the files read
 
     def lay_out(html):
-        return layout.lay_out(html, book.root, setting.styles, book.config, fetcher, setting.print_ready,
-                              multiple=1)
+        return _lay_out(html, fetcher)
 
     doc_ids = unit_documents(book, name)
     lines = None
@@ -193,18 +192,24 @@ def lay_out_unit(name: str, pages: dict[str, int] | None) -> UnitLayout:
     document, own = _settle(book, name, pages, lines, lay_out)
     if book.config.notes.print == "endnotes" and any(book.document(d).role == "notes" for d in doc_ids):
         own = {**own, **notes_.note_pages(document)}
-    pdf = layout.write(document, None, book.config, layout.PRINT_READY_VARIANT if setting.print_ready else None)
-    return _result(name, book, document, own, pdf, needs_pages(build_unit(book, name)), fetcher)
+    return _result(name, book, document, own, _write(document), fetcher)
 
 
 def write_pages(html: str, extra_css: str = "") -> bytes:
     """A small document with the book's sheets (and `extra_css`) -> PDF bytes."""
+    fetcher = ConfinedFetcher(_SETTING.book.root, _SETTING.styles)
+    return _write(_lay_out(html, fetcher, extra_css))
+
+
+def _lay_out(html: str, fetcher: ConfinedFetcher, extra_css: str = ""):
     setting = _SETTING
-    book = setting.book
-    fetcher = ConfinedFetcher(book.root, setting.styles)
-    document = layout.lay_out(html, book.root, setting.styles, book.config, fetcher, setting.print_ready,
-                              multiple=1, extra_css=extra_css)
-    return layout.write(document, None, book.config, layout.PRINT_READY_VARIANT if setting.print_ready else None)
+    return layout.lay_out(html, setting.book.root, setting.styles, setting.book.config, fetcher,
+                          setting.print_ready, multiple=1, extra_css=extra_css)
+
+
+def _write(document) -> bytes:
+    variant = layout.PRINT_READY_VARIANT if _SETTING.print_ready else None
+    return layout.write(document, None, _SETTING.book.config, variant)
 
 
 def unit_documents(book: Book, name: str) -> list[str]:
@@ -253,7 +258,7 @@ def _check_footnotes(book: Book, document, pages: dict[str, int], doc_ids) -> No
                     raise FootnoteLost(f"the footnotes of page {number} of {doc_ids[0]} run off the page")
 
 
-def _result(name, book: Book, document, own, pdf: bytes, wants_pages: bool, fetcher) -> UnitLayout:
+def _result(name, book: Book, document, own, pdf: bytes, fetcher) -> UnitLayout:
     generated = {d.id for d in book.documents if d.generated}
     texts = {d.id for d in book.documents}
     first = document.pages[0]
@@ -262,4 +267,4 @@ def _result(name, book: Book, document, own, pdf: bytes, wants_pages: bool, fetc
         blanks=tuple(n for n, p in enumerate(document.pages, 1) if p._page_box.page_type.blank),
         starts=tuple(page_starts(document, texts, generated)),
         resources=tuple(dict.fromkeys(str(p) for p in fetcher.fetched)),
-        needs_pages=wants_pages, page_size=(first.width * 0.75, first.height * 0.75))
+        needs_pages=False, page_size=(first.width * 0.75, first.height * 0.75))
