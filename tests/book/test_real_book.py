@@ -65,3 +65,18 @@ def test_epub_passes_ace(real_epub, tmp_path):
     from pipeline.validate import run_ace
 
     assert run_ace(real_epub, tmp_path).problems == ()
+
+
+def test_every_unit_parses_to_tinyhtml5s_tree(real_book):
+    """The PDF's parser shortcut (render/pdf/engine.document) on the real
+    book: each unit's HTML gives the tree WeasyPrint's own parser would."""
+    import tinyhtml5
+
+    from pipeline.render.pdf import engine
+    from pipeline.render.pdf.html import build_unit, unit_names
+    from tests.render.test_engine import shape
+
+    for name in unit_names(real_book):
+        html = build_unit(real_book, name, None)
+        ours = engine.document(html, real_book.root.as_uri() + "/", None).etree_element
+        assert shape(ours) == shape(tinyhtml5.parse(html, namespace_html_elements=False)), name

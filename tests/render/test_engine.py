@@ -103,3 +103,35 @@ def test_another_engine_version_is_refused(monkeypatch):
     monkeypatch.setattr(weasyprint, "__version__", "71.0")
     with pytest.raises(RuntimeError, match="mends WeasyPrint 70.0"):
         engine.install()
+
+
+# -- the parser shortcut ------------------------------------------------------------
+
+def shape(element) -> tuple:
+    """An element tree as nested tuples: tag, attributes, text, children and tails."""
+    return (element.tag, sorted(element.attrib.items()), element.text or "",
+            [shape(child) + (child.tail or "",) for child in element if isinstance(child.tag, str)])
+
+
+TRICKY = ('<!DOCTYPE html><html lang="es"><head><meta charset="utf-8"><title>T</title></head>'
+          '<body><p class="a">Uno&nbsp;dos &amp; <em>tres</em><br>cuatro <a href="#x" id="y">«cinco»</a>'
+          '<span class="nobr">—seis</span> </p>\n<!-- nota --><section id="x"><h1>Dos</h1>'
+          '<p>ocho<sup>9</sup></p></section></body></html>')
+
+
+def test_the_parser_shortcut_gives_tinyhtml5s_tree():
+    import tinyhtml5
+
+    ours = engine.document(TRICKY, FONTS.as_uri() + "/", weasyprint.URLFetcher()).etree_element
+    assert shape(ours) == shape(tinyhtml5.parse(TRICKY, namespace_html_elements=False))
+
+
+def test_the_parser_shortcut_lays_out_the_same_pdf():
+    fonts = FontConfiguration()
+    sheet = weasyprint.CSS(string=CSS + "\nem { font-style: italic; }", base_url=FONTS.as_uri() + "/",
+                           font_config=fonts)
+    plain = weasyprint.HTML(string=TRICKY, base_url=FONTS.as_uri() + "/")
+    ours = engine.document(TRICKY, FONTS.as_uri() + "/", weasyprint.URLFetcher())
+    pdfs = [doc.render(stylesheets=[sheet], font_config=fonts).write_pdf(pdf_identifier=b"x")
+            for doc in (plain, ours)]
+    assert pdfs[0] == pdfs[1]

@@ -67,7 +67,7 @@ def lay_out(html: str, base: Path, styles: Path, config: BookConfig, fetcher: Co
         if extra_css:
             sheets.append(weasyprint.CSS(string=extra_css, url_fetcher=fetcher, font_config=fonts,
                                          color_profiles=profiles))
-        doc = weasyprint.HTML(string=html, base_url=fetcher.uri(base), url_fetcher=fetcher)
+        doc = engine.document(html, fetcher.uri(base), fetcher)
         document = doc.render(stylesheets=sheets, font_config=fonts, color_profiles=profiles)
         multiple = config.print.page_multiple if multiple is None else multiple
         return pad(document, multiple, sheets, fonts, profiles, base, fetcher)
