@@ -374,3 +374,37 @@ def test_html_is_serialised_from_the_fragments(book):
     assert html.startswith("<!DOCTYPE html>") and '<html lang="es">' in html
     assert "<br>" in html and "<br/>" not in html  # the verse's XHTML <br/> re-serialised as HTML
     assert html.count('class="noteref"') == sum(len(n.ref_ids) for n in book.notes)
+
+
+def test_sheets_made_once_per_process_still_list_their_fonts(book):
+    """layout._sheets: a second document with the same styles reuses the
+    sheets, and its fetcher still lists the faces they read."""
+    from pipeline.render.pdf import layout
+
+    html = '<html><body><p>Hola</p></body></html>'
+    fetchers = [ConfinedFetcher(book.root, STYLES) for _ in range(2)]
+    for fetcher in fetchers:
+        layout.lay_out(html, book.root, STYLES, book.config, fetcher, multiple=1)
+    assert layout._sheets(STYLES, book.config, fetchers[1], False, "")[2] is \
+        layout._sheets(STYLES, book.config, fetchers[0], False, "")[2]
+    regular = (STYLES / "fonts" / "EBGaramond12-Regular.otf").resolve()
+    assert all(regular in f.fetched for f in fetchers)
+
+
+def test_an_edited_sheet_is_read_again_in_the_same_process(book, tmp_path):
+    import shutil
+
+    from pipeline.render.pdf import layout
+
+    styles = shutil.copytree(STYLES, tmp_path / "styles")
+    html = '<html><body><p>Hola</p></body></html>'
+
+    def width():
+        document = layout.lay_out(html, book.root, styles, book.config, ConfinedFetcher(book.root, styles),
+                                  multiple=1)
+        return document.pages[0]._page_box.children[0].children[0].children[0].width
+
+    before = width()
+    sheet = styles / "print.css"
+    sheet.write_text(sheet.read_text() + "\np { margin-left: 20mm; }\n")
+    assert width() < before - 50

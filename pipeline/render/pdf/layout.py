@@ -60,19 +60,47 @@ def lay_out(html: str, base: Path, styles: Path, config: BookConfig, fetcher: Co
     (default book.yaml's page multiple); `extra_css` goes after the sheets.
     A resource outside the allowed folders is RefusedURL."""
     engine.install()
-    fonts = FontConfiguration()  # @font-face faces are only loaded through one
     try:
-        profiles: dict = {}
-        sheets = stylesheets(styles, config, fetcher, fonts, profiles, print_ready)
-        if extra_css:
-            sheets.append(weasyprint.CSS(string=extra_css, url_fetcher=fetcher, font_config=fonts,
-                                         color_profiles=profiles))
+        fonts, profiles, sheets = _sheets(styles, config, fetcher, print_ready, extra_css)
         doc = engine.document(html, fetcher.uri(base), fetcher)
         document = doc.render(stylesheets=sheets, font_config=fonts, color_profiles=profiles)
         multiple = config.print.page_multiple if multiple is None else multiple
         return pad(document, multiple, sheets, fonts, profiles, base, fetcher)
     except FatalURLFetchingError as exc:
         raise RefusedURL(str(exc.__cause__ or exc)) from exc
+
+
+_SHEETS: dict[tuple, tuple] = {}   # this process's sheets: key -> (fonts, profiles, sheets, files read)
+SHEETS_KEPT = 4
+
+
+def _sheets(styles: Path, config: BookConfig, fetcher: ConfinedFetcher, print_ready: bool, extra_css: str):
+    """(font configuration, colour profiles, sheets), made once per process
+    for the same styles: parsing print.css and loading its faces costs
+    28 ms, which every unit and furniture document paid. The key holds the
+    styles folder's files (name, size, time), so an edited sheet is read
+    again; the files the sheets read are listed by every fetcher that uses them."""
+    key = (fetcher.roots, print_ready, page_css(config, print_ready), extra_css, _fingerprint(styles))
+    if key in _SHEETS:
+        fonts, profiles, sheets, files = _SHEETS[key]
+        fetcher.fetched.extend(files)
+        return fonts, profiles, sheets
+    before = len(fetcher.fetched)
+    fonts = FontConfiguration()  # @font-face faces are only loaded through one
+    profiles: dict = {}
+    sheets = stylesheets(styles, config, fetcher, fonts, profiles, print_ready)
+    if extra_css:
+        sheets.append(weasyprint.CSS(string=extra_css, url_fetcher=fetcher, font_config=fonts,
+                                     color_profiles=profiles))
+    while len(_SHEETS) >= SHEETS_KEPT:   # a test session builds many books in one process
+        del _SHEETS[next(iter(_SHEETS))]
+    _SHEETS[key] = (fonts, profiles, sheets, tuple(fetcher.fetched[before:]))
+    return fonts, profiles, sheets
+
+
+def _fingerprint(styles: Path) -> tuple:
+    return tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(Path(styles).rglob("*"))
+                 if p.is_file())
 
 
 def pad(document, multiple: int, sheets, fonts, profiles: dict, base: Path, fetcher):
