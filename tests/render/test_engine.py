@@ -135,3 +135,23 @@ def test_the_parser_shortcut_lays_out_the_same_pdf():
     pdfs = [doc.render(stylesheets=[sheet], font_config=fonts).write_pdf(pdf_identifier=b"x")
             for doc in (plain, ours)]
     assert pdfs[0] == pdfs[1]
+
+
+def test_streams_are_deflated_at_zlibs_default_level():
+    """engine.Deflate: pydyf asks for level 9; every stream is written at 6."""
+    import zlib
+
+    import pikepdf
+
+    engine.install()
+    fonts = FontConfiguration()
+    sheet = weasyprint.CSS(string=CSS, base_url=FONTS.as_uri() + "/", font_config=fonts)
+    data = weasyprint.HTML(string="<p>" + "palabra " * 400 + "</p>").render(
+        stylesheets=[sheet], font_config=fonts).write_pdf()
+    with pikepdf.open(__import__("io").BytesIO(data)) as pdf:
+        streams = [o for o in pdf.objects if isinstance(o, pikepdf.Stream) and o.get("/Filter") == "/FlateDecode"]
+        assert len(streams) >= 3   # pages' contents, the font
+        for stream in streams:
+            raw, written = stream.read_bytes(), stream.read_raw_bytes()
+            assert written == zlib.compress(raw, engine.LEVEL), stream.objgen
+            assert written != zlib.compress(raw, 9) or len(raw) < 200
