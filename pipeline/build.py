@@ -9,6 +9,7 @@ a half-written book where the last good one was.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import shutil
 import tempfile
@@ -103,26 +104,35 @@ def _render_or_report(book: Book, tmp: Path, formats, styles: Path, step, print_
 
 def _render(book: Book, tmp: Path, formats, styles: Path, step, print_ready: bool = False):
     """(staged output files by format, the PdfResult or None)."""
-    staged, pdf = {}, None
-    if "pdf" in formats:
-        from pipeline.render.pdf import render_pdf
-
-        step("lay out PDF" + (" for the printer" if print_ready else ""))
-        staged["pdf"] = tmp / f"{book.slug}.pdf"
-        pdf = render_pdf(book, staged["pdf"], styles, print_ready=print_ready, cache_dir=tmp.parent / ".cache")
-        if print_ready:  # the cover's spine needs the final page count
-            from pipeline.render.pdf.cover import render_cover
-
-            step("draw the cover")
-            staged["cover"] = tmp / f"{book.slug}-cover.pdf"
-            render_cover(book.config, pdf.page_count, staged["cover"], styles)
-    if "epub" in formats:
-        from pipeline.render.epub import render_epub
-
+    staged = {fmt: tmp / f"{book.slug}.{fmt}" for fmt in ("pdf", "epub") if fmt in formats}
+    write_epub = functools.partial(_write_epub, book, staged["epub"], styles) if "epub" in staged else None
+    if "pdf" not in staged:
         step("write EPUB")
-        staged["epub"] = tmp / f"{book.slug}.epub"
-        render_epub(book, staged["epub"], styles, **_print_layout(book, pdf))
-    return staged, pdf
+        write_epub()
+        return staged, None
+    return staged, _render_pdf(book, staged, tmp.parent / ".cache", styles, step, print_ready, write_epub)
+
+
+def _render_pdf(book: Book, staged: dict, cache: Path, styles: Path, step, print_ready: bool, write_epub):
+    """The PDF, and the EPUB (`write_epub`) as soon as the PDF's pages are
+    known, while the PDF is merged; the printer's cover after them."""
+    from pipeline.render.pdf import render_pdf
+
+    step("lay out PDF" + (" for the printer" if print_ready else "") + (", write EPUB" if write_epub else ""))
+    pdf = render_pdf(book, staged["pdf"], styles, print_ready=print_ready, cache_dir=cache, alongside=write_epub)
+    if print_ready:  # the cover's spine needs the final page count
+        from pipeline.render.pdf.cover import render_cover
+
+        step("draw the cover")
+        staged["cover"] = staged["pdf"].with_name(f"{book.slug}-cover.pdf")
+        render_cover(book.config, pdf.page_count, staged["cover"], styles)
+    return pdf
+
+
+def _write_epub(book: Book, path: Path, styles: Path, pdf=None) -> None:
+    from pipeline.render.epub import render_epub
+
+    render_epub(book, path, styles, **_print_layout(book, pdf))
 
 
 def _print_layout(book: Book, pdf) -> dict:

@@ -12,7 +12,7 @@ from pipeline.build import load_book
 from pipeline.diagnostics import Report
 from pipeline.render.pdf import furniture as fu
 from pipeline.render.pdf import notes as notes_
-from pipeline.render.pdf import render_pdf, units
+from pipeline.render.pdf import STYLES, render_pdf, units
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "sample"
 
@@ -57,13 +57,22 @@ def book():
 
 
 def test_serial_parallel_and_cached_layouts_give_the_same_bytes(book, tmp_path):
-    serial = render_pdf(book, tmp_path / "serial.pdf", jobs=1)
-    parallel = render_pdf(book, tmp_path / "parallel.pdf", jobs=2, cache_dir=tmp_path / "cache")
+    """... and the EPUB written alongside (forked, as the PDF is merged, or
+    after it when serial) is the same EPUB either way."""
+    from pipeline.render.epub import render_epub
+
+    def epub(name):
+        return lambda pdf: render_epub(book, tmp_path / name, STYLES, pdf.anchors, list(pdf.page_starts))
+
+    serial = render_pdf(book, tmp_path / "serial.pdf", jobs=1, alongside=epub("serial.epub"))
+    parallel = render_pdf(book, tmp_path / "parallel.pdf", jobs=2, cache_dir=tmp_path / "cache",
+                          alongside=epub("parallel.epub"))
     cached = render_pdf(book, tmp_path / "cached.pdf", jobs=2, cache_dir=tmp_path / "cache")
     assert len(list((tmp_path / "cache" / "layout").glob("*.pickle"))) >= 5
     data = serial.path.read_bytes()
     assert parallel.path.read_bytes() == data and cached.path.read_bytes() == data
     assert serial.anchors == parallel.anchors == cached.anchors
+    assert (tmp_path / "parallel.epub").read_bytes() == (tmp_path / "serial.epub").read_bytes()
 
 
 def test_a_cached_unit_is_never_served_after_a_change(book, tmp_path, monkeypatch):

@@ -28,8 +28,12 @@ it falls.
 from __future__ import annotations
 
 import hashlib
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Callable
+
+from pipeline.pool import forked
 
 from pipeline.render.pdf import furniture, layout, merge
 from pipeline.render.pdf import notes as notes_
@@ -67,11 +71,14 @@ class Pagination:
 
 
 def render_pdf(book: Book, out_path: Path, styles_dir: Path | None = None, print_ready: bool | None = None,
-               jobs: int | None = None, cache_dir: Path | None = None) -> PdfResult:
+               jobs: int | None = None, cache_dir: Path | None = None,
+               alongside: Callable[[PdfResult], None] | None = None) -> PdfResult:
     """`print_ready` (default: book.yaml print.print_ready) writes the
     printer's file: PDF/X-4, bleed, crop marks (styles/print-ready.css).
     `jobs` processes lay units out (default: one per core); `cache_dir`
-    keeps laid-out units for the next build."""
+    keeps laid-out units for the next build. `alongside(result)` is called
+    once every page is known, in a forked process while the PDF is merged
+    (jobs > 1), or after the merge."""
     styles = Path(styles_dir or STYLES)
     if print_ready is None:
         print_ready = book.config.print.print_ready
@@ -80,11 +87,18 @@ def render_pdf(book: Book, out_path: Path, styles_dir: Path | None = None, print
     with Layouts(setting, jobs, cache_dir) as lay:
         units = _lay_out_all(book, lay)
         units, pagination, blank, furniture_pdfs = _last_and_furniture(book, lay, names, units)
-    merge.merge([units[n].laid for n in names], blank, furniture_pdfs, out_path,
-                multiple=book.config.print.page_multiple, ident=layout.document_id(book.config))
-    return PdfResult(Path(out_path), pagination.total, pagination.anchors, units[names[0]].page_size,
-                     _resources(units, names), _page_starts(names, units, pagination),
-                     _page_keys(names, units, pagination, blank, furniture_pdfs))
+        parallel = lay.jobs > 1
+    result = PdfResult(Path(out_path), pagination.total, pagination.anchors, units[names[0]].page_size,
+                       _resources(units, names), _page_starts(names, units, pagination),
+                       _page_keys(names, units, pagination, blank, furniture_pdfs))
+    with forked(alongside, result) if alongside and parallel else nullcontext() as step:
+        merge.merge([units[n].laid for n in names], blank, furniture_pdfs, out_path,
+                    multiple=book.config.print.page_multiple, ident=layout.document_id(book.config))
+        if step is not None:
+            step.result()
+        elif alongside:
+            alongside(result)
+    return result
 
 
 def _page_keys(names, units, pagination: Pagination, blank: bytes, furniture_pdfs: list[bytes]) -> tuple[str, ...]:
