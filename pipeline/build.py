@@ -36,12 +36,14 @@ class Result:
     pdf: object = None        # the PdfResult (page count, anchors), when a PDF was made
 
 
-def load_book(root: Path, cache_dir: Path | None, report: Report, step: Callable = lambda *_: None) -> Book:
-    """Stages 1-3: the manuscript as a frozen Book, or BuildError."""
+def load_book(root: Path, cache_dir: Path | None, report: Report, step: Callable = lambda *_: None,
+              meanwhile: Callable[[], object] | None = None) -> Book:
+    """Stages 1-3: the manuscript as a frozen Book, or BuildError.
+    `meanwhile` runs while the chapters are read (chapters.load)."""
     ms = manuscript.load(root)
     regs = registers.load(ms.root, report)
     chapters = chapters_.load(ms, cache_dir, Matcher.build(regs.abbreviations), NameMatcher.build(regs.name_forms),
-                              step)
+                              step, meanwhile=meanwhile)
     for chapter in chapters.values():
         report.extend(chapter.diagnostics)
     report.check()
@@ -65,7 +67,7 @@ def build(root: Path, out_dir: Path, formats=FORMATS, styles: Path = STYLES,
         return Result(None, hit["outputs"], [Diagnostic(**d) for d in hit["diagnostics"]])
     report = Report()
     out_dir.mkdir(parents=True, exist_ok=True)
-    book = load_book(root, out_dir / ".cache", report, step)
+    book = load_book(root, out_dir / ".cache", report, step, meanwhile=_import_pdf if "pdf" in formats else None)
     if "pdf" in formats:
         from pipeline.render.pdf import glyphs
 
@@ -86,6 +88,12 @@ def build(root: Path, out_dir: Path, formats=FORMATS, styles: Path = STYLES,
     snapshot.keep(book, root, result.outputs, out_dir, pdf=result.pdf)  # for `pipeline diff`; never fails the build
     freshness.record(out_dir, key, result.outputs, [dataclasses.asdict(d) for d in result.diagnostics])
     return result
+
+
+def _import_pdf() -> None:
+    """WeasyPrint and the PDF stages take half a second to import: done
+    while the chapters are read, when this process would only wait."""
+    import pipeline.render.pdf  # noqa: F401
 
 
 def _render_or_report(book: Book, tmp: Path, formats, styles: Path, step, print_ready: bool, report: Report):

@@ -33,12 +33,16 @@ _JOB: dict = {}   # the worker's matchers and cache, inherited through fork
 
 
 def load(ms, cache_dir: Path | None, matcher: Matcher, name_matcher: NameMatcher,
-         step: Callable = lambda *_: None, jobs: int | None = None) -> dict[int, Chapter]:
+         step: Callable = lambda *_: None, jobs: int | None = None,
+         meanwhile: Callable[[], object] | None = None) -> dict[int, Chapter]:
+    """The chapters by part index. `meanwhile` is called once the files to
+    read are handed out (the workers read them while this process would only
+    wait); not at all if every chapter comes from the cache."""
     parts = [part for part in ms.parts if part.path is not None]
     cache = ChapterCache(cache_dir, ms.root) if cache_dir else None
     found = {part.index: cache.get(part.path) if cache else None for part in parts}
     todo = [part.path for part in parts if found[part.index] is None]
-    made = _made(todo, (cache_dir, cache, matcher, name_matcher), jobs or workers())
+    made = _made(todo, (cache_dir, cache, matcher, name_matcher), jobs or workers(), meanwhile or (lambda: None))
     for part in parts:
         step(f"read {part.path.name}")
         if found[part.index] is None:
@@ -46,16 +50,19 @@ def load(ms, cache_dir: Path | None, matcher: Matcher, name_matcher: NameMatcher
     return found
 
 
-def _made(paths: list[Path], job: tuple, jobs: int):
+def _made(paths: list[Path], job: tuple, jobs: int, meanwhile: Callable[[], object]):
     """The chapters of `paths`, in order: here for one file or one CPU, else
     in workers."""
     _JOB["job"] = job
     if len(paths) < 2 or jobs < 2:
+        meanwhile()
         yield from (_chapter(path) for path in paths)
         return
     context = multiprocessing.get_context("fork")   # before the fork: the workers inherit _JOB
     with ProcessPoolExecutor(min(jobs, len(paths)), mp_context=context) as pool:
-        for data in pool.map(_pickled_chapter, paths):
+        results = pool.map(_pickled_chapter, paths)   # every task submitted, every worker forked
+        meanwhile()
+        for data in results:
             with paused():   # a million small objects, no cycles
                 yield pickle.loads(data)
 

@@ -55,3 +55,21 @@ def test_one_text_in_two_files_is_parsed_into_one_entry_and_two_chapters(tmp_pat
     assert len({str(c.blocks) for c in made.values()}) == 1
     assert len(list((tmp_path / "cache" / "read").glob("*.json"))) == 1
     assert len(list((tmp_path / "cache" / "chapters").glob("*.pickle"))) == 4
+
+
+def test_meanwhile_runs_once_while_the_workers_read(tmp_path):
+    """build() imports WeasyPrint there: this process would only wait."""
+    import os
+
+    ms = manuscript(tmp_path, [f"Parte {i}.\n" for i in range(3)])
+    calls = []
+
+    def meanwhile():   # the workers are forked by now: they never see this call
+        calls.append(os.getpid())
+
+    made = chapters.load(ms, tmp_path / "cache", NO_REGISTER, NO_NAMES, jobs=2, meanwhile=meanwhile)
+    assert list(made) == [0, 1, 2] and calls == [os.getpid()]
+    chapters.load(ms, None, NO_REGISTER, NO_NAMES, jobs=1, meanwhile=meanwhile)
+    assert len(calls) == 2                       # serial: before reading
+    chapters.load(ms, tmp_path / "cache", NO_REGISTER, NO_NAMES, jobs=2, meanwhile=meanwhile)
+    assert len(calls) == 2                       # every chapter cached: nothing to wait for
