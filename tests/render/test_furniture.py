@@ -75,6 +75,34 @@ def test_serial_parallel_and_cached_layouts_give_the_same_bytes(book, tmp_path):
     assert (tmp_path / "parallel.epub").read_bytes() == (tmp_path / "serial.epub").read_bytes()
 
 
+def test_a_lost_bet_on_the_contents_page_count_plays_the_round_again(book, tmp_path, monkeypatch):
+    """The contents are laid out again with the pages, together with the
+    index and the heads, on the bet that their page count stands. Here the
+    first layout of the contents claims two pages more, so the bet is lost:
+    the round is played again and the book is the one a won bet gives."""
+    from dataclasses import replace
+
+    run, both = units.Layouts.run, units.Layouts.both
+    rounds = []
+
+    def longer_contents(self, wanted):
+        return {n: replace(u, count=u.count + 2) if u.needs_pages else u for n, u in run(self, wanted).items()}
+
+    def counted(self, wanted, documents):
+        rounds.append(sorted(wanted))
+        return both(self, wanted, documents)
+
+    monkeypatch.setattr(units.Layouts, "both", counted)
+    expected = render_pdf(book, tmp_path / "won.pdf", jobs=1).path.read_bytes()
+    numbered = ["_front", "index", "notes"]   # after the first layout of every unit, with the pages
+    assert [r for r in rounds[1:] if r] == [numbered]
+    rounds.clear()
+    monkeypatch.setattr(units.Layouts, "run", longer_contents)
+    lost = render_pdf(book, tmp_path / "lost.pdf", jobs=1)
+    assert [r for r in rounds[1:] if r] == [numbered] * 2
+    assert lost.path.read_bytes() == expected
+
+
 def test_a_cached_unit_is_never_served_after_a_change(book, tmp_path, monkeypatch):
     """A changed style (or font, or code) changes every key; a changed text only its unit's."""
     cache = tmp_path / "cache"

@@ -13,9 +13,13 @@ The book is laid out in units (html.unit_names: the front matter, then
 each contents entry), each alone, in parallel and cached (units.py):
 
     every unit, pages unknown          -> page counts -> physical pages
-    units that print page numbers      -> again with those pages (contents,
-                                          index), until their counts stand
-    furniture of every physical page   -> running heads and folios (furniture.py)
+    in one round, with those pages:       the units that print page numbers
+                                          (contents, a note's several calls),
+                                          the index, and the running heads and
+                                          folios of the pages before it
+                                          (furniture.py); again if the
+                                          contents' page count moved
+    furniture of the index's pages
     merge                              -> one PDF: blanks before rectos,
                                           links, outline, metadata (merge.py)
 
@@ -85,8 +89,7 @@ def render_pdf(book: Book, out_path: Path, styles_dir: Path | None = None, print
     setting = Setting(book, styles, print_ready)
     names = unit_names(book)
     with Layouts(setting, jobs, cache_dir) as lay:
-        units = _lay_out_all(book, lay)
-        units, pagination, blank, furniture_pdfs = _last_and_furniture(book, lay, names, units)
+        units, pagination, blank, furniture_pdfs = _lay_out_all(book, lay, names)
         parallel = lay.jobs > 1
     result = PdfResult(Path(out_path), pagination.total, pagination.anchors, units[names[0]].page_size,
                        _resources(units, names), _page_starts(names, units, pagination),
@@ -119,38 +122,41 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _lay_out_all(book: Book, lay: Layouts) -> dict[str, UnitLayout]:
-    """Every unit; then those that print page numbers, with the pages, until
-    their page counts stand (then no page of the book moved). The last unit,
-    if it prints page numbers (the index), waits for the pages: where it
-    starts is known without it, and its length moves nothing."""
-    names = unit_names(book)
-    first = names[:-1] if needs_pages(build_unit(book, names[-1])) else names
-    units = lay.run({n: None for n in first})
-    numbered = [n for n in first if units[n].needs_pages]
+def _lay_out_all(book: Book, lay: Layouts, names: list[str]):
+    """Every unit, then in one round those that print page numbers (the
+    contents) with the pages, the last unit if it waits for them (the
+    index: where it starts is known without it, and its length moves
+    nothing) and the furniture of the pages before it. The round bets that
+    the contents keep their page count, as they nearly always do; if not,
+    or if anything the index was laid out with moved, it is played again
+    with the new pages. -> (units, pagination, the blank page's PDF, the
+    furniture PDFs in page order)."""
+    last = names[-1] if needs_pages(build_unit(book, names[-1])) else None
+    units = lay.run({n: None for n in names if n != last})
+    numbered = [n for n in units if units[n].needs_pages]
+    drawn: dict[tuple[str, str], bytes] = {}
     for _ in range(MAX_PASSES):
-        anchors = paginate(book, names, units).anchors
-        again = lay.run({n: anchors for n in numbered})
-        stood = all(again[n].count == units[n].count for n in again)
-        units.update(again)
-        if stood:
-            return units
+        before = paginate(book, names, units)
+        laid_out = [n for n in names if n in units]
+        early = [(BLANK, "")] + _furniture(book, laid_out, units, _without_last(before, last))
+        todo = list(dict.fromkeys(d for d in early if d not in drawn))
+        laid, pdfs = lay.both({n: before.anchors for n in numbered + ([last] if last else [])}, todo)
+        drawn.update(zip(todo, pdfs))
+        stood = all(laid[n].count == units[n].count for n in numbered)
+        units.update({n: laid[n] for n in numbered})
+        if stood and paginate(book, names, units).anchors == before.anchors:
+            units.update(laid)
+            return _finish(book, lay, names, units, drawn)
     raise PaginationMoved(f"the contents or the index still changed length after {MAX_PASSES} layouts")
 
 
-def _last_and_furniture(book: Book, lay: Layouts, names: list[str], units: dict[str, UnitLayout]):
-    """The last unit if it waited for the pages (the index), laid out
-    together with the furniture of the pages before it, which it cannot
-    move; then the furniture of its own pages. -> (units, pagination, the
-    blank page's PDF, the furniture PDFs in page order)."""
-    pagination = paginate(book, names, units)
-    laid = [n for n in names if n in units]
-    wanted = {n: pagination.anchors for n in names if n not in units}
-    before = pagination if not wanted else replace(pagination, total=pagination.anchors[names[len(laid)]] - 1)
-    early = [(BLANK, "")] + _furniture(book, laid, units, before)
-    last, pdfs = lay.both(wanted, early)
-    drawn = dict(zip(early, pdfs))
-    units = {**units, **last}
+def _without_last(pagination: Pagination, last: str | None) -> Pagination:
+    """The pages before the last unit's (all of them when none waits)."""
+    return pagination if last is None else replace(pagination, total=pagination.anchors[last] - 1)
+
+
+def _finish(book: Book, lay: Layouts, names: list[str], units: dict[str, UnitLayout], drawn: dict):
+    """The furniture of every page, drawing what is not drawn yet (the last unit's pages)."""
     pagination = paginate(book, names, units)
     final = [(BLANK, "")] + _furniture(book, names, units, pagination)
     missing = list(dict.fromkeys(d for d in final if d not in drawn))
