@@ -51,10 +51,11 @@ def load(ms, cache_dir: Path | None, matcher: Matcher, name_matcher: NameMatcher
 
 
 def _made(paths: list[Path], job: tuple, jobs: int, meanwhile: Callable[[], object]):
-    """The chapters of `paths`, in order: here for one file or one CPU, else
-    in workers."""
+    """The chapters of `paths`, in order: here on one CPU, else in workers
+    (one file too: a rebuild after an edit reads it while this process
+    does `meanwhile`)."""
     _JOB["job"] = job
-    if len(paths) < 2 or jobs < 2:
+    if not paths or jobs < 2:
         meanwhile()
         yield from (_chapter(path) for path in paths)
         return

@@ -73,3 +73,7 @@ def test_meanwhile_runs_once_while_the_workers_read(tmp_path):
     assert len(calls) == 2                       # serial: before reading
     chapters.load(ms, tmp_path / "cache", NO_REGISTER, NO_NAMES, jobs=2, meanwhile=meanwhile)
     assert len(calls) == 2                       # every chapter cached: nothing to wait for
+    ms.parts[1].path.write_text("Parte 1, corregida.\n")
+    again = chapters.load(ms, tmp_path / "cache", NO_REGISTER, NO_NAMES, jobs=2, meanwhile=meanwhile)
+    assert len(calls) == 3                       # one file to read (an edit): read in a worker meanwhile
+    assert again[1].blocks != made[1].blocks and again[0].blocks == made[0].blocks
