@@ -57,11 +57,10 @@ def forked(fn: Callable[..., R], *args) -> Iterator[Future]:
     block waits for the child."""
     number = max(_STEPS, default=0) + 1
     _STEPS[number] = (fn, args)
-    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
     try:
-        yield pool.submit(_run_step, number)   # the child is forked here, _STEPS and all
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+            yield pool.submit(_run_step, number)   # the child is forked here, _STEPS and all
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
         del _STEPS[number]
 
 

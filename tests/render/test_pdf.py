@@ -9,6 +9,7 @@ rectos that must carry running heads.
 from __future__ import annotations
 
 import io
+import os
 import re
 import subprocess
 from dataclasses import replace
@@ -406,5 +407,33 @@ def test_an_edited_sheet_is_read_again_in_the_same_process(book, tmp_path):
 
     before = width()
     sheet = styles / "print.css"
-    sheet.write_text(sheet.read_text() + "\np { margin-left: 20mm; }\n")
+    stat = sheet.stat()
+    css = sheet.read_text()
+    # the same size and time: only the content tells
+    rule, extra = "/* ---------------------------------------------------------------- text */", "p{margin-left:20mm}"
+    sheet.write_text(css.replace(rule, rule.replace("-" * len(extra), "", 1), 1) + extra)
+    os.utime(sheet, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert sheet.stat().st_size == stat.st_size
     assert width() < before - 50
+
+
+def test_a_worker_keeps_the_sheets_it_inherited(book):
+    """A FontConfiguration deletes its fonts' folder when collected: a forked
+    worker that makes sheets of its own must not collect its parent's."""
+    import multiprocessing
+
+    from pipeline.render.pdf import layout
+
+    html = '<html><body><p>Hola</p></body></html>'
+    layout.lay_out(html, book.root, STYLES, book.config, ConfinedFetcher(book.root, STYLES), multiple=1)
+    fonts = layout._sheets(STYLES, book.config, ConfinedFetcher(book.root, STYLES), False, "")[0]
+    assert fonts._folder.is_dir()
+
+    def child():
+        for i in range(layout.SHEETS_KEPT + 1):   # enough new keys to evict
+            layout._sheets(STYLES, book.config, ConfinedFetcher(book.root, STYLES), False, f"/* {i} */")
+
+    process = multiprocessing.get_context("fork").Process(target=child)
+    process.start()
+    process.join()
+    assert process.exitcode == 0 and fonts._folder.is_dir()

@@ -209,3 +209,27 @@ def test_bold_text_needs_the_bold_face(tmp_path):
     """The bold face has 127 glyphs: a raya in bold would fall back."""
     error = build_with(tmp_path, "\n**Negrita —con raya—** aquí.\n")
     assert any(d.code == "F001" and "U+2014" in d.message and "bold" in d.message for d in error.report.items)
+
+
+def test_the_cover_is_deflated_like_the_book_in_a_fresh_process(tmp_path):
+    """The compression level is set on every write (engine.Deflate), not only
+    once a layout ran in the process: a cover drawn first, as after a build
+    whose units all came from the cache, is deflated at the same level."""
+    import sys
+
+    script = f"""
+import io, zlib, pikepdf
+from pathlib import Path
+from pipeline.build import STYLES, load_book
+from pipeline.diagnostics import Report
+from pipeline.render.pdf import engine
+from pipeline.render.pdf.cover import render_cover
+book = load_book(Path({str(FIXTURE)!r}), None, Report())
+render_cover(book.config, 120, Path({str(tmp_path / 'cover.pdf')!r}), STYLES)
+with pikepdf.open({str(tmp_path / 'cover.pdf')!r}) as pdf:
+    streams = [o for o in pdf.objects if isinstance(o, pikepdf.Stream) and o.get("/Filter") == "/FlateDecode"]
+    assert streams and all(s.read_raw_bytes() == zlib.compress(s.read_bytes(), engine.LEVEL) for s in streams)
+print("ok")
+"""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert out.stdout.strip() == "ok", out.stderr[-2000:]

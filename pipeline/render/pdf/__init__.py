@@ -128,8 +128,8 @@ def _lay_out_all(book: Book, lay: Layouts, names: list[str]):
     index: where it starts is known without it, and its length moves
     nothing) and the furniture of the pages before it. The round bets that
     the contents keep their page count, as they nearly always do; if not,
-    or if anything the index was laid out with moved, it is played again
-    with the new pages. -> (units, pagination, the blank page's PDF, the
+    or if the index would print other pages, it is played again with the
+    new pages. -> (units, pagination, the blank page's PDF, the
     furniture PDFs in page order)."""
     last = names[-1] if needs_pages(build_unit(book, names[-1])) else None
     units = lay.run({n: None for n in names if n != last})
@@ -144,10 +144,16 @@ def _lay_out_all(book: Book, lay: Layouts, names: list[str]):
         drawn.update(zip(todo, pdfs))
         stood = all(laid[n].count == units[n].count for n in numbered)
         units.update({n: laid[n] for n in numbered})
-        if stood and paginate(book, names, units).anchors == before.anchors:
+        if stood and _same_last(book, last, before, paginate(book, names, units)):
             units.update(laid)
             return _finish(book, lay, names, units, drawn)
     raise PaginationMoved(f"the contents or the index still changed length after {MAX_PASSES} layouts")
+
+
+def _same_last(book: Book, last: str | None, bet: Pagination, now: Pagination) -> bool:
+    """The last unit, laid out with the pages of the bet, is the one the
+    pages now call for (the furniture is drawn again from them anyway)."""
+    return last is None or build_unit(book, last, bet.anchors) == build_unit(book, last, now.anchors)
 
 
 def _without_last(pagination: Pagination, last: str | None) -> Pagination:

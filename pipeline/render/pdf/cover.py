@@ -23,7 +23,7 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
 from pipeline.manuscript import PAPERS, BookConfig, PrintSettings
-from pipeline.render.pdf import layout
+from pipeline.render.pdf import engine, layout
 from pipeline.render.pdf.fetcher import ConfinedFetcher
 
 UNITS_MM = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}
@@ -173,6 +173,7 @@ def cover_css(geo: CoverGeometry) -> str:
 
 def render_cover(config: BookConfig, pages: int, out_path: Path, styles: Path) -> CoverGeometry:
     geo = geometry(config, pages)
+    engine.install()
     fetcher = ConfinedFetcher(styles)
     fonts = FontConfiguration()
     profiles: dict = {}
