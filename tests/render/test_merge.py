@@ -89,7 +89,7 @@ def blank():
 @pytest.fixture(scope="module")
 def book(units, blank, tmp_path_factory):
     path = tmp_path_factory.mktemp("merge") / "book.pdf"
-    result = m.merge(units, blank, folios(8), path, IDENT, multiple=4)
+    result = m.merge(units, blank, [folios(8)], path, IDENT, multiple=4)
     return path, result
 
 
@@ -245,7 +245,7 @@ def test_document_entries_from_first_unit(book):
 
 
 def test_same_bytes_every_time(units, blank):
-    furniture = folios(8)
+    furniture = [folios(8)]
     first = merged_bytes(units, blank, furniture, ident=IDENT, multiple=4)
     assert merged_bytes(units, blank, furniture, ident=IDENT, multiple=4) == first
     with pikepdf.open(io.BytesIO(first)) as pdf:
@@ -263,10 +263,10 @@ def test_qpdf_check(book):
 
 def test_furniture_must_match_the_book(units, blank):
     with pytest.raises(ValueError, match="furniture has 7 pages"):
-        merged_bytes(units, blank, folios(7), multiple=4)
+        merged_bytes(units, blank, [folios(7)], multiple=4)
     small = pdf_of("".join('<p class="page">F</p>' for _ in range(8)), "@page { size: 90mm 150mm }")
     with pytest.raises(ValueError, match="trim"):
-        merged_bytes(units, blank, small, multiple=4)
+        merged_bytes(units, blank, [small], multiple=4)
 
 
 # -- the printer's file ----------------------------------------------------------------
@@ -276,7 +276,7 @@ def printed(tmp_path_factory):
     units = [lay_out(FRONT, PRINT, "pdf/x-4"), lay_out(NOTES, PRINT, "pdf/x-4")]
     path = tmp_path_factory.mktemp("merge") / "print.pdf"
     # Furniture laid out without bleed: its origin is still the trim corner.
-    m.merge(units, pdf_of("", PRINT), folios(4), path, IDENT)
+    m.merge(units, pdf_of("", PRINT), [folios(4)], path, IDENT)
     return path, units
 
 

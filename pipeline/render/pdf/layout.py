@@ -55,13 +55,15 @@ def stylesheets(styles: Path, config: BookConfig, fetcher: ConfinedFetcher, font
 
 
 def lay_out(html: str, base: Path, styles: Path, config: BookConfig, fetcher: ConfinedFetcher,
-            print_ready: bool = False, multiple: int | None = None, extra_css: str = ""):
+            print_ready: bool = False, multiple: int | None = None, extra_css: str = "",
+            styles_key: str | None = None):
     """Lay out the pages, padded with blank pages at the end to `multiple`
     (default book.yaml's page multiple); `extra_css` goes after the sheets.
-    A resource outside the allowed folders is RefusedURL."""
+    `styles_key`, a digest of the styles folder's content the caller already
+    made, spares hashing it again. A resource outside the allowed folders is RefusedURL."""
     engine.install()
     try:
-        fonts, profiles, sheets = _sheets(styles, config, fetcher, print_ready, extra_css)
+        fonts, profiles, sheets = _sheets(styles, config, fetcher, print_ready, extra_css, styles_key)
         doc = engine.document(html, fetcher.uri(base), fetcher)
         document = doc.render(stylesheets=sheets, font_config=fonts, color_profiles=profiles)
         multiple = config.print.page_multiple if multiple is None else multiple
@@ -77,13 +79,14 @@ _SHEETS: dict[int, dict[tuple, tuple]] = {}   # pid -> key -> (fonts, profiles, 
 SHEETS_KEPT = 4
 
 
-def _sheets(styles: Path, config: BookConfig, fetcher: ConfinedFetcher, print_ready: bool, extra_css: str):
+def _sheets(styles: Path, config: BookConfig, fetcher: ConfinedFetcher, print_ready: bool, extra_css: str,
+            styles_key: str | None = None):
     """(font configuration, colour profiles, sheets), made once per process
     for the same styles: parsing print.css and loading its faces costs
     28 ms, which every unit and furniture document paid. The key holds the
-    styles folder's content, so an edited sheet or font is read again; the
-    files the sheets read are listed by every fetcher that uses them."""
-    key = (fetcher.roots, print_ready, page_css(config, print_ready), extra_css, _fingerprint(styles))
+    styles folder's content (`styles_key`), so an edited sheet or font is
+    read again; the files the sheets read are listed by every fetcher that uses them."""
+    key = (fetcher.roots, print_ready, page_css(config, print_ready), extra_css, styles_key or _fingerprint(styles))
     for made in (_SHEETS.get(os.getpid(), {}), *_SHEETS.values()):
         if key in made:
             fonts, profiles, sheets, files = made[key]

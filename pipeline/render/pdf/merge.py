@@ -119,10 +119,10 @@ def plan(units: Sequence[LaidUnit], multiple: int = 2) -> tuple[list[int], int]:
 
 # -- the merge ---------------------------------------------------------------------
 
-def merge(units: Sequence[LaidUnit], blank: bytes, furniture: bytes | Sequence[bytes] | None, target,
+def merge(units: Sequence[LaidUnit], blank: bytes, furniture: Sequence[bytes] | None, target,
           ident: bytes | None = None, *, multiple: int = 2) -> Merged:
     """Write the book's PDF to `target` (a path or a binary file object).
-    `furniture`: one PDF, or several whose pages follow one another."""
+    `furniture`: PDFs whose pages, one after another, go over the book's."""
     if not units:
         raise ValueError("no unit to merge")
     with ExitStack() as stack:
@@ -136,8 +136,7 @@ def merge(units: Sequence[LaidUnit], blank: bytes, furniture: bytes | Sequence[b
         _names(out, dests)
         _take_document_entries(out, sources[0])
         if furniture is not None:
-            chunks = [furniture] if isinstance(furniture, bytes) else furniture
-            _lay_over(out, [page for chunk in chunks for page in open_pdf(chunk).pages])
+            _lay_over(out, [page for chunk in furniture for page in open_pdf(chunk).pages])
         _write(out, target, ident, sources[0].pdf_version)
     pages = {page.objgen: number for number, page in enumerate(out.pages, 1)}
     return Merged(len(pages), {k: pages[d[0].objgen] for k, d in dests.items()}, tuple(sorted(missing)))

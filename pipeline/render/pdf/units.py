@@ -16,6 +16,7 @@ same bytes, so a cached unit is the unit a cold build would lay out.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import multiprocessing
 import os
@@ -65,6 +66,11 @@ class Setting:
     styles: Path
     print_ready: bool
 
+    @functools.cached_property
+    def version(self) -> str:
+        """code_version, hashed once (before the workers fork: they inherit it)."""
+        return code_version(self)
+
 
 _SETTING: Setting | None = None  # the worker's, inherited through fork
 
@@ -76,7 +82,7 @@ class Layouts:
         self.setting = setting
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.cache = Path(cache_dir) / "layout" if cache_dir else None
-        self.version = code_version(setting)
+        self.version = setting.version
         self.pool = None
 
     def __enter__(self):
@@ -204,7 +210,7 @@ def write_pages(html: str, extra_css: str = "") -> bytes:
 def _lay_out(html: str, fetcher: ConfinedFetcher, extra_css: str = ""):
     setting = _SETTING
     return layout.lay_out(html, setting.book.root, setting.styles, setting.book.config, fetcher,
-                          setting.print_ready, multiple=1, extra_css=extra_css)
+                          setting.print_ready, multiple=1, extra_css=extra_css, styles_key=setting.version)
 
 
 def _write(document) -> bytes:
