@@ -155,3 +155,55 @@ def test_streams_are_deflated_at_zlibs_default_level():
             raw, written = stream.read_bytes(), stream.read_raw_bytes()
             assert written == zlib.compress(raw, engine.LEVEL), stream.objgen
             assert written != zlib.compress(raw, 9) or len(raw) < 200
+
+
+# -- page styles shared by pages of one kind -----------------------------------------
+
+PAGES_CSS = CSS + """
+@page { @bottom-center { content: counter(page); font: 8pt Book; } }
+@page :first { @bottom-center { content: none; } }
+@page :left { @top-left { content: string(head); font: italic 8pt Book; } }
+@page :right { @top-right { content: "Derecha " string(head); } }
+@page :blank { @bottom-center { content: none; } }
+@page apendice { @top-right { content: "Apéndice"; } }
+h1 { string-set: head content(); break-before: right; }
+.ap { page: apendice; }"""
+PAGES_HTML = "".join(f"<h1>Capítulo {n}</h1><p>{'palabra ' * 220}</p>" for n in range(1, 4)) + \
+    f"<div class=ap><h1>Apéndice</h1><p>{'otra ' * 300}</p></div>"
+
+
+def render_pages(css: str, html: str = PAGES_HTML):
+    fonts = FontConfiguration()
+    sheet = weasyprint.CSS(string=css, base_url=FONTS.as_uri() + "/", font_config=fonts)
+    return weasyprint.HTML(string=html).render(stylesheets=[sheet], font_config=fonts)
+
+
+def page_kinds(document) -> list[tuple]:
+    return [(p._page_box.page_type.side, p._page_box.page_type.blank, p._page_box.page_type.name)
+            for p in document.pages]
+
+
+def test_pages_of_one_kind_share_their_styles_computed_once(monkeypatch):
+    engine.install()
+    shared = render_pages(PAGES_CSS)
+    kinds = page_kinds(shared)
+    assert len(set(kinds)) >= 4 and any(blank for _, blank, _ in kinds) and len(kinds) > len(set(kinds)) + 2
+    first = {}
+    for page, kind in zip(shared.pages[1:], kinds[1:]):
+        assert page._page_box.style is first.setdefault(kind, page._page_box.style)
+    monkeypatch.setattr(engine_page, "set_page_type_computed_styles",
+                        engine_page.set_page_type_computed_styles.__wrapped__)
+    own = render_pages(PAGES_CSS)
+    assert own.pages[3]._page_box.style is not own.pages[5]._page_box.style
+    assert shared.write_pdf(pdf_identifier=b"x") == own.write_pdf(pdf_identifier=b"x")
+
+
+def margin_texts(document, keyword: str) -> list[bool]:
+    return [any(getattr(box, "at_keyword", None) == keyword for box in page._page_box.children)
+            for page in document.pages]
+
+
+def test_pages_selected_by_number_keep_styles_of_their_own():
+    engine.install()
+    document = render_pages(PAGES_CSS + "\n@page :nth(3) { @top-center { content: 'Tres'; } }")
+    assert margin_texts(document, "@top-center") == [n == 3 for n in range(1, len(document.pages) + 1)]

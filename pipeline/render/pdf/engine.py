@@ -30,6 +30,18 @@ at zlib's level 9. On this book level 9 takes 1.7 s of CPU where zlib's
 default, 6, takes 0.45 s, for a file 1.8 % larger; qpdf and most PDF
 writers use 6, and so do we.
 
+Page styles computed for every page (WeasyPrint 70.0, layout/page.py
+`set_page_type_computed_styles`): a page's type holds its number, for
+`:nth()` selectors, so the engine cascades and computes the page's style
+and its 16 margin boxes' anew on each page, and its list of page types
+grows with the document (a page scans every earlier one). That is two
+fifths of the cost of a page that only holds running heads (the
+furniture), little beside a page of text. Where no sheet selects pages
+by number, two pages of the same side, blankness, name and firstness
+match the same rules, so `_shared_page_styles` gives them the same
+computed styles, computed once.
+The PDF is byte-identical (tests/render/test_engine.py; the real book).
+
 Carried footnotes out of order (WeasyPrint 70.0, the same place): a
 footnote that overflowed is carried to the next page at once; when the
 next line then overflows too, the engine carries the notes laid before it
@@ -67,14 +79,17 @@ class Deflate:
 
 
 def install() -> None:
-    """Wrap the engine's page maker once (idempotent)."""
-    if getattr(_page.make_page, "_mended", False):
+    """Wrap the engine's page maker and page styles once (idempotent)."""
+    if getattr(_page.make_page, "_mended", False) and getattr(_page.set_page_type_computed_styles, "_shared", False):
         return
     if (weasyprint.__version__, pydyf.__version__) != (WRITTEN_FOR, PYDYF):
         raise RuntimeError(f"pipeline/render/pdf/engine.py mends WeasyPrint {WRITTEN_FOR} with pydyf {PYDYF}, "
                            f"not {weasyprint.__version__} with {pydyf.__version__}: check whether the bug "
                            "is still there and how pydyf compresses")
-    _page.make_page = _mended(_page.make_page)
+    if not getattr(_page.make_page, "_mended", False):
+        _page.make_page = _mended(_page.make_page)
+    if not getattr(_page.set_page_type_computed_styles, "_shared", False):
+        _page.set_page_type_computed_styles = _shared_page_styles(_page.set_page_type_computed_styles)
     pydyf.zlib = Deflate()
 
 
@@ -90,6 +105,40 @@ def _mended(make_page):
 
     wrapper._mended = True
     return wrapper
+
+
+def _shared_page_styles(set_styles):
+    @functools.wraps(set_styles)  # the engine's own stays as __wrapped__ (tests use it)
+    def wrapper(page_type, html, style_for):
+        shared = _shared_styles(style_for)
+        if shared is None:
+            return set_styles(page_type, html, style_for)
+        key = (page_type.side, page_type.blank, page_type.name, page_type.index == 0)
+        computed = style_for.get_computed_styles()
+        if key not in shared:
+            set_styles(page_type, html, style_for)
+            shared[key] = {pseudo: computed[page_type, pseudo] for pseudo in _pseudos(style_for, page_type)}
+        for pseudo, style in shared[key].items():
+            computed[page_type, pseudo] = style
+
+    wrapper._shared = True
+    return wrapper
+
+
+def _shared_styles(style_for) -> dict | None:
+    """The document's page styles by kind of page; None where a sheet
+    selects pages by number (`:nth()`): then every page is its own kind."""
+    if not hasattr(style_for, "_pipeline_pages"):
+        by_number = any(selector[2].index is not None for sheet, _, _ in style_for._sheets
+                        for _, selectors, _ in sheet.page_rules for selector in selectors)
+        style_for._pipeline_pages = None if by_number else {}
+    return style_for._pipeline_pages
+
+
+def _pseudos(style_for, page_type) -> list:
+    """The page itself and the margin boxes (and footnote area) some rule gave a style."""
+    return [None] + [pseudo for element, pseudo in style_for.get_cascaded_styles()
+                     if pseudo and element == page_type]
 
 
 def calls(page) -> list:
