@@ -7,8 +7,9 @@ EPUB-only build, a no-op rebuild, a rebuild after editing one paragraph of
 one chapter, and the peak RSS of the whole process tree; and the baselines:
 one plain single-process WeasyPrint render of the book's final HTML, and
 Pandoc's own EPUB of the same Markdown files (these two short ones: the
-median of three). Prints every figure and the ratios the issue sets as
-targets.
+median of three; the cold build and the plain render: the median of
+`--rounds`, taken in turns). Prints every figure and the ratios the issue
+sets as targets.
 """
 
 from __future__ import annotations
@@ -148,18 +149,26 @@ def edit_one_paragraph(ms: Path) -> None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--manuscript", type=Path, default=ROOT / "manuscript")
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="cold builds and plain renders, taken in turns (the ratio uses their medians)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         ms = shutil.copytree(args.manuscript, work / "ms")
-        figures = {"cold full build (s)": build(ms, work / "out")}
-        figures["no-op rebuild (s)"] = build(ms, work / "out")
+        # In turns, so that the machine's drift (this VM's speed moves by a
+        # fifth within an hour) weighs on both sides of the ratio alike.
+        cold, plain = [], []
+        for n in range(args.rounds):
+            cold.append(build(ms, work / f"out-{n}"))
+            plain.append(plain_render(ms, work))
+        figures = {"cold full build (s)": statistics.median(cold)}
+        figures["no-op rebuild (s)"] = build(ms, work / "out-0")
         edit_one_paragraph(ms)
-        figures["one-chapter edit (s)"] = build(ms, work / "out")
-        figures["our PDF's pages"] = pdf_pages(next((work / "out").glob("*.pdf")))
+        figures["one-chapter edit (s)"] = build(ms, work / "out-0")
+        figures["our PDF's pages"] = pdf_pages(next((work / "out-0").glob("*.pdf")))
         figures["peak RSS, process tree (GB)"] = PEAK["rss"]
         figures["peak PSS, process tree (GB)"] = PEAK["pss"]
-        figures["plain WeasyPrint render (s)"] = plain_render(ms, work)
+        figures["plain WeasyPrint render (s)"] = statistics.median(plain)
         figures["plain render's pages"] = PLAIN["pages"]
         # A few seconds each: the median of three, taken in turns, so that a
         # hiccup of the machine does not decide the ratio.
@@ -169,6 +178,8 @@ def main(argv=None) -> int:
             pandoc.append(pandoc_epub(ms, work))
         figures["EPUB-only build, cold (s)"] = statistics.median(epub)
         figures["Pandoc EPUB (s)"] = statistics.median(pandoc)
+        print("cold builds (s):", " ".join(f"{t:.2f}" for t in cold),
+              "  plain renders (s):", " ".join(f"{t:.2f}" for t in plain))
     ratios = {
         "cold / plain render": figures["cold full build (s)"] / figures["plain WeasyPrint render (s)"],
         "epub / pandoc epub": figures["EPUB-only build, cold (s)"] / figures["Pandoc EPUB (s)"],
