@@ -198,6 +198,28 @@ def test_pages_of_one_kind_share_their_styles_computed_once(monkeypatch):
     assert shared.write_pdf(pdf_identifier=b"x") == own.write_pdf(pdf_identifier=b"x")
 
 
+# Pages laid out twice (a target-counter waits for the last page), margins
+# in viewport units (they read the page size the first page sets), footnotes,
+# a leader and counter(pages) in margin boxes.
+RELAYOUT_CSS = CSS + """
+@page { size: 300px 300px; margin: 10vw; @top-left { content: "x" leader('.') counter(page) "/" counter(pages); }
+        @bottom-right { content: counter(page, lower-roman); font: 8pt Book; } }
+@page :first { margin: 5vw; }
+@page :left { @top-right { content: string(head); } }
+h1 { string-set: head content(); break-before: right; }
+a::after { content: target-counter(attr(href), page); }"""
+RELAYOUT_HTML = '<a href="#z">índice</a>' + "".join(
+    f"<h1>C{n}</h1><p>{'palabra ' * 90}<span class=fn>nota {n}</span></p>" for n in range(5)) + "<p id=z>fin</p>"
+
+
+def test_pages_laid_out_again_with_viewport_units_come_out_as_the_engines(monkeypatch):
+    engine.install()
+    shared = render_pages(RELAYOUT_CSS, RELAYOUT_HTML).write_pdf(pdf_identifier=b"x")
+    monkeypatch.setattr(engine_page, "set_page_type_computed_styles",
+                        engine_page.set_page_type_computed_styles.__wrapped__)
+    assert shared == render_pages(RELAYOUT_CSS, RELAYOUT_HTML).write_pdf(pdf_identifier=b"x")
+
+
 def margin_texts(document, keyword: str) -> list[bool]:
     return [any(getattr(box, "at_keyword", None) == keyword for box in page._page_box.children)
             for page in document.pages]

@@ -39,7 +39,8 @@ fifths of the cost of a page that only holds running heads (the
 furniture), little beside a page of text. Where no sheet selects pages
 by number, two pages of the same side, blankness, name and firstness
 match the same rules, so `_shared_page_styles` gives them the same
-computed styles, computed once.
+computed styles, computed once (and again once the first page has set
+the size that viewport units refer to).
 The PDF is byte-identical (tests/render/test_engine.py; the real book).
 
 Carried footnotes out of order (WeasyPrint 70.0, the same place): a
@@ -113,7 +114,10 @@ def _shared_page_styles(set_styles):
         shared = _shared_styles(style_for)
         if shared is None:
             return set_styles(page_type, html, style_for)
-        key = (page_type.side, page_type.blank, page_type.name, page_type.index == 0)
+        # The page size enters viewport units (vw...) and is known only once
+        # the first page is made: styles computed before are not shared after.
+        key = (page_type.side, page_type.blank, page_type.name, page_type.index == 0,
+               *style_for.initial_page_sizes.values())
         computed = style_for.get_computed_styles()
         if key not in shared:
             set_styles(page_type, html, style_for)
