@@ -152,8 +152,10 @@ def _lay_out_all(book: Book, lay: Layouts, names: list[str]):
 
 def _same_last(book: Book, last: str | None, bet: Pagination, now: Pagination) -> bool:
     """The last unit, laid out with the pages of the bet, is the one the
-    pages now call for (the furniture is drawn again from them anyway)."""
-    return last is None or build_unit(book, last, bet.anchors) == build_unit(book, last, now.anchors)
+    pages now call for (the furniture is drawn again from them anyway). The
+    same pages give the same unit: its HTML is built only if they moved."""
+    return (last is None or bet.anchors == now.anchors
+            or build_unit(book, last, bet.anchors) == build_unit(book, last, now.anchors))
 
 
 def _without_last(pagination: Pagination, last: str | None) -> Pagination:

@@ -15,6 +15,12 @@ each page is made: a footnote whose call landed on the page but which is
 neither on it nor waiting for the next page is handed to the next page,
 after those already waiting, in the order of their calls.
 
+Carried footnotes out of order (WeasyPrint 70.0, the same place): a
+footnote that overflowed is carried to the next page at once; when the
+next line then overflows too, the engine carries the notes laid before it
+after it, so the next page prints note 21 above note 20. The mend puts
+the waiting footnotes back in the order of their calls.
+
 Also here, not a mend but a shortcut (`document`): WeasyPrint parses every
 string with tinyhtml5, a pure-Python HTML5 parser (0.7 s for the endnotes'
 1 MB). Our HTML is serialized by lxml from a tree we built, so libxml2
@@ -27,7 +33,7 @@ as built, and table cells are not run together into text.
 
 And one choice of ours (`Deflate`): pydyf 0.13 compresses every stream
 at zlib's level 9. On this book level 9 takes 1.7 s of CPU where zlib's
-default, 6, takes 0.45 s, for a file 1.8 % larger; qpdf and most PDF
+default, 6, takes 0.45 s, for a file 1.6 % larger; qpdf and most PDF
 writers use 6, and so do we.
 
 Page styles computed for every page (WeasyPrint 70.0, layout/page.py
@@ -42,12 +48,6 @@ match the same rules, so `_shared_page_styles` gives them the same
 computed styles, computed once (and again once the first page has set
 the size that viewport units refer to).
 The PDF is byte-identical (tests/render/test_engine.py; the real book).
-
-Carried footnotes out of order (WeasyPrint 70.0, the same place): a
-footnote that overflowed is carried to the next page at once; when the
-next line then overflows too, the engine carries the notes laid before it
-after it, so the next page prints note 21 above note 20. The mend puts
-the waiting footnotes back in the order of their calls.
 """
 
 from __future__ import annotations
