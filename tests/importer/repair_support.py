@@ -11,8 +11,8 @@ from pathlib import Path
 from pipeline.importer.repair import RepairContext, repair_paragraph
 
 ROOT = Path(__file__).resolve().parents[2]
-SEED = ROOT.parent / "shared" / "seeds" / "000_6616201f02a3e05b.txt"
 PROFILE = ROOT / "pipeline" / "importer" / "profiles" / "serge-memorias"
+SEED = PROFILE / "source.txt"  # the text extracted from the printed book; origin in source-map.md
 
 
 @functools.lru_cache(maxsize=1)

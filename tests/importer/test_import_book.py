@@ -6,12 +6,11 @@ import shutil
 
 import yaml
 
-from conftest import MANUSCRIPT, PROFILE, SEED, needs_seed, run_import
+from conftest import MANUSCRIPT, PROFILE, SEED, run_import
 
 GENERATED = lambda folder: sorted(p.name for p in folder.iterdir() if p.name != "corrections.yaml")  # noqa: E731
 
 
-@needs_seed
 def test_reimport_is_byte_identical(imported, tmp_path):
     again = tmp_path / "manuscript"
     again.mkdir()
