@@ -1,14 +1,17 @@
 # Two commands for a new user: `make book` and `make test`.
-# Everything else (venv, pinned packages, system packages) is set up on the way.
+# Everything else (venv, locked packages, system packages) is set up on the way.
 
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
+LOCK   := requirements.lock
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | sha256sum | cut -c1-12)
 SYSTEM := $(VENV)/.system-ok
 ACE    := tools/ace/node_modules/.installed
+UV     := .cache/uv/bin/uv
+UV_VERSION := 0.13.9
 
-.PHONY: book test check setup clean
+.PHONY: book test check setup clean lock
 
 book: setup
 	$(PY) -m pipeline build manuscript -o output
@@ -32,11 +35,22 @@ $(SYSTEM): tools/setup-system.sh
 	tools/setup-system.sh
 	@mkdir -p $(VENV) && touch $@
 
-$(STAMP): pyproject.toml | $(SYSTEM)
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
-	rm -f $(VENV)/.installed-* && touch $@
+# Every package, transitive ones included, comes from the lock with its hashes.
+# When the lock changes the venv is made anew, so nothing outside it stays.
+$(STAMP): pyproject.toml $(LOCK) | $(SYSTEM)
+	$(PYTHON) -m venv --clear $(VENV)
+	$(PY) -m pip install -q --require-hashes --no-deps -r $(LOCK)
+	$(PY) -m pip install -q --no-deps -e .
+	touch $(SYSTEM) $@
+
+# Refresh the lock after editing pyproject.toml's dependencies: pins already in
+# the lock are kept. `make lock UPGRADE=--upgrade` moves every package to its newest
+# release (then rebuild the book and review the diff before committing).
+lock:
+	test -x $(UV) || { $(PYTHON) -m venv .cache/uv && .cache/uv/bin/pip install -q uv==$(UV_VERSION); }
+	$(UV) pip compile pyproject.toml --extra test --generate-hashes $(UPGRADE) \
+	  --python-version 3.11 --python-platform linux --annotation-style line \
+	  --custom-compile-command "make lock" -o $(LOCK)
 
 clean:
 	rm -rf output
