@@ -15,22 +15,17 @@ as a serial loop would raise it.
 
 from __future__ import annotations
 
-import multiprocessing
 import pickle
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Callable
 
 from pipeline import read, transforms
 from pipeline.gcpause import paused
-from pipeline.pool import workers
+from pipeline.pool import process_pool, worker_state, workers
 from pipeline.transforms.abbreviations import Matcher
 from pipeline.transforms.cache import ChapterCache
 from pipeline.transforms.chapter import Chapter
 from pipeline.transforms.names import NameMatcher
-
-_JOB: dict = {}   # the worker's matchers and cache, inherited through fork
-
 
 def load(ms, cache_dir: Path | None, matcher: Matcher, name_matcher: NameMatcher,
          step: Callable = lambda *_: None, jobs: int | None = None,
@@ -54,13 +49,11 @@ def _made(paths: list[Path], job: tuple, jobs: int, meanwhile: Callable[[], obje
     """The chapters of `paths`, in order: here on one CPU, else in workers
     (one file too: a rebuild after an edit reads it while this process
     does `meanwhile`)."""
-    _JOB["job"] = job
     if not paths or jobs < 2:
         meanwhile()
-        yield from (_chapter(path) for path in paths)
+        yield from (_chapter(job, path) for path in paths)
         return
-    context = multiprocessing.get_context("fork")   # before the fork: the workers inherit _JOB
-    with ProcessPoolExecutor(min(jobs, len(paths)), mp_context=context) as pool:
+    with process_pool(min(jobs, len(paths)), job) as pool:   # each worker is handed the job
         results = pool.map(_pickled_chapter, paths)   # every task submitted, every worker forked
         meanwhile()
         for data in results:
@@ -68,29 +61,30 @@ def _made(paths: list[Path], job: tuple, jobs: int, meanwhile: Callable[[], obje
                 yield pickle.loads(data)
 
 
-def _chapter(path: Path) -> Chapter:
+def _chapter(job: tuple, path: Path) -> Chapter:
     """In this process."""
-    chapter = _transformed(path)
-    if _JOB["job"][1]:
-        _keep(chapter, pickle.dumps(chapter, protocol=pickle.HIGHEST_PROTOCOL))
+    chapter = _transformed(job, path)
+    if job[1]:
+        _keep(job, chapter, pickle.dumps(chapter, protocol=pickle.HIGHEST_PROTOCOL))
     return chapter
 
 
 def _pickled_chapter(path: Path) -> bytes:
     """In a worker: the chapter as the bytes it crosses back in."""
-    chapter = _transformed(path)
+    job = worker_state()
+    chapter = _transformed(job, path)
     data = pickle.dumps(chapter, protocol=pickle.HIGHEST_PROTOCOL)
-    _keep(chapter, data)
+    _keep(job, chapter, data)
     return data
 
 
-def _transformed(path: Path) -> Chapter:
-    cache_dir, _, matcher, name_matcher = _JOB["job"]
+def _transformed(job: tuple, path: Path) -> Chapter:
+    cache_dir, _, matcher, name_matcher = job
     return transforms.transform(read.read(path, cache_dir), matcher, name_matcher)
 
 
-def _keep(chapter: Chapter, data: bytes) -> None:
+def _keep(job: tuple, chapter: Chapter, data: bytes) -> None:
     """Diagnostics too: a cached chapter reports what its transform found."""
-    cache = _JOB["job"][1]
+    cache = job[1]
     if cache:
         cache.put(chapter.source.path, chapter.source.text, data)

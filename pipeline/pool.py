@@ -7,6 +7,13 @@ where its item's result would have been, so the first file in order that
 fails is the one reported, as in a serial loop. Results are the same as a
 serial loop's; only the waiting overlaps.
 
+`process_pool(jobs, state)` is the one way worker processes are made: each
+worker is forked and handed `state` by the pool's initializer, and a task
+reads it with `worker_state()`. Fork passes the initializer's arguments
+without pickling them, so a whole `Book` reaches the workers for free, yet
+what a worker sees is what its pool was given, not whatever module globals
+happened to hold at the fork.
+
 `forked(fn, *args)` runs one step in a process forked at that moment, while
 this one goes on with another (the EPUB is written while the PDF is
 merged): the child sees this process's memory as it is, so nothing but the
@@ -20,10 +27,14 @@ import multiprocessing
 import os
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import Callable, Iterable, Iterator, TypeVar
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+_FORK = multiprocessing.get_context("fork")
+_NOT_A_WORKER = object()
+_state: Any = _NOT_A_WORKER   # set in a worker by its pool's initializer, never in the parent
 
 
 def workers() -> int:
@@ -32,6 +43,23 @@ def workers() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+def process_pool(jobs: int, state: Any = None) -> ProcessPoolExecutor:
+    """`jobs` forked workers, each handed `state` (see `worker_state`)."""
+    return ProcessPoolExecutor(jobs, mp_context=_FORK, initializer=_receive, initargs=(state,))
+
+
+def _receive(state: Any) -> None:
+    global _state
+    _state = state
+
+
+def worker_state() -> Any:
+    """In a worker: the state its pool was made with."""
+    if _state is _NOT_A_WORKER:
+        raise RuntimeError("worker_state() outside a worker of process_pool()")
+    return _state
 
 
 def ordered_map(fn: Callable[[T], R], items: Iterable[T], jobs: int | None = None) -> Iterator[R]:
@@ -48,22 +76,14 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], jobs: int | None = Non
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-_STEPS: dict[int, tuple] = {}   # steps handed to forked children, by number: the child inherits them
-
-
 @contextmanager
 def forked(fn: Callable[..., R], *args) -> Iterator[Future]:
     """`with forked(fn, *args) as step:` ... `step.result()`. Leaving the
     block waits for the child."""
-    number = max(_STEPS, default=0) + 1
-    _STEPS[number] = (fn, args)
-    try:
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
-            yield pool.submit(_run_step, number)   # the child is forked here, _STEPS and all
-    finally:
-        del _STEPS[number]
+    with process_pool(1, (fn, args)) as pool:
+        yield pool.submit(_run_step)   # the child is forked here, with the step as its state
 
 
-def _run_step(number: int):
-    fn, args = _STEPS[number]
+def _run_step():
+    fn, args = worker_state()
     return fn(*args)

@@ -20,16 +20,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
 import shutil
 import subprocess
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pipeline.pool import workers
+from pipeline.pool import process_pool, workers
 from pipeline.render.text import book_texts
 
 KEEP_DEFAULT = 10
@@ -189,7 +187,7 @@ def page_texts(pdf_path: Path, jobs: int | None = None, pages: list[int] | None 
     if jobs < 2:
         return _texts(pdf_path, pages)
     bounds = [len(pages) * n // jobs for n in range(jobs + 1)]
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+    with process_pool(jobs) as pool:
         stretches = pool.map(_texts, [pdf_path] * jobs, [pages[a:b] for a, b in zip(bounds, bounds[1:])])
         return [text for stretch in stretches for text in stretch]
 

@@ -1,10 +1,11 @@
-"""pipeline/pool.py: the forked step."""
+"""pipeline/pool.py: worker pools and the forked step."""
 
 import os
 
 import pytest
 
-from pipeline.pool import _STEPS, forked
+from pipeline import pool
+from pipeline.pool import forked, process_pool, worker_state
 
 SEEN = {"value": "before"}
 
@@ -22,7 +23,6 @@ def test_a_forked_step_sees_memory_as_it_was_and_runs_in_another_process():
     with forked(_read_and_tell_pid, "value") as step:
         value, pid = step.result()
     assert value == "set just before the fork" and pid != os.getpid()
-    assert _STEPS == {}
 
 
 def test_a_forked_steps_error_is_raised_by_result():
@@ -35,3 +35,28 @@ def test_a_step_that_is_not_picklable_runs_all_the_same():
     local = {"n": 41}
     with forked(lambda: local["n"] + 1) as step:
         assert step.result() == 42
+
+
+def _state_and_pid(_):
+    return worker_state(), os.getpid()
+
+
+def test_workers_get_their_pools_state_and_the_parent_keeps_none():
+    with process_pool(2, {"book": "A"}) as a, process_pool(2, {"book": "B"}) as b:
+        seen_a = list(a.map(_state_and_pid, range(4)))
+        seen_b = list(b.map(_state_and_pid, range(4)))
+    assert {s["book"] for s, _ in seen_a} == {"A"} and {s["book"] for s, _ in seen_b} == {"B"}
+    assert os.getpid() not in {pid for _, pid in seen_a + seen_b}
+    with pytest.raises(RuntimeError, match="outside a worker"):
+        worker_state()
+    assert pool._state is pool._NOT_A_WORKER
+
+
+def test_state_is_handed_over_without_pickling():
+    unpicklable = {"f": lambda: 42}
+    with process_pool(1, unpicklable) as workers:
+        assert workers.submit(_call_state_f).result() == 42
+
+
+def _call_state_f():
+    return worker_state()["f"]()

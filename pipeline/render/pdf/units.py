@@ -6,8 +6,9 @@ After: one `UnitLayout` per unit: its PDF with the anchors and bookmarks
 merge.py needs, its page count, the pages the engine left blank, where
 each page begins (for the EPUB page-list), and the files it read.
 
-A unit is laid out in a worker process forked from the build (it inherits
-the Book; only the result crosses back, pickled). The result is cached
+A unit is laid out in a worker process forked from the build, handed the
+`Setting` (the Book among it) by its pool's initializer; only the result
+crosses back, pickled. The result is cached
 under the output's .cache, keyed by everything its layout depends on: the
 unit's HTML, the styles folder (sheets and fonts), book.yaml's page rules,
 the print mode and the code of this package. The same key always gives the
@@ -18,10 +19,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import multiprocessing
 import os
 import pickle
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from pipeline.render.pdf import layout, merge
 from pipeline.render.pdf import notes as notes_
 from pipeline.render.pdf.fetcher import ConfinedFetcher
 from pipeline.render.pdf.html import FRONT, build_unit, measure_html, needs_pages
+from pipeline.pool import process_pool, worker_state
 from pipeline.render.pdf.pagemap import PageStart, page_starts
 from pipeline.resolve.model import Book
 
@@ -68,11 +68,8 @@ class Setting:
 
     @functools.cached_property
     def version(self) -> str:
-        """code_version, hashed once (before the workers fork: they inherit it)."""
+        """code_version, hashed once (before the workers fork: they are handed it)."""
         return code_version(self)
-
-
-_SETTING: Setting | None = None  # the worker's, inherited through fork
 
 
 class Layouts:
@@ -125,11 +122,9 @@ class Layouts:
     def _map(self, jobs: list[tuple]) -> list:
         """(work, args) -> work(*args) for each job, in the workers when there are several."""
         if self.jobs == 1 or len(jobs) <= 1:
-            _adopt(self.setting)
-            return [work(*args) for work, args in jobs]
+            return [work(self.setting, *args) for work, args in jobs]
         if self.pool is None:
-            _adopt(self.setting)  # before the fork: the workers inherit it
-            self.pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"))
+            self.pool = process_pool(self.jobs, self.setting)   # each worker is handed the setting
         return list(self.pool.map(_task, jobs))
 
     def _key(self, name: str, pages) -> tuple[str, str]:
@@ -171,25 +166,20 @@ def code_version(setting: Setting) -> str:
     return digest.hexdigest()
 
 
-def _adopt(setting: Setting) -> None:
-    global _SETTING
-    _SETTING = setting
-
-
 def _task(job):
     work, args = job
-    return work(*args)
+    return work(worker_state(), *args)
 
 
 # -- in the worker ----------------------------------------------------------------
 
-def lay_out_unit(name: str, pages: dict[str, int] | None) -> UnitLayout:
+def lay_out_unit(setting: Setting, name: str, pages: dict[str, int] | None) -> UnitLayout:
     """Lay one unit out (footnote mode: measure, cut, settle) and write its PDF."""
-    book = _SETTING.book
-    fetcher = ConfinedFetcher(book.root, _SETTING.styles)   # one for the unit: it lists the files read
+    book = setting.book
+    fetcher = ConfinedFetcher(book.root, setting.styles)   # one for the unit: it lists the files read
 
     def lay_out(html):
-        return _lay_out(html, fetcher)
+        return _lay_out(setting, html, fetcher)
 
     doc_ids = unit_documents(book, name)
     lines = None
@@ -198,24 +188,23 @@ def lay_out_unit(name: str, pages: dict[str, int] | None) -> UnitLayout:
     document, own = _settle(book, name, pages, lines, lay_out)
     if book.config.notes.print == "endnotes" and any(book.document(d).role == "notes" for d in doc_ids):
         own = {**own, **notes_.note_pages(document)}
-    return _result(name, book, document, own, _write(document), fetcher)
+    return _result(name, book, document, own, _write(setting, document), fetcher)
 
 
-def write_pages(html: str, extra_css: str = "") -> bytes:
+def write_pages(setting: Setting, html: str, extra_css: str = "") -> bytes:
     """A small document with the book's sheets (and `extra_css`) -> PDF bytes."""
-    fetcher = ConfinedFetcher(_SETTING.book.root, _SETTING.styles)
-    return _write(_lay_out(html, fetcher, extra_css))
+    fetcher = ConfinedFetcher(setting.book.root, setting.styles)
+    return _write(setting, _lay_out(setting, html, fetcher, extra_css))
 
 
-def _lay_out(html: str, fetcher: ConfinedFetcher, extra_css: str = ""):
-    setting = _SETTING
+def _lay_out(setting: Setting, html: str, fetcher: ConfinedFetcher, extra_css: str = ""):
     return layout.lay_out(html, setting.book.root, setting.styles, setting.book.config, fetcher,
                           setting.print_ready, multiple=1, extra_css=extra_css, styles_key=setting.version)
 
 
-def _write(document) -> bytes:
-    variant = layout.PRINT_READY_VARIANT if _SETTING.print_ready else None
-    return layout.write(document, None, _SETTING.book.config, variant)
+def _write(setting: Setting, document) -> bytes:
+    variant = layout.PRINT_READY_VARIANT if setting.print_ready else None
+    return layout.write(document, None, setting.book.config, variant)
 
 
 def unit_documents(book: Book, name: str) -> list[str]:
