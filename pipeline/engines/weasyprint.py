@@ -75,7 +75,7 @@ from weasyprint.formatting_structure import boxes as _boxes
 from weasyprint.layout import page as _page
 from weasyprint.matrix import Matrix as _Matrix
 from weasyprint.text.fonts import FontConfiguration  # noqa: F401  (documented: the API reference's "Fonts")
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse  # noqa: F401
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse  # noqa: F401  (URLFetcher's)
 
 from pipeline.engines import Private
 
@@ -126,7 +126,6 @@ PRIVATE = (
     Private("weasyprint.matrix.Matrix", "`pdf_point`: anchors in PDF space by WeasyPrint's own arithmetic", _MATRIX,
             ("a", "b", "c", "d", "e", "f", "matrix")),
     Private("weasyprint.matrix.Matrix.transform_point", "`pdf_point`", _MATRIX, ("self", "x", "y")),
-    Private("weasyprint.urls.FatalURLFetchingError", "a refused URL stops the layout and is told apart", "none filed"),
     Private("weasyprint.document.Page._page_box", _READ, _BOX_API),
     Private(f"{_BOXES}.PageBox.page_type", "whether the engine left a page blank", _BOX_API),
     Private(f"{_BOXES}.ParentBox.children", _READ, _BOX_API),

@@ -61,7 +61,7 @@ def page_starts(document, doc_ids: set[str], generated: set[str] = frozenset()) 
 
 
 def _flow_lines(page_box):
-    """(LineBox, its ancestor elements outermost first), in reading order,
+    """(line box, its ancestor elements outermost first), in reading order,
     leaving out running heads, folios and footnote areas."""
     stack = [(page_box, ())]
     while stack:
