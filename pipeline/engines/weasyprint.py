@@ -75,7 +75,7 @@ from weasyprint.formatting_structure import boxes as _boxes
 from weasyprint.layout import page as _page
 from weasyprint.matrix import Matrix as _Matrix
 from weasyprint.text.fonts import FontConfiguration  # noqa: F401  (documented: the API reference's "Fonts")
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse  # noqa: F401  (URLFetcher's)
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse  # noqa: F401  (documented with URLFetcher.fetch)
 
 from pipeline.engines import Private
 
@@ -86,9 +86,10 @@ LEVEL = 6   # zlib's default
 
 _BOXES = "weasyprint.formatting_structure.boxes"
 # Which upstream change would let each group of private uses go:
-_FOOTNOTES = "a fix of footnotes lost or reordered when orphans push a line over (Kozea/WeasyPrint#2432, PR #2437)"
-_SHARED = "page styles computed once per kind of page (Kozea/WeasyPrint#578, long documents: none filed as such)"
-_PARSER = "none filed: a way to hand HTML() a parsed tree (its tree= argument went with libxml2, #112)"
+_FOOTNOTES = ("none filed for these two bugs; nearest: Kozea/WeasyPrint#2432 and its open PR #2437 (footnotes "
+              "reported when orphans make a line overflow)")
+_SHARED = "none filed as such; nearest: Kozea/WeasyPrint#578 (long documents: margin boxes made anew per page)"
+_PARSER = "none filed: a way to hand HTML() a parsed tree (PR Kozea/WeasyPrint#112 offered tree=; 70.0 has none)"
 _DEFLATE = "none filed: a compression level for pydyf (and write_pdf)"
 _XMP = "none filed: a document id for the XMP that write_pdf(pdf_variant=...) writes"
 _MATRIX = "none filed: page.anchors and page.bookmarks in PDF coordinates"
@@ -96,7 +97,7 @@ _BOX_API = "none filed: the box tree is undocumented on purpose (Kozea/WeasyPrin
 _READ = "the endnote heads, footnote cuts and EPUB page-list read where lines fell"
 
 PRIVATE = (
-    Private("weasyprint.layout.page.make_page", "wrapped: the mends of lost and reordered footnotes run after each page",
+    Private("weasyprint.layout.page.make_page", "wrapped: the mends of lost and reordered footnotes follow each page",
             _FOOTNOTES, ("context", "root_box", "page_type", "resume_at", "page_number", "page_state")),
     Private("weasyprint.layout.LayoutContext.footnotes", "footnotes waiting for room on the page", _FOOTNOTES),
     Private("weasyprint.layout.LayoutContext.reported_footnotes", "footnotes carried to the next page", _FOOTNOTES),
