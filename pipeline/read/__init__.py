@@ -22,9 +22,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-import pypandoc
-
 from pipeline.diagnostics import BuildError, Report
+from pipeline.engines import pandoc
 from pipeline.gcpause import paused
 from pipeline.read.labels import Site, scan_labels
 
@@ -124,11 +123,11 @@ _PATH: list[str] = []
 
 def pandoc_version() -> str:
     if not _VERSION:
-        _VERSION.append(pypandoc.get_pandoc_version())
+        _VERSION.append(pandoc.version())
     return _VERSION[0]
 
 
 def pandoc_path() -> str:
     if not _PATH:
-        _PATH.append(pypandoc.get_pandoc_path())
+        _PATH.append(pandoc.path())
     return _PATH[0]

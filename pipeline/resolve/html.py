@@ -20,10 +20,9 @@ import threading
 from pathlib import Path
 from typing import Iterable, Iterator
 
-import pypandoc
 from lxml import etree, html as lhtml
-from pypandoc.handler import _check_log_handler
 
+from pipeline.engines import pandoc
 from pipeline.pool import ordered_map
 from pipeline.read import pandoc_path, pandoc_version
 
@@ -114,9 +113,7 @@ def _run_pandoc(text: str) -> str:
     if done.returncode != 0:
         raise RuntimeError(f'Pandoc died with exitcode "{done.returncode}" during conversion: {stderr}')
     if stderr:  # pypandoc passes Pandoc's messages to its logger: so do we
-        _check_log_handler()
-        for level, message in pypandoc._classify_pandoc_logging(stderr):
-            pypandoc.logger.log(level, message)
+        pandoc.log(stderr)
     return done.stdout.decode("utf-8", errors="replace")
 
 

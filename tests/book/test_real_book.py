@@ -68,11 +68,11 @@ def test_epub_passes_ace(real_epub, tmp_path):
 
 
 def test_every_unit_parses_to_tinyhtml5s_tree(real_book):
-    """The PDF's parser shortcut (render/pdf/engine.document) on the real
+    """The PDF's parser shortcut (engines/weasyprint.document) on the real
     book: each unit's HTML gives the tree WeasyPrint's own parser would."""
     import tinyhtml5
 
-    from pipeline.render.pdf import engine
+    from pipeline.engines import weasyprint as engine
     from pipeline.render.pdf.html import build_unit, unit_names
     from tests.render.test_engine import shape
 

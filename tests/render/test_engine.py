@@ -1,4 +1,4 @@
-"""The mends of pipeline/render/pdf/engine.py, each against a reproducer of its bug."""
+"""The mends of pipeline/engines/weasyprint.py, each against a reproducer of its bug."""
 
 from pathlib import Path
 
@@ -7,7 +7,7 @@ import weasyprint
 from weasyprint.layout import page as engine_page
 from weasyprint.text.fonts import FontConfiguration
 
-from pipeline.render.pdf import engine
+from pipeline.engines import weasyprint as engine
 
 FONTS = Path(__file__).resolve().parents[2] / "styles" / "fonts"
 

@@ -222,7 +222,7 @@ import io, zlib, pikepdf
 from pathlib import Path
 from pipeline.build import STYLES, load_book
 from pipeline.diagnostics import Report
-from pipeline.render.pdf import engine
+from pipeline.engines import weasyprint as engine
 from pipeline.render.pdf.cover import render_cover
 book = load_book(Path({str(FIXTURE)!r}), None, Report())
 render_cover(book.config, 120, Path({str(tmp_path / 'cover.pdf')!r}), STYLES)

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ebooklib import epub
-
+from pipeline.engines.ebooklib import epub
 from pipeline.gcpause import paused
 from pipeline.i18n import word
 from pipeline.render.epub import documents, fonts, package, pagebreaks

@@ -1,4 +1,5 @@
-"""The EPUB package (OPF metadata, manifest, spine, zip) through ebooklib.
+"""The EPUB package (OPF metadata, manifest, spine, zip) through ebooklib
+(pipeline/engines/ebooklib.py).
 
 ebooklib writes the container; our content documents go in as finished
 bytes (ebooklib's EpubHtml would re-parse them with an HTML parser and lose
@@ -11,7 +12,8 @@ from __future__ import annotations
 import datetime
 import zipfile
 
-from ebooklib import epub
+from pipeline.engines import ebooklib
+from pipeline.engines.ebooklib import epub
 
 ROLES = {"author": "aut", "editor": "edt", "translator": "trl", "preface": "aui", "illustrator": "ill"}
 
@@ -30,29 +32,9 @@ class FixedZip(zipfile.ZipFile):
         super().writestr(name, data, compress_type=compress_type, compresslevel=compresslevel)
 
 
-class Writer(epub.EpubWriter):
-    def __init__(self, name, book, options, stamp):
-        super().__init__(name, book, options)
-        self.stamp = stamp
-
-    def _write_opf_file(self, root):
-        # ebooklib has no option for it; readers and Ace want the package's language
-        root.set("{http://www.w3.org/XML/1998/namespace}lang", self.book.language)
-        super()._write_opf_file(root)
-
-    def write(self):
-        FixedZip.stamp = self.stamp
-        self.out = FixedZip(self.file_name, "w", zipfile.ZIP_DEFLATED, compresslevel=9)
-        self.out.writestr("mimetype", "application/epub+zip", compress_type=zipfile.ZIP_STORED)
-        self._write_container()
-        self._write_opf()
-        self._write_items()
-        self.out.close()
-
-
 def new_book(config) -> epub.EpubBook:
     book = epub.EpubBook()
-    book.metadata = {}  # drop ebooklib's generator line: it is not ours to claim
+    ebooklib.clear_metadata(book)  # drop ebooklib's generator line: it is not ours to claim
     book.set_identifier(config.identifiers.ebook)
     book.set_title(config.title)
     book.set_language(config.language)
@@ -78,7 +60,7 @@ def accessibility(book: epub.EpubBook, features: list[str], summary: str) -> Non
 
 
 def _titles(book, config) -> None:
-    book.metadata[epub.NAMESPACES["DC"]]["title"] = [(config.title, {"id": "title"})]
+    ebooklib.set_title(book, config.title, "title")
     book.add_metadata(None, "meta", "main", {"refines": "#title", "property": "title-type"})
     if config.subtitle:
         book.add_metadata("DC", "title", config.subtitle, {"id": "subtitle"})
@@ -107,9 +89,9 @@ def stamp(date: str) -> tuple:
 
 def write(book: epub.EpubBook, path, date: str) -> None:
     options = {"epub3_pages": False, "epub3_landmark": False, "mtime": modified(date)}
-    writer = Writer(str(path), book, dict(epub.EpubWriter.DEFAULT_OPTIONS, **options), stamp(date))
-    writer.process()
-    writer.write()
+    FixedZip.stamp = stamp(date)
+    with FixedZip(str(path), "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out:
+        ebooklib.write(book, out, options)
 
 
 def page_source(book: epub.EpubBook, config) -> None:

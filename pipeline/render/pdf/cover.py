@@ -19,11 +19,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import weasyprint
-from weasyprint.text.fonts import FontConfiguration
 
+from pipeline.engines import weasyprint as engine
+from pipeline.engines.weasyprint import FontConfiguration
 from pipeline.manuscript import PAPERS, BookConfig, PrintSettings
-from pipeline.render.pdf import engine, layout
+from pipeline.render.pdf import layout
 from pipeline.render.pdf.fetcher import ConfinedFetcher
 
 UNITS_MM = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}
@@ -177,10 +177,10 @@ def render_cover(config: BookConfig, pages: int, out_path: Path, styles: Path) -
     fetcher = ConfinedFetcher(styles)
     fonts = FontConfiguration()
     profiles: dict = {}
-    sheets = [weasyprint.CSS(url=(styles / name).resolve().as_uri(), url_fetcher=fetcher, font_config=fonts,
+    sheets = [engine.CSS(url=(styles / name).resolve().as_uri(), url_fetcher=fetcher, font_config=fonts,
                              color_profiles=profiles) for name in ("cover.css", "print-ready.css")]
-    sheets.append(weasyprint.CSS(string=cover_css(geo), font_config=fonts, color_profiles=profiles))
-    doc = weasyprint.HTML(string=cover_html(config, geo), base_url=styles.resolve().as_uri() + "/",
+    sheets.append(engine.CSS(string=cover_css(geo), font_config=fonts, color_profiles=profiles))
+    doc = engine.HTML(string=cover_html(config, geo), base_url=styles.resolve().as_uri() + "/",
                           url_fetcher=fetcher)
     document = doc.render(stylesheets=sheets, font_config=fonts, color_profiles=profiles)
     layout.write(document, out_path, config, layout.PRINT_READY_VARIANT, part="cover")

@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+from pipeline.engines.weasyprint import URLFetcher, URLFetcherResponse
 
 
 class RefusedURL(ValueError):

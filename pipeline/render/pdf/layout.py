@@ -15,12 +15,9 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
-import weasyprint
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import FatalURLFetchingError
-
+from pipeline.engines import weasyprint as engine
+from pipeline.engines.weasyprint import FatalURLFetchingError, FontConfiguration
 from pipeline.manuscript import BookConfig
-from pipeline.render.pdf import engine
 from pipeline.render.pdf.fetcher import ConfinedFetcher, RefusedURL
 
 LENGTH = re.compile(r"^\d+(\.\d+)?(mm|cm|in|pt)$")
@@ -47,9 +44,9 @@ def stylesheets(styles: Path, config: BookConfig, fetcher: ConfinedFetcher, font
     """print.css, then print-ready.css for the printer's file, then book.yaml's
     page rules; `@color-profile` rules land in `profiles` (pass it to render)."""
     names = ["print.css"] + (["print-ready.css"] if print_ready else [])
-    sheets = [weasyprint.CSS(url=fetcher.uri(styles / n), url_fetcher=fetcher, font_config=fonts,
+    sheets = [engine.CSS(url=fetcher.uri(styles / n), url_fetcher=fetcher, font_config=fonts,
                              color_profiles=profiles) for n in names]
-    sheets.append(weasyprint.CSS(string=page_css(config, print_ready), url_fetcher=fetcher, font_config=fonts,
+    sheets.append(engine.CSS(string=page_css(config, print_ready), url_fetcher=fetcher, font_config=fonts,
                                  color_profiles=profiles))
     return sheets
 
@@ -97,7 +94,7 @@ def _sheets(styles: Path, config: BookConfig, fetcher: ConfinedFetcher, print_re
     profiles: dict = {}
     sheets = stylesheets(styles, config, fetcher, fonts, profiles, print_ready)
     if extra_css:
-        sheets.append(weasyprint.CSS(string=extra_css, url_fetcher=fetcher, font_config=fonts,
+        sheets.append(engine.CSS(string=extra_css, url_fetcher=fetcher, font_config=fonts,
                                      color_profiles=profiles))
     own = _SHEETS.setdefault(os.getpid(), {})
     while len(own) >= SHEETS_KEPT:   # a test session builds many books in one process
@@ -124,7 +121,7 @@ def pad(document, multiple: int, sheets, fonts, profiles: dict, base: Path, fetc
     missing = -len(document.pages) % multiple
     if not missing:
         return document
-    empty = weasyprint.HTML(string='<html><body class="pad"></body></html>',
+    empty = engine.HTML(string='<html><body class="pad"></body></html>',
                             base_url=fetcher.uri(base), url_fetcher=fetcher)
     blank = empty.render(stylesheets=sheets, font_config=fonts, color_profiles=profiles).pages[0]
     return document.copy(list(document.pages) + [blank] * missing)
@@ -189,6 +186,4 @@ _XMP_DID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
 
 def _pin_xmp(pdf, ident: bytes) -> None:
     stable = f"xmp.did:{uuid.UUID(hex=ident.decode()[:32])}".encode()
-    for obj in pdf.objects:
-        if getattr(obj, "extra", {}).get("Type") == "/Metadata":
-            obj.stream = [_XMP_DID.sub(stable, part) for part in obj.stream]
+    engine.replace_in_metadata(pdf, _XMP_DID, stable)

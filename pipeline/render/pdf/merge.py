@@ -31,7 +31,8 @@ from urllib.parse import unquote
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
-from weasyprint.matrix import Matrix
+
+from pipeline.engines.weasyprint import pdf_point
 
 SCALE = 0.75                 # 72 pt per inch / 96 CSS px per inch, at write_pdf's zoom=1
 CROSS_LINK = "x-dest:"       # scheme of links to an id of another unit
@@ -68,8 +69,7 @@ def from_document(document, pdf: bytes, recto: bool = True) -> LaidUnit:
 
 
 def _point(page, x: float, y: float) -> tuple[float, float]:
-    # WeasyPrint's own page matrix and arithmetic: the same floats to the last bit.
-    return Matrix(a=SCALE, d=-SCALE, f=page.height * SCALE).transform_point(x, y)
+    return pdf_point(page.height, SCALE, x, y)
 
 
 def _anchors(document) -> dict[str, Point]:

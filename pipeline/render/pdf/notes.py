@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from pipeline.engines import weasyprint as engine
 from pipeline.resolve.html import text_slots
 
 # Element names set as blocks; in footnote mode they become spans (a div
@@ -65,29 +66,23 @@ def note_pages(document) -> dict[str, int]:
     each note (a block with role doc-endnote) np-KEY-0 -> the page of its
     first line, np-KEY-end -> the page of its last. Read from the boxes, so
     the notes carry no extra element for the engine to lay out."""
-    from weasyprint.formatting_structure import boxes
-
     found: dict[str, int] = {}
 
     def walk(box, key, page):
-        element = getattr(box, "element", None)
-        if element is not None and element.get("role") == "doc-endnote" and not _pseudo(box):
+        element = engine.element(box)
+        if element is not None and element.get("role") == "doc-endnote" and not engine.is_pseudo(box):
             key = element.get("id", "")[len("note-"):]
-        if isinstance(box, boxes.LineBox):
+        if engine.is_line(box):
             if key:
                 found.setdefault(probe_id(key, 0), page)
                 found[probe_id(key, "end")] = page
             return
-        for child in getattr(box, "children", ()):
+        for child in engine.children(box):
             walk(child, key, page)
 
     for number, page in enumerate(document.pages, 1):
-        walk(page._page_box, None, number)
+        walk(engine.page_box(page), None, number)
     return found
-
-
-def _pseudo(box) -> bool:
-    return "::" in (getattr(box, "element_tag", "") or "")
 
 
 def probe(ident: str):
@@ -171,8 +166,6 @@ class Line:
 
 def note_lines(document) -> dict[str, list[Line]]:
     """note key -> its lines, read from a layout of notes set one after another."""
-    from weasyprint.formatting_structure import boxes
-
     found: dict[str, list[Line]] = {}
 
     def walk(box, key):
@@ -180,7 +173,7 @@ def note_lines(document) -> dict[str, list[Line]]:
         if ident and ident.startswith("note-") and "footnote" in _classes(box):
             key = ident[len("note-"):]
             found.setdefault(key, [])  # a note the measuring layout breaks over two pages goes on
-        if isinstance(box, boxes.LineBox):
+        if engine.is_line(box):
             if key is not None:
                 lines = found[key]
                 text = _line_text(box)
@@ -188,11 +181,11 @@ def note_lines(document) -> dict[str, list[Line]]:
                 line = _Measured(before, alnum(text), text.rstrip().endswith("\u2010"))
                 lines.append(line)
             return
-        for child in getattr(box, "children", ()):
+        for child in engine.children(box):
             walk(child, key)
 
     for page in document.pages:
-        walk(page._page_box, None)
+        walk(engine.page_box(page), None)
     return {k: [Line(m.start, bool(i and v[i - 1].hyphen)) for i, m in enumerate(v)] for k, v in found.items()}
 
 
@@ -204,23 +197,22 @@ class _Measured:
 
 
 def _element_id(box):
-    element = getattr(box, "element", None)
-    if element is None or "::" in (getattr(box, "element_tag", "") or ""):
+    element = engine.element(box)
+    if element is None or engine.is_pseudo(box):
         return None
     return element.get("id")
 
 
 def _classes(box):
-    element = getattr(box, "element", None)
+    element = engine.element(box)
     return (element.get("class") or "").split() if element is not None else []
 
 
 def _line_text(box) -> str:
-    from weasyprint.formatting_structure import boxes
-
-    if isinstance(box, boxes.TextBox):
-        return "" if "::" in (box.element_tag or "") else box.text
-    return "".join(_line_text(c) for c in getattr(box, "children", ()))
+    text = engine.text(box)
+    if text is not None:
+        return "" if engine.is_pseudo(box) else text
+    return "".join(_line_text(c) for c in engine.children(box))
 
 
 def plan_chunks(lines: list[Line]) -> list[Line]:

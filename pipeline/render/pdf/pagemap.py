@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from weasyprint.formatting_structure import boxes
+from pipeline.engines import weasyprint as engine
 
 # Elements that hold lines of text, counted in document order within a
 # document's section (the same list drives the EPUB side).
@@ -50,7 +50,7 @@ def page_starts(document, doc_ids: set[str], generated: set[str] = frozenset()) 
     starts = []
     for number, page in enumerate(document.pages, 1):
         first = True
-        for line, chain in _flow_lines(page._page_box):
+        for line, chain in _flow_lines(engine.page_box(page)):
             if first:
                 start = index.locate(line, chain, number, doc_ids)
                 if start:
@@ -61,20 +61,20 @@ def page_starts(document, doc_ids: set[str], generated: set[str] = frozenset()) 
 
 
 def _flow_lines(page_box):
-    """(LineBox, its ancestor elements outermost first), in reading order,
+    """(line box, its ancestor elements outermost first), in reading order,
     leaving out running heads, folios and footnote areas."""
     stack = [(page_box, ())]
     while stack:
         box, chain = stack.pop()
-        if isinstance(box, (boxes.MarginBox, boxes.FootnoteAreaBox)):
+        if engine.is_margin_or_footnotes(box):
             continue
-        element = getattr(box, "element", None)
+        element = engine.element(box)
         if element is not None and (not chain or chain[-1] is not element):
             chain = chain + (element,)
-        if isinstance(box, boxes.LineBox):
+        if engine.is_line(box):
             yield box, chain
             continue
-        stack.extend((child, chain) for child in reversed(getattr(box, "children", [])))
+        stack.extend((child, chain) for child in reversed(engine.children(box)))
 
 
 class _BlockIndex:
@@ -102,7 +102,7 @@ class _BlockIndex:
         block = _innermost_block(chain)
         if block is None:
             return
-        text = "".join(t.text for t in _texts(line))
+        text = "".join(_texts(line))
         words = WORD.findall(text)
         continued = self.open_word.get(id(block), False)
         self.seen[id(block)] = self.seen.get(id(block), 0) + len(words) - (1 if continued and words else 0)
@@ -116,12 +116,14 @@ class _BlockIndex:
 
 
 def _texts(box):
+    """The texts of the text boxes under `box`, in reading order."""
     stack = [box]
     while stack:
         b = stack.pop()
-        if isinstance(b, boxes.TextBox):
-            yield b
-        stack.extend(reversed(getattr(b, "children", [])))
+        text = engine.text(b)
+        if text is not None:
+            yield text
+        stack.extend(reversed(engine.children(b)))
 
 
 def _section(chain, doc_ids: set[str]):

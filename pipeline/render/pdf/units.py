@@ -24,8 +24,7 @@ import pickle
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import weasyprint
-
+from pipeline.engines import weasyprint as engine
 from pipeline.render.pdf import layout, merge
 from pipeline.render.pdf import notes as notes_
 from pipeline.render.pdf.fetcher import ConfinedFetcher
@@ -35,6 +34,7 @@ from pipeline.render.pdf.pagemap import PageStart, page_starts
 from pipeline.resolve.model import Book
 
 CODE = Path(__file__).resolve().parent
+ADAPTER = Path(engine.__file__).resolve()   # its mends lay pages out too
 MAX_PASSES = 3  # footnote mode: layouts after the first, waiting for '(cont.)' and held notes to settle
 
 
@@ -156,7 +156,8 @@ def code_version(setting: Setting) -> str:
     """What a layout depends on besides its HTML: this package's code, the
     styles folder (sheets, fonts, profiles), book.yaml's page rules, the
     print and notes modes and the engine's version."""
-    digest = hashlib.sha256(weasyprint.__version__.encode())
+    digest = hashlib.sha256(engine.VERSION.encode())
+    digest.update(ADAPTER.read_bytes())
     cfg = setting.book.config
     digest.update(layout.page_css(cfg, setting.print_ready).encode())
     digest.update(f"{setting.print_ready}\0{cfg.notes.print}\0{cfg.print.model_dump_json()}".encode())
@@ -237,20 +238,16 @@ def _settle(book: Book, name: str, pages, lines, lay_out):
 def _check_footnotes(book: Book, document, pages: dict[str, int], doc_ids) -> None:
     """Every note starts on its call's page or the next and ends within its
     section; no footnote area runs off its page."""
-    from weasyprint.formatting_structure import boxes
-
     for note in (n for d in doc_ids for n in book.document(d).notes):
         call = pages.get(note.ref_ids[0]) if note.ref_ids else None
         start = pages.get(f"note-{note.key}")
         if call is None or start is None or not 0 <= start - call <= 1:
             raise FootnoteLost(f"note {note.mark} ({note.source}): call on page {call}, note on page {start}")
     for number, page in enumerate(document.pages, 1):
-        box = page._page_box
-        top, bottom = box.content_box_y(), box.content_box_y() + box.height
-        for area in box.children:
-            if isinstance(area, boxes.FootnoteAreaBox) and area.children:
-                if area.position_y < top - 0.5 or area.position_y + area.margin_height() > bottom + 0.5:
-                    raise FootnoteLost(f"the footnotes of page {number} of {doc_ids[0]} run off the page")
+        top, bottom = engine.content_extent(page)
+        for area_top, area_bottom in engine.footnote_extents(page):
+            if area_top < top - 0.5 or area_bottom > bottom + 0.5:
+                raise FootnoteLost(f"the footnotes of page {number} of {doc_ids[0]} run off the page")
 
 
 def _result(name, book: Book, document, own, pdf: bytes, fetcher) -> UnitLayout:
@@ -259,7 +256,7 @@ def _result(name, book: Book, document, own, pdf: bytes, fetcher) -> UnitLayout:
     first = document.pages[0]
     return UnitLayout(
         name=name, laid=merge.from_document(document, pdf), count=len(document.pages), pages=own,
-        blanks=tuple(n for n, p in enumerate(document.pages, 1) if p._page_box.page_type.blank),
+        blanks=tuple(n for n, p in enumerate(document.pages, 1) if engine.is_blank(p)),
         starts=tuple(page_starts(document, texts, generated)),
         resources=tuple(dict.fromkeys(str(p) for p in fetcher.fetched)),
         needs_pages=False, page_size=(first.width * 0.75, first.height * 0.75))

@@ -1,4 +1,14 @@
-"""Mends for WeasyPrint bugs the book meets, installed before any layout.
+"""WeasyPrint and pydyf, as the pipeline uses them: every name outside their
+documented API lives here, declared in `PRIVATE` (what for, and which
+upstream issue would remove it); the rest of the pipeline imports the
+engine from this module only.
+
+What the pipeline reads from a laid-out page (`page_box`, `children`,
+`is_line`...) is WeasyPrint's box tree, which it keeps undocumented
+("an implementation detail", Kozea/WeasyPrint#265): those readers are here
+so that the rest never names a box class or attribute.
+
+Mends for WeasyPrint bugs the book meets, installed before any layout.
 
 Each mend is small, wraps a public-enough function rather than copying it,
 and says which version it was written for; `install()` refuses to run on
@@ -61,11 +71,77 @@ import lxml.etree
 import lxml.html
 import pydyf
 import weasyprint
+from weasyprint.formatting_structure import boxes as _boxes
 from weasyprint.layout import page as _page
+from weasyprint.matrix import Matrix as _Matrix
+from weasyprint.text.fonts import FontConfiguration  # noqa: F401  (documented: the API reference's "Fonts")
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse  # noqa: F401  (public)
 
+from pipeline.engines import Private
+
+HTML, CSS, VERSION = weasyprint.HTML, weasyprint.CSS, weasyprint.__version__
 WRITTEN_FOR = "70.0"
 PYDYF = "0.13.0"
 LEVEL = 6   # zlib's default
+
+_BOXES = "weasyprint.formatting_structure.boxes"
+# Which upstream change would let each group of private uses go:
+_FOOTNOTES = ("none filed for these two bugs; nearest: Kozea/WeasyPrint#2432 and its open PR #2437 (footnotes "
+              "reported when orphans make a line overflow)")
+_SHARED = "none filed as such; nearest: Kozea/WeasyPrint#578 (long documents: margin boxes made anew per page)"
+_PARSER = "none filed: a way to hand HTML() a parsed tree (PR Kozea/WeasyPrint#112 offered tree=; 70.0 has none)"
+_DEFLATE = "none filed: a compression level for pydyf (and write_pdf)"
+_XMP = "none filed: a document id for the XMP that write_pdf(pdf_variant=...) writes"
+_MATRIX = "none filed: page.anchors and page.bookmarks in PDF coordinates"
+_BOX_API = "none filed: the box tree is undocumented on purpose (Kozea/WeasyPrint#265)"
+_READ = "the endnote heads, footnote cuts and EPUB page-list read where lines fell"
+
+PRIVATE = (
+    Private("weasyprint.layout.page.make_page", "wrapped: the mends of lost and reordered footnotes follow each page",
+            _FOOTNOTES, ("context", "root_box", "page_type", "resume_at", "page_number", "page_state")),
+    Private("weasyprint.layout.LayoutContext.footnotes", "footnotes waiting for room on the page", _FOOTNOTES),
+    Private("weasyprint.layout.LayoutContext.reported_footnotes", "footnotes carried to the next page", _FOOTNOTES),
+    Private(f"{_BOXES}.Box.footnote", "the footnote a call's box holds: the calls of a page", _FOOTNOTES),
+    Private(f"{_BOXES}.Box.descendants", "the boxes of a page, for its footnote calls", _FOOTNOTES,
+            ("self", "placeholders")),
+    Private("weasyprint.layout.page.set_page_type_computed_styles",
+            "wrapped: pages of one kind share their computed styles (two fifths of a furniture page's cost)",
+            _SHARED, ("page_type", "html", "style_for")),
+    *(Private(f"weasyprint.layout.page.PageType.{field}", "the kind of a page: key of the shared styles", _SHARED)
+      for field in ("side", "blank", "name", "index")),
+    Private("weasyprint.css.StyleFor._sheets", "whether a sheet selects pages by number (then nothing is shared)",
+            _SHARED),
+    Private("weasyprint.CSS.page_rules", "the @page selectors of a sheet", _SHARED),
+    Private("weasyprint.css.StyleFor.initial_page_sizes", "the page size viewport units refer to", _SHARED),
+    Private("weasyprint.css.StyleFor.get_computed_styles", "the page styles, shared", _SHARED, ("self",)),
+    Private("weasyprint.css.StyleFor.get_cascaded_styles", "the margin boxes some rule styles", _SHARED, ("self",)),
+    Private("weasyprint._find_base_url", "`document`: our HTML parsed by libxml2, 13 times faster than tinyhtml5",
+            _PARSER, ("html_document", "fallback_base_url")),
+    *(Private(f"weasyprint.HTML.{name}", "`document` sets what HTML.__init__ sets after parsing", _PARSER)
+      for name in ("base_url", "url_fetcher", "media_type", "wrapper_element", "etree_element")),
+    Private("pydyf.zlib", "replaced by `Deflate`: pydyf deflates every stream at level 9 (1.7 s of CPU, not 0.45 s)",
+            _DEFLATE),
+    Private("pydyf.PDF.objects", "`replace_in_metadata`: the objects of the PDF handed to write_pdf's finisher", _XMP),
+    Private("pydyf.Stream.extra", "`replace_in_metadata`: which object is the /Metadata stream", _XMP),
+    Private("pydyf.Stream.stream", "`replace_in_metadata`: the XMP's bytes", _XMP),
+    Private("weasyprint.matrix.Matrix", "`pdf_point`: anchors in PDF space by WeasyPrint's own arithmetic", _MATRIX,
+            ("a", "b", "c", "d", "e", "f", "matrix")),
+    Private("weasyprint.matrix.Matrix.transform_point", "`pdf_point`", _MATRIX, ("self", "x", "y")),
+    Private("weasyprint.document.Page._page_box", _READ, _BOX_API),
+    Private(f"{_BOXES}.PageBox.page_type", "whether the engine left a page blank", _BOX_API),
+    Private(f"{_BOXES}.ParentBox.children", _READ, _BOX_API),
+    Private(f"{_BOXES}.Box.element", _READ, _BOX_API),
+    Private(f"{_BOXES}.Box.element_tag", "tells a pseudo-element's box from its element's", _BOX_API),
+    Private(f"{_BOXES}.LineBox", _READ, _BOX_API),
+    Private(f"{_BOXES}.TextBox", _READ, _BOX_API),
+    Private(f"{_BOXES}.TextBox.text", _READ, _BOX_API),
+    Private(f"{_BOXES}.MarginBox", "running heads and folios are left out of the page-list", _BOX_API),
+    Private(f"{_BOXES}.FootnoteAreaBox", "left out of the page-list; checked to stay on its page", _BOX_API),
+    Private(f"{_BOXES}.Box.position_y", "a footnote area's top", _BOX_API),
+    Private(f"{_BOXES}.Box.height", "a page's content height", _BOX_API),
+    Private(f"{_BOXES}.Box.margin_height", "a footnote area's height", _BOX_API, ("self",)),
+    Private(f"{_BOXES}.Box.content_box_y", "a page's content top", _BOX_API, ("self",)),
+)
 
 
 class Deflate:
@@ -84,7 +160,7 @@ def install() -> None:
     if getattr(_page.make_page, "_mended", False) and getattr(_page.set_page_type_computed_styles, "_shared", False):
         return
     if (weasyprint.__version__, pydyf.__version__) != (WRITTEN_FOR, PYDYF):
-        raise RuntimeError(f"pipeline/render/pdf/engine.py mends WeasyPrint {WRITTEN_FOR} with pydyf {PYDYF}, "
+        raise RuntimeError(f"pipeline/engines/weasyprint.py mends WeasyPrint {WRITTEN_FOR} with pydyf {PYDYF}, "
                            f"not {weasyprint.__version__} with {pydyf.__version__}: check whether the bug "
                            "is still there and how pydyf compresses")
     if not getattr(_page.make_page, "_mended", False):
@@ -187,3 +263,71 @@ def document(html: str, base_url: str, url_fetcher) -> weasyprint.HTML:
     doc.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
     doc.etree_element = doc.wrapper_element.etree_element
     return doc
+
+
+# -- reading a laid-out page (the box tree: see PRIVATE) ---------------------------
+
+def page_box(page):
+    """The root of a laid-out page's boxes (Page._page_box)."""
+    return page._page_box
+
+
+def is_blank(page) -> bool:
+    """Whether the engine made this page blank (a page break to a recto, say)."""
+    return page._page_box.page_type.blank
+
+
+def children(box):
+    return getattr(box, "children", ())
+
+
+def element(box):
+    """The element a box was made for (a pseudo-element's box: its element's), or None."""
+    return getattr(box, "element", None)
+
+
+def is_pseudo(box) -> bool:
+    """A box of a pseudo-element (::marker, ::footnote-call...)."""
+    return "::" in (getattr(box, "element_tag", "") or "")
+
+
+def is_line(box) -> bool:
+    return isinstance(box, _boxes.LineBox)
+
+
+def text(box) -> str | None:
+    """The text of a text box; None for any other box."""
+    return box.text if isinstance(box, _boxes.TextBox) else None
+
+
+def is_margin_or_footnotes(box) -> bool:
+    """A margin box (running head, folio) or the footnote area: not the page's flow."""
+    return isinstance(box, (_boxes.MarginBox, _boxes.FootnoteAreaBox))
+
+
+def content_extent(page) -> tuple[float, float]:
+    """(top, bottom) of the page's content area, in CSS px."""
+    box = page._page_box
+    return box.content_box_y(), box.content_box_y() + box.height
+
+
+def footnote_extents(page) -> list[tuple[float, float]]:
+    """(top, bottom) of each footnote area of the page that holds notes."""
+    return [(area.position_y, area.position_y + area.margin_height()) for area in page._page_box.children
+            if isinstance(area, _boxes.FootnoteAreaBox) and area.children]
+
+
+# -- writing the PDF -------------------------------------------------------------------
+
+def pdf_point(height: float, scale: float, x: float, y: float) -> tuple[float, float]:
+    """A point of a page `height` px high in PDF user space, y flipped: WeasyPrint's own
+    page matrix and arithmetic, the same floats to the last bit."""
+    return _Matrix(a=scale, d=-scale, f=height * scale).transform_point(x, y)
+
+
+def replace_in_metadata(pdf, pattern, replacement: bytes) -> None:
+    """`pattern.sub(replacement, ...)` over the XMP metadata stream of a pydyf.PDF
+    (what write_pdf's finisher is handed)."""
+    for obj in pdf.objects:
+        if getattr(obj, "extra", {}).get("Type") == "/Metadata":
+            obj.stream = [pattern.sub(replacement, part) for part in obj.stream]
