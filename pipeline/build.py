@@ -20,7 +20,7 @@ from typing import Callable
 from pipeline import FORMATS, freshness, manuscript, registers, resolve, snapshot
 from pipeline import chapters as chapters_
 from pipeline.diagnostics import BuildError, Diagnostic, Report
-from pipeline.resolve.model import Book
+from pipeline.model import Book
 from pipeline.transforms.abbreviations import Matcher
 from pipeline.transforms.names import NameMatcher
 

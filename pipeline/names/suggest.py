@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.names.stoplist import STOP_WORDS
-from pipeline.transforms.ast import walk
+from pipeline.text.ast import walk
 from pipeline.transforms.names import plain_text as _text
 
 PARTICLES = {"de", "del", "von", "van", "der", "den", "di", "da", "le", "la", "du", "des", "y", "d’", "d'", "ten", "zu"}

@@ -9,7 +9,7 @@ import pytest
 from pipeline.diagnostics import BuildError, Report
 from pipeline.render.locators import page_locators
 from pipeline.render.pdf.index import index_section
-from pipeline.resolve.model import IndexEntry, Mention, NameForm
+from pipeline.model import IndexEntry, Mention, NameForm
 from pipeline.resolve.names import letter, sort_text
 from pipeline.transforms import names
 from pipeline.transforms.names import NameMatcher

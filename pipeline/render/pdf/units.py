@@ -32,7 +32,7 @@ from pipeline.render.pdf import notes as notes_
 from pipeline.render.pdf.fetcher import ConfinedFetcher
 from pipeline.render.pdf.html import FRONT, build_unit, measure_html, needs_pages
 from pipeline.render.pdf.pagemap import PageStart, page_starts
-from pipeline.resolve.model import Book
+from pipeline.model import Book
 
 CODE = Path(__file__).resolve().parent
 MAX_PASSES = 3  # footnote mode: layouts after the first, waiting for '(cont.)' and held notes to settle
