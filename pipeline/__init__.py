@@ -10,6 +10,9 @@ Flow, one direction (see docs/architecture.md):
 `importer` turns a text extracted from a printed PDF into a manuscript.
 """
 
+from pathlib import Path
+
 __version__ = "0.1.0"
 
 FORMATS = ("epub", "pdf")   # what a build writes
+STYLES = Path(__file__).resolve().parent.parent / "styles"   # the styles a build uses unless told otherwise

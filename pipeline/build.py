@@ -17,14 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from pipeline import FORMATS, freshness, manuscript, registers, resolve, snapshot
+from pipeline import FORMATS, STYLES, freshness, manuscript, registers, resolve, snapshot
 from pipeline import chapters as chapters_
 from pipeline.diagnostics import BuildError, Diagnostic, Report
-from pipeline.resolve.model import Book
+from pipeline.model import Book
 from pipeline.transforms.abbreviations import Matcher
 from pipeline.transforms.names import NameMatcher
 
-STYLES = freshness.STYLES
 __all__ = ["FORMATS", "STYLES", "Result", "build", "load_book"]
 
 

@@ -23,7 +23,6 @@ from pathlib import Path
 
 RECORD = Path(".cache") / "built.json"
 CODE = Path(__file__).resolve().parent
-STYLES = CODE.parent / "styles"       # the styles a build uses unless told otherwise
 # Distributions whose version changes what a build writes.
 ENGINES = ("weasyprint", "pydyf", "tinyhtml5", "fonttools", "pypandoc-binary", "ebooklib", "lxml",
            "pikepdf", "pyicu", "pillow", "pydantic", "pyyaml", "uharfbuzz")

@@ -15,8 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pipeline import yamlfile
 from pipeline.diagnostics import Diagnostic, Report
 from pipeline.gcpause import paused
-from pipeline.resolve.ids import xml_id
-from pipeline.resolve.model import Abbreviation, NameForm
+from pipeline.model import Abbreviation, NameForm
+from pipeline.text.ids import xml_id
 
 
 class _Strict(BaseModel):

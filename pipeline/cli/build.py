@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from pipeline import FORMATS, freshness
+from pipeline import FORMATS, STYLES, freshness
 from pipeline.cli.common import progress, report_diagnostics
 from pipeline.diagnostics import BuildError, Diagnostic
 
@@ -50,7 +50,7 @@ def run(args) -> int:
 def _up_to_date(args, formats):
     """Asked before the pipeline is imported: a no-op rebuild costs only hashes."""
     options = freshness.options(formats, args.strict, args.print_ready)
-    return freshness.fresh(args.output, freshness.stamp(args.manuscript, freshness.STYLES, args.output, options))
+    return freshness.fresh(args.output, freshness.stamp(args.manuscript, STYLES, args.output, options))
 
 
 def _report(args, outputs, diagnostics, verb: str = "wrote") -> int:

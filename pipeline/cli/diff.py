@@ -43,12 +43,13 @@ def run(args) -> int:
 
 
 def _compare(args) -> int:
+    from pipeline.build import build
     from pipeline.diff import DiffError, compare, inputs
     from pipeline.diff.errors import os_reason
 
     try:
-        with ExitStack() as stack:
-            old, new = inputs.resolve(args.old, args.new, args.output, args.manuscript, stack)
+        with ExitStack() as stack:   # a git revision is built here, by the build stages
+            old, new = inputs.resolve(args.old, args.new, args.output, args.manuscript, stack, build)
             report = compare(old, new, args.dpi, max(args.max_pages, 0))
             _write(report, args)
     except DiffError as exc:

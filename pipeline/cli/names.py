@@ -35,7 +35,7 @@ def run(args) -> int:
     report = Report()
     try:
         regs = registers.load(args.manuscript, report)
-        items = suggest.passages(args.manuscript)
+        items = suggest.passages(sources(args.manuscript))
     except BuildError as exc:
         report_diagnostics(exc.report.items)
         return 1
@@ -52,3 +52,17 @@ def run(args) -> int:
     else:
         sys.stdout.write(text)
     return 0
+
+
+def sources(root: Path, cache_dir: Path | None = None) -> list[tuple[Path, list, str]]:
+    """(path, Pandoc blocks, Markdown) of every chapter file of the manuscript
+    at `root`, by the load and read stages; BuildError as a build gives it."""
+    from pipeline import manuscript, read
+
+    ms = manuscript.load(root)
+    found = []
+    for part in ms.parts:
+        if part.path is not None:
+            src = read.read(part.path, cache_dir)
+            found.append((part.path, src.blocks, src.text))
+    return found

@@ -2,8 +2,9 @@
 
 Each argument may be a snapshot (its id, or its folder), an EPUB, a PDF, or
 a git revision of the manuscript, which is then built into a temporary
-folder. Without arguments the two latest snapshots are compared; with one,
-that one against the latest.
+folder by the `build` the command line gives (pipeline.build.build: the diff
+runs no stage itself). Without arguments the two latest snapshots are
+compared; with one, that one against the latest.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import tempfile
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Callable
 
 from pipeline import snapshot
 from pipeline.diff.epub import safe_name
@@ -26,6 +28,8 @@ MAX_EXPORT = 512 * 2**20     # bytes: a manuscript at a revision, images include
 MAX_MANIFEST = 16 * 2**20    # a snapshot's manifest.json: a few hundred parts and sources
 MAX_TEXT = 32 * 2**20        # one part's canonical text, as for one EPUB member
 SENTENCE_END = re.compile(r"(?<=[.!?…»])\s+(?=[«¿¡—\"(]?[A-ZÁÉÍÓÚÑÜ])")
+# (manuscript folder, output folder) -> a build's Result (its book, pdf, outputs), or BuildError
+Build = Callable[[Path, Path], object]
 
 
 @dataclass
@@ -35,8 +39,10 @@ class Side:
     pdf: Path | None
 
 
-def resolve(old: str | None, new: str | None, output: Path, manuscript: Path, stack: ExitStack) -> tuple[Side, Side]:
-    """Command-line arguments -> (old Side, new Side), or DiffError."""
+def resolve(old: str | None, new: str | None, output: Path, manuscript: Path, stack: ExitStack,
+            build: Build | None = None) -> tuple[Side, Side]:
+    """Command-line arguments -> (old Side, new Side), or DiffError. A git
+    revision is built with `build`."""
     if old is None or new is None:
         latest = snapshot.snapshots(snapshot.builds_dir(output))
         needed = 2 if old is None else 1
@@ -45,10 +51,11 @@ def resolve(old: str | None, new: str | None, output: Path, manuscript: Path, st
                             "build the book again, or name OLD and NEW")
         old, new = (str(latest[-2]), str(latest[-1])) if old is None else (old, str(latest[-1]))
     built: dict[str, Side] = {}   # by commit: one revision named twice is built once
-    return side(old, output, manuscript, stack, built), side(new, output, manuscript, stack, built)
+    return side(old, output, manuscript, stack, built, build), side(new, output, manuscript, stack, built, build)
 
 
-def side(arg: str, output: Path, manuscript: Path, stack: ExitStack, built: dict | None = None) -> Side:
+def side(arg: str, output: Path, manuscript: Path, stack: ExitStack, built: dict | None = None,
+         build: Build | None = None) -> Side:
     """One argument -> its Side, by what it names."""
     path = Path(arg)
     if path.is_dir() and (path / "manifest.json").is_file():
@@ -62,10 +69,10 @@ def side(arg: str, output: Path, manuscript: Path, stack: ExitStack, built: dict
     named = snapshot.builds_dir(output) / arg
     if "/" not in arg and named.is_dir():
         return from_snapshot(named)
-    return _revision(arg, manuscript, stack, {} if built is None else built)
+    return _revision(arg, manuscript, stack, {} if built is None else built, build)
 
 
-def _revision(arg: str, manuscript: Path, stack: ExitStack, built: dict[str, Side]) -> Side:
+def _revision(arg: str, manuscript: Path, stack: ExitStack, built: dict[str, Side], build: Build | None) -> Side:
     """A git revision -> its Side, built once per commit (`built`, by commit id)."""
     if arg.startswith("-"):
         raise DiffError(f"{arg}: no such file, and a git revision cannot start with '-'")
@@ -73,7 +80,7 @@ def _revision(arg: str, manuscript: Path, stack: ExitStack, built: dict[str, Sid
     if commit is None:
         raise DiffError(f"{arg}: not a snapshot, an EPUB, a PDF or a git revision of {manuscript}")
     if commit not in built:
-        built[commit] = from_revision(arg, manuscript, stack)
+        built[commit] = from_revision(arg, manuscript, stack, build)
     return replace(built[commit], label=arg)
 
 
@@ -153,12 +160,13 @@ def _git(where: Path, *args: str, stdin: bytes | None = None):
         return None
 
 
-def from_revision(rev: str, manuscript: Path, stack: ExitStack) -> Side:
+def from_revision(rev: str, manuscript: Path, stack: ExitStack, build: Build | None) -> Side:
     """Check the manuscript out at `rev` into a temporary folder and build it."""
-    from pipeline.build import build
     from pipeline.diagnostics import BuildError
     from pipeline.render.text import book_texts
 
+    if build is None:
+        raise DiffError(f"revision {rev}: cannot be built here (no build given); name snapshots, EPUBs or PDFs")
     tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="pipeline-diff-")))
     root = export_revision(rev, manuscript, tmp / "manuscript")
     try:

@@ -1,6 +1,6 @@
 """Suggest the persons of a manuscript for its index of names (names.yaml).
 
-Before: the manuscript's Markdown files (read with Pandoc, notes apart).
+Before: the manuscript's chapter files as read (Pandoc blocks, notes apart).
 After: candidates, clustered by surname: a proposed heading ("Gaulle,
 Charles de"), dates from a biographical note, the variants the text uses
 with their counts, and a context line each (file:line and the words
@@ -27,10 +27,10 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
 from pipeline.names.stoplist import STOP_WORDS
-from pipeline.transforms.ast import walk
-from pipeline.transforms.names import plain_text as _text
+from pipeline.text.ast import text_of, walk
 
 PARTICLES = {"de", "del", "von", "van", "der", "den", "di", "da", "le", "la", "du", "des", "y", "d’", "d'", "ten", "zu"}
 NAME_PARTICLES = PARTICLES - {"y"}    # "y" joins two persons; it never is inside one name
@@ -75,17 +75,13 @@ class Passage:
     source: str                 # the file's Markdown, for line numbers
 
 
-def passages(root: Path, cache_dir: Path | None = None) -> list[Passage]:
-    """Every paragraph of the manuscript, running text and notes apart."""
-    from pipeline import manuscript, read
-
-    ms = manuscript.load(root)
+def passages(sources: Iterable[tuple[Path, list, str]]) -> list[Passage]:
+    """Every paragraph of the manuscript, running text and notes apart.
+    `sources`: each chapter file's path, Pandoc blocks and Markdown, as the
+    read stage gives them (the command line reads them: cli/names.py)."""
     out = []
-    for part in ms.parts:
-        if part.path is None:
-            continue
-        src = read.read(part.path, cache_dir)
-        for block in src.blocks:
+    for path, blocks, text in sources:
+        for block in blocks:
             notes: list = []
 
             def lift(elem):
@@ -95,11 +91,11 @@ def passages(root: Path, cache_dir: Path | None = None) -> list[Passage]:
                 return elem
 
             body = walk(block, lift)
-            for text in _paragraphs(body):
-                out.append(Passage(part.path, text, False, src.text))
+            for para in _paragraphs(body):
+                out.append(Passage(path, para, False, text))
             for note in notes:
-                for text in _paragraphs(note):
-                    out.append(Passage(part.path, text, True, src.text))
+                for para in _paragraphs(note):
+                    out.append(Passage(path, para, True, text))
     return out
 
 
@@ -109,7 +105,7 @@ def _paragraphs(node) -> list[str]:
 
     def visit(elem):
         if elem["t"] in ("Para", "Plain", "Header"):
-            found.append(_text(elem["c"] if elem["t"] != "Header" else elem["c"][2]))
+            found.append(text_of(elem["c"] if elem["t"] != "Header" else elem["c"][2]))
         return elem
 
     walk(node if isinstance(node, list) else [node], visit)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from pipeline import STYLES
 from pipeline.preflight import ERROR, OK, Finding
 
 SUBSET = re.compile(r"^[A-Z]{6}\+")
@@ -14,8 +15,6 @@ SUBSET = re.compile(r"^[A-Z]{6}\+")
 
 def chosen(styles: Path | None) -> set[str]:
     """PDF base names of the faces print.css declares ("EB Garamond Print" -> "EB-Garamond-Print")."""
-    from pipeline.build import STYLES
-
     css = ((styles or STYLES) / "print.css").read_text(encoding="utf-8")
     families = set(re.findall(r'@font-face\s*\{[^}]*font-family:\s*"([^"]+)"', css))
     return {f.replace(" ", "-") for f in families}

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from pipeline.resolve.model import IndexEntry
+from pipeline.model import IndexEntry
 
 
 def page_locators(entry: IndexEntry, pages: dict[str, int]) -> list[str]:

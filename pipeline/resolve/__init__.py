@@ -10,22 +10,20 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pipeline.diagnostics import Report
 from pipeline.gcpause import paused
 from pipeline.i18n import word
 from pipeline.manuscript import Manuscript
+from pipeline.model import Book, Document, Note
+from pipeline.registers import Registers
 from pipeline.resolve import lint, names, resources
-from pipeline.resolve.html import escape, to_html_all
-from pipeline.resolve.ids import xml_id
+from pipeline.resolve.html import to_html_all
 from pipeline.resolve.markup import Finisher
-from pipeline.resolve.model import Book, Document, Note
-from pipeline.transforms.ast import stringify
+from pipeline.text.ast import stringify
+from pipeline.text.fragments import escape
+from pipeline.text.ids import xml_id
 from pipeline.transforms.chapter import Chapter
-
-if TYPE_CHECKING:  # registers build on the model; only the type is needed here
-    from pipeline.registers import Registers
 
 
 @paused()

@@ -20,11 +20,12 @@ import threading
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from lxml import etree, html as lhtml
+from lxml import html as lhtml
 
 from pipeline.engines import pandoc
 from pipeline.pool import ordered_map
 from pipeline.read import pandoc_path, pandoc_version
+from pipeline.text.fragments import inner_xml
 
 ARGS = ["--wrap=none", "--html-q-tags"]
 
@@ -122,23 +123,3 @@ def _split(html: str, count: int) -> list[str]:
     found = {el.get("id"): inner_xml(el) for el in root if el.get("id", "").startswith("chunk-")}
     return [found.get(f"chunk-{i}", "") for i in range(count)]
 
-
-def text_slots(element):
-    """(node, 'text' | 'tail') for every run of text inside `element`, in
-    reading order (lxml keeps text after a child in the child's tail)."""
-    yield element, "text"
-    for child in element:
-        if isinstance(child.tag, str):
-            yield from text_slots(child)
-        yield child, "tail"
-
-
-def inner_xml(el) -> str:
-    """The content of `el` as XHTML text (children serialised as XML)."""
-    parts = [escape(el.text or "")]
-    parts += [etree.tostring(child, encoding="unicode", method="xml") for child in el]
-    return "".join(parts).strip()
-
-
-def escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import TYPE_CHECKING
 
 from pipeline.diagnostics import Report, make
-
-if TYPE_CHECKING:  # registers build on the model; only the type is needed here
-    from pipeline.registers import Registers
+from pipeline.registers import Registers
 
 
 def abbreviations(chapters, registers: Registers, report: Report) -> tuple[Counter, set[str]]:

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from lxml import etree
 
-from pipeline.resolve.html import inner_xml
-from pipeline.resolve.model import Abbreviation, Note, Resource
+from pipeline.model import Abbreviation, Note, Resource
+from pipeline.text.fragments import inner_xml
 
 
 class Finisher:

@@ -27,11 +27,11 @@ from lxml import etree
 
 from pipeline.collation import sort_key
 from pipeline.diagnostics import Report, make
-from pipeline.resolve.html import inner_xml
-from pipeline.resolve.model import Document, IndexEntry, Mention
+from pipeline.model import Document, IndexEntry, Mention
+from pipeline.registers import Registers
+from pipeline.text.fragments import inner_xml
 
 if TYPE_CHECKING:
-    from pipeline.registers import Registers
     from pipeline.transforms.chapter import Chapter
 
 PARTICLES = ("de", "del", "de la", "de las", "de los", "von", "van", "van der", "von der", "di", "da", "le", "la",

@@ -16,7 +16,7 @@ from lxml import etree
 from PIL import Image, UnidentifiedImageError
 
 from pipeline.diagnostics import Report
-from pipeline.resolve.model import Resource
+from pipeline.model import Resource
 
 MAX_BYTES = 10_000_000
 MAX_PIXELS = 40_000_000

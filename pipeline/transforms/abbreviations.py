@@ -21,7 +21,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from pipeline.transforms.ast import LEAVES, walk
+from pipeline.text.ast import LEAVES, walk
+from pipeline.text.words import is_acronym
 from pipeline.transforms.patterns import NEVER, alternation
 
 STR = frozenset(("Str",))
@@ -34,12 +35,6 @@ ACRONYM = re.compile(r"(?<![\w.])(?:[A-ZÁÉÍÓÚÑ]\.?-?){2,6}(?![\w])")
 # Initials of a compound given name: "J.-J.", "L.-O.", "J.-R" (final point
 # dropped by a typo). Every letter but the last has its point.
 HYPHENATED_INITIALS = re.compile(r"^(?:[A-ZÁÉÍÓÚÑ]\.-)+[A-ZÁÉÍÓÚÑ]\.?$")
-
-
-def is_acronym(term: str) -> bool:
-    """CNT, S.-R., KPD(S): every letter a capital. Duma, Comintern: a word."""
-    letters = [c for c in term if c.isalpha()]
-    return bool(letters) and all(c.isupper() for c in letters)
 
 
 @dataclass(frozen=True)

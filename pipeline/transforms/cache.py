@@ -23,7 +23,7 @@ from pipeline.transforms.chapter import Chapter
 
 PIPELINE = Path(__file__).resolve().parents[1]
 # The code a Chapter is made by: its stages, their data and messages.
-CODE = ("read", "transforms", "diagnostics.py", "registers.py", "yamlfile.py")
+CODE = ("read", "transforms", "text", "model.py", "diagnostics.py", "registers.py", "yamlfile.py")
 REGISTERS = ("abbreviations.yaml", "names.yaml", "ignore.yaml")
 FORMAT = b"1"   # bump to disown every older entry
 

@@ -12,7 +12,7 @@ import re
 
 from pipeline.diagnostics import Diagnostic, make
 from pipeline.read import Source
-from pipeline.transforms.ast import LEAVES, stringify
+from pipeline.text.ast import LEAVES, stringify
 
 SAFE_SCHEMES = ("http:", "https:", "mailto:", "#")
 SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipeline.read import Source
-from pipeline.transforms.ast import stringify, visit
+from pipeline.text.ast import stringify, visit
 
 IMAGE = frozenset(("Image",))
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.transforms.ast import text_of, walk
+from pipeline.text.ast import text_of, walk
 from pipeline.transforms.patterns import alternation
 
 WORD = r"[\w’'\-]"

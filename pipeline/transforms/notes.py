@@ -14,7 +14,7 @@ from collections import Counter
 
 from pipeline.diagnostics import Diagnostic, make
 from pipeline.read import Source
-from pipeline.transforms.ast import visit, walk
+from pipeline.text.ast import visit, walk
 from pipeline.transforms.chapter import Heading, NoteBody
 
 NOTE = frozenset(("Note",))

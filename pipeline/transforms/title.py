@@ -6,7 +6,7 @@ After:  body [Para …] and Heading(inlines, number="I", dates="1906-1912").
 
 from __future__ import annotations
 
-from pipeline.transforms.ast import attr_dict
+from pipeline.text.ast import attr_dict
 from pipeline.transforms.chapter import Heading
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.build import build
 from pipeline.diff import DiffError, compare, inputs
 from tests.conftest import FIXTURE, run_cli
 
@@ -78,7 +79,7 @@ def nested(tmp_path_factory) -> Path:
 def report(flat, tmp_path_factory):
     old, new = _git(flat, "rev-parse", "HEAD~1"), _git(flat, "rev-parse", "HEAD")
     with ExitStack() as stack:
-        a, b = inputs.resolve(old, new, tmp_path_factory.mktemp("out"), flat, stack)
+        a, b = inputs.resolve(old, new, tmp_path_factory.mktemp("out"), flat, stack, build)
         return compare(a, b, max_images=0)
 
 

@@ -25,7 +25,7 @@ from pipeline.diagnostics import Report
 from pipeline.render.pdf import RefusedURL, render_pdf
 from pipeline.render.pdf.fetcher import ConfinedFetcher
 from pipeline.render.pdf.html import build_html
-from pipeline.resolve.model import Document
+from pipeline.model import Document
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "sample"
 STYLES = Path(__file__).resolve().parents[2] / "styles"

@@ -1,6 +1,6 @@
 """Abbreviations and roman numerals marked on whole tokens; unknown acronyms counted."""
 
-from pipeline.resolve.model import Abbreviation
+from pipeline.model import Abbreviation
 from pipeline.transforms.abbreviations import Matcher, mark
 
 REGISTER = Matcher.build([Abbreviation("CNT", "Confederación Nacional del Trabajo"),
@@ -68,7 +68,7 @@ WORDS = Matcher.build([Abbreviation("CNT", "Confederación Nacional del Trabajo"
 
 
 def test_word_terms_are_terms_not_abbreviations():
-    from pipeline.transforms.abbreviations import is_acronym
+    from pipeline.text.words import is_acronym
 
     assert is_acronym("CNT") and is_acronym("S.-R.") and is_acronym("KPD(S)")
     assert not is_acronym("Duma") and not is_acronym("Izquierda Revolucionaria") and not is_acronym("USPD (Linke)")

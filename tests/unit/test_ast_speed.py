@@ -9,7 +9,7 @@ import re
 
 from hypothesis import given, settings, strategies as st
 
-from pipeline.transforms.ast import stringify, text_of, visit, walk
+from pipeline.text.ast import stringify, text_of, visit, walk
 from pipeline.transforms.patterns import NEVER, alternation
 
 LETTERS = st.text(alphabet="abAB .-’é", min_size=0, max_size=6)

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.diagnostics import BuildError, Report
+from pipeline.model import IndexEntry, Mention, NameForm
 from pipeline.render.locators import page_locators
 from pipeline.render.pdf.index import index_section
-from pipeline.resolve.model import IndexEntry, Mention, NameForm
 from pipeline.resolve.names import letter, sort_text
 from pipeline.transforms import names
 from pipeline.transforms.names import NameMatcher
@@ -145,6 +145,7 @@ def sample_book():
 
 
 def test_suggest_finds_biographies_and_clusters_variants(tmp_path: Path):
+    from pipeline.cli.names import sources
     from pipeline.names import suggest
 
     (tmp_path / "book.yaml").write_text(
@@ -155,7 +156,7 @@ def test_suggest_finds_biographies_and_clusters_variants(tmp_path: Path):
         " Charles de Gaulle no estaba. Luego Trotsky se fue a París.\n\n"
         "[^1]: León Trotsky (1879-1940), revolucionario. Nikolai Ivanovich Kibalchich (1854-1881), químico.\n",
         "utf-8")
-    cands = {c.heading: c for c in suggest.suggest(suggest.passages(tmp_path), min_count=1)}
+    cands = {c.heading: c for c in suggest.suggest(suggest.passages(sources(tmp_path)), min_count=1)}
     assert cands["Trotsky, León"].dates == "1879-1940"
     assert set(cands["Trotsky, León"].variants) == {"Trotsky", "León Trotsky"}
     kib = cands["Kibalchich, Nikolai Ivanovich"]

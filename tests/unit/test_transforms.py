@@ -4,7 +4,7 @@ from pathlib import Path
 
 from pipeline.read import Site, Source
 from pipeline.transforms import transform
-from pipeline.transforms.ast import stringify, walk
+from pipeline.text.ast import stringify, walk
 
 
 def s(text):

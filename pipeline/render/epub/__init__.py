@@ -14,12 +14,12 @@ from pathlib import Path
 from pipeline.engines.ebooklib import epub
 from pipeline.gcpause import paused
 from pipeline.i18n import word
+from pipeline.model import Book, Document
 from pipeline.render.epub import documents, fonts, package, pagebreaks
-from pipeline.render.epub.index import render_index
 from pipeline.render.epub.cover import cover_image
+from pipeline.render.epub.index import render_index
 from pipeline.render.epub.nav import render_nav
 from pipeline.render.epub.xhtml import document, el, serialize
-from pipeline.resolve.model import Book, Document
 
 RENDERERS = {"notes": documents.render_notes, "glossary": documents.render_glossary, "index": render_index}
 SKIPPED = {"toc"}  # nav.xhtml is the toc

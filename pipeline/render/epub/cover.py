@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from pipeline.resolve.model import Book
+from pipeline.model import Book
 
 SIZE = (1600, 2400)
 INK, PAPER, ACCENT = (33, 30, 28), (244, 239, 228), (140, 28, 28)

@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipeline.i18n import word
+from pipeline.model import Book, Document, Note
 from pipeline.render.epub import pagebreaks, semantics
 from pipeline.render.epub.xhtml import EPUB_TYPE, append_fragment, document, el, q, serialize
-from pipeline.resolve.model import Book, Document, Note
-from pipeline.transforms.abbreviations import is_acronym
+from pipeline.text.words import is_acronym
 
 CSS = "css/book.css"
 

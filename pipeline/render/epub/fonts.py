@@ -13,7 +13,7 @@ from pathlib import Path
 
 import uharfbuzz as hb
 
-from pipeline.resolve.model import Book
+from pipeline.model import Book
 
 # (file in styles/fonts, CSS font-style, CSS font-weight)
 FACES = (("EBGaramond12-Regular.otf", "normal", "normal"),

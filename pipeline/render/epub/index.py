@@ -19,11 +19,11 @@ from __future__ import annotations
 
 from itertools import groupby
 
+from pipeline.model import Book, Document, IndexEntry, Mention
 from pipeline.render.epub import pagebreaks, semantics
 from pipeline.render.epub.documents import CSS, Places, file_name
 from pipeline.render.epub.xhtml import document, el, serialize
-from pipeline.resolve.ids import slugify
-from pipeline.resolve.model import Book, Document, IndexEntry, Mention
+from pipeline.text.ids import slugify
 
 WORDS = {
     "es": {"see": "véase", "see-also": "Véase también", "page": "p.", "note": "n.",

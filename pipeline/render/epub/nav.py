@@ -8,10 +8,10 @@ print layout is known, a `page-list`.
 from __future__ import annotations
 
 from pipeline.i18n import word
+from pipeline.model import Book, Document
 from pipeline.render.epub import pagebreaks, semantics
 from pipeline.render.epub.documents import CSS, file_name
 from pipeline.render.epub.xhtml import document, el, fragment, q, serialize
-from pipeline.resolve.model import Book, Document
 
 
 def render_nav(book: Book, docs: list[Document], cover_file: str | None, page_list=()) -> bytes:

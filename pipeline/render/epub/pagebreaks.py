@@ -13,7 +13,7 @@ import re
 from typing import TYPE_CHECKING
 
 from pipeline.render.epub.xhtml import el, q
-from pipeline.resolve.html import text_slots
+from pipeline.text.fragments import text_slots
 
 if TYPE_CHECKING:  # pagemap imports WeasyPrint: an EPUB-only build need not load it
     from pipeline.render.pdf.pagemap import PageStart

@@ -46,7 +46,7 @@ from pipeline.render.pdf.html import (COPYRIGHT, FRONT_ROLES, HALF_TITLE, TITLE_
                                       needs_pages, unit_names)
 from pipeline.render.pdf.pagemap import PageStart
 from pipeline.render.pdf.units import FootnoteLost, Layouts, PaginationMoved, Setting, UnitLayout
-from pipeline.resolve.model import Book
+from pipeline.model import Book
 
 STYLES = Path(__file__).resolve().parents[3] / "styles"
 MAX_PASSES = 3       # layouts of the page-numbered units, waiting for their page counts to stand

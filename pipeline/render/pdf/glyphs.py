@@ -23,7 +23,7 @@ from fontTools.ttLib import TTFont
 from lxml import etree
 
 from pipeline.diagnostics import Report
-from pipeline.resolve.model import Book
+from pipeline.model import Book
 
 FAMILY = "EB Garamond Print"
 _FACE = re.compile(r"@font-face\s*\{([^}]*)\}", re.S)

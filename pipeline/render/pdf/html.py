@@ -31,10 +31,10 @@ from urllib.parse import quote
 from lxml import etree
 
 from pipeline.i18n import word
+from pipeline.model import Book, Document, Note
 from pipeline.render.pdf import notes as notes_
 from pipeline.render.pdf.index import index_section
-from pipeline.resolve.model import Book, Document, Note
-from pipeline.transforms.abbreviations import is_acronym
+from pipeline.text.words import is_acronym
 
 SKIPPED: set[str] = set()    # roles not laid out
 FRONT_ROLES = {"epigraph"}   # set like the front matter: own recto, no head, no folio

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from itertools import groupby
 
+from pipeline.model import Book, IndexEntry
 from pipeline.render.locators import page_locators
-from pipeline.resolve.html import escape
-from pipeline.resolve.model import Book, IndexEntry
+from pipeline.text.fragments import escape
 
 SEE = {"es": ("véase", "véase también"), "en": ("see", "see also")}
 PLACEHOLDER = "000"

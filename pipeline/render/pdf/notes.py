@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from pipeline.engines import weasyprint as engine
-from pipeline.resolve.html import text_slots
+from pipeline.text.fragments import text_slots
 
 # Element names set as blocks; in footnote mode they become spans (a div
 # inside a <p> would end the paragraph when WeasyPrint parses the HTML).

@@ -31,7 +31,7 @@ from pipeline.render.pdf.fetcher import ConfinedFetcher
 from pipeline.render.pdf.html import FRONT, build_unit, measure_html, needs_pages
 from pipeline.pool import process_pool, worker_state
 from pipeline.render.pdf.pagemap import PageStart, page_starts
-from pipeline.resolve.model import Book
+from pipeline.model import Book
 
 CODE = Path(__file__).resolve().parent
 ADAPTER = Path(engine.__file__).resolve()   # its mends lay pages out too

@@ -1,4 +1,6 @@
-"""The frozen `Book`: all that renderers may see.
+"""The frozen `Book`: all that renderers may see; and the register entries
+(`Abbreviation`, `NameForm`) that registers.py loads and resolve builds on.
+A model, not a stage: it imports only neutral helpers.
 
 Every cross-file decision is already taken here: note numbers and marks,
 document ids and order, the HTML of each text. Renderers only lay it out.
@@ -119,7 +121,7 @@ class Book:
 
     @property
     def slug(self) -> str:
-        from pipeline.resolve.ids import slugify
+        from pipeline.text.ids import slugify
 
         return slugify(self.config.title)
 
