@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from pipeline import FORMATS, STYLES, freshness, manuscript, registers, resolve, snapshot
+from pipeline import FORMATS, STYLES, freshness, manuscript, registers, resolve, snapshot, yamlfile
 from pipeline import chapters as chapters_
 from pipeline.diagnostics import BuildError, Diagnostic, Report
 from pipeline.model import Book
@@ -97,13 +97,18 @@ def _import_pdf() -> None:
 
 def _render_or_report(book: Book, tmp: Path, formats, styles: Path, step, print_ready: bool, report: Report):
     """_render, with layout failures turned into diagnostics (no traceback)."""
-    codes = {}
+    codes, rejects = {}, ()
     if "pdf" in formats:  # WeasyPrint takes a third of a second to import: not for an EPUB alone
-        from pipeline.render.pdf import FootnoteLost, PaginationMoved, RefusedURL
+        from pipeline.render.pdf import FootnoteLost, PaginationMoved, PrinterRejects, RefusedURL
 
         codes = {PaginationMoved: "L001", FootnoteLost: "L002", RefusedURL: "L003"}
+        rejects = (PrinterRejects,)   # its own code and fields, at book.yaml's print.printer
     try:
         return _render(book, tmp, formats, styles, step, print_ready)
+    except rejects as exc:
+        where = yamlfile.line_in(book.root / "book.yaml", ["print", "printer"])
+        report.add(exc.code, book.root / "book.yaml", where, **exc.fields)
+        raise BuildError(report) from None
     except tuple(codes) as exc:
         report.add(codes[type(exc)], book.root / "book.yaml", 0, detail=str(exc))
         raise BuildError(report) from None

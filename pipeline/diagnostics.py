@@ -85,6 +85,14 @@ CODES = _codes(
     ("L001", E, "the pagination did not settle: {detail}"),
     ("L002", E, "a footnote would be lost or misplaced: {detail}"),
     ("L003", E, "the layout asked for a file it may not read: {detail}"),
+    # L004-: what the printer named in book.yaml (print.printer) would refuse
+    ("L004", E, "{printer} prints books of {least} to {most} pages; this one has {pages}"),
+    ("L005", E, "{printer} asks an inside margin of at least {inside:.2f} mm for {pages} pages and an outside "
+                "margin of at least {outside:.2f} mm; the book's are {book_inside:.2f} and {book_outside:.2f} mm: "
+                "widen the margins of @page :left and :right in styles/print.css by {missing:.2f} mm in all, "
+                "or narrow the text block"),
+    ("L006", E, "{printer} asks for {standard}, which the pipeline does not write yet: choose print.printer "
+                "generic (PDF/X-4) or kdp"),
     # T: importing a book from extracted text (`pipeline import`)
     ("T001", E, "{detail}"),   # the import profile or register
     ("T002", E, "{detail}"),   # the source file

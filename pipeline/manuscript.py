@@ -73,6 +73,8 @@ class Paper(Strict):
 
 
 class PrintSettings(Strict):
+    printer: Literal["generic", "ingramspark", "kdp"] = "generic"   # pipeline/printers.py
+    interior: Literal["bw", "color"] = "bw"    # the printer's file: gray ink alone, or colour
     trim: Trim = Trim()
     bleed: str = Field("3mm", pattern=LENGTH_PATTERN)
     print_ready: bool = False

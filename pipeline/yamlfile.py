@@ -57,6 +57,12 @@ def _load(text: str):
         loader.dispose()
 
 
+def line_in(path: Path, loc) -> int:
+    """The line of `loc` (keys and indexes) in a file that has already
+    loaded cleanly: for problems found after loading, in a later stage."""
+    return line_of(_load(path.read_text("utf-8"))[1], loc)
+
+
 def _explain(err) -> str:
     if err["type"] == "extra_forbidden":
         return "unknown key"

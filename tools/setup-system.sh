@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Install the few system packages the pipeline needs, only where missing:
 # the book face (EB Garamond with true small caps), a Java runtime for
-# EPUBCheck, poppler and qpdf for PDF checks, ICU headers for PyICU (Spanish
-# collation), python3-venv, and Chromium (tests open the diff report in it).
+# EPUBCheck, poppler and qpdf for PDF checks, Ghostscript for separations,
+# ICU headers for PyICU (Spanish collation), python3-venv, and Chromium
+# (tests open the diff report in it).
 # Debian/Ubuntu (apt). Safe to run again: it does nothing when all is there.
 set -euo pipefail
 
@@ -26,6 +27,7 @@ need npm                     command -v npm
 need chromium                command -v chromium                      # Ace's renderer, screenshots
 need libharfbuzz-subset0     sh -c 'ls /usr/lib/*/libharfbuzz-subset.so.0'   # WeasyPrint subsets fonts with it
 need chromium                command -v chromium                      # tests open the diff report headless
+need ghostscript             command -v gs                            # separations of the printer's PDF (check pdf)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -10,6 +10,8 @@ them as a table and exits 1 if any is an error.
     boxes.py   TrimBox / BleedBox / MediaBox on every page
     fonts.py   embedded, subset, only the book's faces
     pdfx.py    XMP PDF/X version, OutputIntent with a profile
+    colour.py  RGB and CMYK page by page; for a gray interior, separations
+               of sampled pages through Ghostscript (separations.py)
     text.py    lines with positions (pdftotext -bbox-layout) -> widows,
                orphans, ladders, heads and folios
     cover.py   the cover's size against the book's trim, page count and paper
@@ -34,12 +36,13 @@ def run(pdf: Path, cover: Path | None = None, multiple: int | None = None, confi
         styles: Path | None = None) -> list[Finding]:
     import pikepdf
 
-    from pipeline.preflight import boxes, fonts, pdfx, text
+    from pipeline.preflight import boxes, colour, fonts, pdfx, text
     from pipeline.preflight import cover as cover_check
 
     findings: list[Finding] = []
     with pikepdf.open(pdf) as doc:
         printer = pdfx.is_pdfx(doc)
+        findings += colour.check(doc, pdf, gray=_gray_interior(config, printer))
         findings += pdfx.check(doc, required=printer)
         findings += boxes.check(doc, config, printer)
         findings += fonts.check(doc, styles)
@@ -49,6 +52,12 @@ def run(pdf: Path, cover: Path | None = None, multiple: int | None = None, confi
     if cover is not None:
         findings += cover_check.check(cover, pdf, config, styles)
     return findings
+
+
+def _gray_interior(config, pdfx: bool) -> bool:
+    """The file is a printer's black-and-white interior: book.yaml says bw,
+    and the file is PDF/X or for a printer that takes plain PDF (KDP)."""
+    return bool(config) and config.print.interior == "bw" and (pdfx or config.print.printer != "generic")
 
 
 def pages(count: int, multiple: int) -> list[Finding]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pikepdf
 
+from pipeline import printers
 from pipeline.preflight import ERROR, OK, Finding, boxes, fonts, pdfx
 
 MM = 72 / 25.4
@@ -24,7 +25,8 @@ def check(cover: Path, book_pdf: Path, config=None, styles: Path | None = None) 
         btrim = boxes.boxes_of(book.pages[0])
         btrim = btrim["TrimBox"] or btrim["MediaBox"]
     with pikepdf.open(cover) as doc:
-        found = [Finding("cover: " + f.check, f.status, f.detail) for f in pdfx.check(doc, required=True)
+        pdfx_required = printers.printer(config.print.printer).pdf_variant is not None if config else True
+        found = [Finding("cover: " + f.check, f.status, f.detail) for f in pdfx.check(doc, required=pdfx_required)
                  if f.check != "metadata"]
         found += [Finding("cover: " + f.check, f.status, f.detail) for f in fonts.check(doc, styles)]
         if len(doc.pages) != 1:
@@ -45,7 +47,7 @@ def check(cover: Path, book_pdf: Path, config=None, styles: Path | None = None) 
     found.append(Finding("cover: spine", status, f"{spine:.2f} mm for {pages} pages on {basis} "
                          f"(want {want:.2f} mm); cover {width:.1f} × {height:.1f} mm, book trim {bw:.1f} × {bh:.1f}"))
     least = min(trim[0] - bleed[0], trim[1] - bleed[1], bleed[2] - trim[2], bleed[3] - trim[3]) / MM
-    want_bleed = mm(settings.bleed)
+    want_bleed = printers.printer(settings.printer).bleed_mm or mm(settings.bleed)
     found.append(Finding("cover: bleed", OK if least >= want_bleed - 0.05 else ERROR,
                          f"{least:.1f} mm (want {want_bleed:g} mm)"))
     return found

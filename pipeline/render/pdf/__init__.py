@@ -37,11 +37,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
+from pipeline import printers
 from pipeline.pool import forked
-
-from pipeline.render.pdf import furniture, layout, merge
+from pipeline.render.pdf import furniture, gutter, layout, merge
 from pipeline.render.pdf import notes as notes_
 from pipeline.render.pdf.fetcher import RefusedURL
+from pipeline.render.pdf.gutter import PrinterRejects
 from pipeline.render.pdf.html import (COPYRIGHT, FRONT_ROLES, HALF_TITLE, TITLE_PAGE, TOC, build_unit,
                                       needs_pages, unit_names)
 from pipeline.render.pdf.pagemap import PageStart
@@ -53,7 +54,7 @@ MAX_PASSES = 3       # layouts of the page-numbered units, waiting for their pag
 FURNITURE_CSS = "@page { marks: none; }"   # the crop marks are the text pages'
 BLANK = '<html><body class="pad"></body></html>'   # the page before a recto opening, and the padding
 
-__all__ = ["FootnoteLost", "PaginationMoved", "PdfResult", "RefusedURL", "render_pdf"]
+__all__ = ["FootnoteLost", "PaginationMoved", "PdfResult", "PrinterRejects", "RefusedURL", "render_pdf"]
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,8 @@ def render_pdf(book: Book, out_path: Path, styles_dir: Path | None = None, print
     styles = Path(styles_dir or STYLES)
     if print_ready is None:
         print_ready = book.config.print.print_ready
+    if print_ready:
+        _written(printers.printer(book.config.print.printer))
     setting = Setting(book, styles, print_ready)
     names = unit_names(book)
     with Layouts(setting, jobs, cache_dir) as lay:
@@ -94,14 +97,37 @@ def render_pdf(book: Book, out_path: Path, styles_dir: Path | None = None, print
     result = PdfResult(Path(out_path), pagination.total, pagination.anchors, units[names[0]].page_size,
                        _resources(units, names), _page_starts(names, units, pagination),
                        _page_keys(names, units, pagination, blank, furniture_pdfs))
+    finish = _printers_finish(book, styles, pagination.total) if print_ready else None
     with forked(alongside, result) if alongside and parallel else nullcontext() as step:
-        merge.merge([units[n].laid for n in names], blank, furniture_pdfs, out_path,
+        merge.merge([units[n].laid for n in names], blank, furniture_pdfs, out_path, finish=finish,
                     multiple=book.config.print.page_multiple, ident=layout.document_id(book.config))
         if step is not None:
             step.result()
         elif alongside:
             alongside(result)
     return result
+
+
+def _written(printer: printers.Printer) -> None:
+    if printer.pdf_variant not in printers.WRITTEN:
+        raise PrinterRejects("L006", printer=printer.name, standard=printer.pdf_variant.replace("pdf/x", "PDF/X"))
+
+
+def _printers_finish(book: Book, styles: Path, pages: int) -> Callable:
+    """What the merged PDF gets for its printer (book.yaml print.printer):
+    the text block moved away from the spine when the printer asks for a
+    wider gutter at this page count; no links or bookmarks where its guide
+    forbids them. PrinterRejects when the book cannot be made to fit."""
+    printer = printers.printer(book.config.print.printer)
+    shift = 0.0
+    if printer.gutters or printer.pages:
+        shift = gutter.shift_mm(printer, pages, gutter.book_margins(book.root, styles, book.config, True))
+
+    def finish(pdf) -> None:
+        gutter.move_outward(pdf, shift)
+        if not printer.links:
+            merge.drop_links(pdf)
+    return finish
 
 
 def _page_keys(names, units, pagination: Pagination, blank: bytes, furniture_pdfs: list[bytes]) -> tuple[str, ...]:

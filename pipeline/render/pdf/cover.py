@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+from pipeline import printers
 from pipeline.engines import weasyprint as engine
 from pipeline.engines.weasyprint import FontConfiguration
 from pipeline.manuscript import PAPERS, BookConfig, PrintSettings
@@ -28,7 +29,6 @@ from pipeline.render.pdf.fetcher import ConfinedFetcher
 
 UNITS_MM = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}
 SPINE_TEXT_MIN_MM = 8.0          # below this a title on the spine is unreadable: none is set
-BARCODE_BOX_MM = (92.0, 26.0)    # the white area printers ask for (EAN-13 + price add-on room)
 MODULE_MM = 0.264                # 80 % of the nominal 0.33 mm EAN module (within 80-200 %)
 
 
@@ -40,8 +40,12 @@ def mm(length: str) -> float:
 
 
 def spine_mm(pages: int, settings: PrintSettings) -> float:
-    """Spine width in mm: pages / pages-per-inch, or leaves × caliper (book.yaml print.paper)."""
+    """Spine width in mm: the printer's figure for the paper, else pages /
+    pages-per-inch, or leaves × caliper (book.yaml print.paper)."""
     paper = settings.paper
+    per_page = printers.spine_mm_per_page(printers.printer(settings.printer), paper)
+    if per_page is not None:
+        return round(pages * per_page, 2)
     if paper.caliper is not None:
         return round(pages / 2 * mm(paper.caliper), 2)
     ppi = paper.ppi if paper.ppi is not None else PAPERS[paper.kind]
@@ -62,7 +66,8 @@ class CoverGeometry:
 
 def geometry(config: BookConfig, pages: int) -> CoverGeometry:
     trim = config.print.trim
-    return CoverGeometry(mm(trim.width), mm(trim.height), spine_mm(pages, config.print), mm(config.print.bleed))
+    bleed = printers.printer(config.print.printer).bleed_mm or mm(config.print.bleed)
+    return CoverGeometry(mm(trim.width), mm(trim.height), spine_mm(pages, config.print), bleed)
 
 
 # -- EAN-13 ------------------------------------------------------------------
@@ -163,10 +168,13 @@ def cover_html(config: BookConfig, geo: CoverGeometry) -> str:
 </body></html>"""
 
 
-def cover_css(geo: CoverGeometry) -> str:
+def cover_css(geo: CoverGeometry, printer: printers.Printer) -> str:
+    marks = "crop cross" if printer.marks else "none"
+    width, height = printer.barcode_mm
     return f"""
 @page {{ size: {geo.width:.2f}mm {geo.trim_h}mm; margin: 0; bleed: {geo.bleed}mm;
-         marks: crop cross; background: #2b2a33; }}
+         marks: {marks}; background: #2b2a33; }}
+.barcode {{ width: {width:.2f}mm; height: {height:.2f}mm; }}
 :root {{ --h: {geo.trim_h}mm; --spine: {geo.spine}mm; }}
 """
 
@@ -177,11 +185,13 @@ def render_cover(config: BookConfig, pages: int, out_path: Path, styles: Path) -
     fetcher = ConfinedFetcher(styles)
     fonts = FontConfiguration()
     profiles: dict = {}
+    printer = printers.printer(config.print.printer)
+    names = ["cover.css"] + (["print-ready.css"] if printer.pdf_variant else [])   # its output intent
     sheets = [engine.CSS(url=(styles / name).resolve().as_uri(), url_fetcher=fetcher, font_config=fonts,
-                             color_profiles=profiles) for name in ("cover.css", "print-ready.css")]
-    sheets.append(engine.CSS(string=cover_css(geo), font_config=fonts, color_profiles=profiles))
+                         color_profiles=profiles) for name in names]
+    sheets.append(engine.CSS(string=cover_css(geo, printer), font_config=fonts, color_profiles=profiles))
     doc = engine.HTML(string=cover_html(config, geo), base_url=styles.resolve().as_uri() + "/",
                           url_fetcher=fetcher)
     document = doc.render(stylesheets=sheets, font_config=fonts, color_profiles=profiles)
-    layout.write(document, out_path, config, layout.PRINT_READY_VARIANT, part="cover")
+    layout.write(document, out_path, config, layout.pdf_variant(config, True), part="cover")
     return geo

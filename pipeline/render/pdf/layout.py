@@ -15,6 +15,7 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
+from pipeline import printers
 from pipeline.engines import weasyprint as engine
 from pipeline.engines.weasyprint import FatalURLFetchingError, FontConfiguration
 from pipeline.manuscript import BookConfig
@@ -23,19 +24,24 @@ from pipeline.render.pdf.fetcher import ConfinedFetcher, RefusedURL
 LENGTH = re.compile(r"^\d+(\.\d+)?(mm|cm|in|pt)$")
 
 
-PRINT_READY_VARIANT = "pdf/x-4"
+def pdf_variant(config: BookConfig, print_ready: bool) -> str | None:
+    """The PDF standard of the printer's file (book.yaml print.printer); None for the proof."""
+    return printers.printer(config.print.printer).pdf_variant if print_ready else None
 
 
 def page_css(config: BookConfig, print_ready: bool = False) -> str:
     """The rules that come from book.yaml: the trim size, and for the
-    printer's file the bleed (marks and output intent are in print-ready.css)."""
+    printer's file the bleed and marks its printer asks for (the output
+    intent of a PDF/X file is in print-ready.css)."""
     trim = config.print.trim
     for name, value in (("width", trim.width), ("height", trim.height)):
         if not LENGTH.match(value):
             raise ValueError(f"book.yaml print.trim.{name}: {value!r} is not a length such as 150mm")
     css = f"@page {{ size: {trim.width} {trim.height}; }}\n:root {{ --trim-height: {trim.height}; }}\n"
     if print_ready:
-        css += f"@page {{ bleed: {config.print.bleed}; }}\n"
+        printer = printers.printer(config.print.printer)
+        css += f"@page {{ bleed: {config.print.bleed if printer.bleed else 0}; }}\n"
+        css += "" if printer.marks else "@page { marks: none; }\n"
     return css
 
 
@@ -43,7 +49,7 @@ def stylesheets(styles: Path, config: BookConfig, fetcher: ConfinedFetcher, font
                 print_ready: bool = False):
     """print.css, then print-ready.css for the printer's file, then book.yaml's
     page rules; `@color-profile` rules land in `profiles` (pass it to render)."""
-    names = ["print.css"] + (["print-ready.css"] if print_ready else [])
+    names = ["print.css"] + (["print-ready.css"] if pdf_variant(config, print_ready) else [])
     sheets = [engine.CSS(url=fetcher.uri(styles / n), url_fetcher=fetcher, font_config=fonts,
                              color_profiles=profiles) for n in names]
     sheets.append(engine.CSS(string=page_css(config, print_ready), url_fetcher=fetcher, font_config=fonts,

@@ -120,9 +120,10 @@ def plan(units: Sequence[LaidUnit], multiple: int = 2) -> tuple[list[int], int]:
 # -- the merge ---------------------------------------------------------------------
 
 def merge(units: Sequence[LaidUnit], blank: bytes, furniture: Sequence[bytes] | None, target,
-          ident: bytes | None = None, *, multiple: int = 2) -> Merged:
+          ident: bytes | None = None, *, multiple: int = 2, finish=None) -> Merged:
     """Write the book's PDF to `target` (a path or a binary file object).
-    `furniture`: PDFs whose pages, one after another, go over the book's."""
+    `furniture`: PDFs whose pages, one after another, go over the book's;
+    `finish(pdf)` is the last change before it is written (the printer's)."""
     if not units:
         raise ValueError("no unit to merge")
     with ExitStack() as stack:
@@ -137,6 +138,8 @@ def merge(units: Sequence[LaidUnit], blank: bytes, furniture: Sequence[bytes] | 
         _take_document_entries(out, sources[0])
         if furniture is not None:
             _lay_over(out, [page for chunk in furniture for page in open_pdf(chunk).pages])
+        if finish is not None:
+            finish(out)
         _write(out, target, ident, sources[0].pdf_version)
     pages = {page.objgen: number for number, page in enumerate(out.pages, 1)}
     return Merged(len(pages), {k: pages[d[0].objgen] for k, d in dests.items()}, tuple(sorted(missing)))
@@ -264,6 +267,17 @@ def _outline(out, units, starts, dests) -> set[str]:
                 (stack[-1][1].children if stack else outline.root).append(item)
                 stack.append((level, item))
     return missing
+
+
+def drop_links(out) -> None:
+    """No link annotation, bookmark or named destination: a printer's file
+    that its guide wants free of anything interactive."""
+    for page in out.pages:
+        if "/Annots" in page:
+            del page.Annots
+    for key in ("/Outlines", "/Names", "/Dests", "/PageMode"):
+        if key in out.Root:
+            del out.Root[key]
 
 
 def _take_document_entries(out, first) -> None:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pipeline.engines import weasyprint as engine
-from pipeline.render.pdf import layout, merge
+from pipeline.render.pdf import ink, layout, merge
 from pipeline.render.pdf import notes as notes_
 from pipeline.render.pdf.fetcher import ConfinedFetcher
 from pipeline.render.pdf.html import FRONT, build_unit, measure_html, needs_pages
@@ -204,8 +204,11 @@ def _lay_out(setting: Setting, html: str, fetcher: ConfinedFetcher, extra_css: s
 
 
 def _write(setting: Setting, document) -> bytes:
-    variant = layout.PRINT_READY_VARIANT if setting.print_ready else None
-    return layout.write(document, None, setting.book.config, variant)
+    config = setting.book.config
+    data = layout.write(document, None, config, layout.pdf_variant(config, setting.print_ready))
+    if setting.print_ready and config.print.interior == "bw":
+        data = ink.gray_pdf(data)   # here, in the worker and cached, not over the merged book
+    return data
 
 
 def unit_documents(book: Book, name: str) -> list[str]:

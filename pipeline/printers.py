@@ -1,0 +1,77 @@
+"""What each print-on-demand printer asks of the files it is sent.
+
+A neutral module (no stage imports): book.yaml names a printer
+(`print.printer`), the PDF renderer, the cover and `check pdf` read its
+profile from here. Every figure names the printer's guide it comes from
+(`docs/manuscript.md` lists them); lengths are in millimetres.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+INCH = 25.4
+
+KDP_GUIDE = "KDP Help, 'Set Trim Size, Bleed, and Margins' and 'Paperback Submission Guidelines'"
+KDP_COVER_GUIDE = "KDP Help, 'Create a Paperback Cover' (spine, barcode)"
+INGRAM_GUIDE = "IngramSpark File Creation Guide and Help Center, 'File Requirements for Print Books'"
+
+
+@dataclass(frozen=True)
+class Printer:
+    name: str
+    guide: str
+    pdf_variant: Optional[str]          # WeasyPrint's pdf_variant; None: a plain PDF
+    marks: bool                         # crop and registration marks in the bleed
+    bleed: bool                         # a bleed around every page (else only the trim)
+    bleed_mm: Optional[float] = None    # the printer's bleed; None: book.yaml print.bleed
+    pages: Optional[tuple[int, int]] = None      # the fewest and most pages it prints
+    gutters: tuple[tuple[int, float], ...] = ()   # (up to this many pages, least inside margin mm)
+    least_outside_mm: float = 0.0
+    spine_mm_per_page: Optional[dict[str, float]] = None   # by paper colour; None: the book's paper
+    barcode_mm: tuple[float, float] = (92.0, 26.0)         # the white area on the back cover
+    ink_limit: int = 300                # the cover's total area coverage, per cent
+    links: bool = True                  # link annotations and bookmarks may stay in the interior
+
+    def least_inside_mm(self, pages: int) -> Optional[float]:
+        """The printer's least inside margin for a book of `pages` pages (None: it asks none)."""
+        return next((margin for most, margin in self.gutters if pages <= most), None)
+
+
+PRINTERS = {
+    # Our own default: PDF/X-4 with marks and bleed, for an offset or digital
+    # printer that preflights PDF/X; margins and spine are the book's own.
+    "generic": Printer("generic", "PDF/X-4 (ISO 15930-7), the book's own paper and margins",
+                       "pdf/x-4", marks=True, bleed=True),
+    # PDF/X-1a:2001 (not written yet: its PDF 1.3 allows no OpenType font
+    # program, and WeasyPrint embeds nothing else). Interior: no crop or printer
+    # marks, margins of at least 0.5 in on every side, nothing interactive.
+    # Cover: total ink at most 240 %.
+    "ingramspark": Printer("ingramspark", INGRAM_GUIDE, "pdf/x-1a:2001", marks=False, bleed=True,
+                           bleed_mm=0.125 * INCH,
+                           gutters=((10**6, 0.5 * INCH),), least_outside_mm=0.5 * INCH,
+                           ink_limit=240, links=False),
+    # Black-and-white paperbacks of 24 to 828 pages. No marks; bleed (0.125 in) only when something bleeds: on the cover; the least inside margin grows
+    # with the page count; outside at least 0.25 in; spine by paper colour;
+    # barcode 2 × 1.2 in on the back cover; no bookmarks, annotations or marks.
+    "kdp": Printer("kdp", KDP_GUIDE, None, marks=False, bleed=False, bleed_mm=0.125 * INCH, pages=(24, 828),
+                   gutters=((150, 0.375 * INCH), (300, 0.5 * INCH), (500, 0.625 * INCH),
+                            (700, 0.75 * INCH), (828, 0.875 * INCH)),
+                   least_outside_mm=0.25 * INCH,
+                   spine_mm_per_page={"white": 0.002252 * INCH, "cream": 0.0025 * INCH},
+                   barcode_mm=(2 * INCH, 1.2 * INCH), links=False),
+}
+PRINTER_NAMES = tuple(PRINTERS)
+WRITTEN = {None, "pdf/x-4"}   # the standards the PDF renderer writes today
+
+
+def printer(name: str) -> Printer:
+    return PRINTERS[name]
+
+
+def spine_mm_per_page(printer: Printer, paper) -> Optional[float]:
+    """The printer's own figure for the book's paper (book.yaml print.paper), or None."""
+    if printer.spine_mm_per_page is None or paper.ppi is not None or paper.caliper is not None:
+        return None
+    return printer.spine_mm_per_page[paper.kind.split("-")[0]]

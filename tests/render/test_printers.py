@@ -1,0 +1,242 @@
+"""Printer profiles (book.yaml print.printer, print.interior), issue 17, on the fixture.
+
+Judged from the files: Ghostscript's separations, pikepdf, pdfinfo and
+pdftotext word boxes, and `check pdf`.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+
+import pikepdf
+import pytest
+from PIL import Image
+
+from pipeline import printers
+from pipeline.build import STYLES, load_book
+from pipeline.cli import main
+from pipeline.diagnostics import Report
+from pipeline.preflight import ERROR
+from pipeline.preflight import run as preflight
+from pipeline.preflight.colour import colour_pages
+from pipeline.preflight.separations import inked_plates
+from pipeline.render.pdf import render_pdf
+from pipeline.render.pdf.cover import render_cover, spine_mm
+from pipeline.render.pdf.gutter import Margins, PrinterRejects, shift_mm
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "sample"
+MM = 72 / 25.4
+KDP = printers.printer("kdp")
+
+
+def with_print(book, **settings):
+    """The fixture's Book with book.yaml's print settings changed."""
+    config = book.config.model_copy(update={"print": book.config.print.model_copy(update=settings)})
+    return replace(book, config=config)
+
+
+@pytest.fixture(scope="module")
+def book():
+    return load_book(FIXTURE, None, Report())
+
+
+@pytest.fixture(scope="module")
+def gray(book, tmp_path_factory):
+    """The printer's file of the default profile: generic, black-and-white interior."""
+    return render_pdf(book, tmp_path_factory.mktemp("gray") / "book.pdf", print_ready=True)
+
+
+@pytest.fixture(scope="module")
+def proof(book, tmp_path_factory):
+    return render_pdf(book, tmp_path_factory.mktemp("proof") / "book.pdf")
+
+
+@pytest.fixture(scope="module")
+def kdp(book, tmp_path_factory):
+    """KDP prints from 24 pages: the 20-page fixture padded to a multiple of 8."""
+    folder = tmp_path_factory.mktemp("kdp")
+    kdp_book = with_print(book, printer="kdp", page_multiple=8)
+    pdf = render_pdf(kdp_book, folder / "book.pdf", print_ready=True)
+    cover = folder / "cover.pdf"
+    return kdp_book, pdf, cover, render_cover(kdp_book.config, pdf.page_count, cover, STYLES)
+
+
+# -- the profiles' figures ---------------------------------------------------------
+
+@pytest.mark.parametrize("pages, inches", [(24, 0.375), (150, 0.375), (151, 0.5), (300, 0.5), (301, 0.625),
+                                           (500, 0.625), (501, 0.75), (700, 0.75), (701, 0.875), (828, 0.875)])
+def test_kdp_least_inside_margin_grows_with_the_page_count(pages, inches):
+    assert KDP.least_inside_mm(pages) == pytest.approx(inches * 25.4)
+
+
+@pytest.mark.parametrize("pages", [20, 829])
+def test_kdp_refuses_a_page_count_it_does_not_print(pages):
+    with pytest.raises(PrinterRejects) as caught:
+        shift_mm(KDP, pages, Margins(19, 17))
+    assert caught.value.code == "L004" and caught.value.fields["pages"] == pages
+
+
+def test_the_text_block_moves_outward_only_as_far_as_the_printer_asks():
+    assert shift_mm(KDP, 610, Margins(inside=19.0, outside=17.0)) == pytest.approx(0.05)
+    assert shift_mm(KDP, 610, Margins(inside=20.0, outside=17.0)) == 0
+    assert shift_mm(printers.printer("generic"), 610, Margins(inside=5.0, outside=5.0)) == 0
+
+
+def test_an_outside_margin_too_narrow_to_give_is_an_error_saying_how_much():
+    with pytest.raises(PrinterRejects) as caught:
+        shift_mm(KDP, 610, Margins(inside=15.0, outside=8.0))   # 19.05 + 6.35 > 23
+    assert caught.value.code == "L005"
+    assert caught.value.fields["missing"] == pytest.approx(19.05 + 6.35 - 23)
+
+
+def test_spine_from_the_printers_own_figure_for_the_paper(book):
+    cream = with_print(book, printer="kdp").config.print
+    white = cream.model_copy(update={"paper": cream.paper.model_copy(update={"kind": "white-80"})})
+    assert spine_mm(610, cream) == pytest.approx(610 * 0.0025 * 25.4, abs=0.006)     # to 0.01 mm
+    assert spine_mm(610, white) == pytest.approx(610 * 0.002252 * 25.4, abs=0.006)
+    assert spine_mm(610, book.config.print) == pytest.approx(610 / 400 * 25.4, abs=0.006)   # generic: ppi
+
+
+# -- a black-and-white interior ----------------------------------------------------
+
+def test_the_proof_keeps_rgb_and_separates_into_four_inks(proof):
+    assert colour_pages(pikepdf.open(proof.path))
+    assert inked_plates(proof.path, [3])[3] == {"Cyan", "Magenta", "Yellow", "Black"}
+
+
+def test_a_gray_interior_draws_in_gray_alone(gray):
+    with pikepdf.open(gray.path) as pdf:
+        assert colour_pages(pdf) == {}
+
+
+def test_a_gray_interior_inks_the_black_plate_alone_on_every_page(gray):
+    plates = inked_plates(gray.path, list(range(1, gray.page_count + 1)))
+    assert {p for inked in plates.values() for p in inked} == {"Black"}
+    assert sum(1 for inked in plates.values() if inked) >= gray.page_count // 2   # text pages have ink
+
+
+def test_a_gray_interior_passes_the_preflight_with_its_separations(gray, book):
+    findings = preflight(gray.path, config=book.config)
+    assert [f for f in findings if f.status == ERROR] == []
+    assert {f.check for f in findings} >= {"colour", "separations"}
+
+
+def test_an_rgb_picture_is_printed_in_gray(tmp_path):
+    manuscript = shutil.copytree(FIXTURE, tmp_path / "ms")
+    Image.new("RGB", (300, 200), (200, 30, 40)).save(manuscript / "rojo.png")
+    chapter = manuscript / "03-capitulo-dos.md"
+    chapter.write_text(chapter.read_text("utf-8") + "\n\n![Un rectángulo rojo](rojo.png)\n", "utf-8")
+    pdf = render_pdf(load_book(manuscript, None, Report()), tmp_path / "book.pdf", print_ready=True)
+    with pikepdf.open(pdf.path) as doc:
+        assert colour_pages(doc) == {}
+    page = _page_with_image(pdf.path)
+    assert inked_plates(pdf.path, [page])[page] == {"Black"}
+
+
+def _page_with_image(path: Path) -> int:
+    with pikepdf.open(path) as doc:
+        for number, page in enumerate(doc.pages, 1):
+            if _places_image(page.obj):
+                return number
+    raise AssertionError("no page places an image")
+
+
+def _places_image(holder) -> bool:
+    xobjects = holder.get("/Resources", {}).get("/XObject", {}).values()
+    return any(x.get("/Subtype") == "/Image" or (x.get("/Subtype") == "/Form" and _places_image(x))
+               for x in xobjects)
+
+
+def test_a_colour_interior_keeps_its_rgb(book, tmp_path):
+    pdf = render_pdf(with_print(book, interior="color"), tmp_path / "book.pdf", print_ready=True)
+    with pikepdf.open(pdf.path) as doc:
+        assert colour_pages(doc)
+
+
+# -- KDP: a plain PDF, no marks, no bleed, nothing interactive ---------------------------
+
+def test_kdp_interior_is_a_plain_pdf_cut_at_the_trim(kdp):
+    _, pdf, _, _ = kdp
+    with pikepdf.open(pdf.path) as doc:
+        assert "/OutputIntents" not in doc.Root and "/Outlines" not in doc.Root
+        assert not any("/Annots" in page for page in doc.pages)
+        assert "GTS_PDFXVersion" not in str(doc.open_metadata())
+        page = doc.pages[0]
+        assert [float(v) for v in page.TrimBox] == [float(v) for v in page.MediaBox]
+
+
+def test_kdp_files_pass_the_preflight(kdp):
+    kdp_book, pdf, cover, _ = kdp
+    findings = preflight(pdf.path, cover, config=kdp_book.config)
+    assert [f for f in findings if f.status == ERROR] == []
+
+
+def test_kdp_cover_has_its_bleed_spine_and_barcode_area(kdp):
+    _, pdf, cover, geo = kdp
+    assert geo.bleed == pytest.approx(0.125 * 25.4)
+    assert geo.spine == pytest.approx(pdf.page_count * 0.0025 * 25.4, abs=0.006)
+    out = subprocess.run(["pdfinfo", "-box", str(cover)], capture_output=True, text=True, check=True).stdout
+    trim = [float(v) for v in re.search(r"TrimBox:\s+([-\d. ]+)", out).group(1).split()]
+    bleed = [float(v) for v in re.search(r"BleedBox:\s+([-\d. ]+)", out).group(1).split()]
+    assert (trim[0] - bleed[0]) / MM == pytest.approx(3.175, abs=0.01)
+    assert (trim[2] - trim[0]) / MM == pytest.approx(300 + geo.spine, abs=0.05)
+    assert _white_box_mm(cover) == pytest.approx((50.8, 30.48), abs=0.15)
+
+
+def _white_box_mm(cover: Path) -> tuple[float, float]:
+    """The white barcode area on the dark back cover, measured on the page as drawn."""
+    subprocess.run(["pdftoppm", "-r", "200", "-png", "-singlefile", str(cover), str(cover.with_suffix(""))],
+                   check=True)
+    image = Image.open(cover.with_suffix(".png")).convert("L")
+    inset = round(9 / 25.4 * 200)   # past the bleed and the page's anti-aliased edge
+    image = image.crop((inset, inset, image.width - inset, image.height - inset))
+    left, top, right, bottom = image.point(lambda v: 255 if v > 250 else 0).getbbox()
+    return (right - left) * 25.4 / 200, (bottom - top) * 25.4 / 200
+
+
+def test_kdp_below_24_pages_stops_at_the_printer_line_of_book_yaml(tmp_path, capsys):
+    manuscript = shutil.copytree(FIXTURE, tmp_path / "ms")
+    yaml = manuscript / "book.yaml"
+    yaml.write_text(yaml.read_text("utf-8") + "print:\n  printer: kdp\n", "utf-8")
+    line = yaml.read_text("utf-8").splitlines().index("  printer: kdp") + 1
+    assert main(["build", str(manuscript), "-o", str(tmp_path / "out"), "--print-ready"]) == 1
+    err = capsys.readouterr().err
+    assert f"book.yaml:{line}: L004 kdp prints books of 24 to 828 pages; this one has 20" in err
+    assert "Traceback" not in err
+
+
+def test_a_printer_whose_standard_is_not_written_yet_is_refused_before_layout(book, tmp_path):
+    with pytest.raises(PrinterRejects) as caught:
+        render_pdf(with_print(book, printer="ingramspark"), tmp_path / "book.pdf", print_ready=True)
+    assert caught.value.code == "L006" and caught.value.fields["standard"] == "PDF/X-1a:2001"
+
+
+# -- the gutter widened by moving the text block ------------------------------------------
+
+def test_a_narrow_gutter_moves_every_page_outward_and_nothing_else(book, proof, tmp_path):
+    styles = shutil.copytree(STYLES, tmp_path / "styles")
+    narrow = "\n@page :left { margin-right: 8mm; margin-left: 28mm; } @page :right { margin-left: 8mm; margin-right: 28mm; }\n"
+    with open(styles / "print.css", "a", encoding="utf-8") as sheet:
+        sheet.write(narrow)
+    kdp_book = with_print(book, printer="kdp", page_multiple=8)
+    plain = render_pdf(kdp_book, tmp_path / "plain.pdf", styles_dir=styles)
+    printed = render_pdf(kdp_book, tmp_path / "kdp.pdf", styles_dir=styles, print_ready=True)
+    shift = (KDP.least_inside_mm(24) - 8) * MM
+    moved = set()
+    for page in range(1, printed.page_count + 1):   # a recto moves right, a verso left
+        sign = 1 if page % 2 else -1
+        before, after = _words(plain.path, page), _words(printed.path, page)
+        assert [w for w, _ in before] == [w for w, _ in after]
+        assert all(b == pytest.approx(a - sign * shift, abs=0.02) for (_, b), (_, a) in zip(before, after))
+        moved |= {sign} if before else set()
+    assert moved == {1, -1}
+
+
+def _words(pdf: Path, page: int) -> list[tuple[str, float]]:
+    out = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    return [(m[2], float(m[1])) for m in re.finditer(r'<word xMin="([\d.]+)"[^>]*>([^<]*)</word>', out)]
