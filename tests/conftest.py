@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -48,3 +49,10 @@ def fixture_epub(tmp_path_factory) -> Path:
 
     out = tmp_path_factory.mktemp("fixture-epub")
     return build(FIXTURE, out, formats=["epub"]).outputs["epub"]
+
+
+def pdf_words(pdf: Path, page: int) -> list[tuple[str, float]]:
+    """(word, left x in points) of a page, as pdftotext -bbox reads them."""
+    out = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    return [(m[2], float(m[1])) for m in re.finditer(r'<word xMin="([\d.]+)"[^>]*>([^<]*)</word>', out)]

@@ -11,6 +11,7 @@ from pipeline.build import STYLES
 from pipeline.preflight import ERROR
 from pipeline.preflight import run as preflight
 from pipeline.render.pdf.cover import render_cover, spine_mm
+from tests.conftest import pdf_words
 
 pytestmark = pytest.mark.book
 MM = 72 / 25.4
@@ -76,3 +77,42 @@ def test_no_running_head_runs_into_its_folio(findings):
     # The bibliography's and the chronology's titles are too long for a head:
     # book.yaml gives them short titles.
     assert [f for f in findings if f.check == "head collisions" and f.status == ERROR] == []
+
+
+# -- the same book for KDP (issue 17) ---------------------------------------------------
+
+@pytest.fixture(scope="module")
+def kdp(real_book, tmp_path_factory):
+    from dataclasses import replace
+
+    from pipeline.render.pdf import render_pdf
+
+    settings = real_book.config.print.model_copy(update={"printer": "kdp"})
+    book = replace(real_book, config=real_book.config.model_copy(update={"print": settings}))
+    folder = tmp_path_factory.mktemp("real-kdp")
+    pdf = render_pdf(book, folder / f"{book.slug}.pdf", print_ready=True)
+    cover = folder / f"{book.slug}-cover.pdf"
+    render_cover(book.config, pdf.page_count, cover, STYLES)
+    return book, pdf, cover
+
+
+def test_kdp_files_pass_the_preflight_with_separations(kdp):
+    book, pdf, cover = kdp
+    findings = preflight(pdf.path, cover, config=book.config)
+    assert [f for f in findings if f.status == ERROR] == []
+    assert [f.detail for f in findings if f.check == "separations"] == [
+        "20 sampled pages (20 inked): Black plate only"]
+
+
+def test_kdp_gutter_of_610_pages_is_met_by_moving_the_text_block(kdp, real_pdf):
+    """0.75 in from 501 pages; the book's sheets give 19 mm: each page's
+    words stand 0.05 mm further from the spine than in the proof."""
+    _, pdf, _ = kdp
+    assert pdf.page_count == real_pdf.page_count == 610
+    shift = (0.75 * 25.4 - 19) * MM
+    for page in (13, 14, 301, 302):
+        proof, printed = pdf_words(real_pdf.path, page), pdf_words(pdf.path, page)
+        sign = 1 if page % 2 else -1
+        assert proof and [w for w, _ in proof] == [w for w, _ in printed]
+        assert all(a == pytest.approx(b + sign * shift, abs=0.01) for (_, b), (_, a) in zip(proof, printed))
+

@@ -27,6 +27,7 @@ from pipeline.preflight.separations import inked_plates
 from pipeline.render.pdf import render_pdf
 from pipeline.render.pdf.cover import render_cover, spine_mm
 from pipeline.render.pdf.gutter import Margins, PrinterRejects, shift_mm
+from tests.conftest import pdf_words
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "sample"
 MM = 72 / 25.4
@@ -229,14 +230,9 @@ def test_a_narrow_gutter_moves_every_page_outward_and_nothing_else(book, proof, 
     moved = set()
     for page in range(1, printed.page_count + 1):   # a recto moves right, a verso left
         sign = 1 if page % 2 else -1
-        before, after = _words(plain.path, page), _words(printed.path, page)
+        before, after = pdf_words(plain.path, page), pdf_words(printed.path, page)
         assert [w for w, _ in before] == [w for w, _ in after]
         assert all(b == pytest.approx(a - sign * shift, abs=0.02) for (_, b), (_, a) in zip(before, after))
         moved |= {sign} if before else set()
     assert moved == {1, -1}
 
-
-def _words(pdf: Path, page: int) -> list[tuple[str, float]]:
-    out = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
-                         capture_output=True, text=True, check=True).stdout
-    return [(m[2], float(m[1])) for m in re.finditer(r'<word xMin="([\d.]+)"[^>]*>([^<]*)</word>', out)]
