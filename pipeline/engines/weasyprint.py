@@ -74,6 +74,7 @@ import weasyprint
 from weasyprint.formatting_structure import boxes as _boxes
 from weasyprint.layout import page as _page
 from weasyprint.matrix import Matrix as _Matrix
+from weasyprint.text import ffi as _ffi
 from weasyprint.text.fonts import FontConfiguration  # noqa: F401  (documented: the API reference's "Fonts")
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse  # noqa: F401  (public)
 
@@ -97,6 +98,9 @@ _BOX_API = "none filed: the box tree is undocumented on purpose (Kozea/WeasyPrin
 _READ = "the endnote heads, footnote cuts and EPUB page-list read where lines fell"
 
 PRIVATE = (
+    Private("weasyprint.text.ffi.harfbuzz_subset", "fonts subset by HarfBuzz, or refused: WeasyPrint's fallback "
+            "(fontTools) stamps each subset with the build's time, and a build would not give the same bytes",
+            "none filed: a subsetter option in write_pdf, or recalcTimestamp=False in the fontTools fallback"),
     Private("weasyprint.layout.page.make_page", "wrapped: the mends of lost and reordered footnotes follow each page",
             _FOOTNOTES, ("context", "root_box", "page_type", "resume_at", "page_number", "page_state")),
     Private("weasyprint.layout.LayoutContext.footnotes", "footnotes waiting for room on the page", _FOOTNOTES),
@@ -157,6 +161,10 @@ class Deflate:
 
 def install() -> None:
     """Wrap the engine's page maker and page styles once (idempotent)."""
+    if _ffi.harfbuzz_subset is None:
+        raise RuntimeError("libharfbuzz-subset is missing (Debian: libharfbuzz-subset0; `make setup` installs "
+                           "it): without it WeasyPrint subsets fonts with fontTools, which stamps them with "
+                           "the time of the build")
     if getattr(_page.make_page, "_mended", False) and getattr(_page.set_page_type_computed_styles, "_shared", False):
         return
     if (weasyprint.__version__, pydyf.__version__) != (WRITTEN_FOR, PYDYF):

@@ -145,3 +145,12 @@ def test_the_grep_would_see_one():
                "isinstance(box, LineBox)", "import pydyf"]
     patterns = forbidden()
     assert all(any(p.search(s) for p in patterns) for s in samples)
+
+
+def test_without_harfbuzz_subsetting_the_engine_is_refused(monkeypatch):
+    """WeasyPrint's fallback subsetter stamps fonts with the build's time."""
+    from pipeline.engines import weasyprint as adapter
+
+    monkeypatch.setattr(adapter._ffi, "harfbuzz_subset", None)
+    with pytest.raises(RuntimeError, match="libharfbuzz-subset is missing"):
+        adapter.install()

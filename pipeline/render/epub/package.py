@@ -19,9 +19,12 @@ ROLES = {"author": "aut", "editor": "edt", "translator": "trl", "preface": "aui"
 
 
 class FixedZip(zipfile.ZipFile):
-    """A ZipFile whose entries all carry one timestamp."""
+    """A ZipFile whose entries all carry one timestamp, its own: two EPUBs
+    written at once (threads, a test session) never share it."""
 
-    stamp = (2000, 1, 1, 0, 0, 0)
+    def __init__(self, file, mode, compression, compresslevel, *, stamp: tuple):
+        super().__init__(file, mode, compression, compresslevel=compresslevel)
+        self.stamp = stamp
 
     def writestr(self, name, data, compress_type=None, compresslevel=None):
         if isinstance(name, str):
@@ -89,8 +92,7 @@ def stamp(date: str) -> tuple:
 
 def write(book: epub.EpubBook, path, date: str) -> None:
     options = {"epub3_pages": False, "epub3_landmark": False, "mtime": modified(date)}
-    FixedZip.stamp = stamp(date)
-    with FixedZip(str(path), "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out:
+    with FixedZip(str(path), "w", zipfile.ZIP_DEFLATED, 9, stamp=stamp(date)) as out:
         ebooklib.write(book, out, options)
 
 

@@ -7,12 +7,10 @@ learnt (endnote heads "Notas a las páginas X–Y", index page numbers).
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 import os
 import re
 import uuid
-from contextlib import contextmanager
 from pathlib import Path
 
 from pipeline import printers
@@ -159,32 +157,10 @@ def write(document, target, config: BookConfig, variant: str | None = None, part
     asks for 'device-cmyk', and with none declared takes the first), i.e.
     print-ready.css's sRGB profile, which matches the DeviceRGB colours it writes.
     """
-    engine.install()   # its compression level too: every PDF we write is deflated alike
+    engine.install()   # its compression level, and HarfBuzz's subsetter (no timestamps in the fonts)
     ident = document_id(config, part)
-    with _source_date(config.date):
-        return document.write_pdf(target, pdf_identifier=ident, pdf_variant=variant,
-                                  finisher=lambda _doc, pdf: _pin_xmp(pdf, ident))
-
-
-@contextmanager
-def _source_date(date: str):
-    """Pin SOURCE_DATE_EPOCH to the book's date while fonts are subset.
-
-    Without libharfbuzz-subset, WeasyPrint subsets with fontTools, which
-    stamps each subset's `head.modified` with the current time unless
-    SOURCE_DATE_EPOCH is set: the same Book would give different bytes.
-    """
-    year, month, day = (int(x) for x in (date + "-01-01")[:10].split("-"))
-    epoch = str(calendar.timegm((year, month, day, 0, 0, 0)))
-    saved = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = epoch
-    try:
-        yield
-    finally:
-        if saved is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = saved
+    return document.write_pdf(target, pdf_identifier=ident, pdf_variant=variant,
+                              finisher=lambda _doc, pdf: _pin_xmp(pdf, ident))
 
 
 _XMP_DID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
