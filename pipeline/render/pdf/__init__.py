@@ -39,7 +39,7 @@ from typing import Callable
 
 from pipeline.pool import forked
 
-from pipeline.render.pdf import furniture, layout, merge
+from pipeline.render.pdf import fonts, furniture, layout, merge
 from pipeline.render.pdf import notes as notes_
 from pipeline.render.pdf.fetcher import RefusedURL
 from pipeline.render.pdf.html import (COPYRIGHT, FRONT_ROLES, HALF_TITLE, TITLE_PAGE, TOC, build_unit,
@@ -96,7 +96,8 @@ def render_pdf(book: Book, out_path: Path, styles_dir: Path | None = None, print
                        _page_keys(names, units, pagination, blank, furniture_pdfs))
     with forked(alongside, result) if alongside and parallel else nullcontext() as step:
         merge.merge([units[n].laid for n in names], blank, furniture_pdfs, out_path,
-                    multiple=book.config.print.page_multiple, ident=layout.document_id(book.config))
+                    multiple=book.config.print.page_multiple, ident=layout.document_id(book.config),
+                    faces=fonts.sources(result.resources))
         if step is not None:
             step.result()
         elif alongside:

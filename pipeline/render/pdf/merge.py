@@ -33,6 +33,8 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 from weasyprint.matrix import Matrix
 
+from pipeline.render.pdf import fonts as fonts_
+
 SCALE = 0.75                 # 72 pt per inch / 96 CSS px per inch, at write_pdf's zoom=1
 CROSS_LINK = "x-dest:"       # scheme of links to an id of another unit
 FURNITURE = Name("/Furniture")
@@ -120,9 +122,12 @@ def plan(units: Sequence[LaidUnit], multiple: int = 2) -> tuple[list[int], int]:
 # -- the merge ---------------------------------------------------------------------
 
 def merge(units: Sequence[LaidUnit], blank: bytes, furniture: Sequence[bytes] | None, target,
-          ident: bytes | None = None, *, multiple: int = 2) -> Merged:
+          ident: bytes | None = None, *, multiple: int = 2, faces: dict[str, bytes] | None = None) -> Merged:
     """Write the book's PDF to `target` (a path or a binary file object).
-    `furniture`: PDFs whose pages, one after another, go over the book's."""
+    `furniture`: PDFs whose pages, one after another, go over the book's.
+    `faces`: the font files the layout read (fonts.sources): each face gets
+    one program, a subset of its file (without them, each distinct program
+    only gets a subset tag of its own)."""
     if not units:
         raise ValueError("no unit to merge")
     with ExitStack() as stack:
@@ -137,6 +142,7 @@ def merge(units: Sequence[LaidUnit], blank: bytes, furniture: Sequence[bytes] | 
         _take_document_entries(out, sources[0])
         if furniture is not None:
             _lay_over(out, [page for chunk in furniture for page in open_pdf(chunk).pages])
+        fonts_.share_faces(out, faces or {})
         _write(out, target, ident, sources[0].pdf_version)
     pages = {page.objgen: number for number, page in enumerate(out.pages, 1)}
     return Merged(len(pages), {k: pages[d[0].objgen] for k, d in dests.items()}, tuple(sorted(missing)))
