@@ -5,7 +5,7 @@ After: one PDF at the trim size in book.yaml: front matter, contents with
 page numbers, each part opening on a recto, running heads and folios,
 notes as endnotes (heads "Notas a las páginas X–Y") or footnotes
 (book.yaml notes.print), outline and metadata, EB Garamond embedded as
-subsets; byte-identical for the same Book, however many processes lay it
+one subset per face (fonts.py); byte-identical for the same Book, however many processes lay it
 out and whatever the cache holds. Nothing outside the manuscript and
 styles folders is read.
 
@@ -21,7 +21,8 @@ each contents entry), each alone, in parallel and cached (units.py):
                                           contents' page count moved
     furniture of the index's pages
     merge                              -> one PDF: blanks before rectos,
-                                          links, outline, metadata (merge.py)
+                                          links, outline, metadata (merge.py),
+                                          one font program per face (fonts.py)
 
 Only the contents, the index and a note's several calls print page
 numbers, and none of them moves what comes before it; the heads and

@@ -43,10 +43,18 @@ from pikepdf import Array, Dictionary, Name
 
 SUBSET_TAG = re.compile(r"^[A-Z]{6}\+")
 FONT_MAGIC = (b"OTTO", b"\x00\x01\x00\x00", b"true")
-# As WeasyPrint 70 (pdf/fonts.py, _harfbuzz_subset), and FontForge's
-# timestamp table, which the HarfBuzz of Debian 12 drops and newer ones pass through.
-DROPPED = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"FFTM", b"GPOS", b"GSUB", b"JSTF", b"LTSH",
-           b"PCLT", b"SVG ")
+
+# -- ENGINE COUPLING (for pipeline/engines/ at merge time) -------------------------------
+# No private WeasyPrint name is imported here, but what follows mirrors how
+# WeasyPrint 70's pdf/fonts.py (`Font._harfbuzz_subset`,
+# `_build_vector_font_dictionary`, `build_fonts_dictionary`) writes fonts:
+# Type0 + /Identity-H + /CIDToGIDMap /Identity, programs subset with
+# RETAIN_GIDS then cut after the highest glyph used, these tables dropped,
+# hinting off (its default `hinting=False`), /W in runs, ToUnicode as bfchar
+# batches of 100. `_same_glyphs` checks the first of these on every build;
+# the rest only shape bytes. Re-read that file when WeasyPrint moves.
+DROPPED = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF", b"LTSH", b"PCLT", b"SVG ",
+           b"FFTM")   # FontForge's timestamp: Debian 12's HarfBuzz drops it, uharfbuzz's passes it through
 LEVEL = 6                 # zlib level, as engine.py sets pydyf's
 FIXED_PITCH = 1           # FontDescriptor /Flags bit 1
 

@@ -12,7 +12,8 @@ After:  one PDF: the units' pages in order, a blank before a recto unit
         tree of destinations and one outline for the whole book; the links
         across units (`href="x-dest:ID"`, which WeasyPrint writes as /URI)
         turned into named-destination links; catalog and /Info from the
-        first unit. The same inputs give the same bytes.
+        first unit; one font program per face, shared by every page
+        (fonts.py). The same inputs give the same bytes.
 
 Coordinates follow WeasyPrint 70 (pdf/__init__.py, pdf/anchors.py): PDF
 user space is CSS px × 0.75 with y flipped at the page's height, origin at
