@@ -352,8 +352,9 @@ def _type0(pdf, group: list[_Font], descriptor, base: Name):
 
 
 def _retag(face: str, objs: list[Dictionary], taken: set[str]) -> None:
-    """Programs that stay apart: each its own tag, derived from its bytes."""
-    tags: dict[tuple[int, int], str] = {}
+    """Programs that stay apart: each its own tag, derived from its bytes
+    (the same bytes in two streams, the same tag)."""
+    tags: dict[bytes, str] = {}
     for obj in objs:
         try:
             desc = obj.DescendantFonts[0].FontDescriptor
@@ -362,9 +363,10 @@ def _retag(face: str, objs: list[Dictionary], taken: set[str]) -> None:
             continue
         if stream is None:
             continue
-        if stream.objgen not in tags:
-            tags[stream.objgen] = _tag(face, stream.read_raw_bytes(), taken)
-        base = Name(f"/{tags[stream.objgen]}+{face}")
+        data = stream.read_bytes()
+        if data not in tags:
+            tags[data] = _tag(face, data, taken)
+        base = Name(f"/{tags[data]}+{face}")
         obj.BaseFont = base
         obj.DescendantFonts[0].BaseFont = base
         desc.FontName = base
