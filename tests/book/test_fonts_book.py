@@ -13,7 +13,7 @@ import pytest
 
 from pipeline.build import STYLES, build
 from pipeline.preflight import OK
-from pipeline.preflight.fonts import programs_check, programs_of
+from pipeline.preflight.fonts import missing_glyphs, programs_check, programs_of
 from tests.conftest import MANUSCRIPT
 from tests.fontcheck import SUBSET, pdffonts, programs, text_of, uncovered
 
@@ -40,6 +40,17 @@ def test_every_glyph_shown_is_in_the_one_program(real_pdf):
     count = real_pdf.page_count
     pages = set(range(0, count, 7)) | set(range(20)) | set(range(count - 40, count))
     assert uncovered(real_pdf.path, STYLES / "fonts", pages) == []
+
+
+def test_every_character_printed_maps_to_a_glyph_of_its_program(real_pdf):
+    """pdftotext reads each character through a font's /ToUnicode: every one
+    of them is the text of a glyph that its font's one program holds."""
+    with pikepdf.open(real_pdf.path) as pdf:
+        fonts = programs_of(pdf)
+    assert all(not missing_glyphs(f) for f in fonts)
+    mapped = {c for f in fonts for text in f.glyphs.values() for c in text}
+    printed = set(text_of(real_pdf.path)) - set(" \n\f")
+    assert printed and printed <= mapped | {"\u00a0"}, sorted(printed - mapped)
 
 
 def test_merged_again_from_the_cache_gives_the_same_bytes(real_build, tmp_path):
