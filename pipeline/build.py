@@ -104,10 +104,13 @@ def _render_or_report(book: Book, tmp: Path, formats, styles: Path, step, print_
 
         codes = {PaginationMoved: "L001", FootnoteLost: "L002", RefusedURL: "L003"}
     try:
-        return _render(book, tmp, formats, styles, step, print_ready)
+        staged, pdf = _render(book, tmp, formats, styles, step, print_ready)
     except tuple(codes) as exc:
         report.add(codes[type(exc)], book.root / "book.yaml", 0, detail=str(exc))
         raise BuildError(report) from None
+    for face, why in pdf.faces_apart if pdf is not None else ():
+        report.add("F104", styles / "print.css", 0, face=face, detail=why)
+    return staged, pdf
 
 
 def _render(book: Book, tmp: Path, formats, styles: Path, step, print_ready: bool = False):

@@ -102,6 +102,8 @@ CODES = _codes(
                 "by name may draw the wrong glyphs; each subset needs a tag of its own (ISO 32000-1 9.6.4)"),
     ("F102", W, "{face}: {count} font programs embedded, where one subset of every glyph used would do"),
     ("F103", E, "{font}: {count} glyphs used have no glyph in its program, first {glyphs}"),
+    ("F104", W, "{face}: the units' font programs could not be made one ({detail}); each keeps its own, "
+                "under a tag of its own"),
 )
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from pipeline.build import STYLES, load_book
+from pipeline.build import STYLES, build, load_book
 from pipeline.diagnostics import Report
 from pipeline.preflight import ERROR, OK, WARN
 from pipeline.preflight import fonts as preflight_fonts
@@ -39,17 +39,17 @@ def printer(book, tmp_path_factory):
     return render_pdf(book, tmp_path_factory.mktemp("fonts-print") / "book.pdf", print_ready=True).path
 
 
-def _without(book, folder: Path, files) -> Path:
+def _without(book, folder: Path, files):
     """The fixture merged as before: no face file to subset (or the wrong ones)."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(fonts, "sources", lambda _paths: files)
-        return render_pdf(book, folder / "book.pdf").path
+        return render_pdf(book, folder / "book.pdf")
 
 
 @pytest.fixture(scope="module")
 def apart(book, tmp_path_factory):
     """Each unit's programs kept (no face file given): only tagged apart."""
-    return _without(book, tmp_path_factory.mktemp("fonts-apart"), {})
+    return _without(book, tmp_path_factory.mktemp("fonts-apart"), {}).path
 
 
 @pytest.fixture(params=["plain", "printer"])
@@ -118,11 +118,21 @@ def test_a_face_file_with_other_glyphs_is_not_used(book, tmp_path):
     """The regular face's name, the italic's glyphs: the ids would mean other
     glyphs, so the regular face keeps its units' programs."""
     italic = (FACES / "EBGaramond12-Italic.otf").read_bytes()
-    pdf_path = _without(book, tmp_path, {"EBGaramond12-Regular": italic, "EBGaramond12-Italic": italic})
-    with pikepdf.open(pdf_path) as pdf:
+    result = _without(book, tmp_path, {"EBGaramond12-Regular": italic, "EBGaramond12-Italic": italic})
+    with pikepdf.open(result.path) as pdf:
         held = programs(pdf)
     assert len(held["EB-Garamond-Print"]) > 1 and len(held["EB-Garamond-Print-Italic"]) == 1
-    assert uncovered(pdf_path, FACES) == []
+    assert uncovered(result.path, FACES) == []
+    [(face, why)] = result.faces_apart
+    assert face == "EB-Garamond-Print" and "is not the face's glyph" in why
+
+
+def test_a_face_kept_apart_is_a_build_warning(tmp_path, monkeypatch):
+    monkeypatch.setattr(fonts, "sources", lambda _paths: {})
+    result = build(FIXTURE, tmp_path / "out", formats=("pdf",))
+    warned = sorted(d.message.split(":")[0] for d in result.diagnostics if d.code == "F104")
+    assert warned == ["EB-Garamond-Print", "EB-Garamond-Print-Italic"]
+    assert all(d.path.endswith("print.css") for d in result.diagnostics if d.code == "F104")
 
 
 def test_same_bytes_however_many_workers(book, plain, tmp_path):

@@ -66,6 +66,7 @@ class PdfResult:
     resources: tuple[Path, ...] = ()             # every file WeasyPrint read (fonts, images)
     page_starts: tuple[PageStart, ...] = field(default=(), repr=False)  # where each page begins
     page_keys: tuple[str, ...] = field(default=(), repr=False)   # per page: a digest of what it is made of
+    faces_apart: tuple[tuple[str, str], ...] = ()  # (face, why) whose programs could not be made one (fonts.py)
 
 
 @dataclass(frozen=True)
@@ -96,14 +97,14 @@ def render_pdf(book: Book, out_path: Path, styles_dir: Path | None = None, print
                        _resources(units, names), _page_starts(names, units, pagination),
                        _page_keys(names, units, pagination, blank, furniture_pdfs))
     with forked(alongside, result) if alongside and parallel else nullcontext() as step:
-        merge.merge([units[n].laid for n in names], blank, furniture_pdfs, out_path,
-                    multiple=book.config.print.page_multiple, ident=layout.document_id(book.config),
-                    faces=fonts.sources(result.resources))
+        merged = merge.merge([units[n].laid for n in names], blank, furniture_pdfs, out_path,
+                             multiple=book.config.print.page_multiple, ident=layout.document_id(book.config),
+                             faces=fonts.sources(result.resources))
         if step is not None:
             step.result()
         elif alongside:
             alongside(result)
-    return result
+    return replace(result, faces_apart=tuple(sorted(merged.fonts.kept.items())))
 
 
 def _page_keys(names, units, pagination: Pagination, blank: bytes, furniture_pdfs: list[bytes]) -> tuple[str, ...]:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import io
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 from urllib.parse import unquote
@@ -61,6 +61,7 @@ class Merged:
     page_count: int
     anchors: dict[str, int]      # id -> 1-based physical page
     missing: tuple[str, ...]     # ids links pointed at that no unit has (those links dropped)
+    fonts: fonts_.Outcome = field(default_factory=fonts_.Outcome)   # faces shared, and those kept apart
 
 
 # -- a unit from WeasyPrint ----------------------------------------------------
@@ -143,10 +144,10 @@ def merge(units: Sequence[LaidUnit], blank: bytes, furniture: Sequence[bytes] | 
         _take_document_entries(out, sources[0])
         if furniture is not None:
             _lay_over(out, [page for chunk in furniture for page in open_pdf(chunk).pages])
-        fonts_.share_faces(out, faces or {})
+        shared = fonts_.share_faces(out, faces or {})
         _write(out, target, ident, sources[0].pdf_version)
     pages = {page.objgen: number for number, page in enumerate(out.pages, 1)}
-    return Merged(len(pages), {k: pages[d[0].objgen] for k, d in dests.items()}, tuple(sorted(missing)))
+    return Merged(len(pages), {k: pages[d[0].objgen] for k, d in dests.items()}, tuple(sorted(missing)), shared)
 
 
 def _place_pages(out, sources, units, blank, multiple: int) -> list[int]:
