@@ -104,7 +104,7 @@ def _render_or_report(book: Book, tmp: Path, formats, styles: Path, step, print_
         codes = {PaginationMoved: "L001", FootnoteLost: "L002", RefusedURL: "L003"}
         rejects = (PrinterRejects,)   # its own code and fields, at book.yaml's print.printer
     try:
-        return _render(book, tmp, formats, styles, step, print_ready)
+        staged, pdf = _render(book, tmp, formats, styles, step, print_ready)
     except rejects as exc:
         where = yamlfile.line_in(book.root / "book.yaml", ["print", "printer"])
         report.add(exc.code, book.root / "book.yaml", where, **exc.fields)
@@ -112,6 +112,9 @@ def _render_or_report(book: Book, tmp: Path, formats, styles: Path, step, print_
     except tuple(codes) as exc:
         report.add(codes[type(exc)], book.root / "book.yaml", 0, detail=str(exc))
         raise BuildError(report) from None
+    for face, why in pdf.faces_apart if pdf is not None else ():
+        report.add("F104", styles / "print.css", 0, face=face, detail=why)
+    return staged, pdf
 
 
 def _render(book: Book, tmp: Path, formats, styles: Path, step, print_ready: bool = False):

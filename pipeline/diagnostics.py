@@ -105,6 +105,13 @@ CODES = _codes(
     ("F001", E, "character {char!r} ({codepoint} {name}) is missing from {faces}: the PDF would set it in "
                 "another face; near: \"{context}\""),
     ("F002", W, "print ISBN {isbn!r} is not a valid ISBN-13: the cover's barcode area is left blank"),
+    # F1xx: fonts in a built PDF, found by the preflight (`check pdf`, preflight/fonts.py; issue 17)
+    ("F101", E, "subset tag {tag} names {count} different font programs ({faces}): a RIP that caches fonts "
+                "by name may draw the wrong glyphs; each subset needs a tag of its own (ISO 32000-1 9.6.4)"),
+    ("F102", W, "{face}: {count} font programs embedded, where one subset of every glyph used would do"),
+    ("F103", E, "{font}: {count} glyphs used have no glyph in its program, first {glyphs}"),
+    ("F104", W, "{face}: the units' font programs could not be made one ({detail}); each keeps its own, "
+                "under a tag of its own"),
 )
 
 

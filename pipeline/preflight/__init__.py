@@ -8,7 +8,8 @@ heads and folios, cover geometry. `python -m pipeline check pdf` prints
 them as a table and exits 1 if any is an error.
 
     boxes.py   TrimBox / BleedBox / MediaBox on every page
-    fonts.py   embedded, subset, only the book's faces
+    fonts.py   embedded, subset, only the book's faces; one program per face,
+               a tag per subset, every glyph used in its program
     pdfx.py    XMP PDF/X version, OutputIntent with a profile
     colour.py  RGB and CMYK page by page; for a gray interior, separations
                of sampled pages through Ghostscript (separations.py)
@@ -30,6 +31,15 @@ class Finding:
     check: str
     status: str
     detail: str
+    code: str = ""       # pipeline/diagnostics.py, for findings that have one
+
+
+def coded(check: str, code: str, **fields) -> Finding:
+    """A finding from a diagnostic code: its severity and message."""
+    from pipeline.diagnostics import CODES
+
+    diag = CODES[code]
+    return Finding(check, ERROR if diag.severity.value == "error" else WARN, diag.template.format(**fields), code)
 
 
 def run(pdf: Path, cover: Path | None = None, multiple: int | None = None, config=None,

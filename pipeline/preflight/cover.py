@@ -5,6 +5,7 @@ only the book's faces embedded."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pikepdf
@@ -26,9 +27,9 @@ def check(cover: Path, book_pdf: Path, config=None, styles: Path | None = None) 
         btrim = btrim["TrimBox"] or btrim["MediaBox"]
     with pikepdf.open(cover) as doc:
         pdfx_required = printers.printer(config.print.printer).pdf_variant is not None if config else True
-        found = [Finding("cover: " + f.check, f.status, f.detail) for f in pdfx.check(doc, required=pdfx_required)
+        found = [replace(f, check="cover: " + f.check) for f in pdfx.check(doc, required=pdfx_required)
                  if f.check != "metadata"]
-        found += [Finding("cover: " + f.check, f.status, f.detail) for f in fonts.check(doc, styles)]
+        found += [replace(f, check="cover: " + f.check) for f in fonts.check(doc, styles)]
         if len(doc.pages) != 1:
             found.append(Finding("cover: pages", ERROR, f"{len(doc.pages)} pages, want 1"))
         b = boxes.boxes_of(doc.pages[0])

@@ -1,14 +1,25 @@
 """Fonts: every font embedded and subset, and only the book's faces (the
 families declared with @font-face in styles/print.css): a system face in
-the file means a glyph fell back or a margin box lost its font."""
+the file means a glyph fell back or a margin box lost its font.
+
+And what a printer's preflight looks at in the programs themselves: one
+program per face (F102: several subsets of one face, as when documents
+laid out apart are merged), a subset tag per program (F101: two different
+programs under one tag break ISO 32000-1 9.6.4, and a RIP caching fonts by
+name draws the wrong glyphs), and every glyph the text uses present in
+the program it names (F103: a glyph id beyond the program, or with no
+outline where its text is not blank)."""
 
 from __future__ import annotations
 
+import hashlib
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline import STYLES
-from pipeline.preflight import ERROR, OK, Finding
+from pipeline.fontmaps import parse_to_unicode, parse_widths
+from pipeline.preflight import ERROR, OK, Finding, coded
 
 SUBSET = re.compile(r"^[A-Z]{6}\+")
 
@@ -60,4 +71,102 @@ def check(doc, styles: Path | None = None) -> list[Finding]:
     foreign = [f for f in faces if not any(f == a or f.startswith(a + "-") for a in allowed)]
     found.append(Finding("font faces", ERROR if foreign else OK,
                          ("not the book's: " + ", ".join(foreign)) if foreign else ", ".join(faces)))
+    return found + programs_check(programs_of(doc))
+
+
+# -- the programs ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Program:
+    """A font dictionary of the file and the program it embeds."""
+    name: str                   # BaseFont, with its subset tag
+    digest: str                 # of the program's decoded bytes ("" if none is embedded)
+    data: bytes
+    glyphs: dict[int, str]      # glyph id -> its text, for Identity-mapped CID fonts; else empty
+
+    @property
+    def face(self) -> str:
+        return SUBSET.sub("", self.name)
+
+    @property
+    def tag(self) -> str | None:
+        return self.name[:6] if SUBSET.match(self.name) else None
+
+
+def programs_of(doc) -> list[Program]:
+    """Every font dictionary the pages (and forms in them) use, once each."""
+    found: dict[tuple[int, int], Program] = {}
+    seen: set = set()
+
+    def visit(resources):
+        if resources is None or resources.objgen in seen and resources.objgen != (0, 0):
+            return
+        seen.add(resources.objgen)
+        for font in (resources.get("/Font") or {}).values():
+            if font.objgen not in found or font.objgen == (0, 0):
+                found[font.objgen if font.objgen != (0, 0) else (-len(found), 0)] = _program(font)
+        for xobj in (resources.get("/XObject") or {}).values():
+            if xobj.get("/Subtype") == "/Form":
+                visit(xobj.get("/Resources"))
+
+    for page in doc.pages:
+        visit(page.obj.get("/Resources"))
+    return list(found.values())
+
+
+def _program(font) -> Program:
+    name = str(font.get("/BaseFont", "/?")).lstrip("/")
+    cid = font.DescendantFonts[0] if "/DescendantFonts" in font else None
+    desc = (cid if cid is not None else font).get("/FontDescriptor")
+    stream = next((desc[k] for k in ("/FontFile", "/FontFile2", "/FontFile3") if desc is not None and k in desc),
+                  None)
+    data = stream.read_bytes() if stream is not None else b""
+    glyphs: dict[int, str] = {}
+    if cid is not None and font.get("/Encoding") == "/Identity-H" and cid.get("/CIDToGIDMap", "/Identity") == "/Identity":
+        text = parse_to_unicode(font.ToUnicode.read_bytes()) if "/ToUnicode" in font else {}
+        glyphs = {gid: text.get(gid, "") for gid in parse_widths(cid.get("/W", []))} | text
+    return Program(name, hashlib.sha256(data).hexdigest() if data else "", data, glyphs)
+
+
+def programs_check(programs: list[Program]) -> list[Finding]:
+    found = []
+    by_tag: dict[str, dict[str, set[str]]] = {}
+    by_face: dict[str, set[str]] = {}
+    for p in programs:
+        if not p.digest:
+            continue
+        by_face.setdefault(p.face, set()).add(p.digest)
+        if p.tag:
+            by_tag.setdefault(p.tag, {}).setdefault(p.digest, set()).add(p.face)
+    clashes = [coded("subset tags", "F101", tag=tag, count=len(d), faces=", ".join(sorted(set().union(*d.values()))))
+               for tag, d in sorted(by_tag.items()) if len(d) > 1]
+    found += clashes or [Finding("subset tags", OK, f"{len(by_tag)} tags, one program each")]
+    several = [coded("font programs", "F102", face=face, count=len(d)) for face, d in sorted(by_face.items())
+               if len(d) > 1]
+    found += several or [Finding("font programs", OK, ", ".join(f"{f}: 1" for f in sorted(by_face)) or "none")]
+    lacking = [coded("font glyphs", "F103", font=p.name, count=len(missing), glyphs=", ".join(missing[:5]))
+               for p in programs if (missing := missing_glyphs(p))]
+    found += lacking or [Finding("font glyphs", OK, "every glyph used is in its program")]
     return found
+
+
+def missing_glyphs(program: Program) -> list[str]:
+    """The glyphs (id and text) the font's text uses that its program lacks:
+    an id beyond the program, or no outline where the text is not blank."""
+    if not program.glyphs or not program.data:
+        return []
+    import uharfbuzz as hb
+
+    face = hb.Face(program.data)
+    if face.glyph_count == 0:     # a bare CFF or Type 1 program HarfBuzz does not read: not checked
+        return []
+    font = hb.Font(face)
+    missing = []
+    for gid, text in sorted(program.glyphs.items()):
+        if gid >= face.glyph_count:
+            missing.append(f"{gid} {text!r}")
+            continue
+        extents = font.get_glyph_extents(gid)
+        if text.strip() and (extents is None or extents.width == 0 or extents.height == 0):
+            missing.append(f"{gid} {text!r}")
+    return missing

@@ -17,7 +17,7 @@ def show(findings, title: str, console: Console | None = None) -> int:
     table.add_column("status", no_wrap=True)
     table.add_column("detail")
     for f in findings:
-        table.add_row(f.check, f"[{STYLE[f.status]}]{f.status}[/]", f.detail)
+        table.add_row(f.check, f"[{STYLE[f.status]}]{f.status}[/]", f"{f.code} {f.detail}" if f.code else f.detail)
     console.print(table)
     errors = sum(f.status == ERROR for f in findings)
     warnings = sum(f.status == WARN for f in findings)

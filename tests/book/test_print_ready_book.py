@@ -55,6 +55,13 @@ def test_only_the_chosen_faces_embedded(printer):
             "EB-Garamond-Print", "EB-Garamond-Print-Italic", "EB-Garamond-Print-Bold"}
 
 
+def test_printer_pdf_lists_each_face_once_under_tags_of_their_own(printer):
+    out = subprocess.run(["pdffonts", str(printer[0].path)], capture_output=True, text=True, check=True).stdout
+    names = [r.split()[0] for r in out.splitlines()[2:]]
+    faces = [re.sub(r"^[A-Z]{6}\+", "", n) for n in names]
+    assert len(faces) == len(set(faces)) and len({n[:6] for n in names}) == len(names)
+
+
 def test_page_count_padded_and_spine_from_it(printer, real_book):
     pdf, cover, geo = printer
     assert pdf.page_count % real_book.config.print.page_multiple == 0

@@ -5,7 +5,7 @@ After: one PDF at the trim size in book.yaml: front matter, contents with
 page numbers, each part opening on a recto, running heads and folios,
 notes as endnotes (heads "Notas a las páginas X–Y") or footnotes
 (book.yaml notes.print), outline and metadata, EB Garamond embedded as
-subsets; byte-identical for the same Book, however many processes lay it
+one subset per face (fonts.py); byte-identical for the same Book, however many processes lay it
 out and whatever the cache holds. Nothing outside the manuscript and
 styles folders is read.
 
@@ -21,7 +21,8 @@ each contents entry), each alone, in parallel and cached (units.py):
                                           contents' page count moved
     furniture of the index's pages
     merge                              -> one PDF: blanks before rectos,
-                                          links, outline, metadata (merge.py)
+                                          links, outline, metadata (merge.py),
+                                          one font program per face (fonts.py)
 
 Only the contents, the index and a note's several calls print page
 numbers, and none of them moves what comes before it; the heads and
@@ -39,7 +40,7 @@ from typing import Callable
 
 from pipeline import printers
 from pipeline.pool import forked
-from pipeline.render.pdf import furniture, gutter, layout, merge
+from pipeline.render.pdf import fonts, furniture, gutter, layout, merge
 from pipeline.render.pdf import notes as notes_
 from pipeline.render.pdf.fetcher import RefusedURL
 from pipeline.render.pdf.gutter import PrinterRejects
@@ -66,6 +67,7 @@ class PdfResult:
     resources: tuple[Path, ...] = ()             # every file WeasyPrint read (fonts, images)
     page_starts: tuple[PageStart, ...] = field(default=(), repr=False)  # where each page begins
     page_keys: tuple[str, ...] = field(default=(), repr=False)   # per page: a digest of what it is made of
+    faces_apart: tuple[tuple[str, str], ...] = ()  # (face, why) whose programs could not be made one (fonts.py)
 
 
 @dataclass(frozen=True)
@@ -99,13 +101,14 @@ def render_pdf(book: Book, out_path: Path, styles_dir: Path | None = None, print
                        _page_keys(names, units, pagination, blank, furniture_pdfs))
     finish = _printers_finish(book, styles, pagination.total) if print_ready else None
     with forked(alongside, result) if alongside and parallel else nullcontext() as step:
-        merge.merge([units[n].laid for n in names], blank, furniture_pdfs, out_path, finish=finish,
-                    multiple=book.config.print.page_multiple, ident=layout.document_id(book.config))
+        merged = merge.merge([units[n].laid for n in names], blank, furniture_pdfs, out_path, finish=finish,
+                             multiple=book.config.print.page_multiple, ident=layout.document_id(book.config),
+                             faces=fonts.sources(result.resources))
         if step is not None:
             step.result()
         elif alongside:
             alongside(result)
-    return result
+    return replace(result, faces_apart=tuple(sorted(merged.fonts.kept.items())))
 
 
 def _written(printer: printers.Printer) -> None:

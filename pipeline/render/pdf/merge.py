@@ -12,7 +12,8 @@ After:  one PDF: the units' pages in order, a blank before a recto unit
         tree of destinations and one outline for the whole book; the links
         across units (`href="x-dest:ID"`, which WeasyPrint writes as /URI)
         turned into named-destination links; catalog and /Info from the
-        first unit. The same inputs give the same bytes.
+        first unit; one font program per face, shared by every page
+        (fonts.py). The same inputs give the same bytes.
 
 Coordinates follow WeasyPrint 70 (pdf/__init__.py, pdf/anchors.py): PDF
 user space is CSS px × 0.75 with y flipped at the page's height, origin at
@@ -24,7 +25,7 @@ from __future__ import annotations
 
 import io
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 from urllib.parse import unquote
@@ -33,6 +34,8 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
 from pipeline.engines.weasyprint import pdf_point
+
+from pipeline.render.pdf import fonts as fonts_
 
 SCALE = 0.75                 # 72 pt per inch / 96 CSS px per inch, at write_pdf's zoom=1
 CROSS_LINK = "x-dest:"       # scheme of links to an id of another unit
@@ -59,6 +62,7 @@ class Merged:
     page_count: int
     anchors: dict[str, int]      # id -> 1-based physical page
     missing: tuple[str, ...]     # ids links pointed at that no unit has (those links dropped)
+    fonts: fonts_.Outcome = field(default_factory=fonts_.Outcome)   # faces shared, and those kept apart
 
 
 # -- a unit from WeasyPrint ----------------------------------------------------
@@ -120,10 +124,14 @@ def plan(units: Sequence[LaidUnit], multiple: int = 2) -> tuple[list[int], int]:
 # -- the merge ---------------------------------------------------------------------
 
 def merge(units: Sequence[LaidUnit], blank: bytes, furniture: Sequence[bytes] | None, target,
-          ident: bytes | None = None, *, multiple: int = 2, finish=None) -> Merged:
+          ident: bytes | None = None, *, multiple: int = 2, faces: dict[str, bytes] | None = None,
+          finish=None) -> Merged:
     """Write the book's PDF to `target` (a path or a binary file object).
-    `furniture`: PDFs whose pages, one after another, go over the book's;
-    `finish(pdf)` is the last change before it is written (the printer's)."""
+    `furniture`: PDFs whose pages, one after another, go over the book's.
+    `faces`: the font files the layout read (fonts.sources): each face gets
+    one program, a subset of its file (without them, each distinct program
+    only gets a subset tag of its own). `finish(pdf)` is the last change
+    before it is written (the printer's)."""
     if not units:
         raise ValueError("no unit to merge")
     with ExitStack() as stack:
@@ -138,11 +146,12 @@ def merge(units: Sequence[LaidUnit], blank: bytes, furniture: Sequence[bytes] | 
         _take_document_entries(out, sources[0])
         if furniture is not None:
             _lay_over(out, [page for chunk in furniture for page in open_pdf(chunk).pages])
+        shared = fonts_.share_faces(out, faces or {})
         if finish is not None:
             finish(out)
         _write(out, target, ident, sources[0].pdf_version)
     pages = {page.objgen: number for number, page in enumerate(out.pages, 1)}
-    return Merged(len(pages), {k: pages[d[0].objgen] for k, d in dests.items()}, tuple(sorted(missing)))
+    return Merged(len(pages), {k: pages[d[0].objgen] for k, d in dests.items()}, tuple(sorted(missing)), shared)
 
 
 def _place_pages(out, sources, units, blank, multiple: int) -> list[int]:
