@@ -29,7 +29,7 @@ from pipeline.preflight import run as preflight
 from pipeline.preflight.colour import colour_pages
 from pipeline.preflight.separations import inked_plates
 from pipeline.render.pdf import render_pdf
-from pipeline.render.pdf.cover import render_cover
+from pipeline.render.pdf.cover import _G, _L, _PARITY, _R, render_cover
 from tests.conftest import epubcheck
 from tests.render.test_pdf_notes import footnote_stream, normal, note_text
 from tests.render.test_printers import with_print
@@ -149,6 +149,45 @@ def test_part_end_notes_leave_no_empty_notes_document(built):
         names = epub.namelist()
         notes = etree.fromstring(epub.read("EPUB/notes.xhtml")) if "EPUB/notes.xhtml" in names else None
     assert notes is None or notes.xpath("//x:li | //x:aside", namespaces=XHTML)
+
+
+def test_the_cover_barcode_reads_back_the_books_isbn(built, tmp_path):
+    """The bars drawn on the cover, scanned across at 400 dpi, decode to book.yaml's ISBN."""
+    dpi, cover = 400, built[1] / f"{SLUG}-cover.pdf"
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", "-singlefile", str(cover), str(tmp_path / "c")],
+                   check=True)
+    image = Image.open(tmp_path / "c.png").convert("L")
+    inset = round(9 / 25.4 * dpi)                           # past the bleed and the page's edge
+    image = image.crop((inset, inset, image.width - inset, image.height - inset))
+    area = image.crop(image.point(lambda v: 255 if v > 250 else 0).getbbox())   # the white barcode area
+    rows = [_runs(area, y) for y in range(area.height)]
+    across = [r for r in rows if sum(dark for dark, _ in r) == 30]   # EAN-13: 30 bars, above the digits
+    assert len(across) > area.height // 3
+    runs = across[len(across) // 2][1:-1]                   # the quiet zones dropped
+    module = sum(width for _, width in runs) / 95
+    assert all(abs(width / module - round(width / module)) < 0.35 for _, width in runs)
+    assert _ean13_digits("".join(("1" if dark else "0") * round(width / module) for dark, width in runs)) \
+        == "9781915000279"
+
+
+def _runs(image, y) -> list[tuple[bool, int]]:
+    """(dark, width) of the runs of pixels along row y."""
+    row = [v < 128 for v in image.tobytes()[y * image.width:(y + 1) * image.width]]
+    runs, start = [], 0
+    for x in range(1, len(row) + 1):
+        if x == len(row) or row[x] != row[start]:
+            runs.append((row[start], x - start))
+            start = x
+    return runs
+
+
+def _ean13_digits(bits: str) -> str:
+    assert len(bits) == 95 and bits[:3] == bits[-3:] == "101" and bits[45:50] == "01010"
+    left = [bits[3 + 7 * i: 10 + 7 * i] for i in range(6)]
+    right = [bits[50 + 7 * i: 57 + 7 * i] for i in range(6)]
+    parity = "".join("L" if c in _L else "G" for c in left)
+    return (str(_PARITY.index(parity)) + "".join(str((_L if p == "L" else _G).index(c)) for c, p in zip(left, parity))
+            + "".join(str(_R.index(c)) for c in right))
 
 
 # -- the printers' files --------------------------------------------------------------
