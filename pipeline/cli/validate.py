@@ -5,9 +5,11 @@ Reports are kept in output/reports/. Exit status: 0 both clean, 1 problems.
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
+from pipeline import validate
 from pipeline.validate import run_ace, run_epubcheck
 
 
@@ -22,6 +24,10 @@ def run(args) -> int:
     if epub is None or not epub.is_file():
         print("validate: no EPUB given and none (or several) in output/", file=sys.stderr)
         return 2
+    missing = _missing_tools()
+    if missing:
+        print(f"validate: {missing} is not installed: run `make setup`", file=sys.stderr)
+        return 2
     verdicts = [run_epubcheck(epub, args.reports), run_ace(epub, args.reports)]
     for verdict in verdicts:
         for problem in verdict.problems:
@@ -34,3 +40,12 @@ def run(args) -> int:
 def _only_epub(folder: Path) -> Path | None:
     found = sorted(folder.glob("*.epub"))
     return found[0] if len(found) == 1 else None
+
+
+def _missing_tools() -> str | None:
+    """The first judge this machine lacks (`make setup` installs them all)."""
+    if shutil.which("java") is None:
+        return "Java (for EPUBCheck)"
+    if not validate.ACE.is_file():
+        return f"Ace by DAISY ({validate.ACE})"
+    return None

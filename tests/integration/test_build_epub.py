@@ -109,3 +109,13 @@ def test_notes_at_the_end_of_each_part(tmp_path):
                 assert f'id="{ident}"' in text, f"{name}: {role} to #{ident}, no such id"
                 called += role == "doc-noteref"
     assert called >= 5
+
+
+def test_validate_without_ace_installed_says_so_without_a_traceback(fixture_epub, tmp_path, monkeypatch, capsys):
+    from pipeline import validate
+    from pipeline.cli import main
+
+    monkeypatch.setattr(validate, "ACE", tmp_path / "no-ace-cli")
+    assert main(["validate", str(fixture_epub), "--reports", str(tmp_path / "reports")]) == 2
+    err = capsys.readouterr().err
+    assert "validate: Ace by DAISY" in err and "make setup" in err and "Traceback" not in err
