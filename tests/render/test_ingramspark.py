@@ -21,6 +21,7 @@ from pipeline.build import STYLES, build, load_book
 from pipeline.diagnostics import BuildError, Report
 from pipeline.preflight import ERROR
 from pipeline.preflight import run as preflight
+from pipeline.preflight.fonts import missing_glyphs, programs_of
 from pipeline.preflight.separations import inked_plates
 from pipeline.render.pdf import pdfx1a, render_pdf
 from pipeline.render.pdf.cover import render_cover
@@ -233,3 +234,14 @@ def test_a_colour_interior_is_refused_before_layout(book, tmp_path):
     with pytest.raises(PrinterRejects) as caught:
         render_pdf(ingram_book(book, interior="color"), tmp_path / "book.pdf", print_ready=True)
     assert caught.value.code == "L010" and caught.value.fields["standard"] == "PDF/X-1a:2001"
+
+
+def test_check_pdf_reads_the_glyphs_of_a_bare_cff(files):
+    """F103 holds for PDF/X-1a's CFF programs too: HarfBuzz does not read them, fontTools does."""
+    with pikepdf.open(files[0].path) as doc:
+        programs = programs_of(doc)
+    assert programs and all(missing_glyphs(p) == [] for p in programs)
+    regular = next(p for p in programs if p.face == "EB-Garamond-Print")
+    space = next(gid for gid, text in regular.glyphs.items() if text == " ")
+    broken = replace(regular, glyphs={**regular.glyphs, space: "x", 60000: "y"})   # no outline; beyond the font
+    assert missing_glyphs(broken) == [f"{space} 'x'", "60000 'y'"]
