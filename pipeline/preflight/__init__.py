@@ -56,7 +56,7 @@ def run(pdf: Path, cover: Path | None = None, multiple: int | None = None, confi
     with pikepdf.open(pdf) as doc:
         printer = pdfx.is_pdfx(doc) or pdfx1a.claims(doc)
         findings += colour.check(doc, pdf, gray=_gray_interior(config, printer))
-        findings += pdfx1a.identification(doc, required=printer)
+        findings += pdfx1a.identification(doc, required=printer, wanted=_x1a_wanted(config))
         findings += boxes.check(doc, config, printer)
         findings += fonts.check(doc, styles)
         findings += pages(len(doc.pages), multiple or (config.print.page_multiple if config else 2))
@@ -65,6 +65,13 @@ def run(pdf: Path, cover: Path | None = None, multiple: int | None = None, confi
     if cover is not None:
         findings += cover_check.check(cover, pdf, config, styles)
     return findings
+
+
+def _x1a_wanted(config) -> bool:
+    """book.yaml's printer takes PDF/X-1a:2001 (IngramSpark)."""
+    from pipeline import printers
+
+    return bool(config) and printers.printer(config.print.printer).pdf_variant == printers.X1A
 
 
 def _gray_interior(config, pdfx: bool) -> bool:

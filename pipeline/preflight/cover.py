@@ -27,8 +27,9 @@ def check(cover: Path, book_pdf: Path, config=None, styles: Path | None = None) 
         btrim = btrim["TrimBox"] or btrim["MediaBox"]
     with pikepdf.open(cover) as doc:
         pdfx_required = printers.printer(config.print.printer).pdf_variant is not None if config else True
-        limit = printers.printer(config.print.printer).ink_limit if config else None
-        found = [replace(f, check="cover: " + f.check) for f in pdfx1a.identification(doc, pdfx_required, limit)
+        printer = printers.printer(config.print.printer) if config else None
+        found = [replace(f, check="cover: " + f.check) for f in pdfx1a.identification(
+                 doc, pdfx_required, printer and printer.ink_limit, printer and printer.pdf_variant == printers.X1A)
                  if f.check != "metadata"]
         found += [replace(f, check="cover: " + f.check) for f in fonts.check(doc, styles)]
         if len(doc.pages) != 1:

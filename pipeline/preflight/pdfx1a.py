@@ -38,13 +38,18 @@ def claims(doc) -> bool:
         str(info.get("/GTS_PDFXVersion", "")).startswith("PDF/X-1")
 
 
-def identification(doc, required: bool, ink_limit: int | None = None) -> list[Finding]:
+def identification(doc, required: bool, ink_limit: int | None = None, wanted: bool = False) -> list[Finding]:
     """The PDF/X findings of a file: these for one that claims PDF/X-1a
-    (with pdfx.py's metadata), else pdfx.py's."""
+    (with pdfx.py's metadata), else pdfx.py's; `wanted`: book.yaml's
+    printer asks for PDF/X-1a, and a file that does not claim it is an error."""
     from pipeline.preflight import pdfx
 
     if not claims(doc):
-        return pdfx.check(doc, required=required)
+        found = pdfx.check(doc, required=required)
+        if wanted:
+            found.insert(0, Finding("PDF/X-1a", ERROR, f"book.yaml's printer asks for {CONFORMANCE}; this file "
+                                                       f"does not claim it (Info GTS_PDFXConformance)"))
+        return found
     return check(doc, ink_limit) + [f for f in pdfx.check(doc, required=False) if f.check == "metadata"]
 
 

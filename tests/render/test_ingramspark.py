@@ -245,3 +245,37 @@ def test_check_pdf_reads_the_glyphs_of_a_bare_cff(files):
     space = next(gid for gid, text in regular.glyphs.items() if text == " ")
     broken = replace(regular, glyphs={**regular.glyphs, space: "x", 60000: "y"})   # no outline; beyond the font
     assert missing_glyphs(broken) == [f"{space} 'x'", "60000 'y'"]
+
+
+def test_a_cover_image_becomes_cmyk_laid_on_white_and_its_ink_is_measured(tmp_path):
+    from pipeline.preflight import pdfx1a as preflight_x1a
+    from pipeline.render.pdf.cmyk import cmyk_image
+
+    pdf = pikepdf.new()
+    picture = Image.new("RGB", (4, 1))
+    picture.putdata([(0, 0, 0), (255, 255, 255), (0, 0, 128), (43, 42, 51)])
+    image = pikepdf.Stream(pdf, picture.tobytes(), Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image,
+                           Width=4, Height=1, ColorSpace=pikepdf.Name.DeviceRGB, BitsPerComponent=8)
+    image.SMask = pikepdf.Stream(pdf, bytes([255, 255, 255, 0]), Type=pikepdf.Name.XObject,
+                                 Subtype=pikepdf.Name.Image, Width=4, Height=1,
+                                 ColorSpace=pikepdf.Name.DeviceGray, BitsPerComponent=8)
+    ink = cmyk_image(image)
+    assert image.ColorSpace == "/DeviceCMYK" and "/SMask" not in image
+    pixels = pikepdf.PdfImage(image).as_pil_image()
+    black, white, navy, transparent = (pixels.getpixel((x, 0)) for x in range(4))
+    assert black == (0, 0, 0, 255) and white == transparent == (0, 0, 0, 0)   # 100 % K; paper
+    assert navy[:2] == (255, 255) and ink == pytest.approx(250, abs=1)          # C 100 M 100 K 50
+    page = pdf.add_blank_page(page_size=(10, 10))
+    page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=image))
+    page.Contents = pdf.make_stream(b"q 10 0 0 10 0 0 cm /Im0 Do Q")
+    findings = {f.check: f for f in preflight_x1a.check(pdf, ink_limit=240)}
+    assert findings["total ink"].status == ERROR and "250 %" in findings["total ink"].detail
+
+
+def test_check_pdf_wants_pdfx1a_for_an_ingramspark_book(book, tmp_path):
+    """A file that is not X-1a (here KDP's plain PDF of the same book) fails for IngramSpark."""
+    kdp = replace(book, config=book.config.model_copy(
+        update={"print": book.config.print.model_copy(update={"printer": "kdp"})}))
+    plain = render_pdf(kdp, tmp_path / "kdp.pdf", print_ready=True)
+    errors = [f for f in preflight(plain.path, config=book.config) if f.status == ERROR]
+    assert [f.check for f in errors] == ["PDF/X-1a"]
