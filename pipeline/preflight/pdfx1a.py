@@ -4,9 +4,11 @@ a file that claims it (Info GTS_PDFXConformance), as IngramSpark's do.
 Before: an open PDF (pikepdf) that claims PDF/X-1a; for a cover, the
 printer's total ink limit.
 After: findings: PDF version 1.3 (no object or cross-reference streams);
-GTS_PDFXVersion, GTS_PDFXConformance, Trapped, Title and dates in Info; an
-OutputIntent /GTS_PDFX naming a registered characterization or carrying a
-4-channel (CMYK) profile; TrimBox and BleedBox on every page; no
+GTS_PDFXVersion, GTS_PDFXConformance, Trapped, Title and dates in Info, an
+/ID, no encryption; an OutputIntent /GTS_PDFX naming a registered
+characterization or carrying a 4-channel (CMYK) profile; TrimBox and
+BleedBox on every page, no ArtBox beside them; no LZW, JBIG2 or JPEG 2000
+compression; no
 transparency (an opacity below 1, a soft mask, a blend mode, a
 transparency group); no RGB, Lab or ICC-based colour (operators,
 colour-space resources, images); every font embedded and none an
@@ -25,6 +27,7 @@ from pipeline.preflight import ERROR, OK, Finding
 
 CONFORMANCE = "PDF/X-1a:2001"
 VERSION = "PDF/X-1:2001"
+FORBIDDEN_FILTERS = {"/LZWDecode", "/JBIG2Decode", "/JPXDecode"}
 BANNED_SPACES = ("/DeviceRGB", "/CalRGB", "/Lab", "/ICCBased")
 OPERATOR = re.compile(rb"\s(rg|RG)(?=[\s\[<(/]|\Z)")
 SPACE_SET = re.compile(rb"(/[A-Za-z]+)\s*(?:cs|CS)(?=[\s\[<(/]|\Z)")
@@ -55,7 +58,7 @@ def identification(doc, required: bool, ink_limit: int | None = None, wanted: bo
 
 def check(doc, ink_limit: int | None = None) -> list[Finding]:
     """`ink_limit` (per cent): check the largest total ink against it (a cover)."""
-    found = [_version(doc), _identification(doc), _intent(doc), _boxes(doc)]
+    found = [_version(doc), _identification(doc), _intent(doc), _boxes(doc), _filters(doc)]
     walked = _walk(doc, measure=ink_limit is not None)
     found.append(Finding("transparency", ERROR, _list(walked["transparency"])) if walked["transparency"]
                  else Finding("transparency", OK, "none (PDF/X-1a)"))
@@ -93,6 +96,10 @@ def _identification(doc) -> Finding:
     if info.get("/Trapped") not in (Name("/True"), Name("/False")):
         wrong.append(f"Trapped {info.get('/Trapped')} (want /True or /False)")
     wrong += [f"no {k[1:]}" for k in ("/Title", "/CreationDate", "/ModDate") if not str(info.get(k, "")).strip()]
+    if "/ID" not in doc.trailer:
+        wrong.append("no /ID in the trailer")
+    if doc.is_encrypted:
+        wrong.append("encrypted")
     if wrong:
         return Finding("PDF/X", ERROR, "; ".join(wrong))
     return Finding("PDF/X", OK, f"Info {CONFORMANCE}, PDF {doc.pdf_version}, Trapped {info.Trapped}")
@@ -110,20 +117,35 @@ def _intent(doc) -> Finding:
         status = OK if n == 4 and ident else ERROR
         return Finding("output intent", status, f"{ident or 'no identifier'}: an embedded ICC profile of {n} "
                                                 f"components (want 4, CMYK)")
-    if ident and str(intent.get("/RegistryName", "")).strip():
+    if ident and str(intent.get("/RegistryName", "")).strip() and str(intent.get("/Info", "")).strip():
         return Finding("output intent", OK, f"{ident}, registered at {intent.RegistryName} "
                                             f"({intent.get('/Info', '')}): no profile needed")
     return Finding("output intent", ERROR, f"{ident or 'no identifier'}: neither a registered characterization "
-                                           f"(RegistryName) nor an embedded CMYK profile")
+                                           f"(RegistryName and Info) nor an embedded CMYK profile")
 
 
 def _boxes(doc) -> Finding:
     missing = [n for n, page in enumerate(doc.pages, 1)
-               if "/TrimBox" not in page.obj or "/BleedBox" not in page.obj]
+               if "/TrimBox" not in page.obj or "/BleedBox" not in page.obj or "/ArtBox" in page.obj]
     if missing:
-        return Finding("PDF/X boxes", ERROR, f"{len(missing)} pages without TrimBox and BleedBox: "
+        return Finding("PDF/X boxes", ERROR, f"{len(missing)} pages without TrimBox and BleedBox, or with an "
+                                             f"ArtBox beside the TrimBox: "
                                              + ", ".join(f"p. {n}" for n in missing[:8]))
     return Finding("PDF/X boxes", OK, f"TrimBox and BleedBox on all {len(doc.pages)} pages")
+
+
+def _filters(doc) -> Finding:
+    """Compression PDF 1.3 lacks (JBIG2, JPEG 2000) or PDF/X-1a forbids (LZW)."""
+    found: dict[str, int] = {}
+    for obj in doc.objects:
+        if isinstance(obj, pikepdf.Stream):
+            filters = obj.get("/Filter")
+            for name in (filters if isinstance(filters, pikepdf.Array) else [filters] if filters else []):
+                if str(name) in FORBIDDEN_FILTERS:
+                    found[str(name)] = found.get(str(name), 0) + 1
+    if found:
+        return Finding("compression", ERROR, ", ".join(f"{n} streams in {f}" for f, n in sorted(found.items())))
+    return Finding("compression", OK, "no LZW, JBIG2 or JPEG 2000")
 
 
 # -- the pages' content ------------------------------------------------------------------

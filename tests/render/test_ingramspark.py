@@ -279,3 +279,28 @@ def test_check_pdf_wants_pdfx1a_for_an_ingramspark_book(book, tmp_path):
     plain = render_pdf(kdp, tmp_path / "kdp.pdf", print_ready=True)
     errors = [f for f in preflight(plain.path, config=book.config) if f.status == ERROR]
     assert [f.check for f in errors] == ["PDF/X-1a"]
+
+
+def test_check_pdf_finds_what_breaks_pdfx1a(files, tmp_path):
+    """The X-1a interior, spoilt one way per check: each check says so."""
+    from pipeline.preflight import pdfx1a as preflight_x1a
+
+    spoilt = tmp_path / "spoilt.pdf"
+    with pikepdf.open(files[0].path) as doc:
+        page = doc.pages[2].obj
+        page.Resources.ExtGState = pikepdf.Dictionary(half=pikepdf.Dictionary(ca=0.5))
+        page.Contents = doc.make_stream(b"1 0 0 rg /half gs 0 0 10 10 re f " + page.Contents.read_bytes()
+                                        if isinstance(page.Contents, pikepdf.Stream) else b"1 0 0 rg")
+        del doc.pages[1].obj["/BleedBox"]
+        del doc.Root.OutputIntents[0]["/RegistryName"]
+        for obj in doc.objects:
+            if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/CIDFontType0C":
+                obj.Subtype = pikepdf.Name.OpenType
+        doc.save(spoilt, min_version="1.6", object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    with pikepdf.open(spoilt) as doc:
+        assert preflight_x1a.claims(doc)
+        findings = {f.check: f for f in preflight_x1a.check(doc)}
+    wrong = {check for check, f in findings.items() if f.status == ERROR}
+    assert wrong == {"PDF version", "output intent", "PDF/X boxes", "transparency", "colour spaces",
+                     "font programs (PDF 1.3)"}
+    assert "p. 3" in findings["transparency"].detail and "p. 2" in findings["PDF/X boxes"].detail
