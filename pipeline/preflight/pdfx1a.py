@@ -24,6 +24,7 @@ import pikepdf
 from pikepdf import Name
 
 from pipeline.preflight import ERROR, OK, Finding
+from pipeline.transparency import transparent
 
 CONFORMANCE = "PDF/X-1a:2001"
 VERSION = "PDF/X-1:2001"
@@ -179,7 +180,7 @@ def _holder(holder, where: str, out: dict, seen: set) -> None:
     if resources is None:
         return
     for name, state in resources.get("/ExtGState", {}).items():
-        what = _transparent(state)
+        what = transparent(state)
         if what:
             out["transparency"].append(f"{where}: {name} {what}")
     for name, space in resources.get("/ColorSpace", {}).items():
@@ -205,17 +206,6 @@ def _streams(holder) -> list:
     if contents is None:
         return []
     return list(contents) if isinstance(contents, pikepdf.Array) else [contents]
-
-
-def _transparent(state) -> str | None:
-    for key in ("/CA", "/ca"):
-        if key in state and float(state[key]) < 1:
-            return f"opacity {float(state[key]):g}"
-    if "/SMask" in state and state.SMask != Name("/None"):
-        return "a soft mask"
-    if "/BM" in state and str(state.BM) not in ("/Normal", "/Compatible"):
-        return f"blend mode {state.BM}"
-    return None
 
 
 def _indexed_rgb(space) -> bool:

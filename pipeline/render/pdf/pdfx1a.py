@@ -15,7 +15,8 @@ PDF/X-1a:2001 allows, PDF 1.3 and nothing newer:
   `/CIDToGIDMap /Identity` and subsets that keep the face's glyph ids
   (fonts.py) the glyphs drawn are the same;
 - the ExtGState entries that only set CA/ca to 1 (no-ops, and keys PDF 1.3
-  does not have) removed with the `gs` operators that set them; any real
+  does not have) removed with the `gs` operators that set them (a state
+  that sets something else keeps it, without those keys); any real
   transparency (ca/CA below 1, a soft mask, a blend mode, a transparency
   group) stops the build (`PrinterRejects` L007, naming the page): X-1a
   has no transparency to flatten into;
@@ -44,6 +45,7 @@ from pikepdf import Array, Dictionary, Name, String
 
 from pipeline.render.pdf.gutter import PrinterRejects
 from pipeline.render.pdf.ink import rewrite
+from pipeline.transparency import transparent
 
 STANDARD = "PDF/X-1a:2001"
 VERSION = "1.3"
@@ -51,7 +53,7 @@ OUTPUT_CONDITION = "CGATS TR 001"
 OUTPUT_INFO = "CGATS TR 001 (SWOP)"
 REGISTRY = "http://www.color.org"
 LEVEL = 6                                   # zlib level, as the rest of the file
-NO_OPS = {"/Type": None, "/CA": 1, "/ca": 1, "/BM": "/Normal", "/SMask": "/None", "/AIS": False}
+TRANSPARENCY_KEYS = ("/CA", "/ca", "/BM", "/SMask", "/AIS")   # PDF 1.4's: at their no-op values, dropped
 END = rb"(?=[\s\[<(/]|\Z)"
 
 
@@ -74,8 +76,12 @@ def no_transparency(pdf: pikepdf.Pdf, printer: str) -> None:
         if _transparency_group(page.obj):
             refuse("a transparency group")
         _holder(pdf, page.obj, done, refuse, spent)
-    for resources in spent:
-        if "/ExtGState" in resources:
+    for resources, names in spent:
+        states = resources.get("/ExtGState", {})
+        for name in names:
+            if name in states:
+                del states[name]
+        if "/ExtGState" in resources and not len(states):
             del resources["/ExtGState"]
 
 
@@ -91,15 +97,19 @@ def _holder(pdf, holder, done: set, refuse, spent: list) -> None:
     resources = holder.get("/Resources")
     if resources is None:
         return
-    states = resources.get("/ExtGState", {})
-    for state in states.values():
-        what = _transparent(state)
+    no_ops = []
+    for name, state in resources.get("/ExtGState", {}).items():
+        what = transparent(state)
         if what:
             refuse(what)
-    if len(states):
-        names = list(states.keys())
-        rewrite(pdf, holder, lambda data: _without_gs(data, names))
-        spent.append(resources)
+        for key in TRANSPARENCY_KEYS:
+            if key in state:
+                del state[key]
+        if all(key == "/Type" for key in state.keys()):
+            no_ops.append(name)
+    if no_ops:
+        rewrite(pdf, holder, lambda data: _without_gs(data, no_ops))
+        spent.append((resources, no_ops))
     for xobject in resources.get("/XObject", {}).values():
         if xobject.get("/Subtype") == Name.Form:
             if _transparency_group(xobject):
@@ -115,21 +125,6 @@ def _holder(pdf, holder, done: set, refuse, spent: list) -> None:
 def _transparency_group(obj) -> bool:
     group = obj.get("/Group")
     return group is not None and group.get("/S") == Name.Transparency
-
-
-def _transparent(state) -> str | None:
-    """What an ExtGState does beyond a no-op, or None."""
-    for key, value in state.items():
-        if key not in NO_OPS:
-            return f"a graphics state with {key} (only opacity 1 is allowed)"
-        want = NO_OPS[key]
-        if want is None:
-            continue
-        if key in ("/CA", "/ca") and float(value) != 1:
-            return f"an opacity of {float(value):g} ({key})"
-        if key not in ("/CA", "/ca") and str(value) != str(want) and value != want:
-            return f"a graphics state with {key} {value}"
-    return None
 
 
 def _without_gs(data: bytes, names: list[str]) -> bytes:
