@@ -92,7 +92,15 @@ CODES = _codes(
                 "widen the margins of @page :left and :right in styles/print.css by {missing:.2f} mm in all, "
                 "or narrow the text block"),
     ("L006", E, "{printer} asks for {standard}, which the pipeline does not write yet: choose print.printer "
-                "generic (PDF/X-4) or kdp"),
+                "generic (PDF/X-4), kdp or ingramspark"),
+    ("L007", E, "{printer} asks for {standard}, which allows no transparency; page {page} has {what}: remove "
+                "the CSS opacity, rgba() colour or blend mode there, or the image's alpha channel"),
+    ("L008", E, "{printer} allows a total ink of at most {limit} % on the cover; {colour} takes {ink:.0f} % "
+                "({where}): choose a lighter or less saturated colour in styles/cover.css"),
+    ("L009", E, "{printer} asks for {standard} (PDF 1.3), which cannot embed the font {font}: {detail}; "
+                "use an OpenType face with CFF outlines (.otf) or a TrueType face"),
+    ("L010", E, "{printer} asks for {standard}, which the pipeline writes for a black-and-white interior "
+                "only: set print.interior: bw, or choose print.printer generic for a colour interior"),
     # T: importing a book from extracted text (`pipeline import`)
     ("T001", E, "{detail}"),   # the import profile or register
     ("T002", E, "{detail}"),   # the source file

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 INCH = 25.4
+X1A = "pdf/x-1a:2001"
 
 KDP_GUIDE = "KDP Help, 'Set Trim Size, Bleed, and Margins' and 'Paperback Submission Guidelines'"
 KDP_COVER_GUIDE = "KDP Help, 'Create a Paperback Cover' (spine, barcode)"
@@ -22,7 +23,7 @@ INGRAM_GUIDE = "IngramSpark File Creation Guide and Help Center, 'File Requireme
 class Printer:
     name: str
     guide: str
-    pdf_variant: Optional[str]          # WeasyPrint's pdf_variant; None: a plain PDF
+    pdf_variant: Optional[str]          # the standard written ("pdf/x-4", X1A); None: a plain PDF
     marks: bool                         # crop and registration marks in the bleed
     bleed: bool                         # a bleed around every page (else only the trim)
     bleed_mm: Optional[float] = None    # the printer's bleed; None: book.yaml print.bleed
@@ -34,6 +35,14 @@ class Printer:
     ink_limit: int = 300                # the cover's total area coverage, per cent
     links: bool = True                  # link annotations and bookmarks may stay in the interior
 
+    @property
+    def engine_variant(self) -> Optional[str]:
+        """What WeasyPrint writes for this printer (its `pdf_variant`): PDF/X-4
+        itself; for PDF/X-1a:2001 a plain PDF, made X-1a after the merge
+        (render/pdf/pdfx1a.py: WeasyPrint's 'pdf/x-1a' is the 2003 edition on
+        PDF 1.4, and converts nothing)."""
+        return None if self.pdf_variant == X1A else self.pdf_variant
+
     def least_inside_mm(self, pages: int) -> Optional[float]:
         """The printer's least inside margin for a book of `pages` pages (None: it asks none)."""
         return next((margin for most, margin in self.gutters if pages <= most), None)
@@ -44,11 +53,11 @@ PRINTERS = {
     # printer that preflights PDF/X; margins and spine are the book's own.
     "generic": Printer("generic", "PDF/X-4 (ISO 15930-7), the book's own paper and margins",
                        "pdf/x-4", marks=True, bleed=True),
-    # PDF/X-1a:2001 (not written yet: its PDF 1.3 allows no OpenType font
-    # program, and WeasyPrint embeds nothing else). Interior: no crop or printer
-    # marks, margins of at least 0.5 in on every side, nothing interactive.
-    # Cover: total ink at most 240 %.
-    "ingramspark": Printer("ingramspark", INGRAM_GUIDE, "pdf/x-1a:2001", marks=False, bleed=True,
+    # PDF/X-1a:2001 (PDF 1.3: the fonts as bare CFF, no transparency, a
+    # registered CMYK characterization; render/pdf/pdfx1a.py), a black-and-white
+    # interior only. Interior: no crop or printer marks, margins of at least
+    # 0.5 in on every side, nothing interactive. Cover: CMYK, total ink at most 240 %.
+    "ingramspark": Printer("ingramspark", INGRAM_GUIDE, X1A, marks=False, bleed=True,
                            bleed_mm=0.125 * INCH,
                            gutters=((10**6, 0.5 * INCH),), least_outside_mm=0.5 * INCH,
                            ink_limit=240, links=False),
@@ -63,7 +72,8 @@ PRINTERS = {
                    barcode_mm=(2 * INCH, 1.2 * INCH), links=False),
 }
 PRINTER_NAMES = tuple(PRINTERS)
-WRITTEN = {None, "pdf/x-4"}   # the standards the PDF renderer writes today
+WRITTEN = {None, "pdf/x-4", X1A}   # the standards the PDF renderer writes today
+COLOUR_WRITTEN = {None, "pdf/x-4"}    # ... with a colour interior (print.interior: color)
 
 
 def printer(name: str) -> Printer:

@@ -11,6 +11,9 @@ them as a table and exits 1 if any is an error.
     fonts.py   embedded, subset, only the book's faces; one program per face,
                a tag per subset, every glyph used in its program
     pdfx.py    XMP PDF/X version, OutputIntent with a profile
+    pdfx1a.py  for a file claiming PDF/X-1a:2001: PDF 1.3, Info keys, a CMYK
+               or registered OutputIntent, no transparency, no RGB/Lab/ICC,
+               no OpenType program; a cover's total ink
     colour.py  RGB and CMYK page by page; for a gray interior, separations
                of sampled pages through Ghostscript (separations.py)
     text.py    lines with positions (pdftotext -bbox-layout) -> widows,
@@ -46,14 +49,14 @@ def run(pdf: Path, cover: Path | None = None, multiple: int | None = None, confi
         styles: Path | None = None) -> list[Finding]:
     import pikepdf
 
-    from pipeline.preflight import boxes, colour, fonts, pdfx, text
+    from pipeline.preflight import boxes, colour, fonts, pdfx, pdfx1a, text
     from pipeline.preflight import cover as cover_check
 
     findings: list[Finding] = []
     with pikepdf.open(pdf) as doc:
-        printer = pdfx.is_pdfx(doc)
+        printer = pdfx.is_pdfx(doc) or pdfx1a.claims(doc)
         findings += colour.check(doc, pdf, gray=_gray_interior(config, printer))
-        findings += pdfx.check(doc, required=printer)
+        findings += pdfx1a.identification(doc, required=printer, wanted=_x1a_wanted(config))
         findings += boxes.check(doc, config, printer)
         findings += fonts.check(doc, styles)
         findings += pages(len(doc.pages), multiple or (config.print.page_multiple if config else 2))
@@ -62,6 +65,13 @@ def run(pdf: Path, cover: Path | None = None, multiple: int | None = None, confi
     if cover is not None:
         findings += cover_check.check(cover, pdf, config, styles)
     return findings
+
+
+def _x1a_wanted(config) -> bool:
+    """book.yaml's printer takes PDF/X-1a:2001 (IngramSpark)."""
+    from pipeline import printers
+
+    return bool(config) and printers.printer(config.print.printer).pdf_variant == printers.X1A
 
 
 def _gray_interior(config, pdfx: bool) -> bool:

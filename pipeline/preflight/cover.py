@@ -11,7 +11,7 @@ from pathlib import Path
 import pikepdf
 
 from pipeline import printers
-from pipeline.preflight import ERROR, OK, Finding, boxes, fonts, pdfx
+from pipeline.preflight import ERROR, OK, Finding, boxes, fonts, pdfx1a
 
 MM = 72 / 25.4
 TOLERANCE_MM = 0.3
@@ -27,7 +27,9 @@ def check(cover: Path, book_pdf: Path, config=None, styles: Path | None = None) 
         btrim = btrim["TrimBox"] or btrim["MediaBox"]
     with pikepdf.open(cover) as doc:
         pdfx_required = printers.printer(config.print.printer).pdf_variant is not None if config else True
-        found = [replace(f, check="cover: " + f.check) for f in pdfx.check(doc, required=pdfx_required)
+        printer = printers.printer(config.print.printer) if config else None
+        found = [replace(f, check="cover: " + f.check) for f in pdfx1a.identification(
+                 doc, pdfx_required, printer and printer.ink_limit, printer and printer.pdf_variant == printers.X1A)
                  if f.check != "metadata"]
         found += [replace(f, check="cover: " + f.check) for f in fonts.check(doc, styles)]
         if len(doc.pages) != 1:

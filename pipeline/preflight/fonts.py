@@ -158,8 +158,8 @@ def missing_glyphs(program: Program) -> list[str]:
     import uharfbuzz as hb
 
     face = hb.Face(program.data)
-    if face.glyph_count == 0:     # a bare CFF or Type 1 program HarfBuzz does not read: not checked
-        return []
+    if face.glyph_count == 0:     # a bare CFF (PDF/X-1a) or Type 1 program HarfBuzz does not read
+        return _missing_in_cff(program)
     font = hb.Font(face)
     missing = []
     for gid, text in sorted(program.glyphs.items()):
@@ -169,4 +169,34 @@ def missing_glyphs(program: Program) -> list[str]:
         extents = font.get_glyph_extents(gid)
         if text.strip() and (extents is None or extents.width == 0 or extents.height == 0):
             missing.append(f"{gid} {text!r}")
+    return missing
+
+
+def _missing_in_cff(program: Program) -> list[str]:
+    """`missing_glyphs` for a bare CFF program (FontFile3 /CIDFontType0C), read
+    with fontTools: a name-keyed CFF takes CIDs as glyph ids (ISO 32000-1
+    9.7.4.2), a CID-keyed one maps them through its charset. Another kind
+    of program (Type 1) is not checked."""
+    import io
+
+    from fontTools.cffLib import CFFFontSet
+
+    try:
+        cff = CFFFontSet()
+        cff.decompile(io.BytesIO(program.data), None)
+        top = cff[cff.fontNames[0]]
+        strings, names = top.CharStrings, list(top.charset)
+    except Exception:   # not a CFF program
+        return []
+    keyed = hasattr(top, "ROS")
+    index = {name: gid for gid, name in enumerate(names)} if keyed else {}
+    missing = []
+    for cid, text in sorted(program.glyphs.items()):
+        gid = index.get(f"cid{cid:05d}") if keyed else cid
+        if gid is None or gid >= len(names):
+            missing.append(f"{cid} {text!r}")
+            continue
+        bounds = strings[names[gid]].calcBounds(strings)
+        if text.strip() and (bounds is None or bounds[2] <= bounds[0] or bounds[3] <= bounds[1]):
+            missing.append(f"{cid} {text!r}")
     return missing

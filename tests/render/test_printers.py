@@ -210,10 +210,12 @@ def test_kdp_below_24_pages_stops_at_the_printer_line_of_book_yaml(tmp_path, cap
     assert "Traceback" not in err
 
 
-def test_a_printer_whose_standard_is_not_written_yet_is_refused_before_layout(book, tmp_path):
+def test_a_printer_whose_standard_is_not_written_yet_is_refused_before_layout():
+    from pipeline.render.pdf import _written
+
     with pytest.raises(PrinterRejects) as caught:
-        render_pdf(with_print(book, printer="ingramspark"), tmp_path / "book.pdf", print_ready=True)
-    assert caught.value.code == "L006" and caught.value.fields["standard"] == "PDF/X-1a:2001"
+        _written(replace(printers.printer("generic"), pdf_variant="pdf/x-5g"), "bw")
+    assert caught.value.code == "L006" and caught.value.fields["standard"] == "PDF/X-5g"
 
 
 # -- the gutter widened by moving the text block ------------------------------------------

@@ -40,7 +40,7 @@ from typing import Callable
 
 from pipeline import printers
 from pipeline.pool import forked
-from pipeline.render.pdf import fonts, furniture, gutter, layout, merge
+from pipeline.render.pdf import fonts, furniture, gutter, layout, merge, pdfx1a
 from pipeline.render.pdf import notes as notes_
 from pipeline.render.pdf.fetcher import RefusedURL
 from pipeline.render.pdf.gutter import PrinterRejects
@@ -90,7 +90,7 @@ def render_pdf(book: Book, out_path: Path, styles_dir: Path | None = None, print
     if print_ready is None:
         print_ready = book.config.print.print_ready
     if print_ready:
-        _written(printers.printer(book.config.print.printer))
+        _written(printers.printer(book.config.print.printer), book.config.print.interior)
     setting = Setting(book, styles, print_ready)
     names = unit_names(book)
     with Layouts(setting, jobs, cache_dir) as lay:
@@ -100,10 +100,11 @@ def render_pdf(book: Book, out_path: Path, styles_dir: Path | None = None, print
                        _resources(units, names), _page_starts(names, units, pagination),
                        _page_keys(names, units, pagination, blank, furniture_pdfs))
     finish = _printers_finish(book, styles, pagination.total) if print_ready else None
+    x1a = print_ready and printers.printer(book.config.print.printer).pdf_variant == printers.X1A
     with forked(alongside, result) if alongside and parallel else nullcontext() as step:
         merged = merge.merge([units[n].laid for n in names], blank, furniture_pdfs, out_path, finish=finish,
                              multiple=book.config.print.page_multiple, ident=layout.document_id(book.config),
-                             faces=fonts.sources(result.resources))
+                             faces=fonts.sources(result.resources), version=pdfx1a.VERSION if x1a else None)
         if step is not None:
             step.result()
         elif alongside:
@@ -111,16 +112,21 @@ def render_pdf(book: Book, out_path: Path, styles_dir: Path | None = None, print
     return replace(result, faces_apart=tuple(sorted(merged.fonts.kept.items())))
 
 
-def _written(printer: printers.Printer) -> None:
+def _written(printer: printers.Printer, interior: str) -> None:
+    standard = (printer.pdf_variant or "").replace("pdf/x", "PDF/X")
     if printer.pdf_variant not in printers.WRITTEN:
-        raise PrinterRejects("L006", printer=printer.name, standard=printer.pdf_variant.replace("pdf/x", "PDF/X"))
+        raise PrinterRejects("L006", printer=printer.name, standard=standard)
+    if interior == "color" and printer.pdf_variant not in printers.COLOUR_WRITTEN:
+        raise PrinterRejects("L010", printer=printer.name, standard=standard)
 
 
 def _printers_finish(book: Book, styles: Path, pages: int) -> Callable:
     """What the merged PDF gets for its printer (book.yaml print.printer):
     the text block moved away from the spine when the printer asks for a
     wider gutter at this page count; no links or bookmarks where its guide
-    forbids them. PrinterRejects when the book cannot be made to fit."""
+    forbids them; PDF/X-1a:2001 made of the plain PDF WeasyPrint wrote
+    (pdfx1a.py), after the fonts are shared. PrinterRejects when the book
+    cannot be made to fit, or holds what the standard forbids."""
     printer = printers.printer(book.config.print.printer)
     shift = 0.0
     if printer.gutters or printer.pages:
@@ -130,6 +136,8 @@ def _printers_finish(book: Book, styles: Path, pages: int) -> Callable:
         gutter.move_outward(pdf, shift)
         if not printer.links:
             merge.drop_links(pdf)
+        if printer.pdf_variant == printers.X1A:
+            pdfx1a.make(pdf, book.config, printer.name)
     return finish
 
 

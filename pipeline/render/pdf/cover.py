@@ -2,7 +2,8 @@
 
 Before: the frozen Book (title, authors, back-cover text, print ISBN,
 trim, bleed, paper from book.yaml) and the page count of the printer's PDF.
-After: one PDF/X-4 page, TrimBox = back + spine + front, BleedBox/MediaBox
+After: one PDF/X-4 page (for IngramSpark PDF/X-1a:2001 in DeviceCMYK
+within its total ink, cmyk.py and pdfx1a.py), TrimBox = back + spine + front, BleedBox/MediaBox
 the bleed around it, crop marks; the spine width computed from the page
 count and the paper; spine text only when the spine can hold it; a white
 barcode area on the back, with the EAN-13 of the print ISBN drawn in it
@@ -15,16 +16,18 @@ the book's own faces (styles/fonts), so nothing outside styles/ is read.
 from __future__ import annotations
 
 import html as htmlmod
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import pikepdf
 
 from pipeline import printers
 from pipeline.engines import weasyprint as engine
 from pipeline.engines.weasyprint import FontConfiguration
 from pipeline.manuscript import PAPERS, BookConfig, PrintSettings
-from pipeline.render.pdf import layout
+from pipeline.render.pdf import cmyk, layout, merge, pdfx1a
 from pipeline.render.pdf.fetcher import ConfinedFetcher
 
 UNITS_MM = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}
@@ -186,12 +189,20 @@ def render_cover(config: BookConfig, pages: int, out_path: Path, styles: Path) -
     fonts = FontConfiguration()
     profiles: dict = {}
     printer = printers.printer(config.print.printer)
-    names = ["cover.css"] + (["print-ready.css"] if printer.pdf_variant else [])   # its output intent
+    variant = layout.pdf_variant(config, True)
+    names = ["cover.css"] + (["print-ready.css"] if variant else [])   # its output intent
     sheets = [engine.CSS(url=(styles / name).resolve().as_uri(), url_fetcher=fetcher, font_config=fonts,
                          color_profiles=profiles) for name in names]
     sheets.append(engine.CSS(string=cover_css(geo, printer), font_config=fonts, color_profiles=profiles))
     doc = engine.HTML(string=cover_html(config, geo), base_url=styles.resolve().as_uri() + "/",
                           url_fetcher=fetcher)
     document = doc.render(stylesheets=sheets, font_config=fonts, color_profiles=profiles)
-    layout.write(document, out_path, config, layout.pdf_variant(config, True), part="cover")
+    if printer.pdf_variant != printers.X1A:
+        layout.write(document, out_path, config, variant, part="cover")
+        return geo
+    data = layout.write(document, None, config, variant, part="cover")
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        cmyk.to_cmyk(pdf, printer.name, printer.ink_limit)
+        pdfx1a.make(pdf, config, printer.name)
+        merge.save(pdf, out_path, layout.document_id(config, "cover"), pdfx1a.VERSION, force=True)
     return geo

@@ -48,45 +48,53 @@ def gray_of(r: float, g: float, b: float) -> float:
     return round(sum(w * c for w, c in zip(RGB_WEIGHTS, (r, g, b))), 4)
 
 
-def gray_pdf(data: bytes) -> bytes:
+def gray_pdf(data: bytes, flatten: bool = False) -> bytes:
     """A PDF's bytes -> the same PDF in gray (`to_gray`), saved with a
     fixed /ID so that the same PDF gives the same bytes (the merge sets
     the book's own)."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        to_gray(pdf)
+        to_gray(pdf, flatten)
         out = io.BytesIO()
         pdf.save(out, static_id=True, fix_metadata_version=False,
                  object_stream_mode=pikepdf.ObjectStreamMode.preserve)
         return out.getvalue()
 
 
-def to_gray(pdf: pikepdf.Pdf) -> None:
-    """Every page of `pdf`, its forms and images, in DeviceGray (in place)."""
+def to_gray(pdf: pikepdf.Pdf, flatten: bool = False) -> None:
+    """Every page of `pdf`, its forms and images, in DeviceGray (in place);
+    with `flatten` (PDF/X-1a: no transparency) images with an alpha
+    channel laid on white, their soft mask dropped."""
     done: set[tuple[int, int]] = set()
     for number, page in enumerate(pdf.pages, 1):
         try:
             _gray_group(page.obj)
-            _gray_content(pdf, page.obj, done)
+            _gray_content(pdf, page.obj, done, flatten)
         except InkError as exc:
             raise InkError(f"page {number}: {exc}") from None
     for number, page in enumerate(pdf.pages, 1):   # only now: forms may share resources
         _drop_colour_spaces(page.obj, set())
 
 
-def _gray_content(pdf: pikepdf.Pdf, holder, done: set) -> None:
+def _gray_content(pdf: pikepdf.Pdf, holder, done: set, flatten: bool = False) -> None:
     """`holder` (a page or a form): its content stream, then what it draws."""
     if holder.objgen != (0, 0):
         if holder.objgen in done:
             return
         done.add(holder.objgen)
     resources = holder.get("/Resources")
-    if isinstance(holder, pikepdf.Stream):
-        holder.write(_gray_stream(holder.read_bytes(), resources))
-    else:   # a page: its /Contents, one stream or several read as one
-        data = b"\n".join(s.read_bytes() for s in _contents(holder))
-        holder.Contents = pdf.make_stream(_gray_stream(data, resources))
+    rewrite(pdf, holder, lambda data: _gray_stream(data, resources))
     if resources is not None:
-        _gray_resources(pdf, resources, done)
+        _gray_resources(pdf, resources, done, flatten)
+
+
+def rewrite(pdf: pikepdf.Pdf, holder, change) -> None:
+    """A form's content stream, or a page's /Contents (one stream or
+    several read as one, written back as one), through `change(bytes)`."""
+    if isinstance(holder, pikepdf.Stream):
+        holder.write(change(holder.read_bytes()))
+    else:
+        data = b"\n".join(s.read_bytes() for s in _contents(holder))
+        holder.Contents = pdf.make_stream(change(data))
 
 
 def _contents(page) -> list:
@@ -96,17 +104,17 @@ def _contents(page) -> list:
     return list(contents) if isinstance(contents, pikepdf.Array) else [contents]
 
 
-def _gray_resources(pdf, resources, done: set) -> None:
+def _gray_resources(pdf, resources, done: set, flatten: bool = False) -> None:
     for key in ("/Pattern", "/Shading"):
         if len(resources.get(key, {})):
             raise InkError(f"a {key[1:].lower()} (gradient or tiling) cannot be printed in gray yet")
     for xobject in resources.get("/XObject", {}).values():
         if xobject.get("/Subtype") == Name.Form:
             _gray_group(xobject)
-            _gray_content(pdf, xobject, done)
+            _gray_content(pdf, xobject, done, flatten)
         elif xobject.get("/Subtype") == Name.Image and xobject.objgen not in done:
             done.add(xobject.objgen)
-            gray_image(xobject)
+            gray_image(xobject, flatten)
 
 
 def _drop_colour_spaces(holder, seen: set) -> None:
@@ -226,11 +234,16 @@ def _gray_of_components(values: list[float], components: int) -> float:
 
 # -- images -----------------------------------------------------------------
 
-def gray_image(image: pikepdf.Stream) -> None:
-    """An image XObject in DeviceGray, 8 bits, Flate; its soft mask kept."""
-    if image.get("/ImageMask") is True or image.get("/ColorSpace") == Name.DeviceGray:
+def gray_image(image: pikepdf.Stream, flatten: bool = False) -> None:
+    """An image XObject in DeviceGray, 8 bits, Flate; its soft mask kept,
+    or with `flatten` the image laid on white (the paper) through it."""
+    alpha = flatten and "/SMask" in image
+    if image.get("/ImageMask") is True or image.get("/ColorSpace") == Name.DeviceGray and not alpha:
         return
     picture = pikepdf.PdfImage(image).as_pil_image().convert("L")
+    if alpha:
+        picture = on_white(picture, image.SMask)
+        del image["/SMask"]
     raw = picture.tobytes()
     image.write(zlib.compress(raw, 6), filter=Name.FlateDecode)
     image.ColorSpace = Name.DeviceGray
@@ -239,3 +252,13 @@ def gray_image(image: pikepdf.Stream) -> None:
         if key in image:
             del image[key]
 
+
+
+def on_white(picture, smask: pikepdf.Stream):
+    """`picture` (a PIL image) seen through its soft mask over white paper."""
+    from PIL import Image
+
+    mask = pikepdf.PdfImage(smask).as_pil_image().convert("L")
+    if mask.size != picture.size:
+        mask = mask.resize(picture.size, Image.Resampling.BILINEAR)
+    return Image.composite(picture, Image.new(picture.mode, picture.size, "white"), mask)

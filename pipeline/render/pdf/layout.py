@@ -23,8 +23,9 @@ LENGTH = re.compile(r"^\d+(\.\d+)?(mm|cm|in|pt)$")
 
 
 def pdf_variant(config: BookConfig, print_ready: bool) -> str | None:
-    """The PDF standard of the printer's file (book.yaml print.printer); None for the proof."""
-    return printers.printer(config.print.printer).pdf_variant if print_ready else None
+    """What WeasyPrint writes for the printer's file (book.yaml print.printer:
+    its PDF/X, or None for a plain PDF that the merge finishes); None for the proof."""
+    return printers.printer(config.print.printer).engine_variant if print_ready else None
 
 
 def page_css(config: BookConfig, print_ready: bool = False) -> str:
@@ -38,7 +39,8 @@ def page_css(config: BookConfig, print_ready: bool = False) -> str:
     css = f"@page {{ size: {trim.width} {trim.height}; }}\n:root {{ --trim-height: {trim.height}; }}\n"
     if print_ready:
         printer = printers.printer(config.print.printer)
-        css += f"@page {{ bleed: {config.print.bleed if printer.bleed else 0}; }}\n"
+        bleed = (f"{printer.bleed_mm:.3f}mm" if printer.bleed_mm else config.print.bleed) if printer.bleed else 0
+        css += f"@page {{ bleed: {bleed}; }}\n"
         css += "" if printer.marks else "@page { marks: none; }\n"
     return css
 

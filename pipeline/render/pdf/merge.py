@@ -125,13 +125,14 @@ def plan(units: Sequence[LaidUnit], multiple: int = 2) -> tuple[list[int], int]:
 
 def merge(units: Sequence[LaidUnit], blank: bytes, furniture: Sequence[bytes] | None, target,
           ident: bytes | None = None, *, multiple: int = 2, faces: dict[str, bytes] | None = None,
-          finish=None) -> Merged:
+          finish=None, version: str | None = None) -> Merged:
     """Write the book's PDF to `target` (a path or a binary file object).
     `furniture`: PDFs whose pages, one after another, go over the book's.
     `faces`: the font files the layout read (fonts.sources): each face gets
     one program, a subset of its file (without them, each distinct program
     only gets a subset tag of its own). `finish(pdf)` is the last change
-    before it is written (the printer's)."""
+    before it is written (the printer's); `version` forces the PDF version
+    written (PDF/X-1a:2001's 1.3), else the first unit's."""
     if not units:
         raise ValueError("no unit to merge")
     with ExitStack() as stack:
@@ -149,7 +150,7 @@ def merge(units: Sequence[LaidUnit], blank: bytes, furniture: Sequence[bytes] | 
         shared = fonts_.share_faces(out, faces or {})
         if finish is not None:
             finish(out)
-        _write(out, target, ident, sources[0].pdf_version)
+        save(out, target, ident, version or sources[0].pdf_version, force=version is not None)
     pages = {page.objgen: number for number, page in enumerate(out.pages, 1)}
     return Merged(len(pages), {k: pages[d[0].objgen] for k, d in dests.items()}, tuple(sorted(missing)), shared)
 
@@ -341,13 +342,17 @@ def _draw_over(page, form) -> None:
 
 # -- writing ----------------------------------------------------------------------------
 
-def _write(out, target, ident: bytes | None, version: str) -> None:
+def save(out, target, ident: bytes | None, version: str, force: bool = False) -> None:
+    """Write `out` to `target` (a path or a binary file object) as PDF
+    `version` (at least, or exactly with `force`: no object or
+    cross-reference streams below 1.5), its /ID pinned to `ident`."""
     buffer = io.BytesIO()
     if ident is not None:
         out.trailer.ID = Array([String(ident), String(ident)])
     mode = pikepdf.ObjectStreamMode.generate if version >= "1.5" else pikepdf.ObjectStreamMode.disable
+    versions = {"force_version": version} if force else {"min_version": version}
     # fix_metadata_version off: the XMP stays the first unit's, byte for byte.
-    out.save(buffer, min_version=version, object_stream_mode=mode, fix_metadata_version=False,
+    out.save(buffer, **versions, object_stream_mode=mode, fix_metadata_version=False,
              static_id=ident is not None, deterministic_id=ident is None)
     data = buffer.getvalue() if ident is None else _pin_id(buffer.getvalue(), ident)
     if hasattr(target, "write"):

@@ -24,6 +24,7 @@ import pickle
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from pipeline import printers
 from pipeline.engines import weasyprint as engine
 from pipeline.render.pdf import ink, layout, merge
 from pipeline.render.pdf import notes as notes_
@@ -207,7 +208,8 @@ def _write(setting: Setting, document) -> bytes:
     config = setting.book.config
     data = layout.write(document, None, config, layout.pdf_variant(config, setting.print_ready))
     if setting.print_ready and config.print.interior == "bw":
-        data = ink.gray_pdf(data)   # here, in the worker and cached, not over the merged book
+        x1a = printers.printer(config.print.printer).pdf_variant == printers.X1A   # no alpha in X-1a
+        data = ink.gray_pdf(data, flatten=x1a)   # here, in the worker and cached, not over the merged book
     return data
 
 
