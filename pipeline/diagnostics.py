@@ -44,9 +44,10 @@ CODES = _codes(
     ("M007", E, "not valid UTF-8: {detail}"),
     ("M008", E, "file is empty"),
     ("M009", E, "{file} is listed twice in contents"),
-    ("M010", E, "cover image not usable: {detail}"),
+    ("M010", E, "cover image {file} not usable: {detail}"),
     ("M011", E, "file too large: {size} bytes (limit {limit})"),
     ("M012", E, "binary content (a NUL byte) in a text file"),
+    ("M013", E, "the value anchored here (&name) is used again through an alias (*name): write it out"),
     # P: parsing Markdown
     ("P001", E, "pandoc could not read the file: {detail}"),
     ("P002", E, "unbalanced emphasis marker in {token!r}: close it or escape it as \\{marker}"),

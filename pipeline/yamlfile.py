@@ -39,11 +39,33 @@ def _parse(path: Path, report: Report):
         report.add("M007", path, raw[: exc.start].count(b"\n") + 1, detail=exc.reason)
         report.check()
     try:
-        return _load(text)
+        value, node = _load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        report.add("M003", path, mark.line + 1 if mark else 0, detail=getattr(exc, "problem", None) or str(exc))
+        report.add("M003", path, mark.line + 1 if mark else 1, detail=getattr(exc, "problem", None) or str(exc))
         report.check()
+    shared = _alias(node)
+    if shared is not None:
+        report.add("M013", path, shared.start_mark.line + 1)
+        report.check()
+    return value, node
+
+
+def _alias(node):
+    """The first node reached twice (an alias of an anchor), else None.
+    Nine aliases of nine aliases... make a few lines validate as millions
+    of values ("billion laughs"); manuscripts have no need of them."""
+    seen, stack = set(), [node] if node is not None else []
+    while stack:
+        item = stack.pop()
+        if id(item) in seen:
+            return item
+        seen.add(id(item))
+        if isinstance(item, yaml.SequenceNode):
+            stack.extend(item.value)
+        elif isinstance(item, yaml.MappingNode):
+            stack.extend(v for pair in item.value for v in pair)
+    return None
 
 
 def _load(text: str):
@@ -62,12 +84,23 @@ def _explain(err) -> str:
         return "unknown key"
     if err["type"] == "missing":
         return "required key is missing"
-    return err["msg"]
+    if err["type"] in ("model_type", "dict_type"):   # pydantic would name its own class
+        return f"a mapping (key: value) is expected, not {_kind(err['input'])}"
+    if err["type"] == "list_type":
+        return f"a list (- item) is expected, not {_kind(err['input'])}"
+    return err["msg"].removeprefix("Value error, ")
+
+
+def _kind(value) -> str:
+    if value is None:
+        return "nothing"
+    return {str: "a text", int: "a number", float: "a number", bool: "true/false", list: "a list",
+            dict: "a mapping"}.get(type(value), type(value).__name__)
 
 
 def line_of(node, loc) -> int:
     """The line of the deepest node on a validation error's path."""
-    line = node.start_mark.line + 1 if node else 0
+    line = node.start_mark.line + 1 if node else 1
     for step in loc:
         node = _child(node, step)
         if node is None:

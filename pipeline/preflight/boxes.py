@@ -41,7 +41,7 @@ def _size(box) -> str:
 
 
 def check(doc, config=None, printer: bool = False) -> list[Finding]:
-    from pipeline.render.pdf.cover import mm
+    from pipeline.manuscript import mm
 
     first = boxes_of(doc.pages[0])
     problems = []

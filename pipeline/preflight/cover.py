@@ -17,7 +17,8 @@ TOLERANCE_MM = 0.3
 
 def check(cover: Path, book_pdf: Path, config=None, styles: Path | None = None) -> list[Finding]:
     from pipeline.manuscript import PrintSettings
-    from pipeline.render.pdf.cover import mm, spine_mm
+    from pipeline.manuscript import mm
+    from pipeline.render.pdf.cover import spine_mm
 
     with pikepdf.open(book_pdf) as book:
         pages = len(book.pages)

@@ -22,21 +22,13 @@ from pathlib import Path
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
-from pipeline.manuscript import PAPERS, BookConfig, PrintSettings
+from pipeline.manuscript import PAPERS, BookConfig, PrintSettings, mm
 from pipeline.render.pdf import engine, layout
 from pipeline.render.pdf.fetcher import ConfinedFetcher
 
-UNITS_MM = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}
 SPINE_TEXT_MIN_MM = 8.0          # below this a title on the spine is unreadable: none is set
 BARCODE_BOX_MM = (92.0, 26.0)    # the white area printers ask for (EAN-13 + price add-on room)
 MODULE_MM = 0.264                # 80 % of the nominal 0.33 mm EAN module (within 80-200 %)
-
-
-def mm(length: str) -> float:
-    match = re.fullmatch(r"(\d+(?:\.\d+)?)(mm|cm|in|pt)", length.strip())
-    if not match:
-        raise ValueError(f"not a length such as 3mm: {length!r}")
-    return float(match.group(1)) * UNITS_MM[match.group(2)]
 
 
 def spine_mm(pages: int, settings: PrintSettings) -> float:
