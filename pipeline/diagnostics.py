@@ -51,10 +51,16 @@ CODES = _codes(
     # P: parsing Markdown
     ("P001", E, "pandoc could not read the file: {detail}"),
     ("P002", E, "unbalanced emphasis marker in {token!r}: close it or escape it as \\{marker}"),
-    ("P003", E, "{detail}"),
+    ("P003", E, "a fenced div (:::) is not closed"),
     ("P004", E, "paragraph too long: {size} characters (limit {limit})"),
     ("P005", E, "lists nested {depth} deep (limit {limit})"),
-    ("P006", W, "pandoc: {detail}"),
+    ("P006", W, "pandoc warns: {detail}"),
+    ("P007", E, "a ::: fence closes nothing"),
+    ("P008", E, "markup nested more than {limit} deep (block quotes, lists, divs, emphasis or links "
+                "inside one another)"),
+    ("P009", E, "brackets nested more than {limit} deep in one paragraph: Pandoc's reading time doubles "
+                "with each level (escape a literal bracket as \\[)"),
+    ("P010", E, "pandoc did not finish reading the file in {seconds:g} s"),
     # N: notes
     ("N001", E, "reference to undefined note [^{label}]"),
     ("N002", E, "note [^{label}] is never referenced"),
