@@ -88,6 +88,8 @@ CODES = _codes(
     ("X003", E, "{field} of {name}: no entry {target} in names.yaml"),
     ("X004", E, "name {name} is listed twice in names.yaml"),
     ("X005", E, "[…]{{.name key=\"{key}\"}}: no such entry in names.yaml"),
+    ("X006", E, "{field} of {name} comes back to it: {chain}"),
+    ("X007", W, "{field} of {name}: {target} only sends the reader on (see {onward}): point there instead"),
     # L: laying out the PDF
     ("L001", E, "the pagination did not settle: {detail}"),
     ("L002", E, "a footnote would be lost or misplaced: {detail}"),

@@ -103,7 +103,54 @@ def _names(path: Path, report: Report):
             if variant in claimed and claimed[variant] != entry.name:
                 report.add("X002", path, line, variant=variant, first=claimed[variant], second=entry.name)
             claimed.setdefault(variant, entry.name)
+    _check_chains(entries, lines, path, report)
     return tuple(entries), lines
+
+
+def _check_chains(entries, lines, path: Path, report: Report) -> None:
+    """Cross-references followed to their end: a `see` or `under` chain that
+    comes back to where it began is an error (X006: the index would send the
+    reader round, or drop the entries), told once, at its first entry; a
+    see/see_also to a heading that only sends on elsewhere is a warning
+    (X007: point at the last one)."""
+    by_name = {e.name: e for e in reversed(entries)}   # the first of a twice-listed heading (X004)
+    told: set[frozenset] = set()
+    for entry, line in zip(entries, lines):
+        for field in ("see", "under"):
+            loop = _loop(entry.name, by_name, field)
+            if loop and (field, frozenset(loop)) not in told:
+                told.add((field, frozenset(loop)))
+                report.add("X006", path, line, field=field, name=entry.name, chain=" -> ".join(loop))
+        for field, targets in (("see", entry.see), ("see_also", entry.see_also)):
+            for target in targets:
+                onward = by_name.get(target)
+                if onward is not None and onward.see and not _loop(target, by_name, "see"):
+                    report.add("X007", path, line, field=field, name=entry.name, target=target,
+                               onward="; ".join(onward.see))
+
+
+def _loop(start: str, by_name: dict, field: str) -> list[str] | None:
+    """The headings from `start` round to `start` along `field`, if it comes back."""
+    parent: dict[str, str] = {}
+    todo = [(name, start) for name in _next(by_name.get(start), field)]
+    while todo:
+        name, came_from = todo.pop()
+        if name == start:
+            chain = [came_from]
+            while chain[-1] != start:
+                chain.append(parent[chain[-1]])
+            return chain[::-1] + [start]
+        if name in parent or name not in by_name:
+            continue
+        parent[name] = came_from
+        todo.extend((onward, name) for onward in _next(by_name[name], field))
+    return None
+
+
+def _next(entry, field: str) -> list[str]:
+    if entry is None:
+        return []
+    return list(entry.see) if field == "see" else [entry.under] if entry.under else []
 
 
 def _abbreviations(path: Path, report: Report):

@@ -182,6 +182,24 @@ CASES = [
     Case("abbreviation of the wrong type", append("abbreviations.yaml", "- term: 1936\n  expansion: Un año\n"),
          "abbreviations.yaml", 5, "M004"),
     Case("names.yaml not a list", write("names.yaml", "Gorkin: Julián\n"), "names.yaml", 1, "M004"),
+    # names.yaml: cross-references followed to their end
+    Case("see cycle", append("names.yaml", "- name: Uno, Ana\n  see: Dos, Eva\n- name: Dos, Eva\n  see: Uno, Ana\n"),
+         "names.yaml", 10, "X006"),
+    Case("see itself", append("names.yaml", "- name: Uno, Ana\n  see: Uno, Ana\n"), "names.yaml", 10, "X006"),
+    Case("under cycle", append("names.yaml", "- name: Uno, Ana\n  under: Dos, Eva\n- name: Dos, Eva\n"
+                               "  under: Uno, Ana\n"), "names.yaml", 10, "X006"),
+    Case("see to a see", append("names.yaml", "- name: Uno, Ana\n  see: Gómez García, Julián\n"), "names.yaml", 10,
+         "X007", strict=True),
+    Case("see also to no entry", append("names.yaml", "- name: Uno, Ana\n  see_also: Nadie\n"), "names.yaml", 10,
+         "X003"),
+    Case("heading listed twice", append("names.yaml", "- name: Sartre, Jean-Paul\n"), "names.yaml", 10, "X004"),
+    Case("variant claimed twice", lambda ms: append("names.yaml", "- name: Otro, Sartre\n  variants: [Sartre]\n")(ms)
+         or write("ignore.yaml", "- {code: X001, match: Otro, reason: mentioned as Sartre}\n")(ms),
+         "names.yaml", 10, "X002", strict=True),
+    Case("name never mentioned", append("names.yaml", "- name: Nadie, Nemo\n  variants: [Nemo Nadie]\n"),
+         "names.yaml", 10, "X001", strict=True),
+    Case("name key not in the register", append(CH1, "\nVino [el otro]{.name key=\"Nadie, Nemo\"}.\n"),
+         CH1, CH1_LINES + 2, "X005"),
     Case("ignore entry without reason", write("ignore.yaml", "- code: A001\n  match: OGPU\n"),
          "ignore.yaml", 1, "M004"),
 ]
