@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from pipeline import FORMATS, freshness, manuscript, registers, resolve, snapshot
+from pipeline import FORMATS, freshness, manuscript, registers, resolve, snapshot, yamlfile
 from pipeline import chapters as chapters_
 from pipeline.diagnostics import BuildError, Diagnostic, Report
 from pipeline.resolve.model import Book
@@ -74,6 +74,8 @@ def build(root: Path, out_dir: Path, formats=FORMATS, styles: Path = STYLES,
         glyphs.check(book, styles, report)
     if print_ready is None:
         print_ready = book.config.print.print_ready
+    if print_ready and "pdf" in formats:
+        _check_isbn(book, report)
     report.check(strict)
     result = Result(book, diagnostics=report.items)
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".build-") as tmp:
@@ -106,8 +108,35 @@ def _render_or_report(book: Book, tmp: Path, formats, styles: Path, step, print_
     try:
         return _render(book, tmp, formats, styles, step, print_ready)
     except tuple(codes) as exc:
-        report.add(codes[type(exc)], book.root / "book.yaml", 0, detail=str(exc))
+        report.add(codes[type(exc)], *_layout_site(book, exc), detail=str(exc))
         raise BuildError(report) from None
+
+
+def _check_isbn(book: Book, report: Report) -> None:
+    """The printer's cover draws the print ISBN's barcode: F002 when it cannot."""
+    from pipeline.render.pdf.cover import isbn13
+
+    isbn = book.config.identifiers.print
+    if isbn and isbn13(isbn) is None:
+        yaml_path = book.root / "book.yaml"
+        report.add("F002", yaml_path, yamlfile.line_in(yaml_path, ["identifiers", "print"]), isbn=isbn)
+
+
+def _layout_site(book: Book, exc) -> tuple[Path, int]:
+    """Where a layout failure points: the definition of the note at fault,
+    else the chapter file of the unit laid out; for a generated unit (notes,
+    index, contents, the front matter) or the book as a whole, book.yaml at
+    the unit's contents entry."""
+    if getattr(exc, "source", None):
+        path, _, line = exc.source.rpartition(":")
+        return Path(path), int(line)
+    doc = next((d for d in book.documents if d.id == getattr(exc, "unit", None)), None)
+    if doc is not None and doc.source:
+        return book.root / doc.source, 0   # 0: no line (the file as a whole)
+    roles = [doc.role] if doc else ["index", "toc"]   # the book's pass: the contents or the index
+    where = next((i for i, e in enumerate(book.config.contents) if e.role in roles), None)
+    yaml_path = book.root / "book.yaml"
+    return yaml_path, yamlfile.line_in(yaml_path, ["contents", where]) if where is not None else 1
 
 
 def _render(book: Book, tmp: Path, formats, styles: Path, step, print_ready: bool = False):

@@ -100,8 +100,6 @@ CODES = _codes(
     ("T003", E, "{detail}"),   # corrections.yaml
     ("T004", E, "{detail}"),   # a correction that does not apply
     ("T005", E, "{detail}"),   # the source's structure is not what the profile says
-    # H: headings and structure
-    ("H001", W, "no level-1 heading and no title in book.yaml"),
     # F: fonts and print
     ("F001", E, "character {char!r} ({codepoint} {name}) is missing from {faces}: the PDF would set it in "
                 "another face; near: \"{context}\""),

@@ -98,6 +98,15 @@ def _kind(value) -> str:
             dict: "a mapping"}.get(type(value), type(value).__name__)
 
 
+def line_in(path: Path, loc) -> int:
+    """The line of `loc` in a YAML file already validated (for messages of
+    later stages, which keep values, not nodes)."""
+    try:
+        return line_of(_load(path.read_text("utf-8"))[1], loc)
+    except (OSError, ValueError, yaml.YAMLError):   # changed since: the top is still the file
+        return 1
+
+
 def line_of(node, loc) -> int:
     """The line of the deepest node on a validation error's path."""
     line = node.start_mark.line + 1 if node else 1

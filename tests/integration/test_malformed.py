@@ -18,6 +18,7 @@ import pytest
 from PIL import Image
 
 from pipeline.cli import main
+from pipeline.render.pdf.fetcher import ConfinedFetcher, RefusedURL
 from tests.conftest import FIXTURE
 
 CH1 = "02-capitulo-uno.md"
@@ -33,6 +34,7 @@ class Case:
     code: str
     strict: bool = False
     patch: dict | None = None   # "module.NAME": value, set for this case only (a limit made small)
+    formats: str = "epub"
 
 
 def edit(name: str, fn) -> Callable[[Path], None]:
@@ -62,6 +64,13 @@ def yaml_edit(old: str, new: str):
     return replace("book.yaml", old, new)
 
 
+def refuse_images(self, url):
+    """A fetcher that refuses the images folder: the layout asking for a file it may not read."""
+    if "/images/" in url:
+        raise RefusedURL(f"refused {url!r}: no such file")
+    return CHECK(self, url)
+
+
 def big_png() -> bytes:
     out = io.BytesIO()
     Image.new("L", (8000, 6000), 200).save(out, "PNG")
@@ -83,6 +92,7 @@ CH2_LINES = (FIXTURE / CH2).read_text("utf-8").count("\n")
 YAML_LINES = (FIXTURE / "book.yaml").read_text("utf-8").count("\n")
 CH1_LINES = (FIXTURE / CH1).read_text("utf-8").count("\n")
 IMG = "\n![Una imagen](images/{})\n"
+CHECK = ConfinedFetcher.check
 
 CASES = [
     Case("broken yaml", append("book.yaml", "contents: [\n"), "book.yaml", None, "M003"),
@@ -200,6 +210,18 @@ CASES = [
          "names.yaml", 10, "X001", strict=True),
     Case("name key not in the register", append(CH1, "\nVino [el otro]{.name key=\"Nadie, Nemo\"}.\n"),
          CH1, CH1_LINES + 2, "X005"),
+    # print
+    Case("a character no face has", append(CH2, "\nUna cara sonriente 😀.\n"), CH2, CH2_LINES + 2, "F001",
+         formats="pdf"),
+    Case("print ISBN not an ISBN", yaml_edit("notes:\n", "print:\n  print_ready: true\nnotes:\n"), "book.yaml", 11,
+         "F002", strict=True, formats="pdf"),
+    # the layout: failures of the engine no manuscript is known to cause, injected
+    Case("pagination never settles", lambda ms: None, "book.yaml", 24, "L001", formats="pdf",
+         patch={"pipeline.render.pdf.MAX_PASSES": 0}),
+    Case("footnote lost", yaml_edit("print: endnotes", "print: footnotes"), CH1, None, "L002", formats="pdf",
+         patch={"pipeline.render.pdf.layout.anchors": lambda document: {}}),
+    Case("layout reads a refused file", lambda ms: None, CH2, None, "L003", formats="pdf",
+         patch={"pipeline.render.pdf.fetcher.ConfinedFetcher.check": refuse_images}),
     Case("ignore entry without reason", write("ignore.yaml", "- code: A001\n  match: OGPU\n"),
          "ignore.yaml", 1, "M004"),
 ]
@@ -230,7 +252,7 @@ def test_malformed_manuscript(case: Case, tmp_path, previous, capsys, monkeypatc
     out = tmp_path / "out"
     shutil.copytree(previous, out, ignore=shutil.ignore_patterns(".cache"))
     before = snapshot(out)
-    args = ["build", str(ms), "-o", str(out), "--format", "epub", "-q"] + (["--strict"] if case.strict else [])
+    args = ["build", str(ms), "-o", str(out), "--format", case.formats, "-q"] + (["--strict"] if case.strict else [])
     status = main(args)
     lines = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
     assert status == 1
