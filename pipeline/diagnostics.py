@@ -95,11 +95,20 @@ CODES = _codes(
     ("L002", E, "a footnote would be lost or misplaced: {detail}"),
     ("L003", E, "the layout asked for a file it may not read: {detail}"),
     # T: importing a book from extracted text (`pipeline import`)
-    ("T001", E, "{detail}"),   # the import profile or register
-    ("T002", E, "{detail}"),   # the source file
-    ("T003", E, "{detail}"),   # corrections.yaml
-    ("T004", E, "{detail}"),   # a correction that does not apply
-    ("T005", E, "{detail}"),   # the source's structure is not what the profile says
+    ("T001", E, "import profile {name!r} not found: no structure.yaml in pipeline/importer/profiles/{name} "
+                "nor in a folder of that name"),
+    ("T002", E, "cannot read the source: {reason}"),
+    ("T003", E, "correction {number} needs where, from and to"),
+    ("T004", E, "correction at line {line} is outside the source ({lines} lines)"),
+    ("T005", E, "heading lines do not hold the title {title!r} the profile gives"),
+    ("T006", E, "no import profile given (--profile NAME)"),
+    ("T007", E, "correction expects {text!r} once on this line, found it {count} times"),
+    ("T008", E, "unknown sections in register.yaml: {sections} (known: fix, drop, add, ignore)"),
+    ("T009", E, "{action}: the book's list has no entry {term!r}"),
+    ("T010", E, "{action} {term!r}: say why"),
+    ("T011", E, "add: {term!r} is already in the register"),
+    ("T012", E, "register.yaml is not valid YAML: {detail}"),
+    ("T013", E, "ignore entry without code, match or reason: {entry}"),
     # F: fonts and print
     ("F001", E, "character {char!r} ({codepoint} {name}) is missing from {faces}: the PDF would set it in "
                 "another face; near: \"{context}\""),

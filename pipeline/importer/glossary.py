@@ -98,12 +98,19 @@ def load_register(profile_dir) -> dict:
     data = yaml.safe_load(path.read_text("utf-8")) or {}
     unknown = set(data) - {"fix", "drop", "add", "ignore"}
     if unknown:
-        raise RegisterError(f"{path}: unknown sections {sorted(unknown)}")
+        raise RegisterError("T008", sections=", ".join(sorted(map(str, unknown))))
     return data
 
 
 class RegisterError(ValueError):
-    """register.yaml names an entry the book's list does not have, or repeats one."""
+    """register.yaml names an entry the book's list does not have, or repeats
+    one: a diagnostic code (pipeline/diagnostics.py) and its fields."""
+
+    def __init__(self, code: str, **fields):
+        from pipeline.diagnostics import CODES
+
+        super().__init__(CODES[code].template.format(**fields))
+        self.code, self.fields = code, fields
 
 
 def complete(rows: list[dict], register: dict) -> list[dict]:
@@ -114,9 +121,9 @@ def complete(rows: list[dict], register: dict) -> list[dict]:
     by_term = {row["term"]: row for row in rows}
     for term, fix in (register.get("fix") or {}).items():
         if term not in by_term:
-            raise RegisterError(f"fix: the book's list has no entry {term!r}")
+            raise RegisterError("T009", action="fix", term=term)
         if not fix.get("why"):
-            raise RegisterError(f"fix {term!r}: say why")
+            raise RegisterError("T010", action="fix", term=term)
         row = by_term[term]
         row.update({k: fix[k] for k in FIELDS if k in fix})
         if not row.get("variants"):
@@ -124,14 +131,14 @@ def complete(rows: list[dict], register: dict) -> list[dict]:
     dropped = set()
     for drop in register.get("drop") or []:
         if drop["term"] not in {r["term"] for r in rows}:
-            raise RegisterError(f"drop: the register has no entry {drop['term']!r}")
+            raise RegisterError("T009", action="drop", term=drop["term"])
         if not drop.get("why"):
-            raise RegisterError(f"drop {drop['term']!r}: say why")
+            raise RegisterError("T010", action="drop", term=drop["term"])
         dropped.add(drop["term"])
     out = [row for row in rows if row["term"] not in dropped]
     for add in register.get("add") or []:
         if add["term"] in {r["term"] for r in out}:
-            raise RegisterError(f"add: {add['term']!r} is already in the register")
+            raise RegisterError("T011", term=add["term"])
         out.append({k: add[k] for k in FIELDS if add.get(k)})
     return out
 

@@ -8,7 +8,7 @@ reviewed corrections applied) and the profile as plain data.
 
 from __future__ import annotations
 
-from pipeline.diagnostics import CODES
+from pipeline.diagnostics import make
 
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,12 +19,13 @@ PROFILES = Path(__file__).parent / "profiles"
 
 
 class ImportError_(Exception):
-    """A problem with the input: printed as `path:line: CODE message`."""
+    """A problem with the input: printed as `path:line: CODE message` (the
+    code's template, pipeline/diagnostics.py, filled with `fields`)."""
 
-    def __init__(self, path, line: int, code: str, message: str):
-        assert code in CODES, code  # codes are defined once, in pipeline/diagnostics.py
-        super().__init__(f"{path}:{line}: {code} {message}")
-        self.path, self.line, self.code, self.message = path, line, code, message
+    def __init__(self, path, line: int, code: str, **fields):
+        self.diagnostic = make(code, path, line, **fields)
+        super().__init__(str(self.diagnostic))
+        self.path, self.line, self.code, self.message = path, line, code, self.diagnostic.message
 
 
 @dataclass
@@ -58,11 +59,11 @@ def profile_dir(name_or_path: str | None, source: Path) -> Path:
     it exists (none of the backlist files are named so: the name is required).
     """
     if name_or_path is None:
-        raise ImportError_(source, 1, "T001", "no import profile given (--profile NAME)")
+        raise ImportError_(source, 1, "T006")
     candidate = Path(name_or_path)
     folder = candidate if candidate.is_dir() else PROFILES / name_or_path
     if not (folder / "structure.yaml").is_file():
-        raise ImportError_(source, 1, "T001", f"no import profile '{name_or_path}'")
+        raise ImportError_(source, 1, "T001", name=name_or_path)
     return folder
 
 
@@ -75,7 +76,7 @@ def load(path: Path, profile: Path, corrections_file: Path | None) -> Source:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ImportError_(path, 1, "T002", f"cannot read the source: {exc}") from None
+        raise ImportError_(path, 1, "T002", reason=exc) from None
     lines = [line.rstrip() for line in text.split("\n")]
     if lines and lines[-1] == "":
         lines.pop()  # the final newline is no line
@@ -94,7 +95,7 @@ def _corrections(path: Path) -> list[Correction]:
         try:
             out.append(Correction(int(row["where"]), str(row["from"]), str(row["to"]), str(row.get("why", ""))))
         except (KeyError, TypeError, ValueError):
-            raise ImportError_(path, 1, "T003", f"correction {i} needs where, from and to") from None
+            raise ImportError_(path, 1, "T003", number=i) from None
     return out
 
 
@@ -102,9 +103,8 @@ def apply_corrections(source: Source) -> None:
     """"Jean-Paul Sarte" at line 4 → "Jean-Paul Sartre": each `from` must be found once."""
     for fix in source.corrections:
         if not 1 <= fix.where <= len(source.lines):
-            raise ImportError_(source.path, fix.where, "T004", "correction outside the source")
+            raise ImportError_(source.path, 1, "T004", line=fix.where, lines=len(source.lines))
         line = source.lines[fix.where - 1]
         if line.count(fix.before) != 1:
-            raise ImportError_(source.path, fix.where, "T004",
-                               f"correction expects '{fix.before}' once on this line")
+            raise ImportError_(source.path, fix.where, "T007", text=fix.before, count=line.count(fix.before))
         source.lines[fix.where - 1] = line.replace(fix.before, fix.after)
