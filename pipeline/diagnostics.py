@@ -137,6 +137,35 @@ CODES = _codes(
     ("D025", E, "{pages} pages, more than the {limit} a book may have"),
     ("D026", E, "cannot compare this with {other}: give two of a kind (EPUBs, PDFs, snapshots)"),
     ("D027", E, "unexpected error ({kind}): {message}"),
+    # C: `check pdf`, the preflight of a built PDF; the path is the PDF (or its
+    # cover), the line the page (1-based, as viewers count), 0 the file as a whole
+    ("C001", E, "page boxes differ from page 1's"),
+    ("C002", E, "TrimBox outside BleedBox"),
+    ("C003", E, "BleedBox outside MediaBox"),
+    ("C004", E, "trim {got}, book.yaml asks for {want}"),
+    ("C005", E, "a PDF/X file without TrimBox and BleedBox"),
+    ("C006", E, "bleed {least:.1f} mm, want {want:g} mm"),
+    ("C007", E, "fonts not embedded: {fonts}"),
+    ("C008", E, "fonts not subset: {fonts}"),
+    ("C009", E, "faces that are not the book's: {faces}"),
+    ("C010", E, "{count} pages: not a multiple of {multiple}"),
+    ("C011", E, "PDF/X without a /GTS_PDFX OutputIntent holding a profile"),
+    ("C012", E, "not PDF/X, as a printer's file must be"),
+    ("C013", W, "document metadata missing: {missing}"),
+    ("C014", W, "widow in running text: {text!r}"),
+    ("C015", W, "orphan in running text: {text!r}"),
+    ("C016", E, "{count} {what} in {pages} pages, more than one in {per}: print.css's widows/orphans rule is "
+                "not taking effect"),
+    ("C017", W, "{lines} hyphenated lines in a row, the first ending {text!r} (WeasyPrint has no "
+                "hyphenate-limit-lines)"),
+    ("C018", E, "the running head runs into the folio or onto two lines"),
+    ("C019", E, "a page with text and no folio"),
+    ("C020", E, "a folio and no running head"),
+    ("C021", E, "the cover has {count} pages, want 1"),
+    ("C022", E, "the cover has no TrimBox or BleedBox"),
+    ("C023", E, "spine {spine:.2f} mm for {pages} pages on {basis}, want {want:.2f} mm (cover {width:.1f} × "
+                "{height:.1f} mm, book trim {bw:.1f} × {bh:.1f} mm)"),
+    ("C024", E, "not a readable PDF: {reason}"),
     # F: fonts and print
     ("F001", E, "character {char!r} ({codepoint} {name}) is missing from {faces}: the PDF would set it in "
                 "another face; near: \"{context}\""),

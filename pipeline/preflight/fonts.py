@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pipeline.preflight import ERROR, OK, Finding
+from pipeline.preflight import Finding, passed, problem
 
 SUBSET = re.compile(r"^[A-Z]{6}\+")
 
@@ -45,20 +45,19 @@ def fonts_of(doc) -> dict[str, dict]:
     return found
 
 
-def check(doc, styles: Path | None = None) -> list[Finding]:
+def check(doc, styles: Path | None = None, path: Path | None = None) -> list[Finding]:
+    """`path`: the file, when not the book's PDF (the cover)."""
     fonts = fonts_of(doc)
     allowed = chosen(styles)
     faces = sorted({SUBSET.sub("", n) for n in fonts})
-    found = []
-    bad = [n for n, f in fonts.items() if not f["embedded"]]
-    if bad:
-        found.append(Finding("fonts embedded", ERROR, "not embedded: " + ", ".join(sorted(bad))))
-    else:
-        found.append(Finding("fonts embedded", OK, f"{len(fonts)} fonts, all embedded"))
-    unsub = [n for n in fonts if not SUBSET.match(n)]
-    found.append(Finding("fonts subset", ERROR if unsub else OK,
-                         "not subset: " + ", ".join(sorted(unsub)) if unsub else "all subset"))
+    bad = sorted(n for n, f in fonts.items() if not f["embedded"])
+    unsub = sorted(n for n in fonts if not SUBSET.match(n))
     foreign = [f for f in faces if not any(f == a or f.startswith(a + "-") for a in allowed)]
-    found.append(Finding("font faces", ERROR if foreign else OK,
-                         ("not the book's: " + ", ".join(foreign)) if foreign else ", ".join(faces)))
-    return found
+    return [
+        problem("fonts embedded", "C007", path=path, fonts=", ".join(bad)) if bad
+        else passed("fonts embedded", f"{len(fonts)} fonts, all embedded"),
+        problem("fonts subset", "C008", path=path, fonts=", ".join(unsub)) if unsub
+        else passed("fonts subset", "all subset"),
+        problem("font faces", "C009", path=path, faces=", ".join(foreign)) if foreign
+        else passed("font faces", ", ".join(faces)),
+    ]
