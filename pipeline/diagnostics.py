@@ -35,7 +35,7 @@ E, W = Severity.ERROR, Severity.WARNING
 # Codes are stable: tests, ignore files and editors refer to them.
 CODES = _codes(
     # M: the manuscript folder and book.yaml
-    ("M001", E, "manuscript folder not found: {path}"),
+    ("M001", E, "no manuscript folder here (a folder holding book.yaml and the chapters)"),
     ("M002", E, "book.yaml is missing"),
     ("M003", E, "invalid YAML: {detail}"),
     ("M004", E, "{key}: {detail}"),
@@ -99,7 +99,7 @@ CODES = _codes(
                 "nor in a folder of that name"),
     ("T002", E, "cannot read the source: {reason}"),
     ("T003", E, "correction {number} needs where, from and to"),
-    ("T004", E, "correction at line {line} is outside the source ({lines} lines)"),
+    ("T004", E, "correction at line {where} is outside the source ({lines} lines)"),
     ("T005", E, "heading lines do not hold the title {title!r} the profile gives"),
     ("T006", E, "no import profile given (--profile NAME)"),
     ("T007", E, "correction expects {text!r} once on this line, found it {count} times"),
@@ -109,6 +109,8 @@ CODES = _codes(
     ("T011", E, "add: {term!r} is already in the register"),
     ("T012", E, "register.yaml is not valid YAML: {detail}"),
     ("T013", E, "ignore entry without code, match or reason: {entry}"),
+    ("T014", E, "the profile names line {number}, but the source has {lines} lines: is it the profile's text?"),
+    ("T015", E, "profile {key}: {detail}"),
     # D: `diff`, its inputs (exit status 2: trouble, told apart from 1, "the builds differ")
     ("D001", E, "{count} snapshot(s) here, need {needed}: build the book again, or name OLD and NEW"),
     ("D002", E, "no such file, and a git revision cannot start with '-'"),

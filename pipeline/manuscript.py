@@ -156,7 +156,7 @@ def load(root: Path) -> Manuscript:
     report = Report()
     root = Path(root)
     if not root.is_dir():
-        report.add("M001", root, path=root)
+        report.add("M001", root)
         report.check()
     yaml_path = root / "book.yaml"
     if not yaml_path.is_file():

@@ -18,16 +18,17 @@ from pipeline.diagnostics import Report
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def load(path: Path, schema, report: Report):
+def load(path: Path, schema, report: Report, code: str = "M004"):
     """Parse and validate `path` against `schema` (a model or a type); returns
-    (value, node) or stops the build with every error found."""
+    (value, node) or stops the build with every error found (`code`, a
+    template of {key} and {detail}, says whose file it is)."""
     data, node = _parse(path, report)
     try:
         return TypeAdapter(schema).validate_python(data), node
     except ValidationError as exc:
         for err in exc.errors():
             key = ".".join(str(p) for p in err["loc"])
-            report.add("M004", path, line_of(node, err["loc"]), key=key or "(top)", detail=_explain(err))
+            report.add(code, path, line_of(node, err["loc"]), key=key or "(top)", detail=_explain(err))
         report.check()
 
 

@@ -12,8 +12,13 @@ from pipeline.diagnostics import make
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal, Optional
 
 import yaml
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from pipeline import yamlfile
+from pipeline.diagnostics import BuildError, Report
 
 PROFILES = Path(__file__).parent / "profiles"
 
@@ -23,9 +28,19 @@ class ImportError_(Exception):
     code's template, pipeline/diagnostics.py, filled with `fields`)."""
 
     def __init__(self, path, line: int, code: str, **fields):
-        self.diagnostic = make(code, path, line, **fields)
-        super().__init__(str(self.diagnostic))
-        self.path, self.line, self.code, self.message = path, line, code, self.diagnostic.message
+        self._tell(make(code, path, line, **fields))
+
+    @classmethod
+    def of(cls, diagnostic) -> "ImportError_":
+        err = cls.__new__(cls)
+        err._tell(diagnostic)
+        return err
+
+    def _tell(self, diagnostic) -> None:
+        Exception.__init__(self, str(diagnostic))
+        self.diagnostic = diagnostic
+        self.path, self.line, self.code, self.message = (diagnostic.path, diagnostic.line, diagnostic.code,
+                                                         diagnostic.message)
 
 
 @dataclass
@@ -46,6 +61,10 @@ class Source:
     corrections: list[Correction] = field(default_factory=list)
 
     def line(self, number: int) -> str:
+        """Line `number`; one the source does not have means a profile made
+        for another text: T014, not an IndexError."""
+        if not 1 <= number <= len(self.lines):
+            raise ImportError_(self.path, len(self.lines), "T014", number=number, lines=len(self.lines))
         return self.lines[number - 1]
 
     def __len__(self) -> int:
@@ -58,7 +77,7 @@ def profile_dir(name_or_path: str | None, source: Path) -> Path:
     Without a name the profile named after the source file's stem is used if
     it exists (none of the backlist files are named so: the name is required).
     """
-    if name_or_path is None:
+    if not name_or_path:
         raise ImportError_(source, 1, "T006")
     candidate = Path(name_or_path)
     folder = candidate if candidate.is_dir() else PROFILES / name_or_path
@@ -80,12 +99,50 @@ def load(path: Path, profile: Path, corrections_file: Path | None) -> Source:
     lines = [line.rstrip() for line in text.split("\n")]
     if lines and lines[-1] == "":
         lines.pop()  # the final newline is no line
-    data = yaml.safe_load((profile / "structure.yaml").read_text("utf-8")) or {}
+    data = _profile(profile / "structure.yaml")
     source = Source(path, lines, data, profile)
     if corrections_file is not None and corrections_file.is_file():
         source.corrections = _corrections(corrections_file)
         apply_corrections(source)
     return source
+
+
+class PartSpec(BaseModel):
+    """What the importer reads of every part without asking (the other keys
+    are optional and read where they apply)."""
+
+    model_config = ConfigDict(extra="allow")
+    role: str = "chapter"
+    lines: tuple[int, int]
+    layout: Optional[Literal["abbreviations", "epigraphs"]] = None
+    file: Optional[str] = None
+    title: Optional[str] = None
+
+    @model_validator(mode="after")
+    def _named(self):
+        if self.layout != "abbreviations" and not self.file:
+            raise ValueError("a part needs its file (only the list of abbreviations has none)")
+        if self.layout is None and not self.title:
+            raise ValueError("a part needs its title")
+        return self
+
+
+class ProfileSpec(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    book: dict
+    parts: list[PartSpec]
+
+
+def _profile(path: Path) -> dict:
+    """structure.yaml, checked (T015 at the line at fault) and kept as plain data."""
+    report = Report()
+    try:
+        spec, _ = yamlfile.load(path, ProfileSpec, report, code="T015")
+    except BuildError as exc:   # the first problem, in structure.yaml's lines (T015, or M003 for its YAML)
+        raise ImportError_.of(exc.report.items[0]) from None
+    data = spec.model_dump()
+    data["parts"] = [dict(p.model_dump(exclude_none=True), role=p.role) for p in spec.parts]
+    return data
 
 
 def _corrections(path: Path) -> list[Correction]:
@@ -103,7 +160,7 @@ def apply_corrections(source: Source) -> None:
     """"Jean-Paul Sarte" at line 4 → "Jean-Paul Sartre": each `from` must be found once."""
     for fix in source.corrections:
         if not 1 <= fix.where <= len(source.lines):
-            raise ImportError_(source.path, 1, "T004", line=fix.where, lines=len(source.lines))
+            raise ImportError_(source.path, 1, "T004", where=fix.where, lines=len(source.lines))
         line = source.lines[fix.where - 1]
         if line.count(fix.before) != 1:
             raise ImportError_(source.path, fix.where, "T007", text=fix.before, count=line.count(fix.before))

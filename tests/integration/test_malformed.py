@@ -111,6 +111,11 @@ CASES = [
          yaml_edit("03-capitulo-dos.md", "enlace.md")(ms), "book.yaml", 22, "M006"),
     Case("file listed twice", yaml_edit("{file: 03-capitulo-dos.md", "{file: 02-capitulo-uno.md"),
          "book.yaml", 22, "M009"),
+    Case("no manuscript folder", lambda ms: shutil.rmtree(ms), ".", None, "M001"),
+    Case("pandoc cannot read", lambda ms: None, "00-epigrafe.md", 1, "P001",
+         patch={"pipeline.read.READER": "no-such-format"}),
+    Case("pandoc warns", append(CH1, "\n[ref]: http://example.org/a\n[ref]: http://example.org/b\n"), CH1,
+         CH1_LINES + 3, "P006", strict=True),
     Case("no book.yaml", lambda ms: (ms / "book.yaml").unlink(), "book.yaml", None, "M002"),
     Case("book.yaml not UTF-8", lambda ms: (ms / "book.yaml").write_bytes(
          (FIXTURE / "book.yaml").read_bytes().replace(b"Ana Autora,", b"Ana \xff,")), "book.yaml", 5, "M007"),
