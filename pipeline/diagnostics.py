@@ -168,6 +168,8 @@ CODES = _codes(
     ("C023", E, "spine {spine:.2f} mm for {pages} pages on {basis}, want {want:.2f} mm (cover {width:.1f} × "
                 "{height:.1f} mm, book trim {bw:.1f} × {bh:.1f} mm)"),
     ("C024", E, "not a readable PDF: {reason}"),
+    # S: the snapshot each build keeps for `diff` (printed; the build stands)
+    ("S001", W, "snapshot not written, the build is kept: {kind}: {reason}"),
     # F: fonts and print
     ("F001", E, "character {char!r} ({codepoint} {name}) is missing from {faces}: the PDF would set it in "
                 "another face; near: \"{context}\""),

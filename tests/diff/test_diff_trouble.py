@@ -159,6 +159,6 @@ def test_a_failing_snapshot_is_reported_and_leaves_nothing(tmp_path, monkeypatch
     pdf.write_bytes(b"%PDF-1.7")
     assert snapshot.keep(_book(), tmp_path, {"pdf": pdf}, tmp_path / "out", limit=3) is None
     line = _one_line(capsys.readouterr().err)
-    assert line == ("snapshot: build kept, snapshot not written: "
+    assert line == (f"{tmp_path / 'out' / 'builds'}: S001 snapshot not written, the build is kept: "
                     "PdfiumError: Failed to load document (PDFium: Data format error).")
     assert list((tmp_path / "out" / "builds").iterdir()) == []   # no snapshot, no half-written .tmp- folder

@@ -7,7 +7,7 @@ pipeline/diagnostics.py without an entry here fails `test_every_code_has_a_fixtu
 
 The manuscript codes (M, P, N, R, I, A, X, L, F) are the catalogue of
 malformed manuscripts (test_malformed.py); this file adds the other commands:
-`diff` (D), `check pdf` (C) and `import` (T). A few failures no input is known
+`diff` (D), `check pdf` (C), `import` (T) and the build's snapshot (S). A few failures no input is known
 to cause (git failing half-way, a layout that never settles) are injected with
 monkeypatch, the trigger named beside them.
 """
@@ -36,6 +36,7 @@ class Trigger:
     code: str
     args: Callable[[Path], list]        # tmp folder -> the command's arguments (after making its inputs)
     patch: dict | None = None           # "module.NAME": value, for failures injected
+    status: int | None = None           # the exit status, when it is not simply "not 0" (a warning)
 
 
 # -- diff ----------------------------------------------------------------------
@@ -340,7 +341,14 @@ IMPORT = [
     Trigger("T015", imported(structure="book: {title: T}\nparts:\n  - {title: Uno, lines: [1, 2]}\n")),
 ]
 
-COMMANDS = DIFF + PREFLIGHT + IMPORT
+# -- build, beyond the manuscript ---------------------------------------------------
+
+BUILD = [
+    Trigger("S001", lambda tmp: ["build", FIXTURE, "-o", tmp / "out", "--format", "epub", "-q"],
+            {"pipeline.snapshot.record": raising(OSError("disk full"))}, status=0),
+]
+
+COMMANDS = DIFF + PREFLIGHT + IMPORT + BUILD
 
 
 def test_every_code_has_a_fixture():
@@ -355,5 +363,5 @@ def test_the_command_prints_the_code(trigger: Trigger, tmp_path, repo, capsys, m
         monkeypatch.setattr(name, _broken_git(value) if isinstance(value, str) else value)
     status = main([str(a) for a in trigger.args(tmp_path)])
     err = capsys.readouterr().err
-    assert status != 0 and f" {trigger.code} " in err, err
+    assert (status != 0 if trigger.status is None else status == trigger.status) and f" {trigger.code} " in err, err
     assert "Traceback" not in err
