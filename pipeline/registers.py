@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Annotated, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from pipeline import yamlfile
 from pipeline.diagnostics import Diagnostic, Report
@@ -23,25 +23,34 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("an empty form would match everywhere in the text")
+    return value
+
+
+Form = Annotated[str, AfterValidator(_not_blank)]   # a form the text is searched for, or a heading
+
+
 class AbbreviationEntry(_Strict):
-    term: str = Field(min_length=1)
+    term: Form
     expansion: str = Field(min_length=1)
-    variants: list[str] = []
+    variants: list[Form] = []
     note: Optional[str] = None
 
 
 class NameEntry(_Strict):
     """A person of the index of names: the heading, how the text writes it."""
     name: str = Field(min_length=1, description='index heading, surname first: "Trotsky, León"')
-    variants: list[str] = []        # forms that refer to this person: "Trotsky", "L. Trotsky"
+    variants: list[Form] = []       # forms that refer to this person: "Trotsky", "L. Trotsky"
     dates: Optional[str] = None     # "1879-1940", printed after the heading
-    under: Optional[str] = None     # heading of the entry this one is a sub-entry of
+    under: Optional[Form] = None    # heading of the entry this one is a sub-entry of
     label: Optional[str] = None     # what a sub-entry prints (default: name less "Parent, ")
-    see: list[str] = []             # véase: this heading only sends the reader elsewhere
-    see_also: list[str] = []        # véase también
-    not_before: list[str] = []      # a variant followed by one of these words is no mention
-    not_after: list[str] = []       # nor one that follows one of these ("calle", "bulevar")
-    exclude: list[str] = []         # phrases in which a variant is no mention ("calle Blanqui")
+    see: list[Form] = []            # véase: this heading only sends the reader elsewhere
+    see_also: list[Form] = []       # véase también
+    not_before: list[Form] = []     # a variant followed by one of these words is no mention
+    not_after: list[Form] = []      # nor one that follows one of these ("calle", "bulevar")
+    exclude: list[Form] = []        # phrases in which a variant is no mention ("calle Blanqui")
     note: Optional[str] = None      # the editor's remark, never printed
 
     @field_validator("see", "see_also", mode="before")
