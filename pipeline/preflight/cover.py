@@ -14,6 +14,8 @@ from pipeline.preflight import Finding, boxes, fonts, passed, pdfx, problem
 
 MM = 72 / 25.4
 TOLERANCE_MM = 0.3
+SPINE = ("{spine:.2f} mm for {pages} pages on {basis} (want {want:.2f} mm); "
+         "cover {width:.1f} × {height:.1f} mm, book trim {bw:.1f} × {bh:.1f}")
 
 
 def check(cover: Path, book_pdf: Path, config=None, styles: Path | None = None) -> list[Finding]:
@@ -47,8 +49,7 @@ def _geometry(cover: Path, b, btrim, pages: int, config) -> list[Finding]:
              else f"{paper.kind}")
     sizes = dict(spine=spine, pages=pages, basis=basis, want=want, width=width, height=height, bw=bw, bh=bh)
     if abs(spine - want) <= TOLERANCE_MM and abs(height - bh) <= TOLERANCE_MM:
-        found = [passed("cover: spine", "{spine:.2f} mm for {pages} pages on {basis} (want {want:.2f} mm); cover "
-                                        "{width:.1f} × {height:.1f} mm, book trim {bw:.1f} × {bh:.1f}".format(**sizes))]
+        found = [passed("cover: spine", SPINE.format(**sizes))]
     else:
         found = [problem("cover: spine", "C023", 1, cover, **sizes)]
     least = min(trim[0] - bleed[0], trim[1] - bleed[1], bleed[2] - trim[2], bleed[3] - trim[3]) / MM

@@ -35,7 +35,8 @@ def check(doc, required: bool, path: Path | None = None) -> list[Finding]:
 
 
 def _intent(doc, path) -> Finding:
-    good = [i for i in (doc.Root.get("/OutputIntents") or []) if i.get("/S") == "/GTS_PDFX" and "/DestOutputProfile" in i]
+    intents = doc.Root.get("/OutputIntents") or []
+    good = [i for i in intents if i.get("/S") == "/GTS_PDFX" and "/DestOutputProfile" in i]
     if not good:
         return problem("output intent", "C011", path=path)
     profile = good[0].DestOutputProfile

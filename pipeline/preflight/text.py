@@ -163,7 +163,8 @@ def analyse(pages: list[Page]) -> dict[str, list]:
 def check(pdf: Path, offsets) -> list[Finding]:
     pages = read_pages(pdf, offsets)
     found = analyse(pages)
-    return (_rare(found["widows"], "widows", "C014", len(pages)) + _rare(found["orphans"], "orphans", "C015", len(pages))
+    return (_rare(found["widows"], "widows", "C014", len(pages))
+            + _rare(found["orphans"], "orphans", "C015", len(pages))
             + _ladders(found["ladders"])
             + _every("head collisions", found["collisions"], "C018", "none")
             + _every("folios", found["no_folio"], "C019", "every page with text after the front matter")

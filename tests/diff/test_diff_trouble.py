@@ -54,7 +54,8 @@ def test_an_unexpected_failure_is_trouble_in_one_line(monkeypatch, capsys, exc, 
 
 @pytest.mark.parametrize("exc, expected", [
     (OSError("disk on fire"), "output: D015 cannot read: disk on fire"),
-    (FileNotFoundError(2, "No such file or directory", "old.pdf"), "old.pdf: D015 cannot read: No such file or directory"),
+    (FileNotFoundError(2, "No such file or directory", "old.pdf"),
+     "old.pdf: D015 cannot read: No such file or directory"),
 ])
 def test_an_os_error_names_its_reason_never_none(monkeypatch, capsys, exc, expected):
     def fail(*args):

@@ -208,8 +208,9 @@ CASES = [
     Case("see also to no entry", append("names.yaml", "- name: Uno, Ana\n  see_also: Nadie\n"), "names.yaml", 10,
          "X003"),
     Case("empty variant", append("names.yaml", "- name: Uno, Ana\n  variants: ['']\n"), "names.yaml", 11, "M004"),
-    Case("blank abbreviation variant", append("abbreviations.yaml", "- term: POUM\n  expansion: P\n  variants: [' ']\n"),
-         "abbreviations.yaml", 7, "M004"),
+    Case("blank abbreviation variant",
+         append("abbreviations.yaml", "- term: POUM\n  expansion: P\n  variants: [' ']\n"), "abbreviations.yaml", 7,
+         "M004"),
     Case("heading listed twice", append("names.yaml", "- name: Sartre, Jean-Paul\n"), "names.yaml", 10, "X004"),
     Case("variant claimed twice", lambda ms: append("names.yaml", "- name: Otro, Sartre\n  variants: [Sartre]\n")(ms)
          or write("ignore.yaml", "- {code: X001, match: Otro, reason: mentioned as Sartre}\n")(ms),
