@@ -73,7 +73,7 @@ CODES = _codes(
     ("R002", E, "unsafe link target: {url}"),
     # I: images
     ("I001", E, "image not found: {src}"),
-    ("I002", E, "image too large: {detail}"),
+    ("I002", E, "image too large: {src} is {size}, more than the {limit} a book image may have"),
     ("I003", E, "not an image: {src} ({detail})"),
     ("I004", E, "image outside the manuscript folder: {src}"),
     ("I005", E, "remote image (builds never reach the network): {src}"),
