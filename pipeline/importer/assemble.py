@@ -220,14 +220,7 @@ def _epigraphs(source: Source, part: dict, fixer: Repairer) -> str:
 
 def _register(source: Source) -> dict:
     """The profile's editorial completion of the book's list (register.yaml)."""
-    path = source.profile_dir / "register.yaml"
-    try:
-        return glossary.load_register(source.profile_dir)
-    except glossary.RegisterError as exc:
-        raise ImportError_(path, 1, exc.code, **exc.fields) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ImportError_(path, mark.line + 1 if mark else 1, "T012", detail=getattr(exc, "problem", exc)) from None
+    return glossary.load_register(source.profile_dir)
 
 
 def _glossary_yaml(source: Source, entries, register: dict, fixer: Repairer, result: PartResult) -> str:

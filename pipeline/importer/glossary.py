@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Optional
 
-import yaml
+from pydantic import BaseModel, ConfigDict
 
 from .pages import is_blank
 
@@ -90,16 +91,54 @@ def acronyms(entries: list[Entry]) -> list[str]:
 FIELDS = ("term", "expansion", "variants", "note")
 
 
+class _Fix(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    term: Optional[str] = None
+    expansion: Optional[str] = None
+    variants: Optional[list[str]] = None
+    note: Optional[str] = None
+    why: Optional[str] = None       # required, but told as T010 by `complete`
+
+
+class _Drop(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    term: str
+    why: Optional[str] = None
+
+
+class _Add(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    term: str
+    expansion: str
+    variants: list[str] = []
+    note: Optional[str] = None
+
+
+class _Ignore(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: Optional[str] = None      # all three required, but told as T013 by the importer
+    match: Optional[str] = None
+    reason: Optional[str] = None
+
+
+class RegisterSpec(BaseModel):
+    """register.yaml: every value of the kind the importer reads (T008 at its line otherwise)."""
+    model_config = ConfigDict(extra="forbid")
+    fix: dict[str, _Fix] = {}
+    drop: list[_Drop] = []
+    add: list[_Add] = []
+    ignore: list[_Ignore] = []
+
+
 def load_register(profile_dir) -> dict:
-    """The profile's register.yaml as plain data ({} when the profile has none)."""
+    """The profile's register.yaml as plain data ({} when the profile has none);
+    ImportError_ at the line at fault."""
+    from pipeline.importer.source import read_yaml
+
     path = profile_dir / "register.yaml"
     if not path.is_file():
         return {}
-    data = yaml.safe_load(path.read_text("utf-8")) or {}
-    unknown = set(data) - {"fix", "drop", "add", "ignore"}
-    if unknown:
-        raise RegisterError("T008", sections=", ".join(sorted(map(str, unknown))))
-    return data
+    return read_yaml(path, RegisterSpec, "T008").model_dump(exclude_none=True)
 
 
 class RegisterError(ValueError):

@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Optional
 
-import yaml
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from pipeline import yamlfile
 from pipeline.diagnostics import BuildError, Report
@@ -133,27 +132,35 @@ class ProfileSpec(BaseModel):
     parts: list[PartSpec]
 
 
+def read_yaml(path: Path, schema, code: str):
+    """An import file read and validated like the manuscript's YAML
+    (yamlfile: UTF-8, YAML, then `schema`, with lines); its first problem as
+    ImportError_ (`code` for the schema's, a template of {key} and {detail})."""
+    try:
+        return yamlfile.load(path, schema, Report(), code=code)[0]
+    except BuildError as exc:
+        raise ImportError_.of(exc.report.items[0]) from None
+
+
 def _profile(path: Path) -> dict:
     """structure.yaml, checked (T015 at the line at fault) and kept as plain data."""
-    report = Report()
-    try:
-        spec, _ = yamlfile.load(path, ProfileSpec, report, code="T015")
-    except BuildError as exc:   # the first problem, in structure.yaml's lines (T015, or M003 for its YAML)
-        raise ImportError_.of(exc.report.items[0]) from None
+    spec = read_yaml(path, ProfileSpec, "T015")
     data = spec.model_dump()
     data["parts"] = [dict(p.model_dump(exclude_none=True), role=p.role) for p in spec.parts]
     return data
 
 
+class CorrectionSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    where: int = Field(ge=1)
+    before: str = Field(alias="from")
+    after: str = Field(alias="to")
+    why: str = ""
+
+
 def _corrections(path: Path) -> list[Correction]:
-    rows = yaml.safe_load(path.read_text("utf-8")) or []
-    out = []
-    for i, row in enumerate(rows, 1):
-        try:
-            out.append(Correction(int(row["where"]), str(row["from"]), str(row["to"]), str(row.get("why", ""))))
-        except (KeyError, TypeError, ValueError):
-            raise ImportError_(path, 1, "T003", number=i) from None
-    return out
+    rows = read_yaml(path, Optional[list[CorrectionSpec]], "T003") or []
+    return [Correction(r.where, r.before, r.after, r.why) for r in rows]
 
 
 def apply_corrections(source: Source) -> None:

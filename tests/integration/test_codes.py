@@ -326,7 +326,7 @@ HEADING = ("book: {title: T}\nparts:\n  - {file: c.md, title: Capítulo, lines: 
 IMPORT = [
     Trigger("T001", imported(name="no-such-profile")),
     Trigger("T002", imported(source=b"\xff\xfe no UTF-8\n")),
-    Trigger("T003", imported(corrections="- {where: 1}\n")),
+    Trigger("T003", imported(corrections="- {where: 1, from: a}\n")),
     Trigger("T004", imported(corrections="- {where: 99, from: a, to: b}\n")),
     Trigger("T005", imported(structure=HEADING, source=b"Otra cosa\ntexto\n")),
     Trigger("T006", imported(name="")),
@@ -335,7 +335,7 @@ IMPORT = [
     Trigger("T009", imported(register="fix: {ZZZ: {term: X, why: w}}\n")),
     Trigger("T010", imported(register="fix: {PC: {term: PCE}}\n")),
     Trigger("T011", imported(register="add: [{term: PC, expansion: x}]\n")),
-    Trigger("T012", imported(register="fix: [\n")),
+    Trigger("M003", imported(register="fix: [\n")),      # an import file's YAML, told as the manuscript's
     Trigger("T013", imported(register="ignore: [{code: A001}]\n")),
     Trigger("T014", imported(structure=HEADING.replace("heading_lines: [1, 1]", "heading_lines: [7, 7]"))),
     Trigger("T015", imported(structure="book: {title: T}\nparts:\n  - {title: Uno, lines: [1, 2]}\n")),
