@@ -38,7 +38,7 @@ CODES = _codes(
     ("M001", E, "no manuscript folder here (a folder holding book.yaml and the chapters)"),
     ("M002", E, "book.yaml is missing"),
     ("M003", E, "invalid YAML: {detail}"),
-    ("M004", E, "{key}: {detail}"),
+    ("M004", E, "invalid {key}: {detail}"),
     ("M005", E, "contents file not found: {file}"),
     ("M006", E, "contents path leaves the manuscript folder: {file}"),
     ("M007", E, "not valid UTF-8: {detail}"),

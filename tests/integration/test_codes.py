@@ -15,6 +15,7 @@ monkeypatch, the trigger named beside them.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import zipfile
@@ -355,6 +356,12 @@ def test_every_code_has_a_fixture():
     covered = {case.code for case in MANUSCRIPT_CASES} | {t.code for t in COMMANDS}
     assert sorted(set(CODES) - covered) == [], "codes that no fixture produces"
     assert sorted(covered - set(CODES)) == [], "fixtures for codes that do not exist"
+
+
+def test_no_code_is_only_its_fields():
+    """A template says what is wrong; its fields only fill it in (no bare "{detail}")."""
+    bare = [c.code for c in CODES.values() if len(re.sub(r"\{[^}]*\}", "", c.template).split()) < 2]
+    assert bare == []
 
 
 @pytest.mark.parametrize("trigger", COMMANDS, ids=[t.code for t in COMMANDS])
