@@ -48,6 +48,7 @@ CODES = _codes(
     ("M011", E, "file too large: {size} bytes (limit {limit})"),
     ("M012", E, "binary content (a NUL byte) in a text file"),
     ("M013", E, "the value anchored here (&name) is used again through an alias (*name): write it out"),
+    ("M014", E, "the file system refused: {reason}"),
     # P: parsing Markdown
     ("P001", E, "pandoc could not read the file: {detail}"),
     ("P002", E, "unbalanced emphasis marker in {token!r}: close it or escape it as \\{marker}"),

@@ -345,6 +345,8 @@ IMPORT = [
 # -- build, beyond the manuscript ---------------------------------------------------
 
 BUILD = [
+    Trigger("M014", lambda tmp: (tmp / "a-file").write_text("x") and
+            ["build", FIXTURE, "-o", tmp / "a-file", "--format", "epub", "-q"]),
     Trigger("S001", lambda tmp: ["build", FIXTURE, "-o", tmp / "out", "--format", "epub", "-q"],
             {"pipeline.snapshot.record": raising(OSError("disk full"))}, status=0),
 ]
