@@ -62,6 +62,8 @@ CODES = _codes(
     ("P009", E, "brackets nested more than {limit} deep in one paragraph: Pandoc's reading time doubles "
                 "with each level (escape a literal bracket as \\[)"),
     ("P010", E, "pandoc did not finish reading the file in {seconds:g} s"),
+    ("P011", E, "a word of {size} characters (limit {limit}): no line could hold it, and breaking it takes "
+                "the layout minutes"),
     # N: notes
     ("N001", E, "reference to undefined note [^{label}]"),
     ("N002", E, "note [^{label}] is never referenced"),

@@ -19,6 +19,9 @@ SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 LOOSE_MARKER = re.compile(r"^[*_]+\w|\w[*_]+$")
 MAX_PARAGRAPH = 200_000
 MAX_LIST_DEPTH = 8
+# The longest word of the real book is a 48-character URL; the PDF's line
+# breaker takes minutes over a word of thousands (its tries grow with the square).
+MAX_WORD = 500
 LISTS = {"BulletList", "OrderedList"}
 
 
@@ -66,6 +69,9 @@ def _scan(items: list, source: Source, out: list) -> None:
         if t == "Str":
             if content == ":::" or "*" in content or "_" in content:  # what _loose_marker looks for
                 _loose_marker(source, content, out)
+            if len(content) > MAX_WORD:
+                out.append(make("P011", source.path, source.line_of(content[:80], 1), size=len(content),
+                                limit=MAX_WORD))
             continue
         if isinstance(content, list):
             _scan(content, source, out)

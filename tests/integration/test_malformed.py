@@ -146,6 +146,7 @@ CASES = [
          + "".join(":" * (101 + i) + "\n\n" for i in range(200))), CH1, None, "P008"),
     Case("block quotes 40 deep in a note", append(CH1, "\nFin[^hondo].\n\n[^hondo]: " + "> " * 40 + "x\n"),
          CH1, CH1_LINES + 4, "P008"),
+    Case("a word of 49,000 letters", append(CH1, "\n" + "palabra" * 7000 + "\n"), CH1, CH1_LINES + 2, "P011"),
     Case("nested brackets", append(CH1, "\n" + "[" * 300 + "x" + "](u)" * 300 + "\n"), CH1, CH1_LINES + 2, "P009"),
     Case("pandoc too slow", lambda ms: None, "00-epigrafe.md", 1, "P010", patch={"pipeline.read.PANDOC_SECONDS": 1e-6}),
     Case("script tag", append(CH1, "\n<script>alert(1)</script>\n"), CH1, CH1_LINES + 2, "R001"),
