@@ -32,7 +32,10 @@ def _codes(*rows: tuple[str, Severity, str]) -> dict[str, Code]:
 
 E, W = Severity.ERROR, Severity.WARNING
 
-# Codes are stable: tests, ignore files and editors refer to them.
+# Codes are stable: tests, ignore files and editors refer to them. A code
+# retired is never given to another problem: H001 (book.yaml requires the
+# title it asked for), T012 (an import file's YAML is M003, like any other).
+# tests/integration/test_codes.py holds a fixture that produces each code.
 CODES = _codes(
     # M: the manuscript folder and book.yaml
     ("M001", E, "no manuscript folder here (a folder holding book.yaml and the chapters)"),
