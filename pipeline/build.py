@@ -73,10 +73,13 @@ def build(root: Path, out_dir: Path, formats=FORMATS, styles: Path = STYLES,
         glyphs.check(book, styles, report)
     if print_ready is None:
         print_ready = book.config.print.print_ready
+    if print_ready and "pdf" in formats:
+        _check_isbn(book, report)
     report.check(strict)
     result = Result(book, diagnostics=report.items)
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".build-") as tmp:
         staged, result.pdf = _render_or_report(book, Path(tmp), formats, styles, step, print_ready, report)
+        report.check(strict)   # warnings the render found (F104): with --strict the outputs stay as they were
         freshness.forget(out_dir)
         for fmt, path in staged.items():
             final = out_dir / path.name
@@ -110,11 +113,38 @@ def _render_or_report(book: Book, tmp: Path, formats, styles: Path, step, print_
         report.add(exc.code, book.root / "book.yaml", where, **exc.fields)
         raise BuildError(report) from None
     except tuple(codes) as exc:
-        report.add(codes[type(exc)], book.root / "book.yaml", 0, detail=str(exc))
+        report.add(codes[type(exc)], *_layout_site(book, exc), detail=str(exc))
         raise BuildError(report) from None
     for face, why in pdf.faces_apart if pdf is not None else ():
         report.add("F104", styles / "print.css", 0, face=face, detail=why)
     return staged, pdf
+
+
+def _check_isbn(book: Book, report: Report) -> None:
+    """The printer's cover draws the print ISBN's barcode: F002 when it cannot."""
+    from pipeline.render.pdf.cover import isbn13
+
+    isbn = book.config.identifiers.print
+    if isbn and isbn13(isbn) is None:
+        yaml_path = book.root / "book.yaml"
+        report.add("F002", yaml_path, yamlfile.line_in(yaml_path, ["identifiers", "print"]), isbn=isbn)
+
+
+def _layout_site(book: Book, exc) -> tuple[Path, int]:
+    """Where a layout failure points: the definition of the note at fault,
+    else the chapter file of the unit laid out; for a generated unit (notes,
+    index, contents, the front matter) or the book as a whole, book.yaml at
+    the unit's contents entry."""
+    if getattr(exc, "source", None):
+        path, _, line = exc.source.rpartition(":")
+        return Path(path), int(line)
+    doc = next((d for d in book.documents if d.id == getattr(exc, "unit", None)), None)
+    if doc is not None and doc.source:
+        return book.root / doc.source, 0   # 0: no line (the file as a whole)
+    roles = [doc.role] if doc else ["index", "toc"]   # the book's pass: the contents or the index
+    where = next((i for i, e in enumerate(book.config.contents) if e.role in roles), None)
+    yaml_path = book.root / "book.yaml"
+    return yaml_path, yamlfile.line_in(yaml_path, ["contents", where]) if where is not None else 1
 
 
 def _render(book: Book, tmp: Path, formats, styles: Path, step, print_ready: bool = False):

@@ -32,28 +32,41 @@ def _codes(*rows: tuple[str, Severity, str]) -> dict[str, Code]:
 
 E, W = Severity.ERROR, Severity.WARNING
 
-# Codes are stable: tests, ignore files and editors refer to them.
+# Codes are stable: tests, ignore files and editors refer to them. A code
+# retired is never given to another problem: H001 (book.yaml requires the
+# title it asked for), T012 (an import file's YAML is M003, like any other).
+# tests/integration/test_codes.py holds a fixture that produces each code.
 CODES = _codes(
     # M: the manuscript folder and book.yaml
-    ("M001", E, "manuscript folder not found: {path}"),
+    ("M001", E, "no manuscript folder here (a folder holding book.yaml and the chapters)"),
     ("M002", E, "book.yaml is missing"),
     ("M003", E, "invalid YAML: {detail}"),
-    ("M004", E, "{key}: {detail}"),
+    ("M004", E, "invalid {key}: {detail}"),
     ("M005", E, "contents file not found: {file}"),
     ("M006", E, "contents path leaves the manuscript folder: {file}"),
     ("M007", E, "not valid UTF-8: {detail}"),
     ("M008", E, "file is empty"),
     ("M009", E, "{file} is listed twice in contents"),
-    ("M010", E, "cover image not usable: {detail}"),
+    ("M010", E, "cover image {file} not usable: {detail}"),
     ("M011", E, "file too large: {size} bytes (limit {limit})"),
     ("M012", E, "binary content (a NUL byte) in a text file"),
+    ("M013", E, "the value anchored here (&name) is used again through an alias (*name): write it out"),
+    ("M014", E, "the file system refused: {reason}"),
     # P: parsing Markdown
     ("P001", E, "pandoc could not read the file: {detail}"),
     ("P002", E, "unbalanced emphasis marker in {token!r}: close it or escape it as \\{marker}"),
-    ("P003", E, "{detail}"),
+    ("P003", E, "a fenced div (:::) is not closed"),
     ("P004", E, "paragraph too long: {size} characters (limit {limit})"),
     ("P005", E, "lists nested {depth} deep (limit {limit})"),
-    ("P006", W, "pandoc: {detail}"),
+    ("P006", W, "pandoc warns: {detail}"),
+    ("P007", E, "a ::: fence closes nothing"),
+    ("P008", E, "markup nested more than {limit} deep (block quotes, lists, divs, emphasis or links "
+                "inside one another)"),
+    ("P009", E, "brackets nested more than {limit} deep in one paragraph: Pandoc's reading time doubles "
+                "with each level (escape a literal bracket as \\[)"),
+    ("P010", E, "pandoc did not finish reading the file in {seconds:g} s"),
+    ("P011", E, "a word of {size} characters (limit {limit}): no line could hold it, and breaking it takes "
+                "the layout minutes"),
     # N: notes
     ("N001", E, "reference to undefined note [^{label}]"),
     ("N002", E, "note [^{label}] is never referenced"),
@@ -66,7 +79,7 @@ CODES = _codes(
     ("R002", E, "unsafe link target: {url}"),
     # I: images
     ("I001", E, "image not found: {src}"),
-    ("I002", E, "image too large: {detail}"),
+    ("I002", E, "image too large: {src} is {size}, more than the {limit} a book image may have"),
     ("I003", E, "not an image: {src} ({detail})"),
     ("I004", E, "image outside the manuscript folder: {src}"),
     ("I005", E, "remote image (builds never reach the network): {src}"),
@@ -81,6 +94,8 @@ CODES = _codes(
     ("X003", E, "{field} of {name}: no entry {target} in names.yaml"),
     ("X004", E, "name {name} is listed twice in names.yaml"),
     ("X005", E, "[…]{{.name key=\"{key}\"}}: no such entry in names.yaml"),
+    ("X006", E, "{field} of {name} comes back to it: {chain}"),
+    ("X007", W, "{field} of {name}: {target} only sends the reader on (see {onward}): point there instead"),
     # L: laying out the PDF
     ("L001", E, "the pagination did not settle: {detail}"),
     ("L002", E, "a footnote would be lost or misplaced: {detail}"),
@@ -102,13 +117,97 @@ CODES = _codes(
     ("L010", E, "{printer} asks for {standard}, which the pipeline writes for a black-and-white interior "
                 "only: set print.interior: bw, or choose print.printer generic for a colour interior"),
     # T: importing a book from extracted text (`pipeline import`)
-    ("T001", E, "{detail}"),   # the import profile or register
-    ("T002", E, "{detail}"),   # the source file
-    ("T003", E, "{detail}"),   # corrections.yaml
-    ("T004", E, "{detail}"),   # a correction that does not apply
-    ("T005", E, "{detail}"),   # the source's structure is not what the profile says
-    # H: headings and structure
-    ("H001", W, "no level-1 heading and no title in book.yaml"),
+    ("T001", E, "import profile {name!r} not found: no structure.yaml in pipeline/importer/profiles/{name} "
+                "nor in a folder of that name"),
+    ("T002", E, "cannot read the source: {reason}"),
+    ("T003", E, "corrections.yaml {key}: {detail}"),
+    ("T004", E, "correction at line {where} is outside the source ({lines} lines)"),
+    ("T005", E, "heading lines do not hold the title {title!r} the profile gives"),
+    ("T006", E, "no import profile given (--profile NAME)"),
+    ("T007", E, "correction expects {text!r} once on this line, found it {count} times"),
+    ("T008", E, "register.yaml {key}: {detail}"),
+    ("T009", E, "{action}: the book's list has no entry {term!r}"),
+    ("T010", E, "{action} {term!r}: say why"),
+    ("T011", E, "add: {term!r} is already in the register"),
+    ("T013", E, "ignore entry without code, match or reason: {entry}"),
+    ("T014", E, "the profile names line {number}, but the source has {lines} lines: is it the profile's text?"),
+    ("T015", E, "structure.yaml {key}: {detail}"),
+    # D: `diff`, its inputs (exit status 2: trouble, told apart from 1, "the builds differ")
+    ("D001", E, "{count} snapshot(s) here, need {needed}: build the book again, or name OLD and NEW"),
+    ("D002", E, "no such file, and a git revision cannot start with '-'"),
+    ("D003", E, "not a snapshot, an EPUB, a PDF or a git revision of {manuscript}"),
+    ("D004", E, "not a readable part text: {reason}"),
+    ("D005", E, "not a readable snapshot manifest: {reason}"),
+    ("D006", E, "not a readable snapshot manifest: {at} is {found}, not {wanted}"),
+    ("D007", E, "{at}.file {name!r} is not a file inside the snapshot; refused"),
+    ("D008", E, "revision {rev}: the manuscript does not build: {first}"),
+    ("D009", E, "{rev!r} is not a git revision of this folder"),
+    ("D010", E, "revision {rev}: git cannot read this folder at that revision ({why})"),
+    ("D011", E, "revision {rev}: {name} is not a plain file (mode {mode}); not exported"),
+    ("D012", E, "{size} MB, larger than the {limit} MB limit for {kind}"),
+    ("D013", E, "revision {rev}: git cannot read the manuscript's files"),
+    ("D014", E, "revision {rev}: object {sha} is missing from the repository"),
+    ("D015", E, "cannot read: {reason}"),
+    ("D016", E, "not a readable EPUB: {reason}"),
+    ("D017", E, "{count} members, more than an EPUB needs; refused"),
+    ("D018", E, "unsafe member name {name!r} (outside the archive); refused"),
+    ("D019", E, "{what} inflates past the size limit; refused as a zip bomb"),
+    ("D020", E, "{member}: not well-formed XML ({reason})"),
+    ("D021", E, "EPUB member {member!r} is missing"),
+    ("D022", E, "META-INF/container.xml names no package document"),
+    ("D023", E, "{member}: no body"),
+    ("D024", E, "not a readable PDF: {reason}"),
+    ("D025", E, "{pages} pages, more than the {limit} a book may have"),
+    ("D026", E, "cannot compare this with {other}: give two of a kind (EPUBs, PDFs, snapshots)"),
+    ("D027", E, "unexpected error ({kind}): {message}"),
+    # C: `check pdf`, the preflight of a built PDF; the path is the PDF (or its
+    # cover), the line the page (1-based, as viewers count), 0 the file as a whole
+    ("C001", E, "page boxes differ from page 1's"),
+    ("C002", E, "TrimBox outside BleedBox"),
+    ("C003", E, "BleedBox outside MediaBox"),
+    ("C004", E, "trim {got}, book.yaml asks for {want}"),
+    ("C005", E, "a PDF/X file without TrimBox and BleedBox"),
+    ("C006", E, "bleed {least:.1f} mm, want {want:g} mm"),
+    ("C007", E, "fonts not embedded: {fonts}"),
+    ("C008", E, "fonts not subset: {fonts}"),
+    ("C009", E, "faces that are not the book's: {faces}"),
+    ("C010", E, "{count} pages: not a multiple of {multiple}"),
+    ("C011", E, "PDF/X without a /GTS_PDFX OutputIntent holding a profile"),
+    ("C012", E, "not PDF/X, as a printer's file must be"),
+    ("C013", W, "document metadata missing: {missing}"),
+    ("C014", W, "widow in running text: {text!r}"),
+    ("C015", W, "orphan in running text: {text!r}"),
+    ("C016", E, "{count} {what} in {pages} pages, more than one in {per}: print.css's widows/orphans rule is "
+                "not taking effect"),
+    ("C017", W, "{lines} hyphenated lines in a row, the first ending {text!r} (WeasyPrint has no "
+                "hyphenate-limit-lines)"),
+    ("C018", E, "the running head runs into the folio or onto two lines"),
+    ("C019", E, "a page with text and no folio"),
+    ("C020", E, "a folio and no running head"),
+    ("C021", E, "the cover has {count} pages, want 1"),
+    ("C022", E, "the cover has no TrimBox or BleedBox"),
+    ("C023", E, "spine {spine:.2f} mm for {pages} pages on {basis}, want {want:.2f} mm (cover {width:.1f} × "
+                "{height:.1f} mm, book trim {bw:.1f} × {bh:.1f} mm)"),
+    ("C024", E, "not a readable PDF: {reason}"),
+    # C025-: colour and PDF/X-1a (printer profiles, issue 17)
+    ("C025", E, "draws in colour ({kinds}), in a black-and-white interior"),
+    ("C026", E, "puts ink on the {plates} plate(s) beside Black, in a black-and-white interior "
+                "(Ghostscript's separations)"),
+    ("C027", E, "book.yaml's printer asks for PDF/X-1a:2001; this file does not claim it "
+                "(Info GTS_PDFXConformance)"),
+    ("C028", E, "PDF/X-1a:2001 is PDF 1.3 without object or cross-reference streams; this file is PDF "
+                "{version}{streams}"),
+    ("C029", E, "the PDF/X-1a identification is wrong: {wrong}"),
+    ("C030", E, "the PDF/X-1a output intent is wrong: {wrong}"),
+    ("C031", E, "PDF/X-1a asks for a TrimBox and a BleedBox, and no ArtBox, on every page; {count} pages "
+                "differ, first {pages}"),
+    ("C032", E, "compression PDF/X-1a:2001 forbids: {filters}"),
+    ("C033", E, "transparency, which PDF/X-1a forbids: {what}"),
+    ("C034", E, "RGB, Lab or ICC-based colour, which PDF/X-1a forbids: {what}"),
+    ("C035", E, "fonts PDF 1.3 cannot hold: {what}"),
+    ("C036", E, "total ink of {ink:.0f} % ({where}), over the printer's limit of {limit} %"),
+    # S: the snapshot each build keeps for `diff` (printed; the build stands)
+    ("S001", W, "snapshot not written, the build is kept: {kind}: {reason}"),
     # F: fonts and print
     ("F001", E, "character {char!r} ({codepoint} {name}) is missing from {faces}: the PDF would set it in "
                 "another face; near: \"{context}\""),

@@ -7,10 +7,11 @@ paths) or diagnostics naming the file and line of each problem.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Literal, Optional
+from typing import Annotated, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from pipeline import yamlfile
 from pipeline.diagnostics import Report
@@ -44,12 +45,38 @@ class NotesSettings(Strict):
     epub: Literal["book-end", "part-end"] = "book-end"
 
 
-class Trim(Strict):
-    width: str = "150mm"
-    height: str = "230mm"
-
-
 LENGTH_PATTERN = r"^\d+(\.\d+)?(mm|cm|in|pt)$"
+UNITS_MM = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}
+
+
+def mm(length: str) -> float:
+    """A length such as "3mm" or "0.25in" in millimetres (ValueError if it is none)."""
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)(mm|cm|in|pt)", length.strip())
+    if not match:
+        raise ValueError(f"{length!r} is not a length such as 3mm (units: mm, cm, in, pt)")
+    return float(match.group(1)) * UNITS_MM[match.group(2)]
+
+
+def _length(low: float, high: float):
+    """A length in [low, high] mm: a value the layout and the cover can use
+    (a trim of 0 or of a kilometre would reach the engine as a traceback or
+    a PDF no printer takes)."""
+    def check(value: str) -> str:
+        size = mm(value)
+        if not low <= size <= high:
+            raise ValueError(f"{value} is outside {low:g}-{high:g} mm")
+        return value
+    return Annotated[str, AfterValidator(check)]
+
+
+PageLength = _length(50, 1000)      # trim sides: from a pocket book to a broadsheet
+BleedLength = _length(0, 25)
+Caliper = _length(0.01, 1)          # one leaf of paper
+
+
+class Trim(Strict):
+    width: PageLength = "150mm"
+    height: PageLength = "230mm"
 
 # Pages per inch of the papers print-on-demand printers offer, for the spine
 # width (spine = pages / ppi). 80 g cream book paper is bulkier than white:
@@ -62,8 +89,8 @@ class Paper(Strict):
     (the thickness of one leaf, two pages); caliper wins over ppi over kind."""
 
     kind: str = "cream-80"
-    ppi: Optional[float] = Field(None, gt=0)
-    caliper: Optional[str] = Field(None, pattern=LENGTH_PATTERN)
+    ppi: Optional[float] = Field(None, ge=100, le=2000)   # real papers: about 300-600
+    caliper: Optional[Caliper] = None
 
     @model_validator(mode="after")
     def _known(self):
@@ -76,9 +103,9 @@ class PrintSettings(Strict):
     printer: Literal["generic", "ingramspark", "kdp"] = "generic"   # pipeline/printers.py
     interior: Literal["bw", "color"] = "bw"    # the printer's file: gray ink alone, or colour
     trim: Trim = Trim()
-    bleed: str = Field("3mm", pattern=LENGTH_PATTERN)
+    bleed: BleedLength = "3mm"
     print_ready: bool = False
-    page_multiple: int = Field(2, ge=1)
+    page_multiple: int = Field(2, ge=1, le=64)   # printers ask for 2, 4, 16 or 32; more pads blank pages
     paper: Paper = Paper()
     back_cover: Optional[str] = None     # the back cover's text; else the description
 
@@ -131,7 +158,7 @@ def load(root: Path) -> Manuscript:
     report = Report()
     root = Path(root)
     if not root.is_dir():
-        report.add("M001", root, path=root)
+        report.add("M001", root)
         report.check()
     yaml_path = root / "book.yaml"
     if not yaml_path.is_file():
@@ -139,6 +166,7 @@ def load(root: Path) -> Manuscript:
         report.check()
     config, node = yamlfile.load(yaml_path, BookConfig, report)
     parts = _resolve_parts(root, config, node, yaml_path, report)
+    _check_cover(root, config.cover, yamlfile.line_of(node, ["cover"]), yaml_path, report)
     report.check()
     return Manuscript(root=root, config=config, parts=tuple(parts))
 
@@ -168,3 +196,36 @@ def _resolve_file(root: Path, entry: Entry, line: int, path: Path, report: Repor
         report.add("M005", path, line, file=entry.file)
         return None
     return target
+
+
+COVER_TYPES = {"JPEG", "PNG"}       # what EPUB readers and the cover page show
+COVER_BYTES = 10_000_000
+
+
+def _check_cover(root: Path, cover: str | None, line: int, path: Path, report: Report) -> None:
+    """The cover image book.yaml names is a JPEG or PNG inside the manuscript:
+    the EPUB copies its bytes as they are."""
+    if cover is None:
+        return
+    target = (root / cover).resolve()
+    problem = _cover_problem(root.resolve(), target)
+    if problem:
+        report.add("M010", path, line, file=cover, detail=problem)
+
+
+def _cover_problem(root: Path, target: Path) -> str | None:
+    from PIL import Image
+
+    if not target.is_relative_to(root):
+        return "outside the manuscript folder"
+    if not target.is_file():
+        return "no such file"
+    if target.stat().st_size > COVER_BYTES:
+        return f"larger than {COVER_BYTES} bytes"
+    try:
+        with Image.open(target) as img:
+            kind = img.format
+            img.verify()
+    except Exception as exc:   # PIL raises many kinds for a file that is no image
+        return f"not an image ({type(exc).__name__})"
+    return None if kind in COVER_TYPES else f"a {kind} image: give a JPEG or PNG"

@@ -27,6 +27,7 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
+from pipeline.diagnostics import make
 from pipeline.pool import process_pool, workers
 from pipeline.render.text import book_texts
 
@@ -56,7 +57,7 @@ def keep(book, root: Path, outputs: dict[str, Path], out_dir: Path, limit: int |
         return path
     except Exception as exc:   # pdfium, lxml, a bug: none may fail a build whose outputs are in place
         reason = " ".join(str(exc).split())   # one line, whatever the library wrote
-        print(f"snapshot: build kept, snapshot not written: {type(exc).__name__}: {reason}", file=sys.stderr)
+        print(make("S001", builds_dir(out_dir), kind=type(exc).__name__, reason=reason), file=sys.stderr)
         return None
 
 

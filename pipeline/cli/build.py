@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pipeline import FORMATS, STYLES, freshness
 from pipeline.cli.common import progress, report_diagnostics
-from pipeline.diagnostics import BuildError, Diagnostic
+from pipeline.diagnostics import BuildError, Diagnostic, make
 
 
 def add_parser(sub) -> None:
@@ -43,6 +43,9 @@ def run(args) -> int:
                            print_ready=args.print_ready)
     except BuildError as exc:
         report_diagnostics(exc.report.items)
+        return 1
+    except OSError as exc:   # an output folder that is a file, a disk full, a file that may not be read
+        report_diagnostics([make("M014", exc.filename or args.output, reason=exc.strerror or exc)])
         return 1
     return _report(args, result.outputs, result.diagnostics)
 

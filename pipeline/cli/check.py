@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pipeline.build import load_book
 from pipeline.cli.common import report_diagnostics
-from pipeline.diagnostics import BuildError, Report
+from pipeline.diagnostics import BuildError, Report, make
 
 
 def add_parser(sub) -> None:
@@ -34,6 +34,9 @@ def run(args) -> int:
         load_book(args.manuscript, None, report)
     except BuildError as exc:
         report_diagnostics(exc.report.items)
+        return 1
+    except OSError as exc:   # a file that may not be read
+        report_diagnostics([make("M014", exc.filename or args.manuscript, reason=exc.strerror or exc)])
         return 1
     report_diagnostics(report.items)
     return 1 if args.strict and report.items else 0

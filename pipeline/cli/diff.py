@@ -3,7 +3,9 @@
 OLD and NEW: snapshot ids or folders (default: the two latest under
 OUTPUT/builds), two EPUBs, two PDFs, or two git revisions of the manuscript.
 Exit status: 0 identical, 1 different, 2 trouble (unreadable input, usage,
-or any unexpected failure, printed as one line without a traceback).
+or any unexpected failure), printed as one `path:line: CODE message` (D
+codes in pipeline/diagnostics.py) without a traceback; an unexpected
+failure (D027) names the line of the pipeline's code that raised it.
 """
 
 from __future__ import annotations
@@ -37,13 +39,16 @@ def run(args) -> int:
     try:
         return _compare(args)
     except Exception as exc:   # a bug, or a library's surprise: still trouble, said in one line
-        print(f"diff: unexpected error ({type(exc).__name__} at {_raised_at(exc)}): {_one_line(exc)}",
-              file=sys.stderr)
+        from pipeline.diagnostics import make
+
+        path, line = _raised_at(exc)
+        print(make("D027", path, line, kind=type(exc).__name__, message=_one_line(exc)), file=sys.stderr)
         return 2
 
 
 def _compare(args) -> int:
     from pipeline.build import build
+    from pipeline.diagnostics import make
     from pipeline.diff import DiffError, compare, inputs
     from pipeline.diff.errors import os_reason
 
@@ -53,25 +58,24 @@ def _compare(args) -> int:
             report = compare(old, new, args.dpi, max(args.max_pages, 0))
             _write(report, args)
     except DiffError as exc:
-        print(f"diff: {exc}", file=sys.stderr)
+        print(exc.diagnostic, file=sys.stderr)
         return 2
     except OSError as exc:
-        where = f"{exc.filename}: " if exc.filename else ""
-        print(f"diff: {where}{os_reason(exc)}", file=sys.stderr)
+        print(make("D015", exc.filename or args.output, reason=os_reason(exc)), file=sys.stderr)
         return 2
     return 0 if report.identical else 1
 
 
-def _raised_at(exc: Exception) -> str:
-    """path:line of the innermost frame in the pipeline package (else the
+def _raised_at(exc: Exception) -> tuple[str, int]:
+    """(path, line) of the innermost frame in the pipeline package (else the
     innermost at all): enough to report the bug without the traceback."""
     frames = traceback.extract_tb(exc.__traceback__)
     ours = [f for f in frames if Path(f.filename).resolve().is_relative_to(PACKAGE)] or frames
     if not ours:
-        return "?"
+        return "diff", 0
     path = Path(ours[-1].filename).resolve()
     shown = path.relative_to(PACKAGE.parent) if path.is_relative_to(PACKAGE) else path
-    return f"{shown}:{ours[-1].lineno}"
+    return str(shown), ours[-1].lineno or 0
 
 
 def _one_line(exc: Exception) -> str:

@@ -39,6 +39,7 @@ def run(args) -> int:
     except BuildError as exc:
         report_diagnostics(exc.report.items)
         return 1
+    report_diagnostics(report.items)   # the register's own problems (a see cycle): said, not fatal here
     cands = suggest.suggest(items, regs.abbreviations, args.min_count)
     if args.bio:
         cands = [c for c in cands if c.bio]

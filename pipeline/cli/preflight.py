@@ -10,19 +10,21 @@ import sys
 
 def run(args) -> int:
     from pipeline.diagnostics import BuildError
-    from pipeline.preflight import WARN
     from pipeline.preflight import run as preflight
     from pipeline.preflight.table import show
 
-    if args.pdf is None or not args.pdf.is_file():
-        print(f"check pdf: no such PDF: {args.pdf}", file=sys.stderr)
+    from pipeline.cli.common import report_diagnostics
+    from pipeline.diagnostics import make
+
+    if args.pdf is None:
+        print("check pdf: name the PDF to check", file=sys.stderr)   # usage, as argparse would say it
         return 2
-    if args.cover is not None and not args.cover.is_file():
-        print(f"check pdf: no such cover PDF: {args.cover}", file=sys.stderr)
+    missing = [p for p in (args.pdf, args.cover) if p is not None and not p.is_file()]
+    if missing:
+        report_diagnostics(make("C024", p, reason="no such file") for p in missing)
         return 2
     config = None
     if args.book is not None:
-        from pipeline.cli.common import report_diagnostics
         from pipeline.manuscript import load
 
         try:
@@ -31,7 +33,4 @@ def run(args) -> int:
             report_diagnostics(exc.report.items)
             return 1
     findings = preflight(args.pdf, args.cover, args.pages_multiple, config)
-    status = show(findings, f"preflight: {args.pdf}")
-    if args.strict and any(f.status == WARN for f in findings):
-        return 1
-    return status
+    return show(findings, args.pdf, f"preflight: {args.pdf}", strict=args.strict)

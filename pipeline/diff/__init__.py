@@ -69,4 +69,4 @@ def _texts(old, new):
         return old.parts, new.parts
     if old.pdf and new.pdf:
         return pdf_parts(old.pdf), pdf_parts(new.pdf)
-    raise DiffError(f"cannot compare {old.label} with {new.label}: give two of a kind (EPUBs, PDFs, snapshots)")
+    raise DiffError("D026", old.label, other=new.label)

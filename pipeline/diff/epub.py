@@ -34,11 +34,14 @@ SKIP = {"cover", "titlepage", "nav", "toc", "notes"}   # generated pages without
 def read_parts(path: Path) -> dict[str, Part]:
     """An EPUB -> its text parts, notes attached to the part that refers to them."""
     members = read_members(Path(path))
-    opf_name = _rootfile(members)
-    spine = _spine(members, opf_name)
-    notes = _notes(members, spine)
-    return {ident: _part(ident, members[name], notes.get(ident, [])) for ident, name in spine
-            if ident not in SKIP}
+    try:
+        opf_name = _rootfile(members)
+        spine = _spine(members, opf_name)
+        notes = _notes(members, spine)
+        return {ident: _part(ident, members[name], notes.get(ident, [])) for ident, name in spine
+                if ident not in SKIP}
+    except DiffError as exc:   # a member's problem: said of this EPUB
+        raise exc.at(path) from None
 
 
 def read_members(path: Path) -> dict[str, bytes]:
@@ -50,18 +53,18 @@ def read_members(path: Path) -> dict[str, bytes]:
             _check_infos(path, infos)
             return _read_all(path, zf, infos)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, RuntimeError) as exc:
-        raise DiffError(f"{path}: not a readable EPUB ({exc})") from None
+        raise DiffError("D016", path, reason=exc) from None
 
 
 def _check_infos(path: Path, infos) -> None:
     if len(infos) > MAX_MEMBERS:
-        raise DiffError(f"{path}: {len(infos)} members, more than an EPUB needs; refused")
+        raise DiffError("D017", path, count=len(infos))
     for info in infos:
         if not safe_name(info.filename):
-            raise DiffError(f"{path}: unsafe member name {info.filename!r} (outside the archive); refused")
+            raise DiffError("D018", path, name=info.filename)
         if info.file_size > MAX_MEMBER or info.file_size > MAX_RATIO * max(info.compress_size, 1) + 1024:
-            raise DiffError(f"{path}: member {info.filename!r} inflates to {info.file_size} bytes "
-                            f"from {info.compress_size}; refused as a zip bomb")
+            raise DiffError("D019", path, what=f"member {info.filename!r} ({info.compress_size} bytes "
+                                                 f"to {info.file_size})")
 
 
 def safe_name(name: str) -> bool:
@@ -80,7 +83,7 @@ def _read_all(path: Path, zf: zipfile.ZipFile, infos) -> dict[str, bytes]:
             data = f.read(MAX_MEMBER + 1)   # headers can lie: stop at the limit regardless
         total += len(data)
         if len(data) > MAX_MEMBER or total > MAX_TOTAL:
-            raise DiffError(f"{path}: members inflate past the size limit; refused as a zip bomb")
+            raise DiffError("D019", path, what="the members together")
         members[info.filename] = data
     return members
 
@@ -90,12 +93,12 @@ def parse_xml(data: bytes, where: str):
     try:
         return etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        raise DiffError(f"{where}: not well-formed XML ({exc})") from None
+        raise DiffError("D020", member=where, reason=exc) from None
 
 
 def _member(members: dict[str, bytes], name: str) -> bytes:
     if name not in members:
-        raise DiffError(f"EPUB member {name!r} is missing")
+        raise DiffError("D021", member=name)
     return members[name]
 
 
@@ -103,7 +106,7 @@ def _rootfile(members) -> str:
     container = parse_xml(_member(members, "META-INF/container.xml"), "META-INF/container.xml")
     found = container.find(".//c:rootfile", NS)
     if found is None or not found.get("full-path"):
-        raise DiffError("META-INF/container.xml names no package document")
+        raise DiffError("D022")
     return found.get("full-path")
 
 
@@ -125,7 +128,7 @@ def _body(members, name: str):
     root = parse_xml(_member(members, name), name)
     body = root.find("h:body", NS)
     if body is None:
-        raise DiffError(f"{name}: no body")
+        raise DiffError("D023", member=name)
     return body
 
 

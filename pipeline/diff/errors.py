@@ -1,8 +1,24 @@
-"""The one error `diff` reports: trouble reading its inputs (exit status 2)."""
+"""The one error `diff` reports: trouble reading its inputs (exit status 2),
+as a coded diagnostic (pipeline/diagnostics.py, D codes)."""
+
+from pipeline.diagnostics import make
 
 
 class DiffError(Exception):
-    """One line for the user: what could not be read, and why."""
+    """One diagnostic for the user: what could not be read, and why. `path`
+    None: a part of an input (an EPUB's member), placed by `at`."""
+
+    def __init__(self, code: str, path=None, line: int = 0, **fields):
+        self.code, self.path, self.line, self.fields = code, path, line, fields
+        super().__init__(str(self.diagnostic))
+
+    @property
+    def diagnostic(self):
+        return make(self.code, self.path if self.path is not None else "diff", self.line, **self.fields)
+
+    def at(self, path) -> "DiffError":
+        """This error, placed in `path` if it named no file of its own."""
+        return self if self.path is not None else DiffError(self.code, path, self.line, **self.fields)
 
 
 def os_reason(exc: OSError) -> str:
@@ -16,6 +32,6 @@ def check_file_size(path, limit: int, kind: str) -> None:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise DiffError(f"{path}: cannot read ({os_reason(exc)})") from None
+        raise DiffError("D015", path, reason=os_reason(exc)) from None
     if size > limit:
-        raise DiffError(f"{path}: {size // 2**20} MB, larger than the {limit // 2**20} MB limit for {kind}")
+        raise DiffError("D012", path, size=size // 2**20, limit=limit // 2**20, kind=kind)

@@ -47,8 +47,7 @@ def resolve(old: str | None, new: str | None, output: Path, manuscript: Path, st
         latest = snapshot.snapshots(snapshot.builds_dir(output))
         needed = 2 if old is None else 1
         if len(latest) < needed:
-            raise DiffError(f"{snapshot.builds_dir(output)}: {len(latest)} snapshot(s), need {needed}; "
-                            "build the book again, or name OLD and NEW")
+            raise DiffError("D001", snapshot.builds_dir(output), count=len(latest), needed=needed)
         old, new = (str(latest[-2]), str(latest[-1])) if old is None else (old, str(latest[-1]))
     built: dict[str, Side] = {}   # by commit: one revision named twice is built once
     return side(old, output, manuscript, stack, built, build), side(new, output, manuscript, stack, built, build)
@@ -75,10 +74,10 @@ def side(arg: str, output: Path, manuscript: Path, stack: ExitStack, built: dict
 def _revision(arg: str, manuscript: Path, stack: ExitStack, built: dict[str, Side], build: Build | None) -> Side:
     """A git revision -> its Side, built once per commit (`built`, by commit id)."""
     if arg.startswith("-"):
-        raise DiffError(f"{arg}: no such file, and a git revision cannot start with '-'")
+        raise DiffError("D002", arg)
     commit = git_commit(manuscript, arg)
     if commit is None:
-        raise DiffError(f"{arg}: not a snapshot, an EPUB, a PDF or a git revision of {manuscript}")
+        raise DiffError("D003", arg, manuscript=manuscript)
     if commit not in built:
         built[commit] = from_revision(arg, manuscript, stack, build)
     return replace(built[commit], label=arg)
@@ -106,7 +105,7 @@ def _snapshot_part(folder: Path, entry, at: str) -> tuple[str, Part]:
     try:
         return ident, Part(ident, role, parse(path.read_text(encoding="utf-8")))
     except (OSError, ValueError) as exc:
-        raise DiffError(f"{path}: not a readable part text ({exc})") from None
+        raise DiffError("D004", path, reason=exc) from None
 
 
 def _manifest(path: Path) -> dict:
@@ -114,20 +113,20 @@ def _manifest(path: Path) -> dict:
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise DiffError(f"{path}: not a readable snapshot ({exc})") from None
+        raise DiffError("D005", path, reason=exc) from None
     if not isinstance(manifest, dict):
-        raise DiffError(f"{path}: not a readable snapshot (a JSON object expected, not {_kind(manifest)})")
+        raise DiffError("D006", path, at="the manifest", found=_kind(manifest), wanted="an object")
     return manifest
 
 
 def _field(obj, key: str, kind: type, where: Path, at: str, optional: bool = False):
     """obj[key] when it is a `kind` (or absent and optional); else DiffError."""
     if not isinstance(obj, dict):
-        raise DiffError(f"{where}: not a readable snapshot ({at} is {_kind(obj)}, not an object)")
+        raise DiffError("D006", where, at=at, found=_kind(obj), wanted="an object")
     value = obj.get(key)
     if isinstance(value, kind) or (optional and value is None):
         return value
-    raise DiffError(f"{where}: not a readable snapshot ({at}.{key} is {_kind(value)}, not {kind.__name__})")
+    raise DiffError("D006", where, at=f"{at}.{key}", found=_kind(value), wanted=kind.__name__)
 
 
 def _kind(value) -> str:
@@ -142,7 +141,7 @@ def _snapshot_file(folder: Path, entry: dict, at: str) -> Path:
     path = folder / name
     if safe_name(name) and path.resolve().is_relative_to(folder.resolve()) and path.is_file():
         return path
-    raise DiffError(f"{folder / 'manifest.json'}: {at}.file {name!r} is not a file inside the snapshot; refused")
+    raise DiffError("D007", folder / "manifest.json", at=at, name=name)
 
 
 def git_commit(manuscript: Path, rev: str) -> str | None:
@@ -175,7 +174,7 @@ def from_revision(rev: str, manuscript: Path, stack: ExitStack, build: Build | N
         # the first error, not the first item (warnings come first), named
         # in the manuscript folder rather than in a temporary one about to go
         first = str((exc.report.errors or exc.report.items or ["errors"])[0]).replace(str(root), str(manuscript))
-        raise DiffError(f"revision {rev}: the manuscript does not build ({first})") from None
+        raise DiffError("D008", manuscript, rev=rev, first=first) from None
     pages = result.pdf.anchors if result.pdf is not None else None
     texts = book_texts(result.book, pages).values()
     parts = {d.id: Part(d.id, d.role, parse(t)) for d, t in zip(_docs(result.book), texts)}
@@ -195,7 +194,7 @@ def export_revision(rev: str, manuscript: Path, dest: Path) -> Path:
     commit = git_commit(manuscript, rev)
     prefix = _git(manuscript, "rev-parse", "--show-prefix")
     if commit is None or prefix is None or prefix.returncode != 0:
-        raise DiffError(f"revision {rev}: not a git revision of {manuscript}")
+        raise DiffError("D009", manuscript, rev=rev)
     entries = _tree(manuscript, f"{commit}:{prefix.stdout.decode().strip()}", rev)
     dest.mkdir(parents=True)
     for (name, _), data in zip(entries, _blobs(manuscript, [sha for _, sha in entries], rev)):
@@ -212,17 +211,18 @@ def _tree(where: Path, tree: str, rev: str) -> list[tuple[str, str]]:
     out = _git(where, "ls-tree", "-r", "-z", "-l", "--full-tree", "--end-of-options", tree)
     if out is None or out.returncode != 0:
         why = out.stderr.decode(errors="replace").strip().splitlines()[-1:] if out else ["git did not run"]
-        raise DiffError(f"revision {rev}: git cannot read {where} at that revision ({''.join(why)})")
+        raise DiffError("D010", where, rev=rev, why="".join(why))
     entries, total = [], 0
     for record in filter(None, out.stdout.decode("utf-8", errors="surrogateescape").split("\0")):
         meta, name = record.split("\t", 1)
         mode, _, sha, size = meta.split()
         if mode not in ("100644", "100755") or any(p in ("", ".", "..", ".git") for p in name.split("/")):
-            raise DiffError(f"revision {rev}: {name}: not a plain file (mode {mode}); not exported")
+            raise DiffError("D011", where, rev=rev, name=name, mode=mode)
         entries.append((name, sha))
         total += int(size)
     if total > MAX_EXPORT:
-        raise DiffError(f"revision {rev}: {total // 2**20} MB, larger than the {MAX_EXPORT // 2**20} MB limit")
+        raise DiffError("D012", where, size=total // 2**20, limit=MAX_EXPORT // 2**20,
+                        kind=f"the manuscript at revision {rev}")
     return entries
 
 
@@ -230,13 +230,13 @@ def _blobs(where: Path, shas: list[str], rev: str) -> list[bytes]:
     """The blobs' contents, in one `git cat-file --batch` (header line, data, newline each)."""
     out = _git(where, "cat-file", "--batch", stdin="".join(f"{s}\n" for s in shas).encode())
     if out is None or out.returncode != 0:
-        raise DiffError(f"revision {rev}: git cannot read the manuscript's files")
+        raise DiffError("D013", where, rev=rev)
     data, pos, blobs = out.stdout, 0, []
     for sha in shas:
         end = data.index(b"\n", pos)
         header = data[pos:end].split()
         if header[1:2] != [b"blob"]:
-            raise DiffError(f"revision {rev}: object {sha} is missing from the repository")
+            raise DiffError("D014", where, rev=rev, sha=sha)
         blobs.append(data[end + 1:end + 1 + int(header[2])])
         pos = end + 2 + int(header[2])
     return blobs

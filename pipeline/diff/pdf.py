@@ -34,11 +34,11 @@ class Pdf:
         try:
             self.doc = pdfium.PdfDocument(str(self.path))
         except pdfium.PdfiumError as exc:
-            raise DiffError(f"{self.path}: not a readable PDF ({exc})") from None
+            raise DiffError("D024", self.path, reason=exc) from None
         pages = len(self.doc)   # counted before closing: a closed document cannot say
         if pages > MAX_PAGES:
             self.doc.close()
-            raise DiffError(f"{self.path}: {pages} pages, more than the {MAX_PAGES} a book may have")
+            raise DiffError("D025", self.path, pages=pages, limit=MAX_PAGES)
 
     def __enter__(self):
         return self

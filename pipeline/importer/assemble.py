@@ -120,8 +120,7 @@ def _check_heading(source: Source, part: dict) -> set[int]:
     found = _normal(" ".join(source.line(n) for n in lines)).replace("_", "")
     expected = _normal(part.get("heading_text") or f"{part.get('number', '')} {part['title']}")
     if not (found == expected or (not part.get("heading_text") and found.startswith(expected))):
-        raise ImportError_(source.path, rng[0], "T005",
-                           f"heading lines do not hold the title '{part['title']}' the profile gives")
+        raise ImportError_(source.path, rng[0], "T005", title=part["title"])
     return set(lines)
 
 
@@ -221,10 +220,7 @@ def _epigraphs(source: Source, part: dict, fixer: Repairer) -> str:
 
 def _register(source: Source) -> dict:
     """The profile's editorial completion of the book's list (register.yaml)."""
-    try:
-        return glossary.load_register(source.profile_dir)
-    except (glossary.RegisterError, yaml.YAMLError) as exc:
-        raise ImportError_(source.profile_dir / "register.yaml", 1, "T001", str(exc)) from exc
+    return glossary.load_register(source.profile_dir)
 
 
 def _glossary_yaml(source: Source, entries, register: dict, fixer: Repairer, result: PartResult) -> str:
@@ -233,7 +229,7 @@ def _glossary_yaml(source: Source, entries, register: dict, fixer: Repairer, res
     try:
         rows = glossary.complete(glossary.rows(entries, expansions), register)
     except glossary.RegisterError as exc:
-        raise ImportError_(source.profile_dir / "register.yaml", 1, "T001", str(exc)) from exc
+        raise ImportError_(source.profile_dir / "register.yaml", 1, exc.code, **exc.fields) from None
     result.notes = 0
     result.doubts.extend((e.line, f"abbreviation {e.forms[0]}: forms {e.forms} repeat")
                          for e in entries if len(set(e.forms)) < len(e.forms))
@@ -250,8 +246,7 @@ def _ignore_yaml(source: Source, entries: list[dict]) -> str:
     rows = []
     for entry in entries:
         if not entry.get("reason") or not entry.get("code") or not entry.get("match"):
-            raise ImportError_(source.profile_dir / "register.yaml", 1, "T001",
-                              f"ignore entry without code, match or reason: {entry}")
+            raise ImportError_(source.profile_dir / "register.yaml", 1, "T013", entry=entry)
         rows.append({"code": entry["code"], "match": entry["match"], "reason": entry["reason"]})
     return IGNORE_HEADER + _yaml(rows)
 

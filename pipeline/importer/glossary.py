@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Optional
 
-import yaml
+from pydantic import BaseModel, ConfigDict
 
 from .pages import is_blank
 
@@ -90,20 +91,65 @@ def acronyms(entries: list[Entry]) -> list[str]:
 FIELDS = ("term", "expansion", "variants", "note")
 
 
+class _Fix(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    term: Optional[str] = None
+    expansion: Optional[str] = None
+    variants: Optional[list[str]] = None
+    note: Optional[str] = None
+    why: Optional[str] = None       # required, but told as T010 by `complete`
+
+
+class _Drop(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    term: str
+    why: Optional[str] = None
+
+
+class _Add(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    term: str
+    expansion: str
+    variants: list[str] = []
+    note: Optional[str] = None
+
+
+class _Ignore(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: Optional[str] = None      # all three required, but told as T013 by the importer
+    match: Optional[str] = None
+    reason: Optional[str] = None
+
+
+class RegisterSpec(BaseModel):
+    """register.yaml: every value of the kind the importer reads (T008 at its line otherwise)."""
+    model_config = ConfigDict(extra="forbid")
+    fix: dict[str, _Fix] = {}
+    drop: list[_Drop] = []
+    add: list[_Add] = []
+    ignore: list[_Ignore] = []
+
+
 def load_register(profile_dir) -> dict:
-    """The profile's register.yaml as plain data ({} when the profile has none)."""
+    """The profile's register.yaml as plain data ({} when the profile has none);
+    ImportError_ at the line at fault."""
+    from pipeline.importer.source import read_yaml
+
     path = profile_dir / "register.yaml"
     if not path.is_file():
         return {}
-    data = yaml.safe_load(path.read_text("utf-8")) or {}
-    unknown = set(data) - {"fix", "drop", "add", "ignore"}
-    if unknown:
-        raise RegisterError(f"{path}: unknown sections {sorted(unknown)}")
-    return data
+    return read_yaml(path, RegisterSpec, "T008").model_dump(exclude_none=True)
 
 
 class RegisterError(ValueError):
-    """register.yaml names an entry the book's list does not have, or repeats one."""
+    """register.yaml names an entry the book's list does not have, or repeats
+    one: a diagnostic code (pipeline/diagnostics.py) and its fields."""
+
+    def __init__(self, code: str, **fields):
+        from pipeline.diagnostics import CODES
+
+        super().__init__(CODES[code].template.format(**fields))
+        self.code, self.fields = code, fields
 
 
 def complete(rows: list[dict], register: dict) -> list[dict]:
@@ -114,9 +160,9 @@ def complete(rows: list[dict], register: dict) -> list[dict]:
     by_term = {row["term"]: row for row in rows}
     for term, fix in (register.get("fix") or {}).items():
         if term not in by_term:
-            raise RegisterError(f"fix: the book's list has no entry {term!r}")
+            raise RegisterError("T009", action="fix", term=term)
         if not fix.get("why"):
-            raise RegisterError(f"fix {term!r}: say why")
+            raise RegisterError("T010", action="fix", term=term)
         row = by_term[term]
         row.update({k: fix[k] for k in FIELDS if k in fix})
         if not row.get("variants"):
@@ -124,14 +170,14 @@ def complete(rows: list[dict], register: dict) -> list[dict]:
     dropped = set()
     for drop in register.get("drop") or []:
         if drop["term"] not in {r["term"] for r in rows}:
-            raise RegisterError(f"drop: the register has no entry {drop['term']!r}")
+            raise RegisterError("T009", action="drop", term=drop["term"])
         if not drop.get("why"):
-            raise RegisterError(f"drop {drop['term']!r}: say why")
+            raise RegisterError("T010", action="drop", term=drop["term"])
         dropped.add(drop["term"])
     out = [row for row in rows if row["term"] not in dropped]
     for add in register.get("add") or []:
         if add["term"] in {r["term"] for r in out}:
-            raise RegisterError(f"add: {add['term']!r} is already in the register")
+            raise RegisterError("T011", term=add["term"])
         out.append({k: add[k] for k in FIELDS if add.get(k)})
     return out
 

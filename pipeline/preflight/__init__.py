@@ -4,8 +4,10 @@ Before: a PDF written by `build` (plain or `--print-ready`), optionally the
 cover PDF and the book.yaml it came from.
 After: a list of `Finding`s (check, status, detail): page boxes, fonts,
 page count, PDF/X identification, widows, orphans, hyphen ladders, running
-heads and folios, cover geometry. `python -m pipeline check pdf` prints
-them as a table and exits 1 if any is an error.
+heads and folios, cover geometry. A problem is a diagnostic (C codes,
+pipeline/diagnostics.py) at its page: `python -m pipeline check pdf` prints
+each as `book.pdf:PAGE: CODE message` (PAGE 0, left out: the whole file),
+then a table of the checks passed, and exits 1 if any is an error.
 
     boxes.py   TrimBox / BleedBox / MediaBox on every page
     fonts.py   embedded, subset, only the book's faces; one program per face,
@@ -26,27 +28,61 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-OK, WARN, ERROR = "ok", "warning", "error"
+from pipeline.diagnostics import CODES, Diagnostic, Severity
+
+OK, WARN, ERROR = "ok", Severity.WARNING.value, Severity.ERROR.value
 
 
 @dataclass(frozen=True)
 class Finding:
+    """A check's result: passed (OK, `detail` says what was seen) or a
+    problem, which is a diagnostic: its code, the page (0: the whole file)
+    and the file when it is not the book's PDF (the cover)."""
+
     check: str
     status: str
     detail: str
-    code: str = ""       # pipeline/diagnostics.py, for findings that have one
+    code: str | None = None
+    page: int = 0
+    path: Path | None = None
+
+    def diagnostic(self, pdf: Path) -> Diagnostic:
+        return Diagnostic(str(self.path or pdf), self.page, self.code, self.detail)
 
 
-def coded(check: str, code: str, **fields) -> Finding:
-    """A finding from a diagnostic code: its severity and message."""
-    from pipeline.diagnostics import CODES
+def passed(check: str, detail: str) -> Finding:
+    return Finding(check, OK, detail)
 
-    diag = CODES[code]
-    return Finding(check, ERROR if diag.severity.value == "error" else WARN, diag.template.format(**fields), code)
+
+def problem(check: str, code: str, page: int = 0, path: Path | None = None, **fields) -> Finding:
+    """A finding with its message from the code's template; its status is the code's severity."""
+    spec = CODES[code]
+    return Finding(check, spec.severity.value, spec.template.format(**fields), code, page, path)
 
 
 def run(pdf: Path, cover: Path | None = None, multiple: int | None = None, config=None,
         styles: Path | None = None) -> list[Finding]:
+    """Every check of `pdf` (and `cover`); a file that cannot be read is one finding (C024)."""
+    import subprocess
+
+    import pikepdf
+
+    for path in filter(None, (pdf, cover)):
+        try:
+            pikepdf.open(path).close()
+        except (pikepdf.PdfError, OSError) as exc:
+            return [problem("PDF", "C024", path=path, reason=_one_line(exc))]
+    try:
+        return _checks(pdf, cover, multiple, config, styles)
+    except (pikepdf.PdfError, subprocess.CalledProcessError) as exc:   # readable, yet broken further in
+        return [problem("PDF", "C024", path=pdf, reason=_one_line(exc))]
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())[:200] or type(exc).__name__
+
+
+def _checks(pdf: Path, cover: Path | None, multiple: int | None, config, styles: Path | None) -> list[Finding]:
     import pikepdf
 
     from pipeline.preflight import boxes, colour, fonts, pdfx, pdfx1a, text
@@ -82,5 +118,5 @@ def _gray_interior(config, pdfx: bool) -> bool:
 
 def pages(count: int, multiple: int) -> list[Finding]:
     if count % multiple:
-        return [Finding("page count", ERROR, f"{count} pages: not a multiple of {multiple}")]
-    return [Finding("page count", OK, f"{count} pages, a multiple of {multiple}")]
+        return [problem("page count", "C010", count=count, multiple=multiple)]
+    return [passed("page count", f"{count} pages, a multiple of {multiple}")]

@@ -4,7 +4,7 @@ least 3 mm on a printer's file."""
 
 from __future__ import annotations
 
-from pipeline.preflight import ERROR, OK, Finding
+from pipeline.preflight import Finding, passed, problem
 
 MM = 72 / 25.4
 TOLERANCE = 0.5          # points
@@ -41,43 +41,54 @@ def _size(box) -> str:
 
 
 def check(doc, config=None, printer: bool = False) -> list[Finding]:
-    from pipeline.render.pdf.cover import mm
-
     first = boxes_of(doc.pages[0])
-    problems = []
+    pages = _every_page(doc, first)
+    found = pages + _trim(first, config)
+    if printer:
+        found += _bleed(first, config)
+    elif not pages:
+        found.append(passed("bleed", "proof PDF: no bleed, no marks (not for the printer)"))
+    return found
+
+
+def _every_page(doc, first) -> list[Finding]:
+    """Every page the boxes of the first; TrimBox inside BleedBox inside MediaBox."""
+    found = []
     for number, page in enumerate(doc.pages, 1):
         b = boxes_of(page)
         if b != first:
-            problems.append(f"page {number}: boxes differ from page 1")
+            found.append(problem("page boxes", "C001", number))
         trim, bleed, media = b["TrimBox"], b["BleedBox"], b["MediaBox"]
         if trim and bleed and not _inside(trim, bleed):
-            problems.append(f"page {number}: TrimBox outside BleedBox")
+            found.append(problem("page boxes", "C002", number))
         if bleed and not _inside(bleed, media):
-            problems.append(f"page {number}: BleedBox outside MediaBox")
-    found = [Finding("page boxes", ERROR, "; ".join(problems[:5]) + (" …" if len(problems) > 5 else ""))] \
-        if problems else []
+            found.append(problem("page boxes", "C003", number))
+    return found
+
+
+def _trim(first, config) -> list[Finding]:
+    from pipeline.manuscript import mm
+
     trim = first["TrimBox"] or first["MediaBox"]
     detail = f"trim {_size(trim)}"
-    if config is not None:
-        want = (mm(config.print.trim.width) * MM, mm(config.print.trim.height) * MM)
-        got = (trim[2] - trim[0], trim[3] - trim[1])
-        if abs(want[0] - got[0]) > TOLERANCE or abs(want[1] - got[1]) > TOLERANCE:
-            found.append(Finding("trim size", ERROR, f"{detail}, book.yaml asks for "
-                                 f"{config.print.trim.width} × {config.print.trim.height}"))
-        else:
-            found.append(Finding("trim size", OK, f"{detail} = book.yaml"))
-    else:
-        found.append(Finding("trim size", OK, detail))
-    if printer:
-        if not first["TrimBox"] or not first["BleedBox"]:
-            found.append(Finding("bleed", ERROR, "a PDF/X file without TrimBox and BleedBox"))
-        else:
-            t, b = first["TrimBox"], first["BleedBox"]
-            least = min(t[0] - b[0], t[1] - b[1], b[2] - t[2], b[3] - t[3]) / MM
-            want = mm(config.print.bleed) if config is not None else 3.0
-            status = OK if least >= want - 0.05 else ERROR
-            found.append(Finding("bleed", status, f"{least:.1f} mm on every side (want {want:g} mm); "
-                                 f"MediaBox {_size(first['MediaBox'])}"))
-    elif not problems:
-        found.append(Finding("bleed", OK, "proof PDF: no bleed, no marks (not for the printer)"))
-    return found
+    if config is None:
+        return [passed("trim size", detail)]
+    want = (mm(config.print.trim.width) * MM, mm(config.print.trim.height) * MM)
+    got = (trim[2] - trim[0], trim[3] - trim[1])
+    if abs(want[0] - got[0]) > TOLERANCE or abs(want[1] - got[1]) > TOLERANCE:
+        return [problem("trim size", "C004", 1, got=_size(trim),
+                        want=f"{config.print.trim.width} × {config.print.trim.height}")]
+    return [passed("trim size", f"{detail} = book.yaml")]
+
+
+def _bleed(first, config) -> list[Finding]:
+    from pipeline.manuscript import mm
+
+    if not first["TrimBox"] or not first["BleedBox"]:
+        return [problem("bleed", "C005", 1)]
+    t, b = first["TrimBox"], first["BleedBox"]
+    least = min(t[0] - b[0], t[1] - b[1], b[2] - t[2], b[3] - t[3]) / MM
+    want = mm(config.print.bleed) if config is not None else 3.0
+    if least < want - 0.05:
+        return [problem("bleed", "C006", 1, least=least, want=want)]
+    return [passed("bleed", f"{least:.1f} mm on every side (want {want:g} mm); MediaBox {_size(first['MediaBox'])}")]

@@ -14,13 +14,12 @@ from pathlib import Path
 
 import pikepdf
 
-from pipeline.preflight import ERROR, OK, Finding
+from pipeline.preflight import Finding, passed, problem
 from pipeline.preflight.separations import inked_plates
 
 OPERATOR = re.compile(rb"\s(rg|RG|k|K|cs|CS)(?=[\s\[<(/]|\Z)")
 GRAY_SPACES = {"/DeviceGray", "/CalGray", "/Indexed", "/Separation"}
 SAMPLES = 20
-SHOWN = 8
 
 
 def colour_pages(doc) -> dict[int, set[str]]:
@@ -66,26 +65,20 @@ def _space(image) -> str:
 def check(doc, pdf: Path, gray: bool) -> list[Finding]:
     """`gray`: the file must print on the Black plate alone."""
     pages = colour_pages(doc)
-    shown = "; ".join(f"p. {n}: {', '.join(sorted(k))}" for n, k in list(pages.items())[:SHOWN])
-    more = f" (and {len(pages) - SHOWN} more pages)" if len(pages) > SHOWN else ""
     if not pages:
-        found = [Finding("colour", OK, f"all {len(doc.pages)} pages gray")]
+        found = [passed("colour", f"all {len(doc.pages)} pages gray")]
+    elif gray:
+        found = [problem("colour", "C025", n, kinds=", ".join(sorted(k))) for n, k in pages.items()]
     else:
-        found = [Finding("colour", ERROR if gray else OK,
-                         f"{len(pages)} pages draw in colour" + (" (a black-and-white interior)" if gray else "")
-                         + f": {shown}{more}")]
-    if gray:
-        found.append(separations(pdf, len(doc.pages)))
-    return found
+        found = [passed("colour", f"{len(pages)} pages draw in colour (a proof, or a colour interior)")]
+    return found + (separations(pdf, len(doc.pages)) if gray else [])
 
 
-def separations(pdf: Path, count: int) -> Finding:
+def separations(pdf: Path, count: int) -> list[Finding]:
     sample = sorted({1 + round(i * (count - 1) / (SAMPLES - 1)) for i in range(SAMPLES)}) if count > 1 else [1]
     plates = inked_plates(pdf, sample)
     wrong = {n: p - {"Black"} for n, p in plates.items() if p - {"Black"}}
     if wrong:
-        pages = "; ".join(f"p. {n}: {', '.join(sorted(p))}" for n, p in wrong.items())
-        return Finding("separations", ERROR, f"ink beyond the Black plate on {len(wrong)} of {len(sample)} "
-                                              f"sampled pages: {pages}")
+        return [problem("separations", "C026", n, plates=", ".join(sorted(p))) for n, p in wrong.items()]
     inked = sum(1 for p in plates.values() if p)
-    return Finding("separations", OK, f"{len(sample)} sampled pages ({inked} inked): Black plate only")
+    return [passed("separations", f"{len(sample)} sampled pages ({inked} inked): Black plate only")]

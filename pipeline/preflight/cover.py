@@ -5,52 +5,60 @@ only the book's faces embedded."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+import dataclasses
 from pathlib import Path
 
 import pikepdf
 
 from pipeline import printers
-from pipeline.preflight import ERROR, OK, Finding, boxes, fonts, pdfx1a
+from pipeline.preflight import Finding, boxes, fonts, passed, pdfx1a, problem
 
 MM = 72 / 25.4
 TOLERANCE_MM = 0.3
+SPINE = ("{spine:.2f} mm for {pages} pages on {basis} (want {want:.2f} mm); "
+         "cover {width:.1f} × {height:.1f} mm, book trim {bw:.1f} × {bh:.1f}")
 
 
 def check(cover: Path, book_pdf: Path, config=None, styles: Path | None = None) -> list[Finding]:
-    from pipeline.manuscript import PrintSettings
-    from pipeline.render.pdf.cover import mm, spine_mm
-
     with pikepdf.open(book_pdf) as book:
         pages = len(book.pages)
         btrim = boxes.boxes_of(book.pages[0])
         btrim = btrim["TrimBox"] or btrim["MediaBox"]
     with pikepdf.open(cover) as doc:
-        pdfx_required = printers.printer(config.print.printer).pdf_variant is not None if config else True
         printer = printers.printer(config.print.printer) if config else None
-        found = [replace(f, check="cover: " + f.check) for f in pdfx1a.identification(
-                 doc, pdfx_required, printer and printer.ink_limit, printer and printer.pdf_variant == printers.X1A)
+        pdfx_required = printer.pdf_variant is not None if printer else True
+        found = [f for f in pdfx1a.identification(doc, pdfx_required, printer and printer.ink_limit,
+                                                  printer and printer.pdf_variant == printers.X1A, path=cover)
                  if f.check != "metadata"]
-        found += [replace(f, check="cover: " + f.check) for f in fonts.check(doc, styles)]
+        found += fonts.check(doc, styles, path=cover)
         if len(doc.pages) != 1:
-            found.append(Finding("cover: pages", ERROR, f"{len(doc.pages)} pages, want 1"))
+            found.append(problem("pages", "C021", path=cover, count=len(doc.pages)))
         b = boxes.boxes_of(doc.pages[0])
+    found = [dataclasses.replace(f, check="cover: " + f.check) for f in found]
+    if b["TrimBox"] is None or b["BleedBox"] is None:
+        return found + [problem("cover: boxes", "C022", 1, cover)]
+    return found + _geometry(cover, b, btrim, pages, config)
+
+
+def _geometry(cover: Path, b, btrim, pages: int, config) -> list[Finding]:
+    """The spine as wide as the pages and paper ask, the height the book's; the bleed."""
+    from pipeline.manuscript import PrintSettings, mm
+    from pipeline.render.pdf.cover import spine_mm
+
     trim, bleed = b["TrimBox"], b["BleedBox"]
-    if trim is None or bleed is None:
-        return found + [Finding("cover: boxes", ERROR, "no TrimBox/BleedBox")]
     width, height = (trim[2] - trim[0]) / MM, (trim[3] - trim[1]) / MM
     bw, bh = (btrim[2] - btrim[0]) / MM, (btrim[3] - btrim[1]) / MM
     settings = config.print if config is not None else PrintSettings()
-    want = spine_mm(pages, settings)
-    spine = width - 2 * bw
-    paper = settings.paper
+    want, spine, paper = spine_mm(pages, settings), width - 2 * bw, settings.paper
     basis = (f"caliper {paper.caliper}" if paper.caliper else f"{paper.ppi:g} ppi" if paper.ppi
              else f"{paper.kind}")
-    status = OK if abs(spine - want) <= TOLERANCE_MM and abs(height - bh) <= TOLERANCE_MM else ERROR
-    found.append(Finding("cover: spine", status, f"{spine:.2f} mm for {pages} pages on {basis} "
-                         f"(want {want:.2f} mm); cover {width:.1f} × {height:.1f} mm, book trim {bw:.1f} × {bh:.1f}"))
+    sizes = dict(spine=spine, pages=pages, basis=basis, want=want, width=width, height=height, bw=bw, bh=bh)
+    if abs(spine - want) <= TOLERANCE_MM and abs(height - bh) <= TOLERANCE_MM:
+        found = [passed("cover: spine", SPINE.format(**sizes))]
+    else:
+        found = [problem("cover: spine", "C023", 1, cover, **sizes)]
     least = min(trim[0] - bleed[0], trim[1] - bleed[1], bleed[2] - trim[2], bleed[3] - trim[3]) / MM
     want_bleed = printers.printer(settings.printer).bleed_mm or mm(settings.bleed)
-    found.append(Finding("cover: bleed", OK if least >= want_bleed - 0.05 else ERROR,
-                         f"{least:.1f} mm (want {want_bleed:g} mm)"))
-    return found
+    if least < want_bleed - 0.05:
+        return found + [problem("cover: bleed", "C006", 1, cover, least=least, want=want_bleed)]
+    return found + [passed("cover: bleed", f"{least:.1f} mm (want {want_bleed:g} mm)")]

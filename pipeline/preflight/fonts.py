@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pipeline import STYLES
 from pipeline.fontmaps import parse_to_unicode, parse_widths
-from pipeline.preflight import ERROR, OK, Finding, coded
+from pipeline.preflight import Finding, passed, problem
 
 SUBSET = re.compile(r"^[A-Z]{6}\+")
 
@@ -55,23 +55,22 @@ def fonts_of(doc) -> dict[str, dict]:
     return found
 
 
-def check(doc, styles: Path | None = None) -> list[Finding]:
+def check(doc, styles: Path | None = None, path: Path | None = None) -> list[Finding]:
+    """`path`: the file, when not the book's PDF (the cover)."""
     fonts = fonts_of(doc)
     allowed = chosen(styles)
     faces = sorted({SUBSET.sub("", n) for n in fonts})
-    found = []
-    bad = [n for n, f in fonts.items() if not f["embedded"]]
-    if bad:
-        found.append(Finding("fonts embedded", ERROR, "not embedded: " + ", ".join(sorted(bad))))
-    else:
-        found.append(Finding("fonts embedded", OK, f"{len(fonts)} fonts, all embedded"))
-    unsub = [n for n in fonts if not SUBSET.match(n)]
-    found.append(Finding("fonts subset", ERROR if unsub else OK,
-                         "not subset: " + ", ".join(sorted(unsub)) if unsub else "all subset"))
+    bad = sorted(n for n, f in fonts.items() if not f["embedded"])
+    unsub = sorted(n for n in fonts if not SUBSET.match(n))
     foreign = [f for f in faces if not any(f == a or f.startswith(a + "-") for a in allowed)]
-    found.append(Finding("font faces", ERROR if foreign else OK,
-                         ("not the book's: " + ", ".join(foreign)) if foreign else ", ".join(faces)))
-    return found + programs_check(programs_of(doc))
+    return [
+        problem("fonts embedded", "C007", path=path, fonts=", ".join(bad)) if bad
+        else passed("fonts embedded", f"{len(fonts)} fonts, all embedded"),
+        problem("fonts subset", "C008", path=path, fonts=", ".join(unsub)) if unsub
+        else passed("fonts subset", "all subset"),
+        problem("font faces", "C009", path=path, faces=", ".join(foreign)) if foreign
+        else passed("font faces", ", ".join(faces)),
+    ] + programs_check(programs_of(doc), path)
 
 
 # -- the programs ----------------------------------------------------------------------
@@ -128,7 +127,7 @@ def _program(font) -> Program:
     return Program(name, hashlib.sha256(data).hexdigest() if data else "", data, glyphs)
 
 
-def programs_check(programs: list[Program]) -> list[Finding]:
+def programs_check(programs: list[Program], path: Path | None = None) -> list[Finding]:
     found = []
     by_tag: dict[str, dict[str, set[str]]] = {}
     by_face: dict[str, set[str]] = {}
@@ -138,15 +137,15 @@ def programs_check(programs: list[Program]) -> list[Finding]:
         by_face.setdefault(p.face, set()).add(p.digest)
         if p.tag:
             by_tag.setdefault(p.tag, {}).setdefault(p.digest, set()).add(p.face)
-    clashes = [coded("subset tags", "F101", tag=tag, count=len(d), faces=", ".join(sorted(set().union(*d.values()))))
+    clashes = [problem("subset tags", "F101", path=path, tag=tag, count=len(d), faces=", ".join(sorted(set().union(*d.values()))))
                for tag, d in sorted(by_tag.items()) if len(d) > 1]
-    found += clashes or [Finding("subset tags", OK, f"{len(by_tag)} tags, one program each")]
-    several = [coded("font programs", "F102", face=face, count=len(d)) for face, d in sorted(by_face.items())
+    found += clashes or [passed("subset tags", f"{len(by_tag)} tags, one program each")]
+    several = [problem("font programs", "F102", path=path, face=face, count=len(d)) for face, d in sorted(by_face.items())
                if len(d) > 1]
-    found += several or [Finding("font programs", OK, ", ".join(f"{f}: 1" for f in sorted(by_face)) or "none")]
-    lacking = [coded("font glyphs", "F103", font=p.name, count=len(missing), glyphs=", ".join(missing[:5]))
+    found += several or [passed("font programs", ", ".join(f"{f}: 1" for f in sorted(by_face)) or "none")]
+    lacking = [problem("font glyphs", "F103", path=path, font=p.name, count=len(missing), glyphs=", ".join(missing[:5]))
                for p in programs if (missing := missing_glyphs(p))]
-    found += lacking or [Finding("font glyphs", OK, "every glyph used is in its program")]
+    found += lacking or [passed("font glyphs", "every glyph used is in its program")]
     return found
 
 

@@ -4,7 +4,9 @@ language set."""
 
 from __future__ import annotations
 
-from pipeline.preflight import ERROR, OK, WARN, Finding
+from pathlib import Path
+
+from pipeline.preflight import Finding, passed, problem
 
 PDFXID = "{http://www.npes.org/pdfx/ns/id/}GTS_PDFXVersion"
 
@@ -20,27 +22,33 @@ def is_pdfx(doc) -> bool:
     return bool(version(doc))
 
 
-def check(doc, required: bool) -> list[Finding]:
-    found = []
+def check(doc, required: bool, path: Path | None = None) -> list[Finding]:
+    """`path`: the file, when not the book's PDF (the cover)."""
     ver = version(doc)
-    intents = doc.Root.get("/OutputIntents")
     if ver:
-        found.append(Finding("PDF/X", OK, f"XMP pdfxid:GTS_PDFXVersion {ver}, PDF {doc.pdf_version}"))
-        good = [i for i in (intents or []) if i.get("/S") == "/GTS_PDFX" and "/DestOutputProfile" in i]
-        if good:
-            profile = good[0].DestOutputProfile
-            found.append(Finding("output intent", OK, f"{good[0].get('/OutputConditionIdentifier')} "
-                                 f"(ICC, {int(profile.get('/N', 0))} components)"))
-        else:
-            found.append(Finding("output intent", ERROR, "no /GTS_PDFX OutputIntent with a profile"))
+        found = [passed("PDF/X", f"XMP pdfxid:GTS_PDFXVersion {ver}, PDF {doc.pdf_version}"), _intent(doc, path)]
+    elif required:
+        found = [problem("PDF/X", "C012", path=path)]
     else:
-        found.append(Finding("PDF/X", ERROR if required else OK,
-                             "not PDF/X" + ("" if required else ": a proof/screen PDF")))
+        found = [passed("PDF/X", "not PDF/X: a proof/screen PDF")]
+    return found + [_metadata(doc, path)]
+
+
+def _intent(doc, path) -> Finding:
+    intents = doc.Root.get("/OutputIntents") or []
+    good = [i for i in intents if i.get("/S") == "/GTS_PDFX" and "/DestOutputProfile" in i]
+    if not good:
+        return problem("output intent", "C011", path=path)
+    profile = good[0].DestOutputProfile
+    return passed("output intent", f"{good[0].get('/OutputConditionIdentifier')} "
+                                   f"(ICC, {int(profile.get('/N', 0))} components)")
+
+
+def _metadata(doc, path) -> Finding:
     info = doc.docinfo
     missing = [k for k in ("/Title", "/Author") if not str(info.get(k, "")).strip()]
     if "/Lang" not in doc.Root:
         missing.append("/Lang")
-    found.append(Finding("metadata", WARN if missing else OK,
-                         f"missing {', '.join(missing)}" if missing else
-                         f"{info.Title} · {info.Author} · {doc.Root.Lang}"))
-    return found
+    if missing:
+        return problem("metadata", "C013", path=path, missing=", ".join(missing))
+    return passed("metadata", f"{info.Title} · {info.Author} · {doc.Root.Lang}")

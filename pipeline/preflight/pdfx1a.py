@@ -23,7 +23,9 @@ import re
 import pikepdf
 from pikepdf import Name
 
-from pipeline.preflight import ERROR, OK, Finding
+from pathlib import Path
+
+from pipeline.preflight import Finding, passed, problem
 from pipeline.transparency import transparent
 
 CONFORMANCE = "PDF/X-1a:2001"
@@ -42,35 +44,36 @@ def claims(doc) -> bool:
         str(info.get("/GTS_PDFXVersion", "")).startswith("PDF/X-1")
 
 
-def identification(doc, required: bool, ink_limit: int | None = None, wanted: bool = False) -> list[Finding]:
+def identification(doc, required: bool, ink_limit: int | None = None, wanted: bool = False,
+                   path: Path | None = None) -> list[Finding]:
     """The PDF/X findings of a file: these for one that claims PDF/X-1a
     (with pdfx.py's metadata), else pdfx.py's; `wanted`: book.yaml's
     printer asks for PDF/X-1a, and a file that does not claim it is an error."""
     from pipeline.preflight import pdfx
 
     if not claims(doc):
-        found = pdfx.check(doc, required=required)
-        if wanted:
-            found.insert(0, Finding("PDF/X-1a", ERROR, f"book.yaml's printer asks for {CONFORMANCE}; this file "
-                                                       f"does not claim it (Info GTS_PDFXConformance)"))
-        return found
-    return check(doc, ink_limit) + [f for f in pdfx.check(doc, required=False) if f.check == "metadata"]
+        found = pdfx.check(doc, required=required, path=path)
+        return ([problem("PDF/X-1a", "C027", path=path)] if wanted else []) + found
+    return check(doc, ink_limit, path) + [f for f in pdfx.check(doc, required=False, path=path)
+                                          if f.check == "metadata"]
 
 
-def check(doc, ink_limit: int | None = None) -> list[Finding]:
-    """`ink_limit` (per cent): check the largest total ink against it (a cover)."""
-    found = [_version(doc), _identification(doc), _intent(doc), _boxes(doc), _filters(doc)]
+def check(doc, ink_limit: int | None = None, path: Path | None = None) -> list[Finding]:
+    """`ink_limit` (per cent): check the largest total ink against it (a cover);
+    `path`: the file, when not the book's PDF (the cover)."""
+    found = [_version(doc, path), _identification(doc, path), _intent(doc, path), _boxes(doc, path),
+             _filters(doc, path)]
     walked = _walk(doc, measure=ink_limit is not None)
-    found.append(Finding("transparency", ERROR, _list(walked["transparency"])) if walked["transparency"]
-                 else Finding("transparency", OK, "none (PDF/X-1a)"))
-    found.append(Finding("colour spaces", ERROR, "RGB, Lab or ICC colour: " + _list(walked["colour"]))
-                 if walked["colour"] else Finding("colour spaces", OK, "DeviceGray and DeviceCMYK only"))
-    found.append(Finding("font programs (PDF 1.3)", ERROR, _list(walked["fonts"])) if walked["fonts"]
-                 else Finding("font programs (PDF 1.3)", OK, "all embedded, none OpenType"))
+    for check_name, key, code, ok in (("transparency", "transparency", "C033", "none (PDF/X-1a)"),
+                                      ("colour spaces", "colour", "C034", "DeviceGray and DeviceCMYK only"),
+                                      ("font programs (PDF 1.3)", "fonts", "C035", "all embedded, none OpenType")):
+        found.append(problem(check_name, code, path=path, what=_list(walked[key])) if walked[key]
+                     else passed(check_name, ok))
     if ink_limit is not None:
         ink, where = walked["ink"]
-        found.append(Finding("total ink", ERROR if ink > ink_limit + 0.5 else OK,
-                             f"at most {ink:.0f} % ({where}); the printer's limit {ink_limit} %"))
+        found.append(problem("total ink", "C036", path=path, ink=ink, where=where, limit=ink_limit)
+                     if ink > ink_limit + 0.5 else
+                     passed("total ink", f"at most {ink:.0f} % ({where}); the printer's limit {ink_limit} %"))
     return found
 
 
@@ -78,16 +81,16 @@ def _list(items: list[str]) -> str:
     return "; ".join(items[:SHOWN]) + (f" (and {len(items) - SHOWN} more)" if len(items) > SHOWN else "")
 
 
-def _version(doc) -> Finding:
+def _version(doc, path) -> Finding:
     streams = any(isinstance(o, pikepdf.Stream) and o.get("/Type") in (Name.ObjStm, Name.XRef)
                   for o in doc.objects)
     if doc.pdf_version != "1.3" or streams:
-        return Finding("PDF version", ERROR, f"PDF {doc.pdf_version}"
-                       + (" with object or cross-reference streams" if streams else "") + "; PDF/X-1a:2001 is PDF 1.3")
-    return Finding("PDF version", OK, "PDF 1.3, no object or cross-reference streams")
+        return problem("PDF version", "C028", path=path, version=doc.pdf_version,
+                       streams=" with object or cross-reference streams" if streams else "")
+    return passed("PDF version", "PDF 1.3, no object or cross-reference streams")
 
 
-def _identification(doc) -> Finding:
+def _identification(doc, path) -> Finding:
     info = doc.trailer.get("/Info") or {}
     wrong = []
     if str(info.get("/GTS_PDFXVersion", "")) != VERSION:
@@ -102,40 +105,39 @@ def _identification(doc) -> Finding:
     if doc.is_encrypted:
         wrong.append("encrypted")
     if wrong:
-        return Finding("PDF/X", ERROR, "; ".join(wrong))
-    return Finding("PDF/X", OK, f"Info {CONFORMANCE}, PDF {doc.pdf_version}, Trapped {info.Trapped}")
+        return problem("PDF/X", "C029", path=path, wrong="; ".join(wrong))
+    return passed("PDF/X", f"Info {CONFORMANCE}, PDF {doc.pdf_version}, Trapped {info.Trapped}")
 
 
-def _intent(doc) -> Finding:
+def _intent(doc, path) -> Finding:
     intents = [i for i in doc.Root.get("/OutputIntents", []) if i.get("/S") == Name.GTS_PDFX]
     if len(intents) != 1:
-        return Finding("output intent", ERROR, f"{len(intents)} /GTS_PDFX OutputIntents, want one")
+        return problem("output intent", "C030", path=path, wrong=f"{len(intents)} /GTS_PDFX OutputIntents, want one")
     intent = intents[0]
     ident = str(intent.get("/OutputConditionIdentifier", "")).strip()
     profile = intent.get("/DestOutputProfile")
     if profile is not None:
         n = int(profile.get("/N", 0))
-        status = OK if n == 4 and ident else ERROR
-        return Finding("output intent", status, f"{ident or 'no identifier'}: an embedded ICC profile of {n} "
-                                                f"components (want 4, CMYK)")
+        detail = f"{ident or 'no identifier'}: an embedded ICC profile of {n} components (want 4, CMYK)"
+        return passed("output intent", detail) if n == 4 and ident else \
+            problem("output intent", "C030", path=path, wrong=detail)
     if ident and str(intent.get("/RegistryName", "")).strip() and str(intent.get("/Info", "")).strip():
-        return Finding("output intent", OK, f"{ident}, registered at {intent.RegistryName} "
-                                            f"({intent.get('/Info', '')}): no profile needed")
-    return Finding("output intent", ERROR, f"{ident or 'no identifier'}: neither a registered characterization "
-                                           f"(RegistryName and Info) nor an embedded CMYK profile")
+        return passed("output intent", f"{ident}, registered at {intent.RegistryName} "
+                                       f"({intent.get('/Info', '')}): no profile needed")
+    return problem("output intent", "C030", path=path, wrong=f"{ident or 'no identifier'}: neither a registered "
+                   f"characterization (RegistryName and Info) nor an embedded CMYK profile")
 
 
-def _boxes(doc) -> Finding:
+def _boxes(doc, path) -> Finding:
     missing = [n for n, page in enumerate(doc.pages, 1)
                if "/TrimBox" not in page.obj or "/BleedBox" not in page.obj or "/ArtBox" in page.obj]
     if missing:
-        return Finding("PDF/X boxes", ERROR, f"{len(missing)} pages without TrimBox and BleedBox, or with an "
-                                             f"ArtBox beside the TrimBox: "
-                                             + ", ".join(f"p. {n}" for n in missing[:8]))
-    return Finding("PDF/X boxes", OK, f"TrimBox and BleedBox on all {len(doc.pages)} pages")
+        return problem("PDF/X boxes", "C031", missing[0], path, count=len(missing),
+                       pages=", ".join(f"p. {n}" for n in missing[:8]))
+    return passed("PDF/X boxes", f"TrimBox and BleedBox on all {len(doc.pages)} pages")
 
 
-def _filters(doc) -> Finding:
+def _filters(doc, path) -> Finding:
     """Compression PDF 1.3 lacks (JBIG2, JPEG 2000) or PDF/X-1a forbids (LZW)."""
     found: dict[str, int] = {}
     for obj in doc.objects:
@@ -145,8 +147,9 @@ def _filters(doc) -> Finding:
                 if str(name) in FORBIDDEN_FILTERS:
                     found[str(name)] = found.get(str(name), 0) + 1
     if found:
-        return Finding("compression", ERROR, ", ".join(f"{n} streams in {f}" for f, n in sorted(found.items())))
-    return Finding("compression", OK, "no LZW, JBIG2 or JPEG 2000")
+        return problem("compression", "C032", path=path,
+                       filters=", ".join(f"{n} streams in {f}" for f, n in sorted(found.items())))
+    return passed("compression", "no LZW, JBIG2 or JPEG 2000")
 
 
 # -- the pages' content ------------------------------------------------------------------

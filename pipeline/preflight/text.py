@@ -42,7 +42,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from pipeline.preflight import ERROR, OK, WARN, Finding
+from pipeline.preflight import Finding, passed, problem
 
 MM = 72 / 25.4
 HEAD_ZONE = 18 * MM        # the top margin is 20 mm: running heads sit in it
@@ -163,33 +163,30 @@ def analyse(pages: list[Page]) -> dict[str, list]:
 def check(pdf: Path, offsets) -> list[Finding]:
     pages = read_pages(pdf, offsets)
     found = analyse(pages)
-    n = len(pages)
+    return (_rare(found["widows"], "widows", "C014", len(pages))
+            + _rare(found["orphans"], "orphans", "C015", len(pages))
+            + _ladders(found["ladders"])
+            + _every("head collisions", found["collisions"], "C018", "none")
+            + _every("folios", found["no_folio"], "C019", "every page with text after the front matter")
+            + _every("running heads", found["no_head"], "C020", "every page with a head folio has a head"))
 
-    def limited(name, items, per_page, what):
-        if not items:
-            return Finding(name, OK, "none")
-        where = ", ".join(f"p. {it[0]}" for it in items[:8]) + (" …" if len(items) > 8 else "")
-        status = ERROR if per_page is not None and len(items) > max(1, n * per_page) else WARN
-        return Finding(name, status, f"{len(items)} {what}: {where}")
 
-    ladders = found["ladders"]
-    long_ = [it for it in ladders if it[1] > 3]
+def _rare(items, name: str, code: str, count: int) -> list[Finding]:
+    """Each widow (orphan) a warning at its page; more than one per 50 pages
+    also an error: the rule of print.css is not taking effect."""
+    if not items:
+        return [passed(name, "none in running text")]
+    found = [problem(name, code, page, text=text) for page, text in items]
+    if len(items) > max(1, count * WIDOWS_PER_PAGE):
+        found.append(problem(name, "C016", count=len(items), what=name, pages=count, per=round(1 / WIDOWS_PER_PAGE)))
+    return found
 
-    def pages_list(items):
-        return ", ".join(map(str, items[:10])) + (" …" if len(items) > 10 else "")
 
-    return [
-        limited("widows", found["widows"], WIDOWS_PER_PAGE, "in running text"),
-        limited("orphans", found["orphans"], WIDOWS_PER_PAGE, "in running text"),
-        limited("hyphen ladders", ladders, None, f"runs of 3+ hyphenated lines ({len(long_)} of 4 or more, "
-                f"longest {max((it[1] for it in ladders), default=0)}); WeasyPrint has no hyphenate-limit-lines"),
-        Finding("head collisions", ERROR, f"{len(found['collisions'])} pages where the running head runs "
-                                          f"into the folio or onto two lines: {pages_list(found['collisions'])}")
-        if found["collisions"] else Finding("head collisions", OK, "none"),
-        Finding("folios", ERROR, f"{len(found['no_folio'])} pages with text and no folio: "
-                                 f"{pages_list(found['no_folio'])}") if found["no_folio"]
-        else Finding("folios", OK, "every page with text after the front matter"),
-        Finding("running heads", ERROR, f"{len(found['no_head'])} pages with a folio and no head: "
-                                        f"{pages_list(found['no_head'])}") if found["no_head"]
-        else Finding("running heads", OK, "every page with a head folio has a head"),
-    ]
+def _ladders(ladders) -> list[Finding]:
+    if not ladders:
+        return [passed("hyphen ladders", "none")]
+    return [problem("hyphen ladders", "C017", page, lines=lines, text=text) for page, lines, text in ladders]
+
+
+def _every(name: str, pages: list[int], code: str, fine: str) -> list[Finding]:
+    return [problem(name, code, page) for page in pages] if pages else [passed(name, fine)]

@@ -32,6 +32,18 @@ from pipeline.read.labels import Site, scan_labels
 READER = "markdown+raw_html-raw_attribute-raw_tex"
 MAX_BYTES = 8_000_000
 WARNING_LINE = re.compile(r"line (\d+)")
+# Pandoc's time to read nested brackets doubles with each level (12 take
+# half a minute): deeper ones are refused before Pandoc sees them.
+MAX_BRACKETS = 6
+BRACKET = re.compile(r"\\.|[\[\]]|\n[ \t]*\n")
+# Elements inside one another (a book needs about 6: a note's quote's
+# emphasis...); far deeper ones would exhaust Python's recursion in the
+# passes that walk the AST (transforms/checks.py stops them).
+MAX_NESTING = 32
+PANDOC_SECONDS = 120   # anything else pathological: refused, not waited for
+# The markup before a line's words: indentation, quote and list markers, emphasis, brackets.
+MARKUP_PREFIX = re.compile(r"(?:[ \t>*+_\-\[:]|\d+[.)])*")
+NESTING_MARKS = ">*_["
 
 __all__ = ["Site", "Source", "read", "scan_labels", "pandoc_version", "pandoc_path"]
 
@@ -47,6 +59,9 @@ class Source:
     nested: tuple[Site, ...] = ()          # references inside a note definition
     warnings: tuple[tuple[int, str], ...] = ()
 
+    def deepest_line(self) -> int:
+        return deepest_line(self.text)
+
     def line_of(self, needle: str, default: int = 0) -> int:
         """Line of the first occurrence of `needle` in the text."""
         at = self.text.find(needle)
@@ -56,6 +71,7 @@ class Source:
 @paused()
 def read(path: Path, cache_dir: Path | None = None) -> Source:
     text = _decode(path)
+    _check_brackets(path, text)
     parsed = _parse(path, text, cache_dir)
     labels = scan_labels(text)
     return Source(path, text, parsed["ast"]["blocks"], labels.refs, labels.defs,
@@ -88,21 +104,58 @@ def _parse(path: Path, text: str, cache_dir: Path | None) -> dict:
     key = hashlib.sha256((pandoc_version() + READER + text).encode()).hexdigest()
     cached = cache_dir / "read" / f"{key}.json" if cache_dir else None
     if cached and cached.is_file():
-        return json.loads(cached.read_text("utf-8"))
+        return _loads(path, text, cached.read_text("utf-8"))
     ast, warnings = _run_pandoc(path, text)
+    parsed = {"ast": _loads(path, text, ast), "warnings": warnings}
     if cached:
         cached.parent.mkdir(parents=True, exist_ok=True)
         tmp = cached.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")  # two files, one text
         # Pandoc's own JSON spliced in: the AST is not serialised a second time.
         tmp.write_text(f'{{"warnings": {json.dumps(warnings)}, "ast": {ast}}}', "utf-8")
         tmp.replace(cached)
-    return {"ast": json.loads(ast), "warnings": warnings}
+    return parsed
+
+
+def _loads(path: Path, text: str, data: str):
+    """Pandoc's JSON; markup nested hundreds deep (lists, quotes, emphasis)
+    is deeper than Python's decoder may recurse: a P008, not a traceback."""
+    try:
+        return json.loads(data)
+    except RecursionError:
+        _fail("P008", path, deepest_line(text), limit=MAX_NESTING)
+
+
+def _check_brackets(path: Path, text: str) -> None:
+    """Brackets nested deeper than MAX_BRACKETS within a paragraph: P009."""
+    depth = 0
+    for m in BRACKET.finditer(text):
+        token = m.group()
+        if token[0] == "\\":
+            continue
+        depth = 0 if token[0] == "\n" else max(depth + (1 if token == "[" else -1), 0)
+        if depth > MAX_BRACKETS:
+            _fail("P009", path, text.count("\n", 0, m.start()) + 1, limit=MAX_BRACKETS)
+
+
+def deepest_line(text: str) -> int:
+    """The line that opens the deepest nesting, as near as the text shows it
+    (Pandoc's AST has no lines): the one with the most markup before its
+    words, or the most quote, emphasis and bracket marks anywhere in it."""
+    best, line = -1, 1
+    for number, row in enumerate(text.split("\n"), 1):
+        size = max(MARKUP_PREFIX.match(row).end(), sum(map(row.count, NESTING_MARKS)))
+        if size > best:
+            best, line = size, number
+    return line
 
 
 def _run_pandoc(path: Path, text: str) -> tuple[str, list[tuple[int, str]]]:
     """(the AST as Pandoc's JSON text, its warnings)."""
     cmd = [pandoc_path(), "-f", READER, "-t", "json"]
-    done = subprocess.run(cmd, input=text, capture_output=True, text=True)
+    try:
+        done = subprocess.run(cmd, input=text, capture_output=True, text=True, timeout=PANDOC_SECONDS)
+    except subprocess.TimeoutExpired:
+        _fail("P010", path, 1, seconds=PANDOC_SECONDS)
     if done.returncode != 0:
         _fail("P001", path, 1, detail=(done.stderr.strip().splitlines() or ["unknown error"])[-1])
     return done.stdout, _warnings(done.stderr)

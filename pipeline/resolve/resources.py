@@ -44,7 +44,7 @@ def _vet_one(ref, chapter_path: Path, root: Path, report: Report):
     if not path.is_file():
         return report.add("I001", *where, src=ref.src)
     if path.stat().st_size > MAX_BYTES:
-        return report.add("I002", *where, detail=f"{ref.src} is {path.stat().st_size} bytes (limit {MAX_BYTES})")
+        return report.add("I002", *where, src=ref.src, size=f"{path.stat().st_size:,} bytes", limit=f"{MAX_BYTES:,} bytes")
     media = _media_type(path, ref, where, report)
     if media and not ref.alt:
         report.add("I007", *where, src=ref.src)
@@ -56,8 +56,10 @@ def _media_type(path: Path, ref, where, report: Report) -> str | None:
         return _svg(path, ref, where, report)
     try:
         return _raster(path, ref, where, report)
-    except Image.DecompressionBombError:
-        report.add("I002", *where, detail=f"{ref.src} claims more pixels than any book image needs")
+    except Image.DecompressionBombError as exc:   # PIL's message: "Image size (N pixels) exceeds limit..."
+        claimed = re.search(r"\((\d+) pixels\)", str(exc))
+        size = f"{int(claimed.group(1)):,} pixels by its header" if claimed else "more pixels than PIL opens"
+        report.add("I002", *where, src=ref.src, size=size, limit=f"{MAX_PIXELS:,} pixels")
     except (UnidentifiedImageError, OSError, SyntaxError) as exc:
         report.add("I003", *where, src=ref.src, detail=str(exc).split(" (")[0][:80])
     return None
@@ -66,7 +68,8 @@ def _media_type(path: Path, ref, where, report: Report) -> str | None:
 def _raster(path: Path, ref, where, report: Report) -> str | None:
     with Image.open(path) as img:
         if img.width * img.height > MAX_PIXELS:
-            report.add("I002", *where, detail=f"{ref.src} is {img.width}×{img.height} pixels")
+            report.add("I002", *where, src=ref.src, size=f"{img.width}×{img.height} pixels",
+                       limit=f"{MAX_PIXELS:,} pixels")
             return None
         img.verify()
         return MEDIA.get(img.format) or report.add("I003", *where, src=ref.src, detail=f"format {img.format}")

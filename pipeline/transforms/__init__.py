@@ -25,7 +25,9 @@ NO_REGISTER = Matcher.build(())
 def transform(source: Source, matcher: Matcher = NO_REGISTER, name_matcher: NameMatcher = NO_NAMES) -> Chapter:
     problems = checks.check(source)
     if any(d.severity is Severity.ERROR for d in problems):
-        return Chapter(source=source, heading=None, blocks=[], notes=(), diagnostics=tuple(problems))
+        # without its AST: a hostile one (nested hundreds deep) would not even pickle
+        return Chapter(source=replace(source, blocks=[]), heading=None, blocks=[], notes=(),
+                       diagnostics=tuple(problems))
     blocks = names.mark(source.blocks, name_matcher)
     blocks, used, unknown = abbreviations.mark(blocks, matcher)
     blocks, bodies, diags = notes.lift(source, blocks)

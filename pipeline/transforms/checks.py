@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from pipeline.diagnostics import Diagnostic, make
-from pipeline.read import Source
+from pipeline.read import MAX_NESTING, Source
 from pipeline.text.ast import LEAVES, stringify
 
 SAFE_SCHEMES = ("http:", "https:", "mailto:", "#")
@@ -19,11 +19,14 @@ SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 LOOSE_MARKER = re.compile(r"^[*_]+\w|\w[*_]+$")
 MAX_PARAGRAPH = 200_000
 MAX_LIST_DEPTH = 8
+# The longest word of the real book is a 48-character URL; the PDF's line
+# breaker takes minutes over a word of thousands (its tries grow with the square).
+MAX_WORD = 500
 LISTS = {"BulletList", "OrderedList"}
 
 
 def check(source: Source) -> list[Diagnostic]:
-    too_deep = _list_depth(source)
+    too_deep = _too_deep(source)
     if too_deep:  # walking the AST would recurse that deep: stop here
         return too_deep
     diags = _pandoc_warnings(source)
@@ -40,13 +43,11 @@ def _pandoc_warnings(source: Source) -> list[Diagnostic]:
     for line, message in source.warnings:
         if message.startswith(OWN_CHECKS):
             continue
-        code = "P003" if "unclosed" in message else "P006"
-        out.append(make(code, source.path, line, detail=message.split(" at ")[0] + _where(message)))
+        if "unclosed" in message:
+            out.append(make("P003", source.path, line))
+        else:
+            out.append(make("P006", source.path, line, detail=message.split(" at ")[0]))
     return out
-
-
-def _where(message: str) -> str:
-    return ": a fenced div (:::) is not closed" if "unclosed" in message else ""
 
 
 def _inline_checks(source: Source) -> list[Diagnostic]:
@@ -68,6 +69,9 @@ def _scan(items: list, source: Source, out: list) -> None:
         if t == "Str":
             if content == ":::" or "*" in content or "_" in content:  # what _loose_marker looks for
                 _loose_marker(source, content, out)
+            if len(content) > MAX_WORD:
+                out.append(make("P011", source.path, source.line_of(content[:80], 1), size=len(content),
+                                limit=MAX_WORD))
             continue
         if isinstance(content, list):
             _scan(content, source, out)
@@ -87,7 +91,7 @@ def _link(source: Source, url: str, out: list) -> None:
 
 def _loose_marker(source: Source, text: str, out: list) -> None:
     if text == ":::":
-        out.append(make("P003", source.path, source.line_of(":::", 1), detail="a ::: fence closes nothing"))
+        out.append(make("P007", source.path, source.line_of(":::", 1)))
     elif LOOSE_MARKER.search(text) and _unescaped(source.text, text):
         marker = next(c for c in text if c in "*_")
         out.append(make("P002", source.path, source.line_of(text, 1), token=text, marker=marker))
@@ -112,27 +116,29 @@ def _paragraph_lengths(source: Source) -> list[Diagnostic]:
     return out
 
 
-def _list_depth(source: Source) -> list[Diagnostic]:
-    depth = _deepest(source.blocks)
-    if depth > MAX_LIST_DEPTH:
-        return [make("P005", source.path, 1, depth=depth, limit=MAX_LIST_DEPTH)]
+def _too_deep(source: Source) -> list[Diagnostic]:
+    lists, elements = _deepest(source.blocks)
+    if lists > MAX_LIST_DEPTH:   # the more telling message when lists are what nests
+        return [make("P005", source.path, source.deepest_line(), depth=lists, limit=MAX_LIST_DEPTH)]
+    if elements > MAX_NESTING:
+        return [make("P008", source.path, source.deepest_line(), limit=MAX_NESTING)]
     return []
 
 
-def _deepest(node, level: int = 0) -> int:
-    """How deep lists nest below `node` (iterative: hostile nesting must not
-    exhaust Python's recursion)."""
-    best, stack = level, [(node, level)]
+def _deepest(node) -> tuple[int, int]:
+    """How deep lists, and elements of any kind, nest below `node`
+    (iterative: hostile nesting must not exhaust Python's recursion)."""
+    lists = elements = 0
+    stack = [(node, 0, 0)]
     while stack:
-        item, depth = stack.pop()
+        item, in_lists, depth = stack.pop()
         if isinstance(item, dict) and "t" in item:
-            depth += item["t"] in LISTS
-            if depth > best:
-                best = depth
+            in_lists, depth = in_lists + (item["t"] in LISTS), depth + 1
+            lists, elements = max(lists, in_lists), max(elements, depth)
             content = item.get("c")
             if isinstance(content, (list, dict)):
-                stack.append((content, depth))
+                stack.append((content, in_lists, depth))
         elif isinstance(item, list):  # words and spaces leave the depth as it is
-            stack.extend((child, depth) for child in item
+            stack.extend((child, in_lists, depth) for child in item
                          if isinstance(child, list) or isinstance(child, dict) and child.get("t") not in LEAVES)
-    return best
+    return lists, elements

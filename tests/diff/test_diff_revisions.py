@@ -131,14 +131,14 @@ def test_cli_same_revision_twice_is_identical(flat):
 def test_cli_revision_that_does_not_exist(flat):
     out = _diff(flat, "HEAD", "no-such-branch")
     assert out.returncode == 2 and out.stdout == ""
-    assert out.stderr.startswith("diff: no-such-branch: not a snapshot") and len(out.stderr.splitlines()) == 1
+    assert out.stderr.startswith("no-such-branch: D003 not a snapshot") and len(out.stderr.splitlines()) == 1
 
 
 @pytest.mark.parametrize("rev", ["--output=evil.tar", "-h"])
 def test_cli_revision_starting_with_a_dash_is_refused(flat, rev):
     out = run_cli("diff", "--manuscript", flat, "--output", flat.parent / "out", "--", rev, "HEAD")
     assert out.returncode == 2 and "Traceback" not in out.stderr
-    assert out.stderr == f"diff: {rev}: no such file, and a git revision cannot start with '-'\n"
+    assert out.stderr == f"{rev}: D002 no such file, and a git revision cannot start with '-'\n"
     assert not (Path.cwd() / "evil.tar").exists() and not (flat / "evil.tar").exists()
 
 
@@ -167,7 +167,7 @@ def test_export_from_a_subfolder_is_the_folder_at_that_revision(nested, tmp_path
 
 
 def test_export_before_the_manuscript_existed(nested, tmp_path):
-    with pytest.raises(DiffError, match=r"^revision HEAD~2: git cannot read .* at that revision"):
+    with pytest.raises(DiffError, match=r"D010 revision HEAD~2: git cannot read this folder at that revision"):
         inputs.export_revision("HEAD~2", nested, tmp_path / "none")
 
 
@@ -177,7 +177,7 @@ def test_export_refuses_a_symbolic_link(tmp_path):
     (repo / "book.yaml").symlink_to("/etc/passwd")
     _git(repo, "add", ".")
     _git(repo, "commit", "-q", "-m", "a link out")
-    with pytest.raises(DiffError, match="book.yaml: not a plain file"):
+    with pytest.raises(DiffError, match="book.yaml is not a plain file"):
         inputs.export_revision("HEAD", repo, tmp_path / "out")
     assert not (tmp_path / "out" / "book.yaml").exists()
 
@@ -191,5 +191,5 @@ def test_cli_revision_that_does_not_build(tmp_path):
     _git(repo, "commit", "-q", "-m", "a broken chapter")
     out = _diff(repo, "HEAD", "HEAD")
     assert out.returncode == 2 and len(out.stderr.splitlines()) == 1, out.stderr
-    assert out.stderr == (f"diff: revision HEAD: the manuscript does not build "
-                          f"({repo}/03-capitulo-dos.md:3: N001 reference to undefined note [^falta])\n")
+    assert out.stderr == (f"{repo}: D008 revision HEAD: the manuscript does not build: "
+                          f"{repo}/03-capitulo-dos.md:3: N001 reference to undefined note [^falta]\n")

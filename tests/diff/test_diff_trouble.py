@@ -8,6 +8,7 @@ Everything runs in-process (pipeline.cli.main) on tiny hand-made inputs.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -47,13 +48,14 @@ def test_an_unexpected_failure_is_trouble_in_one_line(monkeypatch, capsys, exc, 
     status, out, err = _diff(capsys, "a.pdf", "b.pdf")
     line = _one_line(err)
     assert status == 2 and out == ""
-    assert line.startswith(f"diff: unexpected error ({type(exc).__name__} at pipeline/cli/diff.py:")
+    assert re.match(rf"pipeline/cli/diff\.py:\d+: D027 unexpected error \({type(exc).__name__}\): ", line), line
     assert line.endswith(f"): {says}")
 
 
 @pytest.mark.parametrize("exc, expected", [
-    (OSError("disk on fire"), "diff: disk on fire"),
-    (FileNotFoundError(2, "No such file or directory", "old.pdf"), "diff: old.pdf: No such file or directory"),
+    (OSError("disk on fire"), "output: D015 cannot read: disk on fire"),
+    (FileNotFoundError(2, "No such file or directory", "old.pdf"),
+     "old.pdf: D015 cannot read: No such file or directory"),
 ])
 def test_an_os_error_names_its_reason_never_none(monkeypatch, capsys, exc, expected):
     def fail(*args):
@@ -73,7 +75,7 @@ def test_a_pdf_with_too_many_pages_is_refused_with_its_count(tmp_path, monkeypat
     doc.save(str(tmp_path / "three.pdf"))
     doc.close()
     monkeypatch.setattr("pipeline.diff.pdf.MAX_PAGES", 2)
-    with pytest.raises(DiffError, match=r"three\.pdf: 3 pages, more than the 2 a book may have"):
+    with pytest.raises(DiffError, match=r"three\.pdf: D025 3 pages, more than the 2 a book may have"):
         Pdf(tmp_path / "three.pdf")
 
 
@@ -120,8 +122,8 @@ def test_a_manifest_cannot_name_a_file_outside_its_snapshot(tmp_path, good, caps
 
 
 @pytest.mark.parametrize("manifest, says", [
-    ("{not json", "not a readable snapshot (Expecting property name"),
-    ([], "a JSON object expected, not list"),
+    ("{not json", "D005 not a readable snapshot manifest: Expecting property name"),
+    ([], "D006 not a readable snapshot manifest: the manifest is list, not an object"),
     ({"formats": {}}, "manifest.parts is missing, not list"),
     ({"parts": "text/01-c.txt"}, "manifest.parts is str, not list"),
     ({"parts": [1]}, "parts[1] is int, not an object"),
@@ -135,7 +137,7 @@ def test_a_malformed_manifest_is_trouble(tmp_path, good, capsys, manifest, says)
     crafted = _snapshot(tmp_path / "crafted", manifest)
     status, _, err = _diff(capsys, good, crafted)
     line = _one_line(err)
-    assert status == 2 and line.startswith(f"diff: {crafted / 'manifest.json'}: ") and says in line
+    assert status == 2 and line.startswith(f"{crafted / 'manifest.json'}: D00") and says in line
 
 
 # -- snapshots of a build ---------------------------------------------------------
@@ -158,6 +160,6 @@ def test_a_failing_snapshot_is_reported_and_leaves_nothing(tmp_path, monkeypatch
     pdf.write_bytes(b"%PDF-1.7")
     assert snapshot.keep(_book(), tmp_path, {"pdf": pdf}, tmp_path / "out", limit=3) is None
     line = _one_line(capsys.readouterr().err)
-    assert line == ("snapshot: build kept, snapshot not written: "
+    assert line == (f"{tmp_path / 'out' / 'builds'}: S001 snapshot not written, the build is kept: "
                     "PdfiumError: Failed to load document (PDFium: Data format error).")
     assert list((tmp_path / "out" / "builds").iterdir()) == []   # no snapshot, no half-written .tmp- folder

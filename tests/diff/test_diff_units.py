@@ -170,7 +170,7 @@ def test_not_a_pdf_is_trouble(tmp_path):
     fake = tmp_path / "fake.pdf"
     fake.write_bytes(b"%PDF-1.7 nothing else")
     out = run_cli("diff", fake, fake)
-    assert out.returncode == 2 and out.stderr.startswith("diff: ") and "Traceback" not in out.stderr
+    assert out.returncode == 2 and f"{fake}: D024 not a readable PDF" in out.stderr and "Traceback" not in out.stderr
 
 
 def test_no_snapshots_is_trouble(tmp_path):

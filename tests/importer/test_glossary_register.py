@@ -3,6 +3,7 @@
 import pytest
 
 from pipeline.importer import glossary
+from pipeline.importer.source import ImportError_
 
 BOOK = [{"term": "JSR", "expansion": "Internacional Sindical Roja."},
         {"term": "PC", "expansion": "Partido comunista."},
@@ -51,5 +52,5 @@ def test_register_acronyms_feed_small_capitals():
 def test_no_register_file(tmp_path):
     assert glossary.load_register(tmp_path) == {}
     (tmp_path / "register.yaml").write_text("adds: []\n", encoding="utf-8")
-    with pytest.raises(glossary.RegisterError, match="unknown sections"):
+    with pytest.raises(ImportError_, match=r"register\.yaml:1: T008 register\.yaml adds: unknown key"):
         glossary.load_register(tmp_path)

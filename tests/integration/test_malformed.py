@@ -18,6 +18,8 @@ import pytest
 from PIL import Image
 
 from pipeline.cli import main
+from pipeline.render.pdf.fetcher import ConfinedFetcher, RefusedURL
+from pipeline.render.pdf.gutter import Margins
 from tests.conftest import FIXTURE
 
 CH1 = "02-capitulo-uno.md"
@@ -32,6 +34,8 @@ class Case:
     line: int | None     # its line (None: any)
     code: str
     strict: bool = False
+    patch: dict | None = None   # "module.NAME": value, set for this case only (a limit made small)
+    formats: str = "epub"
 
 
 def edit(name: str, fn) -> Callable[[Path], None]:
@@ -61,6 +65,13 @@ def yaml_edit(old: str, new: str):
     return replace("book.yaml", old, new)
 
 
+def refuse_images(self, url):
+    """A fetcher that refuses the images folder: the layout asking for a file it may not read."""
+    if "/images/" in url:
+        raise RefusedURL(f"refused {url!r}: no such file")
+    return CHECK(self, url)
+
+
 def big_png() -> bytes:
     out = io.BytesIO()
     Image.new("L", (8000, 6000), 200).save(out, "PNG")
@@ -78,10 +89,28 @@ def nested_list(depth: int) -> str:
     return "\n".join("    " * i + f"- nivel {i}" for i in range(depth)) + "\n"
 
 
+def printer_yaml(printer: str, **more):
+    """book.yaml asks for the printer's files of `printer`, on PRINTER_LINE."""
+    extra = "".join(f"  {key}: {value}\n" for key, value in more.items())
+    settings = yaml_edit("notes:\n", f"print:\n  print_ready: true\n  printer: {printer}\n{extra}notes:\n")
+    isbn = yaml_edit("978-84-0000-000-0", "978-84-0000-000-4")   # a valid one: the cover draws its barcode
+
+    def apply(ms: Path):
+        settings(ms)
+        isbn(ms)
+    return apply
+
+
+def refuse_font(*args, **kwargs):
+    raise ValueError("not an OpenType font")
+
+
+PRINTER_LINE = (FIXTURE / "book.yaml").read_text("utf-8").splitlines().index("notes:") + 3
 CH2_LINES = (FIXTURE / CH2).read_text("utf-8").count("\n")
 YAML_LINES = (FIXTURE / "book.yaml").read_text("utf-8").count("\n")
 CH1_LINES = (FIXTURE / CH1).read_text("utf-8").count("\n")
 IMG = "\n![Una imagen](images/{})\n"
+CHECK = ConfinedFetcher.check
 
 CASES = [
     Case("broken yaml", append("book.yaml", "contents: [\n"), "book.yaml", None, "M003"),
@@ -100,6 +129,11 @@ CASES = [
          yaml_edit("03-capitulo-dos.md", "enlace.md")(ms), "book.yaml", 22, "M006"),
     Case("file listed twice", yaml_edit("{file: 03-capitulo-dos.md", "{file: 02-capitulo-uno.md"),
          "book.yaml", 22, "M009"),
+    Case("no manuscript folder", lambda ms: shutil.rmtree(ms), ".", None, "M001"),
+    Case("pandoc cannot read", lambda ms: None, "00-epigrafe.md", 1, "P001",
+         patch={"pipeline.read.READER": "no-such-format"}),
+    Case("pandoc warns", append(CH1, "\n[ref]: http://example.org/a\n[ref]: http://example.org/b\n"), CH1,
+         CH1_LINES + 3, "P006", strict=True),
     Case("no book.yaml", lambda ms: (ms / "book.yaml").unlink(), "book.yaml", None, "M002"),
     Case("book.yaml not UTF-8", lambda ms: (ms / "book.yaml").write_bytes(
          (FIXTURE / "book.yaml").read_bytes().replace(b"Ana Autora,", b"Ana \xff,")), "book.yaml", 5, "M007"),
@@ -116,10 +150,23 @@ CASES = [
          "".join(f"\n[^n{i}]: x" for i in range(10_000)) + "\n"), CH2, 1, "N005"),
     Case("unbalanced emphasis", append(CH1, "\nUna *palabra sin cierre.\n"), CH1, CH1_LINES + 2, "P002"),
     Case("unclosed fenced div", append(CH1, "\n::: dateline\nMéxico, 1947\n"), CH1, CH1_LINES + 2, "P003"),
-    Case("stray closing fence", append(CH1, "\nTexto.\n\n:::\n"), CH1, CH1_LINES + 4, "P003"),
+    Case("stray closing fence", append(CH1, "\nTexto.\n\n:::\n"), CH1, CH1_LINES + 4, "P007"),
     Case("10 MB paragraph", append(CH1, "\n" + "palabra " * 1_300_000 + "\n"), CH1, 1, "M011"),
     Case("300,000-character paragraph", append(CH1, "\n" + "largo " * 50_000 + "\n"), CH1, CH1_LINES + 2, "P004"),
-    Case("deeply nested lists", append(CH1, "\n" + nested_list(40)), CH1, 1, "P005"),
+    Case("deeply nested lists", append(CH1, "\n" + nested_list(40)), CH1, CH1_LINES + 41, "P005"),
+    # nesting deeper than Python's JSON decoder or the AST's walks may recurse
+    Case("400 nested lists", append(CH1, "\n" + nested_list(400)), CH1, CH1_LINES + 401, "P008"),
+    Case("500 lists on one line", append(CH1, "\n" + "- " * 500 + "x\n"), CH1, CH1_LINES + 2, "P008"),
+    Case("3,000 nested block quotes", append(CH1, "\n" + "> " * 3000 + "x\n"), CH1, CH1_LINES + 2, "P008"),
+    Case("300 nested emphases", append(CH1, "\n" + "*_" * 300 + "x" + "_*" * 300 + "\n"), CH1, CH1_LINES + 2,
+         "P008"),
+    Case("200 nested divs", append(CH1, "\n" + "".join(":" * (300 - i) + " d\n\n" for i in range(200)) + "x\n\n"
+         + "".join(":" * (101 + i) + "\n\n" for i in range(200))), CH1, None, "P008"),
+    Case("block quotes 40 deep in a note", append(CH1, "\nFin[^hondo].\n\n[^hondo]: " + "> " * 40 + "x\n"),
+         CH1, CH1_LINES + 4, "P008"),
+    Case("a word of 49,000 letters", append(CH1, "\n" + "palabra" * 7000 + "\n"), CH1, CH1_LINES + 2, "P011"),
+    Case("nested brackets", append(CH1, "\n" + "[" * 300 + "x" + "](u)" * 300 + "\n"), CH1, CH1_LINES + 2, "P009"),
+    Case("pandoc too slow", lambda ms: None, "00-epigrafe.md", 1, "P010", patch={"pipeline.read.PANDOC_SECONDS": 1e-6}),
     Case("script tag", append(CH1, "\n<script>alert(1)</script>\n"), CH1, CH1_LINES + 2, "R001"),
     Case("onload attribute", append(CH1, "\nUn <b onload=\"x()\">texto</b>.\n"), CH1, CH1_LINES + 2, "R001"),
     Case("img of a local file", append(CH1, '\n<img src="file:///etc/passwd">\n'), CH1, CH1_LINES + 2, "R001"),
@@ -151,8 +198,75 @@ CASES = [
          "abbreviations.yaml", 5, "A002", strict=True),
     Case("register entry without expansion", append("abbreviations.yaml", "- term: POUM\n"),
          "abbreviations.yaml", 5, "M004"),
+    # book.yaml values of the wrong kind, every one validated before the layout sees it
+    Case("trim width not a length", yaml_edit("notes:\n", "print:\n  trim: {width: ancho}\nnotes:\n"),
+         "book.yaml", 15, "M004"),
+    Case("negative bleed", yaml_edit("notes:\n", "print:\n  bleed: -3mm\nnotes:\n"), "book.yaml", 15, "M004"),
+    Case("trim of zero", yaml_edit("notes:\n", "print:\n  trim: {height: 0mm}\nnotes:\n"), "book.yaml", 15, "M004"),
+    Case("huge page multiple", yaml_edit("notes:\n", "print:\n  page_multiple: 100000000000000000000\nnotes:\n"),
+         "book.yaml", 15, "M004"),
+    Case("infinite paper", yaml_edit("notes:\n", "print:\n  paper: {ppi: .inf}\nnotes:\n"), "book.yaml", 15, "M004"),
+    Case("book.yaml a list", write("book.yaml", "- title\n"), "book.yaml", 1, "M004"),
+    Case("book.yaml empty", write("book.yaml", "\n"), "book.yaml", 1, "M004"),
+    Case("YAML alias bomb", append("book.yaml", "x: &a [1, 1, 1]\ny: [*a, *a, *a]\n"), "book.yaml", YAML_LINES + 1,
+         "M013"),
+    Case("cover outside the manuscript", append("book.yaml", "cover: ../../../etc/passwd\n"), "book.yaml",
+         YAML_LINES + 1, "M010"),
+    Case("cover not an image", append("book.yaml", f"cover: {CH1}\n"), "book.yaml", YAML_LINES + 1, "M010"),
+    Case("abbreviation of the wrong type", append("abbreviations.yaml", "- term: 1936\n  expansion: Un año\n"),
+         "abbreviations.yaml", 5, "M004"),
+    Case("names.yaml not a list", write("names.yaml", "Gorkin: Julián\n"), "names.yaml", 1, "M004"),
+    # names.yaml: cross-references followed to their end
+    Case("see cycle", append("names.yaml", "- name: Uno, Ana\n  see: Dos, Eva\n- name: Dos, Eva\n  see: Uno, Ana\n"),
+         "names.yaml", 10, "X006"),
+    Case("see itself", append("names.yaml", "- name: Uno, Ana\n  see: Uno, Ana\n"), "names.yaml", 10, "X006"),
+    Case("under cycle", append("names.yaml", "- name: Uno, Ana\n  under: Dos, Eva\n- name: Dos, Eva\n"
+                               "  under: Uno, Ana\n"), "names.yaml", 10, "X006"),
+    Case("see to a see", append("names.yaml", "- name: Uno, Ana\n  see: Gómez García, Julián\n"), "names.yaml", 10,
+         "X007", strict=True),
+    Case("see also to no entry", append("names.yaml", "- name: Uno, Ana\n  see_also: Nadie\n"), "names.yaml", 10,
+         "X003"),
+    Case("empty variant", append("names.yaml", "- name: Uno, Ana\n  variants: ['']\n"), "names.yaml", 11, "M004"),
+    Case("blank abbreviation variant",
+         append("abbreviations.yaml", "- term: POUM\n  expansion: P\n  variants: [' ']\n"), "abbreviations.yaml", 7,
+         "M004"),
+    Case("heading listed twice", append("names.yaml", "- name: Sartre, Jean-Paul\n"), "names.yaml", 10, "X004"),
+    Case("variant claimed twice", lambda ms: append("names.yaml", "- name: Otro, Sartre\n  variants: [Sartre]\n")(ms)
+         or write("ignore.yaml", "- {code: X001, match: Otro, reason: mentioned as Sartre}\n")(ms),
+         "names.yaml", 10, "X002", strict=True),
+    Case("name never mentioned", append("names.yaml", "- name: Nadie, Nemo\n  variants: [Nemo Nadie]\n"),
+         "names.yaml", 10, "X001", strict=True),
+    Case("name key not in the register", append(CH1, "\nVino [el otro]{.name key=\"Nadie, Nemo\"}.\n"),
+         CH1, CH1_LINES + 2, "X005"),
+    # print
+    Case("a character no face has", append(CH2, "\nUna cara sonriente 😀.\n"), CH2, CH2_LINES + 2, "F001",
+         formats="pdf"),
+    Case("print ISBN not an ISBN", yaml_edit("notes:\n", "print:\n  print_ready: true\nnotes:\n"), "book.yaml", 11,
+         "F002", strict=True, formats="pdf"),
+    # the layout: failures of the engine no manuscript is known to cause, injected
+    Case("pagination never settles", lambda ms: None, "book.yaml", 24, "L001", formats="pdf",
+         patch={"pipeline.render.pdf.MAX_PASSES": 0}),
+    Case("footnote lost", yaml_edit("print: endnotes", "print: footnotes"), CH1, None, "L002", formats="pdf",
+         patch={"pipeline.render.pdf.layout.anchors": lambda document: {}}),
+    Case("layout reads a refused file", lambda ms: None, CH2, None, "L003", formats="pdf",
+         patch={"pipeline.render.pdf.fetcher.ConfinedFetcher.check": refuse_images}),
     Case("ignore entry without reason", write("ignore.yaml", "- code: A001\n  match: OGPU\n"),
          "ignore.yaml", 1, "M004"),
+    # what the printer named in book.yaml would refuse (print.printer's line)
+    Case("kdp below 24 pages", printer_yaml("kdp"), "book.yaml", PRINTER_LINE, "L004", formats="pdf"),
+    Case("outside margin too narrow for kdp's gutter", printer_yaml("kdp", page_multiple=8), "book.yaml",
+         PRINTER_LINE, "L005", formats="pdf",
+         patch={"pipeline.render.pdf.gutter.book_margins": lambda *args: Margins(inside=5.0, outside=5.0)}),
+    Case("a standard the pipeline does not write", printer_yaml("generic"), "book.yaml", PRINTER_LINE, "L006",
+         formats="pdf", patch={"pipeline.printers.WRITTEN": frozenset()}),
+    Case("transparency in a PDF/X-1a interior", printer_yaml("ingramspark"), "book.yaml", PRINTER_LINE, "L007",
+         formats="pdf", patch={"pipeline.render.pdf.pdfx1a.transparent": lambda state: "an opacity of 0.5"}),
+    Case("cover ink over the printer's limit", printer_yaml("ingramspark"), "book.yaml", PRINTER_LINE, "L008",
+         formats="pdf", patch={"pipeline.render.pdf.cmyk.ink_of": lambda cmyk: 300.0}),
+    Case("a font PDF 1.3 cannot hold", printer_yaml("ingramspark"), "book.yaml", PRINTER_LINE, "L009",
+         formats="pdf", patch={"pipeline.render.pdf.pdfx1a.TTFont": refuse_font}),
+    Case("a colour interior for PDF/X-1a", printer_yaml("ingramspark", interior="color"), "book.yaml",
+         PRINTER_LINE, "L010", formats="pdf"),
 ]
 
 
@@ -173,13 +287,15 @@ def test_catalogue_is_large_enough():
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_malformed_manuscript(case: Case, tmp_path, previous, capsys):
+def test_malformed_manuscript(case: Case, tmp_path, previous, capsys, monkeypatch):
+    for name, value in (case.patch or {}).items():
+        monkeypatch.setattr(name, value)
     ms = shutil.copytree(FIXTURE, tmp_path / "ms")
     case.breaks(ms)
     out = tmp_path / "out"
     shutil.copytree(previous, out, ignore=shutil.ignore_patterns(".cache"))
     before = snapshot(out)
-    args = ["build", str(ms), "-o", str(out), "--format", "epub", "-q"] + (["--strict"] if case.strict else [])
+    args = ["build", str(ms), "-o", str(out), "--format", case.formats, "-q"] + (["--strict"] if case.strict else [])
     status = main(args)
     lines = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
     assert status == 1

@@ -112,8 +112,9 @@ def test_page_count_padded_with_blank_pages(book, tmp_path):
 def test_check_pdf_exit_status(printer, plain, capsys):
     assert main(["check", "pdf", str(printer.path), "--book", str(FIXTURE)]) == 0
     assert main(["check", "pdf", str(plain.path), "--pages-multiple", "7"]) == 1
-    assert "not a multiple of 7" in capsys.readouterr().out
+    assert f"{plain.path}: C010 {plain.page_count} pages: not a multiple of 7" in capsys.readouterr().err
     assert main(["check", "pdf", "/nonexistent.pdf"]) == 2
+    assert capsys.readouterr().err == "/nonexistent.pdf: C024 not a readable PDF: no such file\n"
 
 
 # -- cover ---------------------------------------------------------------------

@@ -36,12 +36,12 @@ def test_good_manuscript_loads(tmp_path):
 
 def test_unknown_key_names_its_line(tmp_path):
     errors = load_errors(tmp_path, GOOD + "colour: red\n")
-    assert errors == [f"{tmp_path / 'book.yaml'}:9: M004 colour: unknown key"]
+    assert errors == [f"{tmp_path / 'book.yaml'}:9: M004 invalid colour: unknown key"]
 
 
 def test_wrong_type_names_key(tmp_path):
     errors = load_errors(tmp_path, GOOD.replace('date: "2026"', "date: [1]"))
-    assert errors[0].startswith(f"{tmp_path / 'book.yaml'}:5: M004 date:")
+    assert errors[0].startswith(f"{tmp_path / 'book.yaml'}:5: M004 invalid date:")
 
 
 def test_broken_yaml(tmp_path):

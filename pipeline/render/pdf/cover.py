@@ -26,20 +26,12 @@ import pikepdf
 from pipeline import printers
 from pipeline.engines import weasyprint as engine
 from pipeline.engines.weasyprint import FontConfiguration
-from pipeline.manuscript import PAPERS, BookConfig, PrintSettings
+from pipeline.manuscript import PAPERS, BookConfig, PrintSettings, mm
 from pipeline.render.pdf import cmyk, layout, merge, pdfx1a
 from pipeline.render.pdf.fetcher import ConfinedFetcher
 
-UNITS_MM = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}
 SPINE_TEXT_MIN_MM = 8.0          # below this a title on the spine is unreadable: none is set
 MODULE_MM = 0.264                # 80 % of the nominal 0.33 mm EAN module (within 80-200 %)
-
-
-def mm(length: str) -> float:
-    match = re.fullmatch(r"(\d+(?:\.\d+)?)(mm|cm|in|pt)", length.strip())
-    if not match:
-        raise ValueError(f"not a length such as 3mm: {length!r}")
-    return float(match.group(1)) * UNITS_MM[match.group(2)]
 
 
 def spine_mm(pages: int, settings: PrintSettings) -> float:

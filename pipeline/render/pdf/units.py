@@ -28,7 +28,7 @@ from pipeline import printers
 from pipeline.engines import weasyprint as engine
 from pipeline.render.pdf import ink, layout, merge
 from pipeline.render.pdf import notes as notes_
-from pipeline.render.pdf.fetcher import ConfinedFetcher
+from pipeline.render.pdf.fetcher import ConfinedFetcher, RefusedURL
 from pipeline.render.pdf.html import FRONT, build_unit, measure_html, needs_pages
 from pipeline.pool import process_pool, worker_state
 from pipeline.render.pdf.pagemap import PageStart, page_starts
@@ -39,11 +39,21 @@ ADAPTER = Path(engine.__file__).resolve()   # its mends lay pages out too
 MAX_PASSES = 3  # footnote mode: layouts after the first, waiting for '(cont.)' and held notes to settle
 
 
-class PaginationMoved(RuntimeError):
+class LayoutFailed(RuntimeError):
+    """A unit's layout cannot be trusted. `unit`: the document id laid out
+    (None: the book as a whole); `source`: "path:line" when one note is at
+    fault. The build turns both into the diagnostic's file and line."""
+
+    def __init__(self, message: str, source: str | None = None):
+        super().__init__(message)
+        self.source, self.unit = source, None
+
+
+class PaginationMoved(LayoutFailed):
     """The layouts did not settle: page references would be wrong."""
 
 
-class FootnoteLost(RuntimeError):
+class FootnoteLost(LayoutFailed):
     """A footnote stands too far from its call, or runs off its page."""
 
 
@@ -176,7 +186,16 @@ def _task(job):
 # -- in the worker ----------------------------------------------------------------
 
 def lay_out_unit(setting: Setting, name: str, pages: dict[str, int] | None) -> UnitLayout:
-    """Lay one unit out (footnote mode: measure, cut, settle) and write its PDF."""
+    """Lay one unit out (footnote mode: measure, cut, settle) and write its PDF;
+    a failure carries the unit's name back (its message names the file)."""
+    try:
+        return _lay_out_unit(setting, name, pages)
+    except (LayoutFailed, RefusedURL) as exc:
+        exc.unit = name
+        raise
+
+
+def _lay_out_unit(setting: Setting, name: str, pages: dict[str, int] | None) -> UnitLayout:
     book = setting.book
     fetcher = ConfinedFetcher(book.root, setting.styles)   # one for the unit: it lists the files read
 
@@ -247,7 +266,7 @@ def _check_footnotes(book: Book, document, pages: dict[str, int], doc_ids) -> No
         call = pages.get(note.ref_ids[0]) if note.ref_ids else None
         start = pages.get(f"note-{note.key}")
         if call is None or start is None or not 0 <= start - call <= 1:
-            raise FootnoteLost(f"note {note.mark} ({note.source}): call on page {call}, note on page {start}")
+            raise FootnoteLost(f"note {note.mark}: call on page {call}, note on page {start}", note.source)
     for number, page in enumerate(document.pages, 1):
         top, bottom = engine.content_extent(page)
         for area_top, area_bottom in engine.footnote_extents(page):
