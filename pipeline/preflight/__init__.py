@@ -20,6 +20,7 @@ then a table of the checks passed, and exits 1 if any is an error.
                of sampled pages through Ghostscript (separations.py)
     text.py    lines with positions (pdftotext -bbox-layout) -> widows,
                orphans, ladders, heads and folios
+    images.py  each image's resolution as placed (pdfimages -list)
     cover.py   the cover's size against the book's trim, page count and paper
 """
 
@@ -85,7 +86,7 @@ def _one_line(exc: Exception) -> str:
 def _checks(pdf: Path, cover: Path | None, multiple: int | None, config, styles: Path | None) -> list[Finding]:
     import pikepdf
 
-    from pipeline.preflight import boxes, colour, fonts, pdfx, pdfx1a, text
+    from pipeline.preflight import boxes, colour, fonts, images, pdfx, pdfx1a, text
     from pipeline.preflight import cover as cover_check
 
     findings: list[Finding] = []
@@ -98,6 +99,7 @@ def _checks(pdf: Path, cover: Path | None, multiple: int | None, config, styles:
         findings += pages(len(doc.pages), multiple or (config.print.page_multiple if config else 2))
         page_boxes = boxes.trim_offsets(doc)
     findings += text.check(pdf, page_boxes)
+    findings += images.check(pdf)
     if cover is not None:
         findings += cover_check.check(cover, pdf, config, styles)
     return findings

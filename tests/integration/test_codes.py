@@ -313,6 +313,18 @@ def x1a_cover(tmp: Path) -> Path:
     return path
 
 
+def pictured(tmp: Path, pixels: int, points: float) -> Path:
+    """A gray image of `pixels` square drawn `points` wide."""
+    doc = pikepdf.new()
+    page = doc.add_blank_page(page_size=(W, H))
+    image = pikepdf.Stream(doc, bytes(pixels * pixels), Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image,
+                           Width=pixels, Height=pixels, ColorSpace=pikepdf.Name.DeviceGray, BitsPerComponent=8)
+    page.obj.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=image))
+    page.obj.Contents = doc.make_stream(f"q {points} 0 0 {points} 50 50 cm /Im0 Do Q".encode())
+    doc.save(tmp / "image.pdf")
+    return tmp / "image.pdf"
+
+
 FACE = Path(__file__).resolve().parents[2] / "styles" / "fonts" / "EBGaramond12-Regular.otf"
 
 
@@ -377,6 +389,8 @@ PREFLIGHT = [
     Trigger("C036", lambda tmp: ["check", "pdf", boxed(tmp), "--cover", x1a_cover(tmp), "--book",
                                  printer_book(tmp, "ingramspark")]),
     # font programs: two under one tag, a face embedded twice, a glyph its program lacks
+    Trigger("C039", check_pdf(lambda tmp: pictured(tmp, pixels=10, points=100))),      # 7 ppi
+    Trigger("C040", check_pdf(lambda tmp: pictured(tmp, pixels=100, points=30))),      # 240 ppi
     Trigger("F101", check_pdf(lambda tmp: fonted(tmp, [b"one program", b"another program"]))),
     Trigger("F102", check_pdf(lambda tmp: fonted(tmp, [b"one program", b"another program"]))),
     Trigger("F103", check_pdf(lambda tmp: fonted(tmp, [FACE.read_bytes()], widths=[99999, [500]]))),

@@ -203,15 +203,15 @@ def _with_chapter(tmp_path: Path, extra: str) -> Path:
 
 def test_an_image_with_alpha_is_laid_on_white(tmp_path):
     manuscript = _with_chapter(tmp_path, "\n\n![Un círculo rojo translúcido](alfa.png)\n")
-    picture = Image.new("RGBA", (300, 200), (0, 0, 0, 0))
-    picture.paste((200, 30, 40, 128), (50, 50, 250, 150))
+    picture = Image.new("RGBA", (1440, 960), (0, 0, 0, 0))   # 320 ppi across the text width
+    picture.paste((200, 30, 40, 128), (240, 240, 1200, 720))
     picture.save(manuscript / "alfa.png")
     book = load_book(manuscript, None, Report())
     pdf = render_pdf(book, tmp_path / "book.pdf", print_ready=True)
     with pikepdf.open(pdf.path) as doc:
         images = [obj for obj in doc.objects if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Image"]
         assert all("/SMask" not in obj and obj.ColorSpace == "/DeviceGray" for obj in images)
-        [ours] = [obj for obj in images if (obj.Width, obj.Height) == (300, 200)]
+        [ours] = [obj for obj in images if (obj.Width, obj.Height) == (1440, 960)]
         low, high = pikepdf.PdfImage(ours).as_pil_image().getextrema()
     assert high == 255 and 150 < low < 255    # white paper, and the red at half strength over it
     findings = preflight(pdf.path, config=book.config)

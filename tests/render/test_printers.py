@@ -238,3 +238,25 @@ def test_a_narrow_gutter_moves_every_page_outward_and_nothing_else(book, proof, 
         moved |= {sign} if before else set()
     assert moved == {1, -1}
 
+
+
+# -- images at the size they print ----------------------------------------------------------
+
+def test_the_fixtures_picture_prints_at_printers_resolution(gray, book):
+    found = [f for f in preflight(gray.path, config=book.config) if f.check == "image resolution"]
+    assert len(found) == 1 and found[0].status == "ok" and found[0].detail.startswith("1 images, the least 3")
+
+
+def test_a_picture_too_coarse_for_print_is_an_error_at_its_page(tmp_path):
+    manuscript = shutil.copytree(FIXTURE, tmp_path / "ms")
+    Image.new("L", (300, 200), 90).save(manuscript / "gris.png")   # 300 px over 3.1 in: 96 ppi
+    chapter = manuscript / "03-capitulo-dos.md"
+    chapter.write_text(chapter.read_text("utf-8") + "\n\n![Un rectángulo gris](gris.png)\n", "utf-8")
+    pdf = render_pdf(load_book(manuscript, None, Report()), tmp_path / "book.pdf", print_ready=True)
+    coarse = [f for f in preflight(pdf.path) if f.code == "C039"]
+    assert [(f.page, "96 ppi" in f.detail) for f in coarse] == [(_page_with_image_of(pdf.path, 300), True)]
+
+
+def _page_with_image_of(path: Path, width: int) -> int:
+    out = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True).stdout
+    return next(int(line.split()[0]) for line in out.splitlines()[2:] if line.split()[3] == str(width))
