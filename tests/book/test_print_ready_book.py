@@ -86,21 +86,37 @@ def test_no_running_head_runs_into_its_folio(findings):
     assert [f for f in findings if f.check == "head collisions" and f.status == ERROR] == []
 
 
-# -- the same book for KDP (issue 17) ---------------------------------------------------
+# -- the same book for KDP and IngramSpark (issue 17) ------------------------------------
 
-@pytest.fixture(scope="module")
-def kdp(real_book, tmp_path_factory):
+def for_printer(real_book, folder, printer: str):
+    """The real book's printer's files for `printer`: (book, PdfResult, cover)."""
     from dataclasses import replace
 
     from pipeline.render.pdf import render_pdf
 
-    settings = real_book.config.print.model_copy(update={"printer": "kdp"})
+    settings = real_book.config.print.model_copy(update={"printer": printer})
     book = replace(real_book, config=real_book.config.model_copy(update={"print": settings}))
-    folder = tmp_path_factory.mktemp("real-kdp")
     pdf = render_pdf(book, folder / f"{book.slug}.pdf", print_ready=True)
     cover = folder / f"{book.slug}-cover.pdf"
     render_cover(book.config, pdf.page_count, cover, STYLES)
     return book, pdf, cover
+
+
+@pytest.fixture(scope="module")
+def kdp(real_book, tmp_path_factory):
+    return for_printer(real_book, tmp_path_factory.mktemp("real-kdp"), "kdp")
+
+
+def test_ingramspark_files_are_pdfx1a_and_pass_the_preflight(real_book, tmp_path_factory):
+    book, pdf, cover = for_printer(real_book, tmp_path_factory.mktemp("real-ingram"), "ingramspark")
+    findings = preflight(pdf.path, cover, config=book.config)
+    assert [f for f in findings if f.status == ERROR] == []
+    assert {"separations", "cover: total ink", "PDF version"} <= {f.check for f in findings}
+    for path in (pdf.path, cover):
+        assert path.read_bytes().startswith(b"%PDF-1.3")
+        out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+        assert "CID Type 0C" in out and "(OT)" not in out
+        assert subprocess.run(["qpdf", "--check", str(path)], capture_output=True).returncode == 0
 
 
 def test_kdp_files_pass_the_preflight_with_separations(kdp):
