@@ -62,14 +62,23 @@ def proof(book, tmp_path_factory):
     return render_pdf(book, tmp_path_factory.mktemp("proof") / "book.pdf", print_ready=False)
 
 
+def printers_files(book, folder: Path, printer: str):
+    """(book for `printer`, its interior, its cover)."""
+    printed = with_print(book, printer=printer)
+    pdf = render_pdf(printed, folder / "book.pdf", print_ready=True)
+    cover = folder / "cover.pdf"
+    render_cover(printed.config, pdf.page_count, cover, STYLES)
+    return printed, pdf.path, cover
+
+
 @pytest.fixture(scope="module")
 def kdp(book, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("kdp")
-    kdp_book = with_print(book, printer="kdp")
-    pdf = render_pdf(kdp_book, folder / "book.pdf", print_ready=True)
-    cover = folder / "cover.pdf"
-    render_cover(kdp_book.config, pdf.page_count, cover, STYLES)
-    return kdp_book, pdf.path, cover
+    return printers_files(book, tmp_path_factory.mktemp("kdp"), "kdp")
+
+
+@pytest.fixture(scope="module")
+def ingramspark(book, tmp_path_factory):
+    return printers_files(book, tmp_path_factory.mktemp("ingramspark"), "ingramspark")
 
 
 def text_of(pdf: Path, page: int | None = None) -> str:
@@ -219,9 +228,17 @@ def test_the_figure_is_rgb_in_the_manuscript_and_the_proof(proof):
     assert not any("image /DeviceRGB" in found.get(page, ()) for page in range(1, 16))   # the gray one is gray
 
 
-@pytest.mark.parametrize("which", ["generic", "kdp"])
-def test_the_printers_file_is_gray_and_inks_the_black_plate_alone(which, built, kdp):
-    pdf = built[1] / f"{SLUG}.pdf" if which == "generic" else kdp[1]
+def test_the_ingramspark_files_are_pdfx1a_and_pass_the_preflight(ingramspark):
+    printed, pdf, cover = ingramspark
+    findings = preflight(pdf, cover, config=printed.config)
+    assert [f"{f.check}: {f.detail}" for f in findings if f.status == ERROR] == []
+    assert pdf.read_bytes().startswith(b"%PDF-1.3") and cover.read_bytes().startswith(b"%PDF-1.3")
+    assert {"PDF version", "cover: total ink", "separations"} <= {f.check for f in findings}
+
+
+@pytest.mark.parametrize("which", ["generic", "kdp", "ingramspark"])
+def test_the_printers_file_is_gray_and_inks_the_black_plate_alone(which, built, kdp, ingramspark):
+    pdf = {"generic": built[1] / f"{SLUG}.pdf", "kdp": kdp[1], "ingramspark": ingramspark[1]}[which]
     with pikepdf.open(pdf) as doc:
         assert colour_pages(doc) == {}
     pages = sampled_pages(pdf)
