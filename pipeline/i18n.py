@@ -8,8 +8,8 @@ WORDS = {
         "toc": "Índice", "cover": "Cubierta", "pages": "Páginas", "landmarks": "Puntos de referencia",
         "backlink": "Volver a la llamada {n}", "epigraph": "Epígrafes",
         "title-page": "Portada", "copyright": "Créditos", "start": "Comienzo",
-        "role-editor": "Edición", "role-translator": "Traducción", "role-preface": "Prefacio",
-        "role-illustrator": "Ilustraciones",
+        "role-editor": "Edición: {name}", "role-translator": "Traducción: {name}",
+        "role-preface": "Prefacio: {name}", "role-illustrator": "Ilustraciones: {name}",
         "a11y-summary": ("Texto estructurado con encabezados, índice navegable y notas enlazadas en ambos "
                          "sentidos; las abreviaturas llevan su desarrollo; sin riesgos conocidos."),
     },
@@ -18,8 +18,8 @@ WORDS = {
         "toc": "Contents", "cover": "Cover", "pages": "Pages", "landmarks": "Landmarks",
         "backlink": "Back to reference {n}", "epigraph": "Epigraphs",
         "title-page": "Title page", "copyright": "Copyright", "start": "Start",
-        "role-editor": "Edited by", "role-translator": "Translated by", "role-preface": "Preface by",
-        "role-illustrator": "Illustrated by",
+        "role-editor": "Edited by {name}", "role-translator": "Translated by {name}",
+        "role-preface": "Preface by {name}", "role-illustrator": "Illustrated by {name}",
         "a11y-summary": ("Structured text with headings, a navigable table of contents and notes linked "
                          "both ways; abbreviations carry their expansion; no known hazards."),
     },

@@ -131,6 +131,16 @@ def test_the_language_is_english_in_the_opf_and_the_pdf(built):
         assert str(pdf.Root.Lang) == "en"
 
 
+def test_credits_are_written_as_english_writes_them(built):
+    """"Translated by Tomás Ferreira", not the Spanish "Traducción: X" put into English."""
+    _, out = built
+    with zipfile.ZipFile(out / f"{SLUG}.epub") as epub:
+        titlepage = epub.read("EPUB/titlepage.xhtml").decode()
+    assert "Translated by Tomás Ferreira" in titlepage and "by:" not in titlepage
+    front = text_of(out / f"{SLUG}.pdf", 3) + text_of(out / f"{SLUG}.pdf", 4)
+    assert "Translated by Tomás Ferreira" in " ".join(front.split()) and "by:" not in front
+
+
 def test_the_epub_has_its_glossary_and_index(built):
     _, out = built
     with zipfile.ZipFile(out / f"{SLUG}.epub") as epub:

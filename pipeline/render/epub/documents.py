@@ -190,7 +190,7 @@ def render_titlepage(book: Book, lang: str) -> bytes:
     if cfg.subtitle:
         el("p", {"class": "subtitle"}, cfg.subtitle, parent=section)
     for creator in (c for c in cfg.creators if c.role != "author"):
-        el("p", {"class": "title-credit"}, f"{word(lang, 'role-' + creator.role)}: {creator.name}", parent=section)
+        el("p", {"class": "title-credit"}, word(lang, "role-" + creator.role, name=creator.name), parent=section)
     if cfg.publisher:
         el("p", {"class": "title-publisher"}, cfg.publisher, parent=section)
     _copyright(section, cfg, lang)

@@ -223,8 +223,9 @@ class _Builder:
             _sub(box, "p", text=line)
 
     def _credits(self) -> list[str]:
-        """ "Edición: Eduardo Editor": every creator but the authors, in book.yaml order."""
-        return [f"{word(self.lang, 'role-' + c.role)}: {c.name}" for c in self.cfg.creators if c.role != "author"]
+        """ "Edición: Eduardo Editor", "Translated by Tomás Ferreira": every creator but the
+        authors, in book.yaml order, as the book's language writes a credit."""
+        return [word(self.lang, "role-" + c.role, name=c.name) for c in self.cfg.creators if c.role != "author"]
 
     def _date(self) -> str:
         date = self.cfg.date
