@@ -206,6 +206,10 @@ CODES = _codes(
     ("C034", E, "RGB, Lab or ICC-based colour, which PDF/X-1a forbids: {what}"),
     ("C035", E, "fonts PDF 1.3 cannot hold: {what}"),
     ("C036", E, "total ink of {ink:.0f} % ({where}), over the printer's limit of {limit} %"),
+    # the margins measured from the text on each page, against the printer's (preflight/margins.py)
+    ("C037", E, "inside margin {got:.2f} mm, {printer} asks at least {want:.2f} mm for {pages} pages"),
+    ("C038", E, "outside margin {got:.2f} mm, {printer} asks at least {want:.2f} mm"),
+    ("C039", E, "{printer} prints books of {least} to {most} pages; this file has {pages}"),
     # S: the snapshot each build keeps for `diff` (printed; the build stands)
     ("S001", W, "snapshot not written, the build is kept: {kind}: {reason}"),
     # F: fonts and print
