@@ -265,3 +265,13 @@ def test_a_proof_with_a_narrow_gutter_fails_the_margin_check_on_its_text_pages(n
     assert len(found) >= len(text_pages) / 2 and 1 not in {f.page for f in found}   # not the half-title
     want = f"inside margin 8.00 mm, kdp asks at least {KDP.least_inside_mm(24):.2f} mm for 24 pages"
     assert all(f.detail == want for f in found), found
+
+
+def test_the_inside_margin_is_on_the_left_of_a_recto_and_the_right_of_a_verso():
+    from pipeline.preflight.margins import page_margins
+    from pipeline.preflight.text import Line, Page
+
+    lines = [Line(10 * MM, 20, 100 * MM, 30, "head 7"), Line(12 * MM, 40, 110 * MM, 50, "text")]
+    assert page_margins(Page(1, 150 * MM, 230 * MM, lines)) == pytest.approx((10, 40))
+    assert page_margins(Page(2, 150 * MM, 230 * MM, lines)) == pytest.approx((40, 10))
+    assert page_margins(Page(3, 150 * MM, 230 * MM, [Line(0, 0, 1, 1, " ")])) is None   # blank
