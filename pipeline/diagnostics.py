@@ -206,9 +206,13 @@ CODES = _codes(
     ("C034", E, "RGB, Lab or ICC-based colour, which PDF/X-1a forbids: {what}"),
     ("C035", E, "fonts PDF 1.3 cannot hold: {what}"),
     ("C036", E, "total ink of {ink:.0f} % ({where}), over the printer's limit of {limit} %"),
-    # C039-: images as placed (C037-C038 are the margins')
+    # the margins measured from the text on each page, against the printer's (preflight/margins.py)
+    ("C037", E, "inside margin {got:.2f} mm, {printer} asks at least {want:.2f} mm for {pages} pages"),
+    ("C038", E, "outside margin {got:.2f} mm, {printer} asks at least {want:.2f} mm"),
+    # images as placed (preflight/images.py)
     ("C039", E, "an image of {pixels} prints at {ppi} ppi, below the least of {least}: it would print coarse"),
     ("C040", W, "an image of {pixels} prints at {ppi} ppi, below the {wanted} ppi printers ask for"),
+    ("C041", E, "{printer} prints books of {least} to {most} pages; this file has {pages}"),
     # S: the snapshot each build keeps for `diff` (printed; the build stands)
     ("S001", W, "snapshot not written, the build is kept: {kind}: {reason}"),
     # F: fonts and print

@@ -20,6 +20,8 @@ then a table of the checks passed, and exits 1 if any is an error.
                of sampled pages through Ghostscript (separations.py)
     text.py    lines with positions (pdftotext -bbox-layout) -> widows,
                orphans, ladders, heads and folios
+    margins.py from the same lines, each page's inside and outside margin
+               against the printer's least (book.yaml print.printer)
     images.py  each image's resolution as placed (pdfimages -list)
     cover.py   the cover's size against the book's trim, page count and paper
 """
@@ -86,7 +88,7 @@ def _one_line(exc: Exception) -> str:
 def _checks(pdf: Path, cover: Path | None, multiple: int | None, config, styles: Path | None) -> list[Finding]:
     import pikepdf
 
-    from pipeline.preflight import boxes, colour, fonts, images, pdfx, pdfx1a, text
+    from pipeline.preflight import boxes, colour, fonts, images, margins, pdfx, pdfx1a, text
     from pipeline.preflight import cover as cover_check
 
     findings: list[Finding] = []
@@ -98,7 +100,10 @@ def _checks(pdf: Path, cover: Path | None, multiple: int | None, config, styles:
         findings += fonts.check(doc, styles)
         findings += pages(len(doc.pages), multiple or (config.print.page_multiple if config else 2))
         page_boxes = boxes.trim_offsets(doc)
-    findings += text.check(pdf, page_boxes)
+    lines = text.read_pages(pdf, page_boxes)    # one pdftotext run, for the text and the margins
+    findings += text.check(lines)
+    if config is not None:
+        findings += margins.check(lines, config)
     findings += images.check(pdf)
     if cover is not None:
         findings += cover_check.check(cover, pdf, config, styles)

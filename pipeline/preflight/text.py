@@ -160,8 +160,8 @@ def analyse(pages: list[Page]) -> dict[str, list]:
     return out
 
 
-def check(pdf: Path, offsets) -> list[Finding]:
-    pages = read_pages(pdf, offsets)
+def check(pages: list[Page]) -> list[Finding]:
+    """Widows, orphans, ladders, heads and folios of the pages read (read_pages)."""
     found = analyse(pages)
     return (_rare(found["widows"], "widows", "C014", len(pages))
             + _rare(found["orphans"], "orphans", "C015", len(pages))

@@ -388,6 +388,9 @@ PREFLIGHT = [
                                                       "C035")],
     Trigger("C036", lambda tmp: ["check", "pdf", boxed(tmp), "--cover", x1a_cover(tmp), "--book",
                                  printer_book(tmp, "ingramspark")]),
+    # margins (book.yaml: kdp): one page, its text 5 pt from the spine and 4 pt from the outer edge
+    *[Trigger(code, lambda tmp: ["check", "pdf", text_pdf(tmp / "m.pdf", [(None, [(5, "abc"), (380, "abcdef")])]),
+                                 "--book", printer_book(tmp, "kdp")]) for code in ("C037", "C038", "C041")],
     # font programs: two under one tag, a face embedded twice, a glyph its program lacks
     Trigger("C039", check_pdf(lambda tmp: pictured(tmp, pixels=10, points=100))),      # 7 ppi
     Trigger("C040", check_pdf(lambda tmp: pictured(tmp, pixels=100, points=30))),      # 240 ppi

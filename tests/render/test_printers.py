@@ -220,13 +220,20 @@ def test_a_printer_whose_standard_is_not_written_yet_is_refused_before_layout():
 
 # -- the gutter widened by moving the text block ------------------------------------------
 
-def test_a_narrow_gutter_moves_every_page_outward_and_nothing_else(book, proof, tmp_path):
-    styles = shutil.copytree(STYLES, tmp_path / "styles")
+@pytest.fixture(scope="module")
+def narrow(book, tmp_path_factory):
+    """The KDP book laid out with an 8 mm gutter (a copied print.css), and its proof PDF (not moved)."""
+    folder = tmp_path_factory.mktemp("narrow")
+    styles = shutil.copytree(STYLES, folder / "styles")
     narrow = "\n@page :left { margin-right: 8mm; margin-left: 28mm; } @page :right { margin-left: 8mm; margin-right: 28mm; }\n"
     with open(styles / "print.css", "a", encoding="utf-8") as sheet:
         sheet.write(narrow)
     kdp_book = with_print(book, printer="kdp", page_multiple=8)
-    plain = render_pdf(kdp_book, tmp_path / "plain.pdf", styles_dir=styles)
+    return kdp_book, styles, render_pdf(kdp_book, folder / "plain.pdf", styles_dir=styles)
+
+
+def test_a_narrow_gutter_moves_every_page_outward_and_nothing_else(narrow, tmp_path):
+    kdp_book, styles, plain = narrow
     printed = render_pdf(kdp_book, tmp_path / "kdp.pdf", styles_dir=styles, print_ready=True)
     shift = (KDP.least_inside_mm(24) - 8) * MM
     moved = set()
@@ -238,6 +245,36 @@ def test_a_narrow_gutter_moves_every_page_outward_and_nothing_else(book, proof, 
         moved |= {sign} if before else set()
     assert moved == {1, -1}
 
+
+# -- the margins measured from the file (check pdf) ------------------------------------------
+
+def test_the_kdp_file_has_the_margins_kdp_asks_for(kdp):
+    kdp_book, pdf, _, _ = kdp
+    found = [f for f in preflight(pdf.path, config=kdp_book.config) if f.check == "margins"]
+    assert [f.status for f in found] == ["ok"], found
+    assert f"kdp asks {KDP.least_inside_mm(pdf.page_count):.2f}" in found[0].detail
+
+
+def test_a_proof_with_a_narrow_gutter_fails_the_margin_check_on_its_text_pages(narrow):
+    """Every page set to the full measure (the fixture's text pages are rectos: each part opens on one);
+    display pages (title, copyright, epigraph), centred, stand clear of the gutter."""
+    kdp_book, _, plain = narrow
+    found = [f for f in preflight(plain.path, config=kdp_book.config) if f.check == "margins"]
+    assert {f.code for f in found} == {"C037"}, found
+    text_pages = {n for n in range(1, plain.page_count + 1) if pdf_words(plain.path, n)}
+    assert len(found) >= len(text_pages) / 2 and 1 not in {f.page for f in found}   # not the half-title
+    want = f"inside margin 8.00 mm, kdp asks at least {KDP.least_inside_mm(24):.2f} mm for 24 pages"
+    assert all(f.detail == want for f in found), found
+
+
+def test_the_inside_margin_is_on_the_left_of_a_recto_and_the_right_of_a_verso():
+    from pipeline.preflight.margins import page_margins
+    from pipeline.preflight.text import Line, Page
+
+    lines = [Line(10 * MM, 20, 100 * MM, 30, "head 7"), Line(12 * MM, 40, 110 * MM, 50, "text")]
+    assert page_margins(Page(1, 150 * MM, 230 * MM, lines)) == pytest.approx((10, 40))
+    assert page_margins(Page(2, 150 * MM, 230 * MM, lines)) == pytest.approx((40, 10))
+    assert page_margins(Page(3, 150 * MM, 230 * MM, [Line(0, 0, 1, 1, " ")])) is None   # blank
 
 
 # -- images at the size they print ----------------------------------------------------------
