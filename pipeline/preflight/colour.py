@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pikepdf
 
+from pipeline.pdfparts import content_streams
 from pipeline.preflight import Finding, passed, problem
 from pipeline.preflight.separations import inked_plates
 
@@ -34,7 +35,7 @@ def colour_pages(doc) -> dict[int, set[str]]:
 
 
 def _scan(holder, kinds: set, seen: set) -> None:
-    for stream in _streams(holder):
+    for stream in content_streams(holder):
         kinds.update(m.group(1).decode().lower() for m in OPERATOR.finditer(b" " + stream.read_bytes()))
     resources = holder.get("/Resources")
     for xobject in (resources.get("/XObject", {}) if resources is not None else {}).values():
@@ -46,15 +47,6 @@ def _scan(holder, kinds: set, seen: set) -> None:
         elif xobject.get("/Subtype") == "/Image" and not xobject.get("/ImageMask", False):
             if _space(xobject) not in GRAY_SPACES:
                 kinds.add(f"image {_space(xobject)}")
-
-
-def _streams(holder) -> list:
-    if isinstance(holder, pikepdf.Stream):   # a form
-        return [holder]
-    contents = holder.get("/Contents")   # a page: one stream or several
-    if contents is None:
-        return []
-    return list(contents) if isinstance(contents, pikepdf.Array) else [contents]
 
 
 def _space(image) -> str:

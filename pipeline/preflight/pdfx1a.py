@@ -19,12 +19,12 @@ ink (C + M + Y + K) of every colour its content and images use.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pikepdf
 from pikepdf import Name
 
-from pathlib import Path
-
+from pipeline.pdfparts import content_streams
 from pipeline.preflight import Finding, passed, problem
 from pipeline.transparency import transparent
 
@@ -177,7 +177,7 @@ def _holder(holder, where: str, out: dict, seen: set) -> None:
         if holder.objgen in seen:
             return
         seen.add(holder.objgen)
-    for stream in _streams(holder):
+    for stream in content_streams(holder):
         _content(stream.read_bytes(), where, out)
     resources = holder.get("/Resources")
     if resources is None:
@@ -200,15 +200,6 @@ def _holder(holder, where: str, out: dict, seen: set) -> None:
         elif xobject.get("/Subtype") == Name.Image and xobject.objgen not in seen:
             seen.add(xobject.objgen)
             _image(xobject, where, out)
-
-
-def _streams(holder) -> list:
-    if isinstance(holder, pikepdf.Stream):
-        return [holder]
-    contents = holder.get("/Contents")
-    if contents is None:
-        return []
-    return list(contents) if isinstance(contents, pikepdf.Array) else [contents]
 
 
 def _indexed_rgb(space) -> bool:

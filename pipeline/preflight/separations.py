@@ -26,20 +26,18 @@ DPI = 36
 
 
 def inked_plates(pdf: Path, pages: list[int], dpi: int = DPI) -> dict[int, set[str]]:
-    """1-based page -> the plates with ink inside its TrimBox."""
+    """1-based page -> the plates with ink inside its TrimBox. One Ghostscript
+    run for all the pages (it numbers its outputs 1, 2, ... in list order)."""
+    pages = sorted(set(pages))
     with pikepdf.open(pdf) as doc:
         boxes = {n: _box(doc.pages[n - 1]) for n in pages}
-    found = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for number in pages:
-            out = Path(tmp) / f"p{number}.tif"
-            subprocess.run(["gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=tiffsep", f"-r{dpi}",
-                            f"-dFirstPage={number}",
-                            f"-dLastPage={number}", f"-sOutputFile={out}", str(pdf)],
-                           check=True, capture_output=True)
-            found[number] = {plate for plate in PLATES
-                             if _inked(out.with_name(f"p{number}({plate}).tif"), boxes[number], dpi)}
-    return found
+        subprocess.run(["gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=tiffsep", f"-r{dpi}",
+                        f"-sPageList={','.join(map(str, pages))}", f"-sOutputFile={tmp}/p%d.tif", str(pdf)],
+                       check=True, capture_output=True)
+        return {number: {plate for plate in PLATES
+                         if _inked(Path(tmp) / f"p{i}({plate}).tif", boxes[number], dpi)}
+                for i, number in enumerate(pages, 1)}
 
 
 def _box(page) -> tuple[float, float, float, float]:

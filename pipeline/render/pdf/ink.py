@@ -26,6 +26,8 @@ import zlib
 import pikepdf
 from pikepdf import Name
 
+from pipeline.pdfparts import content_streams
+
 RGB_WEIGHTS = (0.299, 0.587, 0.114)
 NUMBER = rb"[-+]?(?:\d+\.?\d*|\.\d+)"
 END = rb"(?=[\s\[<(/]|\Z)"                 # an operator ends at whitespace or a delimiter
@@ -93,15 +95,8 @@ def rewrite(pdf: pikepdf.Pdf, holder, change) -> None:
     if isinstance(holder, pikepdf.Stream):
         holder.write(change(holder.read_bytes()))
     else:
-        data = b"\n".join(s.read_bytes() for s in _contents(holder))
+        data = b"\n".join(s.read_bytes() for s in content_streams(holder))
         holder.Contents = pdf.make_stream(change(data))
-
-
-def _contents(page) -> list:
-    contents = page.get("/Contents")
-    if contents is None:
-        return []
-    return list(contents) if isinstance(contents, pikepdf.Array) else [contents]
 
 
 def _gray_resources(pdf, resources, done: set, flatten: bool = False) -> None:
