@@ -28,7 +28,7 @@ from PIL import ImageFilter, ImageMath
 from pikepdf import Name
 
 from pipeline.render.pdf.gutter import PrinterRejects
-from pipeline.render.pdf.ink import InkError, on_white, rewrite
+from pipeline.render.pdf.ink import InkError, Recolour, drop_colour_spaces, on_white, recolour
 
 LUT_SIZE = 33
 
@@ -58,39 +58,17 @@ def to_cmyk(pdf: pikepdf.Pdf, printer: str, limit: int) -> float:
 
     done: set = set()
     for number, page in enumerate(pdf.pages, 1):
+        where = f"page {number}"
+        how = Recolour(lambda data, _resources, where=where: _stream(data, seen, where),
+                       lambda image, where=where: seen(cmyk_image(image), "an image", where), Name.DeviceCMYK, "CMYK")
         try:
-            _holder(pdf, page.obj, done, seen, f"page {number}")
+            recolour(pdf, page.obj, done, how)
         except InkError as exc:
             raise InkError(f"cover page {number}: {exc}") from None
-    for page in pdf.pages:
-        resources = page.obj.get("/Resources")
-        if resources is not None and "/ColorSpace" in resources:
-            del resources["/ColorSpace"]
+    drop_colour_spaces(pdf)
     if worst[0] > limit + 0.5:
         raise PrinterRejects("L008", printer=printer, limit=limit, colour=worst[1], ink=worst[0], where=worst[2])
     return worst[0]
-
-
-def _holder(pdf, holder, done: set, seen, where: str) -> None:
-    if holder.objgen != (0, 0):
-        if holder.objgen in done:
-            return
-        done.add(holder.objgen)
-    resources = holder.get("/Resources")
-    rewrite(pdf, holder, lambda data: _stream(data, seen, where))
-    if resources is None:
-        return
-    for key in ("/Pattern", "/Shading"):
-        if len(resources.get(key, {})):
-            raise InkError(f"a {key[1:].lower()} (gradient or tiling) cannot be printed in CMYK yet")
-    for xobject in resources.get("/XObject", {}).values():
-        if xobject.get("/Subtype") == Name.Form:
-            if "/Group" in xobject and "/CS" in xobject.Group:
-                xobject.Group.CS = Name.DeviceCMYK
-            _holder(pdf, xobject, done, seen, where)
-        elif xobject.get("/Subtype") == Name.Image and xobject.objgen not in done:
-            done.add(xobject.objgen)
-            seen(cmyk_image(xobject), "an image", where)
 
 
 def _stream(data: bytes, seen, where: str) -> bytes:

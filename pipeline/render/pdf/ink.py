@@ -22,6 +22,8 @@ from __future__ import annotations
 import io
 import re
 import zlib
+from dataclasses import dataclass
+from typing import Callable
 
 import pikepdf
 from pikepdf import Name
@@ -69,24 +71,47 @@ def to_gray(pdf: pikepdf.Pdf, flatten: bool = False) -> None:
     done: set[tuple[int, int]] = set()
     for number, page in enumerate(pdf.pages, 1):
         try:
-            _gray_group(page.obj)
-            _gray_content(pdf, page.obj, done, flatten)
+            recolour(pdf, page.obj, done, Recolour(_gray_stream, lambda image: gray_image(image, flatten),
+                                                   Name.DeviceGray, "gray"))
         except InkError as exc:
             raise InkError(f"page {number}: {exc}") from None
-    for number, page in enumerate(pdf.pages, 1):   # only now: forms may share resources
-        _drop_colour_spaces(page.obj, set())
+    drop_colour_spaces(pdf)   # only now: forms may share resources
 
 
-def _gray_content(pdf: pikepdf.Pdf, holder, done: set, flatten: bool = False) -> None:
-    """`holder` (a page or a form): its content stream, then what it draws."""
+@dataclass(frozen=True)
+class Recolour:
+    """How `recolour` changes what a page draws: each content stream
+    (`stream(data, resources)` -> new bytes), each image (in place), and the
+    colour space transparency groups blend in (else an RGB blend of the new
+    colours separates into inks they do not hold)."""
+    stream: Callable
+    image: Callable
+    group: Name
+    into: str            # for messages: "gray", "CMYK"
+
+
+def recolour(pdf: pikepdf.Pdf, holder, done: set, how: Recolour) -> None:
+    """`holder` (a page or a form), then every form and image it draws, each once."""
     if holder.objgen != (0, 0):
         if holder.objgen in done:
             return
         done.add(holder.objgen)
+    group = holder.get("/Group")
+    if group is not None and "/CS" in group:
+        group.CS = how.group
     resources = holder.get("/Resources")
-    rewrite(pdf, holder, lambda data: _gray_stream(data, resources))
-    if resources is not None:
-        _gray_resources(pdf, resources, done, flatten)
+    rewrite(pdf, holder, lambda data: how.stream(data, resources))
+    if resources is None:
+        return
+    for key in ("/Pattern", "/Shading"):
+        if len(resources.get(key, {})):
+            raise InkError(f"a {key[1:].lower()} (gradient or tiling) cannot be printed in {how.into} yet")
+    for xobject in resources.get("/XObject", {}).values():
+        if xobject.get("/Subtype") == Name.Form:
+            recolour(pdf, xobject, done, how)
+        elif xobject.get("/Subtype") == Name.Image and xobject.objgen not in done:
+            done.add(xobject.objgen)
+            how.image(xobject)
 
 
 def rewrite(pdf: pikepdf.Pdf, holder, change) -> None:
@@ -99,22 +124,16 @@ def rewrite(pdf: pikepdf.Pdf, holder, change) -> None:
         holder.Contents = pdf.make_stream(change(data))
 
 
-def _gray_resources(pdf, resources, done: set, flatten: bool = False) -> None:
-    for key in ("/Pattern", "/Shading"):
-        if len(resources.get(key, {})):
-            raise InkError(f"a {key[1:].lower()} (gradient or tiling) cannot be printed in gray yet")
-    for xobject in resources.get("/XObject", {}).values():
-        if xobject.get("/Subtype") == Name.Form:
-            _gray_group(xobject)
-            _gray_content(pdf, xobject, done, flatten)
-        elif xobject.get("/Subtype") == Name.Image and xobject.objgen not in done:
-            done.add(xobject.objgen)
-            gray_image(xobject, flatten)
+def drop_colour_spaces(pdf: pikepdf.Pdf) -> None:
+    """The named colour spaces (Lab, ICC) no stream uses once its colours
+    are rewritten, on every page and form: a preflight lists what resources
+    declare, used or not."""
+    seen: set = set()
+    for page in pdf.pages:
+        _drop_colour_spaces(page.obj, seen)
 
 
 def _drop_colour_spaces(holder, seen: set) -> None:
-    """The named colour spaces (Lab, ICC) no stream uses any more: a
-    preflight lists what resources declare, used or not."""
     resources = holder.get("/Resources")
     if resources is None or resources.objgen in seen and resources.objgen != (0, 0):
         return
@@ -124,14 +143,6 @@ def _drop_colour_spaces(holder, seen: set) -> None:
     for xobject in resources.get("/XObject", {}).values():
         if xobject.get("/Subtype") == Name.Form:
             _drop_colour_spaces(xobject, seen)
-
-
-def _gray_group(obj) -> None:
-    """A transparency group blends in its own colour space: gray, or an RGB
-    blend of gray content separates into four inks again."""
-    group = obj.get("/Group")
-    if group is not None and "/CS" in group:
-        group.CS = Name.DeviceGray
 
 
 # -- content streams --------------------------------------------------------
