@@ -13,7 +13,7 @@ from typing import Annotated, Literal, Optional
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from pipeline import yamlfile
+from pipeline import printers, yamlfile
 from pipeline.diagnostics import Report
 
 GENERATED = {"glossary", "notes", "index", "toc"}
@@ -108,6 +108,11 @@ class PrintSettings(Strict):
     page_multiple: int = Field(2, ge=1, le=64)   # printers ask for 2, 4, 16 or 32; more pads blank pages
     paper: Paper = Paper()
     back_cover: Optional[str] = None     # the back cover's text; else the description
+
+    @property
+    def bleed_mm(self) -> float:
+        """The bleed of the printer's files: the printer's own (KDP, IngramSpark), else `bleed`."""
+        return printers.printer(self.printer).bleed_mm or mm(self.bleed)
 
 
 class Entry(Strict):

@@ -82,13 +82,11 @@ def _trim(first, config) -> list[Finding]:
 
 
 def _bleed(first, config) -> list[Finding]:
-    from pipeline.manuscript import mm
-
     if not first["TrimBox"] or not first["BleedBox"]:
         return [problem("bleed", "C005", 1)]
     t, b = first["TrimBox"], first["BleedBox"]
     least = min(t[0] - b[0], t[1] - b[1], b[2] - t[2], b[3] - t[3]) / MM
-    want = mm(config.print.bleed) if config is not None else 3.0
+    want = config.print.bleed_mm if config is not None else 3.0
     if least < want - 0.05:
         return [problem("bleed", "C006", 1, least=least, want=want)]
     return [passed("bleed", f"{least:.1f} mm on every side (want {want:g} mm); MediaBox {_size(first['MediaBox'])}")]

@@ -42,7 +42,7 @@ def check(cover: Path, book_pdf: Path, config=None, styles: Path | None = None) 
 
 def _geometry(cover: Path, b, btrim, pages: int, config) -> list[Finding]:
     """The spine as wide as the pages and paper ask, the height the book's; the bleed."""
-    from pipeline.manuscript import PrintSettings, mm
+    from pipeline.manuscript import PrintSettings
     from pipeline.render.pdf.cover import spine_mm
 
     trim, bleed = b["TrimBox"], b["BleedBox"]
@@ -58,7 +58,7 @@ def _geometry(cover: Path, b, btrim, pages: int, config) -> list[Finding]:
     else:
         found = [problem("cover: spine", "C023", 1, cover, **sizes)]
     least = min(trim[0] - bleed[0], trim[1] - bleed[1], bleed[2] - trim[2], bleed[3] - trim[3]) / MM
-    want_bleed = printers.printer(settings.printer).bleed_mm or mm(settings.bleed)
+    want_bleed = settings.bleed_mm
     if least < want_bleed - 0.05:
         return found + [problem("cover: bleed", "C006", 1, cover, least=least, want=want_bleed)]
     return found + [passed("cover: bleed", f"{least:.1f} mm (want {want_bleed:g} mm)")]

@@ -61,8 +61,7 @@ class CoverGeometry:
 
 def geometry(config: BookConfig, pages: int) -> CoverGeometry:
     trim = config.print.trim
-    bleed = printers.printer(config.print.printer).bleed_mm or mm(config.print.bleed)
-    return CoverGeometry(mm(trim.width), mm(trim.height), spine_mm(pages, config.print), bleed)
+    return CoverGeometry(mm(trim.width), mm(trim.height), spine_mm(pages, config.print), config.print.bleed_mm)
 
 
 # -- EAN-13 ------------------------------------------------------------------

@@ -19,9 +19,6 @@ from pipeline.engines.weasyprint import FatalURLFetchingError, FontConfiguration
 from pipeline.manuscript import BookConfig
 from pipeline.render.pdf.fetcher import ConfinedFetcher, RefusedURL
 
-LENGTH = re.compile(r"^\d+(\.\d+)?(mm|cm|in|pt)$")
-
-
 def pdf_variant(config: BookConfig, print_ready: bool) -> str | None:
     """What WeasyPrint writes for the printer's file (book.yaml print.printer:
     its PDF/X, or None for a plain PDF that the merge finishes); None for the proof."""
@@ -32,14 +29,11 @@ def page_css(config: BookConfig, print_ready: bool = False) -> str:
     """The rules that come from book.yaml: the trim size, and for the
     printer's file the bleed and marks its printer asks for (the output
     intent of a PDF/X file is in print-ready.css)."""
-    trim = config.print.trim
-    for name, value in (("width", trim.width), ("height", trim.height)):
-        if not LENGTH.match(value):
-            raise ValueError(f"book.yaml print.trim.{name}: {value!r} is not a length such as 150mm")
+    trim = config.print.trim   # lengths validated in book.yaml (manuscript.py)
     css = f"@page {{ size: {trim.width} {trim.height}; }}\n:root {{ --trim-height: {trim.height}; }}\n"
     if print_ready:
         printer = printers.printer(config.print.printer)
-        bleed = (f"{printer.bleed_mm:.3f}mm" if printer.bleed_mm else config.print.bleed) if printer.bleed else 0
+        bleed = f"{config.print.bleed_mm:.3f}mm" if printer.bleed else 0
         css += f"@page {{ bleed: {bleed}; }}\n"
         css += "" if printer.marks else "@page { marks: none; }\n"
     return css
