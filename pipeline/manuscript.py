@@ -100,7 +100,7 @@ class Paper(Strict):
 
 
 class PrintSettings(Strict):
-    printer: Literal["generic", "ingramspark", "kdp"] = "generic"   # pipeline/printers.py
+    printer: Literal[printers.PRINTER_NAMES] = "generic"   # pipeline/printers.py
     interior: Literal["bw", "color"] = "bw"    # the printer's file: gray ink alone, or colour
     trim: Trim = Trim()
     bleed: BleedLength = "3mm"

@@ -61,9 +61,10 @@ PRINTERS = {
                            bleed_mm=0.125 * INCH,
                            gutters=((10**6, 0.5 * INCH),), least_outside_mm=0.5 * INCH,
                            ink_limit=240, links=False),
-    # Black-and-white paperbacks of 24 to 828 pages. No marks; bleed (0.125 in) only when something bleeds: on the cover; the least inside margin grows
-    # with the page count; outside at least 0.25 in; spine by paper colour;
-    # barcode 2 × 1.2 in on the back cover; no bookmarks, annotations or marks.
+    # Black-and-white paperbacks of 24 to 828 pages. No marks; bleed (0.125 in)
+    # only where something bleeds: the cover. The least inside margin grows with
+    # the page count; outside at least 0.25 in; spine by paper colour; barcode
+    # 2 × 1.2 in on the back cover; no bookmarks, annotations or marks.
     "kdp": Printer("kdp", KDP_GUIDE, None, marks=False, bleed=False, bleed_mm=0.125 * INCH, pages=(24, 828),
                    gutters=((150, 0.375 * INCH), (300, 0.5 * INCH), (500, 0.625 * INCH),
                             (700, 0.75 * INCH), (828, 0.875 * INCH)),

@@ -81,7 +81,7 @@ def render_pdf(book: Book, out_path: Path, styles_dir: Path | None = None, print
                jobs: int | None = None, cache_dir: Path | None = None,
                alongside: Callable[[PdfResult], None] | None = None) -> PdfResult:
     """`print_ready` (default: book.yaml print.print_ready) writes the
-    printer's file: PDF/X-4, bleed, crop marks (styles/print-ready.css).
+    printer's file, as book.yaml's print.printer asks (pipeline/printers.py).
     `jobs` processes lay units out (default: one per core); `cache_dir`
     keeps laid-out units for the next build. `alongside(result)` is called
     once every page is known, in a forked process while the PDF is merged
@@ -99,12 +99,11 @@ def render_pdf(book: Book, out_path: Path, styles_dir: Path | None = None, print
     result = PdfResult(Path(out_path), pagination.total, pagination.anchors, units[names[0]].page_size,
                        _resources(units, names), _page_starts(names, units, pagination),
                        _page_keys(names, units, pagination, blank, furniture_pdfs))
-    finish = _printers_finish(book, styles, pagination.total) if print_ready else None
-    x1a = print_ready and printers.printer(book.config.print.printer).pdf_variant == printers.X1A
+    finish, version = _printers_finish(book, styles, pagination.total) if print_ready else (None, None)
     with forked(alongside, result) if alongside and parallel else nullcontext() as step:
         merged = merge.merge([units[n].laid for n in names], blank, furniture_pdfs, out_path, finish=finish,
                              multiple=book.config.print.page_multiple, ident=layout.document_id(book.config),
-                             faces=fonts.sources(result.resources), version=pdfx1a.VERSION if x1a else None)
+                             faces=fonts.sources(result.resources), version=version)
         if step is not None:
             step.result()
         elif alongside:
@@ -120,14 +119,16 @@ def _written(printer: printers.Printer, interior: str) -> None:
         raise PrinterRejects("L010", printer=printer.name, standard=standard)
 
 
-def _printers_finish(book: Book, styles: Path, pages: int) -> Callable:
+def _printers_finish(book: Book, styles: Path, pages: int) -> tuple[Callable, str | None]:
     """What the merged PDF gets for its printer (book.yaml print.printer):
     the text block moved away from the spine when the printer asks for a
     wider gutter at this page count; no links or bookmarks where its guide
     forbids them; PDF/X-1a:2001 made of the plain PDF WeasyPrint wrote
     (pdfx1a.py), after the fonts are shared. PrinterRejects when the book
-    cannot be made to fit, or holds what the standard forbids."""
+    cannot be made to fit, or holds what the standard forbids. -> (the
+    finishing step, the PDF version the file must be written as, if any)."""
     printer = printers.printer(book.config.print.printer)
+    x1a = printer.pdf_variant == printers.X1A
     shift = 0.0
     if printer.gutters or printer.pages:
         shift = gutter.shift_mm(printer, pages, gutter.book_margins(book.root, styles, book.config, True))
@@ -136,9 +137,9 @@ def _printers_finish(book: Book, styles: Path, pages: int) -> Callable:
         gutter.move_outward(pdf, shift)
         if not printer.links:
             merge.drop_links(pdf)
-        if printer.pdf_variant == printers.X1A:
+        if x1a:
             pdfx1a.make(pdf, book.config, printer.name)
-    return finish
+    return finish, pdfx1a.VERSION if x1a else None
 
 
 def _page_keys(names, units, pagination: Pagination, blank: bytes, furniture_pdfs: list[bytes]) -> tuple[str, ...]:
