@@ -139,7 +139,7 @@ def _part(source: Source, pages, part: dict, settings: dict, fixer: Repairer, re
         result.doubts.extend(paired.doubts)
     elif "notes" in part:
         result.expected_notes = 0
-    layout = structure.Layout.of(part, int(settings.get("body_measure", 66)), source.lines)
+    layout = structure.Layout.of(part, int(settings.get("body_measure", 66)), source.lines, settings)
     layout.verse += [tuple(r) for r in source.profile.get("verse", []) or []
                      if part["lines"][0] <= r[0] <= part["lines"][1]]
     out: list[str] = []
@@ -156,7 +156,7 @@ def _part(source: Source, pages, part: dict, settings: dict, fixer: Repairer, re
     blocks = structure.blocks(part_pages, layout, result.log)
     out.extend(_render(b, fixer, same) for b in blocks)
     if paired:
-        note_layout = structure.Layout.of({}, int(settings.get("note_measure", 80)), source.lines)
+        note_layout = structure.Layout.of({}, int(settings.get("note_measure", 80)), source.lines, settings)
         defs = []
         if paired.title_note:
             defs.append(_note(paired.title_note, note_layout, fixer, result.log))

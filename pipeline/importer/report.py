@@ -18,6 +18,9 @@ def render(result, source) -> str:
             f"- page starts (one-space indent): {len(f.page_starts)}",
             f"- running heads: {len(f.running_heads)} (lines {', '.join(map(str, f.running_heads))})"]
     out += [f"- dropped lines {a}–{b}: {why}" for a, b, why in f.dropped]
+    if f.links:
+        out.append(f"- link-layer lines (a URL alone after a blank line): {len(f.links)} "
+                   f"(lines {', '.join(map(str, f.links))})")
     out.append("")
     if result.corrections:
         out += ["## Source corrections applied (corrections.yaml)", ""]
