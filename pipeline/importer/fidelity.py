@@ -46,8 +46,11 @@ ANCHOR = 4
 
 
 def key(word: str) -> str:
-    """"de!nitiva" → "denitiva", "Definitiva," → "denitiva", "1905" → ""."""
-    return "".join(ch for ch in LIGATURES.sub("", word.lower()) if ch.isalpha())
+    """"de!nitiva" → "denitiva", "Definitiva," → "denitiva", "1905" → "".
+    A capital I read as l ("lzvestia") is the importer's repair, no fault: an
+    initial l counts as i on both sides."""
+    letters = "".join(ch for ch in LIGATURES.sub("", word.lower()) if ch.isalpha())
+    return "i" + letters[1:] if letters.startswith("l") else letters
 
 
 @dataclass
