@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from . import emit, glossary, notes as notes_mod, pages as pages_mod, repair, structure
+from . import emit, glossary, notes as notes_mod, pages as pages_mod, repair, structure, titles
 from .source import ImportError_, Source
 
 
@@ -42,6 +42,8 @@ class Imported:
     furniture: pages_mod.Furniture
     corrections: list
     glossary_entries: int = 0
+    italics: dict = field(default_factory=dict)     # kind → occurrences set in italics
+    small_caps: int = 0                             # words set in small capitals by the profile
 
 
 class Repairer:
@@ -55,6 +57,20 @@ class Repairer:
             kwargs = {"acronyms": acronyms} if "acronyms" in params else {}
             self.context = factory.build(source.lines, source.profile_dir, **kwargs)
         self.decisions: list = []
+        self.italics = titles.Italics(titles.Register.load(source.profile_dir))
+        self.small_caps = {int(item["line"]): item["text"] for item in source.profile.get("small_caps_words") or []}
+        self.small_caps_set = 0
+
+    def markup(self, text: str, lines: list[tuple[int, str]]) -> str:
+        """Italics for the register's titles; small capitals where the profile
+        says the book set words in them ("boguín:" speaking, 16395)."""
+        for line, _ in lines:
+            word = self.small_caps.get(line)
+            found = word and re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text)
+            if found:
+                text = f"{text[:found.start()]}[{word}]{{.smallcaps}}{text[found.end():]}"
+                self.small_caps_set += 1
+        return self.italics.apply(text)
 
     def text(self, lines: list[tuple[int, str]]) -> str:
         text, decisions = repair.repair_paragraph([t.strip() for _, t in lines], lines[0][0], self.context)
@@ -88,7 +104,8 @@ def import_source(source: Source) -> Imported:
     files["book.yaml"] = _book_yaml(profile)
     if register.get("ignore"):
         files["ignore.yaml"] = _ignore_yaml(source, register["ignore"])
-    return Imported(files, results, furniture, source.corrections, len(entries))
+    return Imported(files, results, furniture, source.corrections, len(entries),
+                    dict(fixer.italics.counts), fixer.small_caps_set)
 
 
 def _part_lines(pages, part: dict) -> list[tuple[int, str]]:
@@ -139,7 +156,7 @@ def _part(source: Source, pages, part: dict, settings: dict, fixer: Repairer, re
         result.doubts.extend(paired.doubts)
     elif "notes" in part:
         result.expected_notes = 0
-    layout = structure.Layout.of(part, int(settings.get("body_measure", 66)), source.lines)
+    layout = structure.Layout.of(part, int(settings.get("body_measure", 66)), source.lines, settings)
     layout.verse += [tuple(r) for r in source.profile.get("verse", []) or []
                      if part["lines"][0] <= r[0] <= part["lines"][1]]
     out: list[str] = []
@@ -156,7 +173,7 @@ def _part(source: Source, pages, part: dict, settings: dict, fixer: Repairer, re
     blocks = structure.blocks(part_pages, layout, result.log)
     out.extend(_render(b, fixer, same) for b in blocks)
     if paired:
-        note_layout = structure.Layout.of({}, int(settings.get("note_measure", 80)), source.lines)
+        note_layout = structure.Layout.of({}, int(settings.get("note_measure", 80)), source.lines, settings)
         defs = []
         if paired.title_note:
             defs.append(_note(paired.title_note, note_layout, fixer, result.log))
@@ -183,15 +200,15 @@ def _render(block: structure.Block, fixer: Repairer, same_author: dict | None) -
         return emit.div("dateline", emit.escape(fixer.text(lines)))
     if block.kind == "item":
         first = (lines[0][0], re.sub(r"^\s?-\s+", "", lines[0][1]))
-        return "- " + emit.escape(fixer.text([first] + lines[1:]))
+        return "- " + fixer.markup(emit.escape(fixer.text([first] + lines[1:])), lines)
     if block.kind == "ordered":
         m = re.match(r"^(\d+)\.\s+", lines[0][1])
         first = (lines[0][0], lines[0][1][m.end():])
-        return f"{m.group(1)}. " + emit.escape(fixer.text([first] + lines[1:]))
+        return f"{m.group(1)}. " + fixer.markup(emit.escape(fixer.text([first] + lines[1:])), lines)
     if same_author and re.match(same_author["pattern"], lines[0][1]):
         first = (lines[0][0], re.sub(same_author["pattern"], "", lines[0][1]))
-        return same_author["replace"] + emit.escape(fixer.text([first] + lines[1:]))
-    return emit.escape_start(fixer.text(lines))
+        return same_author["replace"] + fixer.markup(emit.escape(fixer.text([first] + lines[1:])), lines)
+    return fixer.markup(emit.escape_start(fixer.text(lines)), lines)
 
 
 def _epigraphs(source: Source, part: dict, fixer: Repairer) -> str:

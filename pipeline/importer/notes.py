@@ -189,8 +189,24 @@ def _note_block(page, n: int, open_note: bool) -> tuple[int, int] | None:
         while j > 0 and not is_blank(texts[j - 1]):
             j -= 1
         if 0 < j < len(texts) and max(len(t) for t in texts[j:]) > NOTE_LINE:
-            return j, len(texts)
+            return _earlier_note_chunks(texts, j), len(texts)
     return None
+
+
+def _earlier_note_chunks(texts: list[str], j: int) -> int:
+    """A continued note may hold several paragraphs: chunks of note-width lines
+    before `j` belong to it too, back to the running text (the appendix's last
+    page, 21650-21663: note 9 goes on for three paragraphs below the body)."""
+    while True:
+        k = j
+        while k > 0 and is_blank(texts[k - 1]):
+            k -= 1
+        i = k
+        while i > 0 and not is_blank(texts[i - 1]):
+            i -= 1
+        if not (0 < i < k and max(len(t) for t in texts[i:k]) > NOTE_LINE):
+            return j
+        j = i
 
 
 def _bodies(texts: list[str], start: int, n: int) -> list[tuple[int | None, bool, int]]:

@@ -25,6 +25,7 @@ class Furniture:
     running_heads: list[int] = field(default_factory=list)
     page_starts: list[int] = field(default_factory=list)
     dropped: list[tuple[int, int, str]] = field(default_factory=list)
+    links: list[int] = field(default_factory=list)   # lines of the PDF's link layer
 
 
 def is_blank(text: str) -> bool:
@@ -36,6 +37,7 @@ def split_pages(lines: list[str], settings: dict, drop: list[dict]) -> tuple[lis
     start = re.compile(settings.get("page_start", r"^ (?! )\S"))
     not_start = re.compile(settings.get("not_page_start", r"(?!)"))
     heads = [re.compile(p) for p in settings.get("running_heads", [])]
+    link = re.compile(settings["link_layer"]) if settings.get("link_layer") else None
     dropped = _dropped_lines(drop)
     furniture = Furniture(dropped=[(d["from"], d["to"], d.get("why", "")) for d in drop])
     pages: list[Page] = []
@@ -44,6 +46,10 @@ def split_pages(lines: list[str], settings: dict, drop: list[dict]) -> tuple[lis
         text = lines[number]
         lineno = number + 1
         if lineno in dropped:
+            number += 1
+            continue
+        if link and _is_link_layer(lines, number, link):
+            furniture.links.append(lineno)
             number += 1
             continue
         if _is_running_head(lines, number, heads):
@@ -66,6 +72,17 @@ def _is_page_start(lines: list[str], i: int, start, not_start) -> bool:
     if not start.match(lines[i]) or not_start.match(lines[i]):
         return False
     return i == 0 or not is_blank(lines[i - 1])
+
+
+def _is_link_layer(lines: list[str], i: int, link) -> bool:
+    """A URL alone on its line after a blank line (or after another such line)
+    is the PDF's link layer, not the page's text: "…vm/" ⏎⏎ "http://www.irisa.fr/…"."""
+    if not link.match(lines[i].strip()):
+        return False
+    j = i - 1
+    while j >= 0 and link.match(lines[j].strip()):
+        j -= 1
+    return j >= 0 and is_blank(lines[j])
 
 
 def _is_running_head(lines: list[str], i: int, heads) -> bool:

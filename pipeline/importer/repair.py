@@ -37,7 +37,7 @@ WORD_RE = re.compile(r"[^\W\d_]+")
 @dataclass(frozen=True)
 class Decision:
     line: int          # 1-based line of the source file
-    kind: str          # glyph | join | keep-hyphen | caps | roman | l-to-I
+    kind: str          # glyph | join | keep-hyphen | caps | roman | l-to-I | split
     before: str
     after: str
     doubtful: bool = False
@@ -87,11 +87,36 @@ def repair_paragraph(lines: list[str], first_line: int, context: RepairContext,
         raise ValueError(f"{len(lines)} lines but {len(numbers)} line numbers")
     tokens, breaks = join_lines(lines, numbers, context.lexicon, context.hyphens)
     decisions = [Decision(b.line, b.kind, b.before, b.after, b.doubtful) for b in breaks]
+    tokens = _join_split_words(tokens, context.lexicon, decisions)
     for token in tokens:
         decisions.extend(_repair_token(token, context))
     decisions.extend(Decision(f.line, f.kind, f.before, f.after, f.doubtful)
                      for f in restore_small_caps(tokens, context.small_caps))
     return " ".join(t.text for t in tokens), decisions
+
+
+SPLIT_HEAD = re.compile(r"[a-záéíóúñü]+")
+SPLIT_TAIL = re.compile(r"([a-záéíóúñü]+)(\W*)")
+# A word the extraction cut by a space must be common once whole:
+# "coo perativa" → "cooperativa" (3.9), "dife rencias" → "diferencias" (4.6).
+SPLIT_JOINED = 3.5
+
+
+def _join_split_words(tokens: list[Token], lexicon: Lexicon, decisions: list[Decision]) -> list[Token]:
+    """Letters split by the extraction: "coo perativa" → "cooperativa" when the
+    tail is no word anywhere else in the book and the whole is a common word
+    ("adherí a" stays: "a" is a word)."""
+    out: list[Token] = []
+    for token in tokens:
+        prev = out[-1] if out else None
+        tail = SPLIT_TAIL.fullmatch(token.text)
+        if prev and tail and SPLIT_HEAD.fullmatch(prev.text) and lexicon.score_elsewhere(tail.group(1)) < 2.0 \
+                and lexicon.score(prev.text + tail.group(1)) >= SPLIT_JOINED:
+            decisions.append(Decision(prev.line, "split", f"{prev.text} {token.text}", prev.text + token.text))
+            prev.text += token.text
+            continue
+        out.append(token)
+    return out
 
 
 def _repair_token(token: Token, context: RepairContext) -> list[Decision]:

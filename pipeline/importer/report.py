@@ -18,6 +18,9 @@ def render(result, source) -> str:
             f"- page starts (one-space indent): {len(f.page_starts)}",
             f"- running heads: {len(f.running_heads)} (lines {', '.join(map(str, f.running_heads))})"]
     out += [f"- dropped lines {a}–{b}: {why}" for a, b, why in f.dropped]
+    if f.links:
+        out.append(f"- link-layer lines (a URL alone after a blank line): {len(f.links)} "
+                   f"(lines {', '.join(map(str, f.links))})")
     out.append("")
     if result.corrections:
         out += ["## Source corrections applied (corrections.yaml)", ""]
@@ -35,6 +38,10 @@ def render(result, source) -> str:
     total = sum(p.notes for p in result.parts)
     titles = sum(1 for p in result.parts if p.title_note)
     out += ["", f"Notes: {total} numbered + {titles} title notes. Glossary entries: {result.glossary_entries}.", ""]
+    italics = getattr(result, "italics", {}) or {}
+    out += [f"Italics set from titles.yaml: {sum(italics.values())} "
+            f"({', '.join(f'{k} {v}' for k, v in sorted(italics.items())) or 'none'}). "
+            f"Words set in small capitals by the profile: {getattr(result, 'small_caps', 0)}.", ""]
     out += ["## Decisions to review", ""]
     for p in result.parts:
         items = [(line, text) for line, text in p.doubts]

@@ -56,9 +56,17 @@ class Layout:
     year_headings: re.Pattern | None = None
     entry_start: re.Pattern | None = None
     raw_length: dict[int, int] = field(default_factory=dict)
+    # A line these match opens a paragraph after a sentence's end, whatever the
+    # line lengths say: dialogue turns ("— ¿Qué Blancos?"), chronology entries
+    # ("20 de mayo. Envío a R. Rolland…").
+    opens: list[re.Pattern] = field(default_factory=list)
+    # Abbreviations that end no sentence: "núm." ⏎ "3, pp. 74-78" continues.
+    no_end: tuple[str, ...] = ()
+    # Words no sentence ends on: a blank line after "¿Los obreros del" is stray.
+    join_after: frozenset[str] = frozenset()
 
     @classmethod
-    def of(cls, part: dict, measure: int, source_lines: list[str]) -> "Layout":
+    def of(cls, part: dict, measure: int, source_lines: list[str], settings: dict | None = None) -> "Layout":
         subs = {}
         for item in part.get("subheadings", []) or []:
             if isinstance(item, dict):
@@ -77,7 +85,22 @@ class Layout:
             year_headings=re.compile(year) if year else None,
             entry_start=re.compile(entry) if entry else None,
             raw_length={i + 1: len(t.strip()) for i, t in enumerate(source_lines)},
+            opens=[re.compile(p) for p in [*((settings or {}).get("paragraph_opens") or []),
+                                           *(part.get("entry_opens") or [])]],
+            no_end=tuple((settings or {}).get("no_sentence_end", []) or []),
+            join_after=frozenset(w.lower() for w in (settings or {}).get("join_after", []) or []),
         )
+
+    def ends(self, text: str) -> bool:
+        """ends_sentence, except after an abbreviation that ends no sentence."""
+        bare = TOKEN_TAIL.sub("", text.rstrip())
+        if any(bare.endswith(" " + a) or bare == a for a in self.no_end):
+            return False
+        return ends_sentence(text)
+
+    def opens_paragraph(self, prev: str, text: str) -> bool:
+        """A dialogue turn or an entry after a finished sentence."""
+        return self.ends(prev) and any(p.match(text) for p in self.opens)
 
     def in_range(self, ranges, line: int) -> tuple[int, int] | None:
         return next((r for r in ranges if r[0] <= line <= r[1]), None)
@@ -122,14 +145,18 @@ def _together(prev, nxt, layout: Layout, log: Log, blank: bool, page: bool) -> b
         return False
     if _verse_boundary(layout, pl, nl):
         return False
+    if layout.opens_paragraph(pt, nt):
+        if page:
+            log.page_breaks.append(nl)
+        return False
     if blank:
-        joined = _stray_blank(pt, nt)
+        joined = _stray_blank(pt, nt, layout.join_after)
         if joined:
             log.blank_joins.append(nl)
         return joined
     if not page:
         return True
-    if not ends_sentence(pt) or nt[:1].islower() or pt.endswith("-"):
+    if not layout.ends(pt) or nt[:1].islower() or pt.endswith("-"):
         log.page_joins.append(nl)
         return True
     full = layout.raw_length.get(pl, len(pt)) >= layout.measure
@@ -144,11 +171,14 @@ def _verse_boundary(layout: Layout, a: int, b: int) -> bool:
     return ra != rb
 
 
-def _stray_blank(prev: str, nxt: str) -> bool:
+def _stray_blank(prev: str, nxt: str, join_after: frozenset[str] = frozenset()) -> bool:
     """A blank line inside a sentence is an extraction accident:
-    "el con-" ⏎⏎ "greso" and "Fayard," ⏎⏎ "1997." join; "…muerte." ⏎⏎ "Y" does not."""
+    "el con-" ⏎⏎ "greso" and "Fayard," ⏎⏎ "1997." join; "…muerte." ⏎⏎ "Y" does not;
+    "¿Los obreros del" ⏎⏎ "Arsenal?" joins when `join_after` holds "del"."""
     prev = TOKEN_TAIL.sub("", prev.rstrip())
     if prev.endswith("-") or prev.endswith(","):
+        return True
+    if prev.rsplit(" ", 1)[-1].lower() in join_after:
         return True
     if prev[-1:].isalpha() and prev[-1:].islower() and (nxt[:1].islower() or nxt[:1].isdigit()):
         return True
@@ -164,9 +194,9 @@ def split_chunk(chunk: list[tuple[int, str]], layout: Layout, log: Log) -> list[
         new = False
         if layout.entry_start and layout.entry_start.match(ct):
             new = True
-        elif LIST_ITEM.match(ct):
+        elif LIST_ITEM.match(ct) or layout.opens_paragraph(pt, ct):
             new = True
-        elif (layout.raw_length.get(pl, len(pt)) < layout.measure and ends_sentence(pt)
+        elif (layout.raw_length.get(pl, len(pt)) < layout.measure and layout.ends(pt)
               and OPENING.match(ct) and not layout.in_range(layout.verse, cl)):
             new = True
             log.short_breaks.append(cl)

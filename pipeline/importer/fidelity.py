@@ -1,0 +1,260 @@
+"""How faithful is the manuscript to the source? Faults per 10,000 words.
+
+    python -m pipeline.importer.fidelity SOURCE.txt [-m manuscript] [--profile serge-memorias]
+                                         [--paragraphs 40] [--notes 25] [--seed 1]
+
+Two measures, as a proofreader's audit would take them:
+
+- a sample: paragraphs and notes drawn at random (a fixed seed, so a rerun
+  draws the same), each aligned word by word with the source. A manuscript
+  word the source does not give there (a garbled, lost or added word) is a
+  fault. Words compare by their letters, case aside, with the damaged
+  ligatures read as any ligature (source "de!nitiva" = "definitiva"), so that
+  the importer's repairs are no faults; numbers are left out (the note
+  markers glued to words make them unreliable).
+- scans of the whole book for the kinds of fault an alignment cannot see:
+  acronyms of the register left in lower case, dialogue turns run together,
+  paragraphs that start in lower case (split in a sentence), link-layer
+  lines, leftover ligature glyphs.
+
+The rate comes with a 95% Wilson interval (faults as a proportion of words).
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import math
+import random
+import re
+import sys
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from . import pages as pages_mod, source as source_mod
+
+# Compared without ligatures: the source's damaged glyphs (! " # $ < 8 9) and
+# the manuscript's repaired letters (fi, fl, ff, ffl, th) both drop out, so
+# "de!nitiva" and "definitiva" are one word; so are undamaged spellings.
+LIGATURES = re.compile(r"ffl|ff|fi|fl|th", re.IGNORECASE)
+MARKUP = re.compile(r"\[\^[^\]\s]+\]:?|\{[^}\n]*\}|\\(?=\S)|[*\[\]]")
+SPACE_MARKUP = re.compile(r"\[\^[^\]\s]+\]:?")     # a note token stands between words
+ANCHOR = 4
+
+
+def key(word: str) -> str:
+    """"de!nitiva" → "denitiva", "Definitiva," → "denitiva", "1905" → "".
+    A capital I read as l ("lzvestia") is the importer's repair, no fault: an
+    initial l counts as i on both sides."""
+    letters = "".join(ch for ch in LIGATURES.sub("", word.lower()) if ch.isalpha())
+    return "i" + letters[1:] if letters.startswith("l") else letters
+
+
+@dataclass
+class Report:
+    words: int = 0
+    faults: Counter = field(default_factory=Counter)
+    examples: dict = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, kind: str, example: str) -> None:
+        self.faults[kind] += 1
+        if len(self.examples[kind]) < 5:
+            self.examples[kind].append(example)
+
+    @property
+    def total(self) -> int:
+        return sum(self.faults.values())
+
+
+def wilson(faults: int, words: int, z: float = 1.96) -> tuple[float, float]:
+    """95% interval of a proportion, per 10,000 words (sound near zero, unlike ±2σ)."""
+    if not words:
+        return 0.0, 0.0
+    p = faults / words
+    centre = (p + z * z / (2 * words)) / (1 + z * z / words)
+    half = z * math.sqrt(p * (1 - p) / words + z * z / (4 * words * words)) / (1 + z * z / words)
+    return max(0.0, centre - half) * 10000, (centre + half) * 10000
+
+
+def source_words(src) -> list[tuple[str, int]]:
+    """The source's words in order, page furniture gone, line-end hyphens joined."""
+    pages, _ = pages_mod.split_pages(src.lines, src.profile.get("pages", {}), src.profile.get("drop", []) or [])
+    out: list[tuple[str, int]] = []
+    carry = ""
+    for page in pages:
+        for line, text in page.lines:
+            tokens = text.split()
+            if carry and tokens:
+                tokens[0] = carry + tokens[0]
+                carry = ""
+            if tokens and tokens[-1].endswith("-") and len(tokens[-1]) > 1:
+                carry = tokens.pop()[:-1]
+            out.extend((t, line) for t in tokens)
+    keyed = [(key(w), n) for w, n in out]
+    return [(k, n) for k, n in keyed if k]
+
+
+def blocks(manuscript: Path) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(file, text) of every body paragraph and every note in the manuscript."""
+    paras, notes = [], []
+    for path in sorted(manuscript.glob("*.md")):
+        chunks = path.read_text(encoding="utf-8").split("\n\n")
+        in_note = False
+        for chunk in chunks:
+            if chunk.startswith("[^"):
+                in_note = True
+                notes.append((path.name, chunk))
+            elif in_note and chunk.startswith("    "):
+                notes[-1] = (path.name, notes[-1][1] + "\n\n" + chunk)
+            elif not chunk.startswith(("#", ":::", "|", "* * *")):
+                in_note = False
+                paras.append((path.name, chunk))
+    return paras, notes
+
+
+def manuscript_keys(text: str) -> list[str]:
+    text = MARKUP.sub("", SPACE_MARKUP.sub(" ", text))
+    keys = [key(w) for w in text.split()]
+    return [k for k in keys if k]
+
+
+class Aligner:
+    def __init__(self, words: list[tuple[str, int]]):
+        self.keys = [k for k, _ in words]
+        self.lines = [n for _, n in words]
+        self.index: dict[tuple, list[int]] = defaultdict(list)
+        for i in range(len(self.keys) - ANCHOR):
+            self.index[tuple(self.keys[i:i + ANCHOR])].append(i)
+
+    def align(self, keys: list[str], report: Report, where: str) -> None:
+        """Faults of one block: its words that the source does not give there."""
+        start = self._anchor(keys)
+        if start is None and len(keys) <= ANCHOR + 2:
+            return   # too short to place: not counted either way
+        report.words += len(keys)
+        if start is None:
+            report.add("unaligned block", f"{where}: {' '.join(keys[:8])}")
+            return
+        window = self.keys[start:start + len(keys) * 3 + 400]
+        matcher = difflib.SequenceMatcher(None, keys, window, autojunk=False)
+        blocks = matcher.get_matching_blocks()
+        last = max((b.a + b.size for b in blocks if b.size), default=0)
+        for tag, a0, a1, b0, b1 in matcher.get_opcodes():
+            if tag in ("replace", "insert") and a0 < last:
+                kind = "garbled word" if tag == "replace" else "added word"
+                line = self.lines[min(start + b0, len(self.lines) - 1)]
+                for k in keys[a0:a1]:
+                    report.add(kind, f"{where} (source ~{line}): {k}")
+            elif tag == "delete" and a0 >= last:
+                for k in keys[a0:a1]:
+                    report.add("added word", f"{where}: {k}")
+            elif tag == "replace" and a0 >= last:
+                for k in keys[a0:a1]:
+                    report.add("garbled word", f"{where}: {k}")
+
+    def _anchor(self, keys: list[str]) -> int | None:
+        for i in range(0, max(1, len(keys) - ANCHOR + 1)):
+            hits = self.index.get(tuple(keys[i:i + ANCHOR]))
+            if hits and len(hits) == 1:
+                return max(0, hits[0] - i)
+        return None
+
+
+# A dialogue turn opens with "— " (dash, space); "«¿Te vas? —A Lille»" is one quoted exchange.
+DIALOGUE_RUN = re.compile(r"[.?!…»][\]^\d]* — [¡¿«A-ZÁÉÍÓÚÑ]")
+URL = re.compile(r"\S*(://|www\.)\S*")
+LEFTOVER = re.compile(r"[^\W\d_][!\"#$<][^\W\d_]")
+URL_LINE = re.compile(r"^\s*(https?://|www\.)\S*\s*$", re.MULTILINE)
+
+
+def scan(manuscript: Path, report: Report, words_too: frozenset[str] = frozenset()) -> None:
+    """Whole-book scans for faults an alignment cannot see. `words_too`: acronyms
+    that are also words somewhere (French "ce"), not counted in lower case."""
+    terms = [r["term"] for r in yaml.safe_load((manuscript / "abbreviations.yaml").read_text("utf-8")) or []
+             if str(r["term"]).isupper() and str(r["term"]).isalpha() and len(str(r["term"])) > 1
+             and str(r["term"]).lower() not in words_too]
+    lower = re.compile(r"(?<![\w\[])(" + "|".join(re.escape(t.lower()) for t in terms) + r")(?![\w\]])")
+    paras, notes = blocks(manuscript)
+    for name, text in paras + notes:
+        plain = MARKUP.sub(" ", text)
+        report.words += len(plain.split())
+        for m in lower.finditer(URL.sub(" ", text)):
+            report.add("acronym in lower case", f"{name}: …{text[max(0, m.start() - 30):m.end() + 10]}…")
+        for m in DIALOGUE_RUN.finditer(text):
+            if text[:m.start()].count("«") > text[:m.start()].count("»"):
+                continue   # an exchange quoted in «», one paragraph in the book
+            report.add("dialogue turns joined", f"{name}: …{text[max(0, m.start() - 30):m.end() + 20]}…")
+        for m in LEFTOVER.finditer(plain):
+            report.add("ligature glyph left", f"{name}: …{plain[max(0, m.start() - 20):m.end() + 10]}…")
+        for m in URL_LINE.finditer(text):
+            report.add("link-layer line", f"{name}: {m.group(0).strip()}")
+    for name, text in paras:
+        first = text.lstrip("\\")[:1]
+        # "o" alone between two titles offered ("… Témoignage. ⏎ o ⏎ De la Révolution…") is the book's
+        if first.islower() and not text.startswith("[") and not re.match(r"\\?[oy] ", text):
+            report.add("paragraph split mid-sentence", f"{name}: {text[:50]}")
+
+
+def run(source_path: Path, manuscript: Path, profile: str, paragraphs: int, notes: int, seed: int) -> str:
+    folder = source_mod.profile_dir(profile, source_path)
+    src = source_mod.load(source_path, folder, manuscript / "corrections.yaml")
+    aligner = Aligner(source_words(src))
+    paras, note_blocks = blocks(manuscript)
+    rng = random.Random(seed)
+    sample = Report()
+    for kind, pool, count in (("paragraph", paras, paragraphs), ("note", note_blocks, notes)):
+        for name, text in rng.sample(pool, min(count, len(pool))):
+            aligner.align(manuscript_keys(text), sample, f"{name} {kind}")
+    whole = Report()
+    repair = yaml.safe_load((folder / "repair.yaml").read_text("utf-8")) if (folder / "repair.yaml").is_file() else {}
+    caps = (repair or {}).get("small_caps") or {}
+    scan(manuscript, whole, frozenset(str(w).lower() for w in (caps.get("context_acronyms") or [])
+                                      + (caps.get("not_acronyms") or [])))
+    return render(sample, whole, paragraphs, notes, seed)
+
+
+def render(sample: Report, whole: Report, paragraphs: int, notes: int, seed: int) -> str:
+    out = ["# Fidelity of the manuscript to the source", ""]
+    for title, rep in ((f"Sample: {paragraphs} paragraphs and {notes} notes (seed {seed}), aligned word by word",
+                        sample), ("Whole-book scans", whole)):
+        low, high = wilson(rep.total, rep.words)
+        rate = rep.total / rep.words * 10000 if rep.words else 0.0
+        out += [f"## {title}", "",
+                f"{rep.words} words, {rep.total} faults: {rate:.2f} per 10,000 words "
+                f"(95% Wilson interval {low:.2f}–{high:.2f}).", ""]
+        for kind, n in sorted(rep.faults.items()):
+            out.append(f"- {kind}: {n}")
+            out += [f"    - {e}" for e in rep.examples[kind]]
+        out.append("")
+    total_words = sample.words + whole.words
+    total = sample.total + whole.total
+    low, high = wilson(total, total_words)
+    out += ["## Together", "",
+            f"{total} faults in {total_words} words checked: "
+            f"{total / total_words * 10000 if total_words else 0:.2f} per 10,000 "
+            f"(95% Wilson interval {low:.2f}–{high:.2f}).", ""]
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipeline.importer.fidelity", description=__doc__.split("\n")[0])
+    parser.add_argument("source", type=Path)
+    parser.add_argument("-m", "--manuscript", type=Path, default=Path("manuscript"))
+    parser.add_argument("--profile", default="serge-memorias")
+    parser.add_argument("--paragraphs", type=int, default=40)
+    parser.add_argument("--notes", type=int, default=25)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    try:
+        print(run(args.source, args.manuscript, args.profile, args.paragraphs, args.notes, args.seed))
+    except source_mod.ImportError_ as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

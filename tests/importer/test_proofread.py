@@ -1,0 +1,105 @@
+"""Issue 22: the importer's last faults, italics for titles, the fidelity check.
+Each rule on the source lines that show it; the real book through `imported`."""
+
+import re
+
+from pipeline.importer import fidelity, pages, titles
+from pipeline.importer.notes import _earlier_note_chunks
+from pipeline.importer.structure import Layout, Log, blocks
+
+SETTINGS = {"paragraph_opens": ["^—\\s?[¡¿«A-ZÁÉÍÓÚÑ]"], "no_sentence_end": ["núm."], "join_after": ["del"]}
+
+
+def layout(lines, part=None):
+    return Layout.of(part or {}, 66, [""] * 30000, SETTINGS) if not lines else \
+        _with_lengths(Layout.of(part or {}, 66, [], SETTINGS), lines)
+
+
+def _with_lengths(lay, lines):
+    lay.raw_length = {n: len(t) for n, t in lines}
+    return lay
+
+
+def paragraphs(pages_, part=None):
+    lines = [ln for page in pages_ for ln in page]
+    return [" ".join(t for _, t in b.lines) for b in blocks(pages_, layout(lines, part), Log())]
+
+
+def test_dialogue_turn_opens_a_paragraph_after_a_full_line():   # source 16097-16098
+    out = paragraphs([[(16097, "— Victor Lvóvich, ¿cuál es su opinión sobre la línea general del partido?"),
+                       (16098, "— ¡Cómo! ¿Lo ignora usted? ¿Y es para preguntarme eso para lo que se")]])
+    assert len(out) == 2 and out[1].startswith("— ¡Cómo!")
+
+
+def test_blank_after_a_word_no_sentence_ends_on_is_stray():     # source 7489-7491
+    out = paragraphs([[(7489, "— ¿Y nuestros marinos? ¿Y el Sóviet? ¿La Cheka? ¿Los obreros del"),
+                       (7490, ""), (7491, "Arsenal?")]])
+    assert out == ["— ¿Y nuestros marinos? ¿Y el Sóviet? ¿La Cheka? ¿Los obreros del Arsenal?"]
+
+
+def test_no_paragraph_ends_on_num():                            # source 22455-22456
+    out = paragraphs([[(22455, "junio 1944 núm. 5, pp. 147-151; marzo-abril-junio de 1945, núm."),
+                       (22456, "3, pp. 74-78; núm. 4, pp. 107-111; núm. 6, pp.176-180).")]])
+    assert len(out) == 1
+
+
+def test_chronology_entry_opens_a_paragraph_across_a_page():    # source 22043-22044
+    part = {"entry_opens": ["^\\d{1,2} de (?:mayo|noviembre)\\b"]}
+    out = paragraphs([[(22043, "Richard, muy incómodo, se expresa por fin sobre «el caso» en Europe.")],
+                      [(22044, "20 de mayo. Envío a R. Rolland de Les hommes perdus.")]], part)
+    assert len(out) == 2
+
+
+def test_link_layer_lines_are_dropped():                        # source 2502-2506
+    lines = ["x", "138 Término alemán que signi!ca «Fuerzas de choque».", "",
+             "http://www.criminocorpus.cnrs.fr/article375.html", "http://www.criminocorpus/",
+             " a lo alto de Belleville", "Cf. http://www.criminocorpus.cnrs.fr/a.html"]
+    found, furniture = pages.split_pages(lines, {"link_layer": r"^(https?://|www\.)\S*$"}, [])
+    kept = [t for page in found for _, t in page.lines]
+    assert furniture.links == [4, 5] and "Cf. http://www.criminocorpus.cnrs.fr/a.html" in kept
+
+
+def test_a_continued_note_keeps_its_paragraphs_below_the_body():  # source 21643-21663
+    texts = ["ofensivos y siempre basados en datos inexactos.", "",
+             "sumarse a los diversos ataques de los que entonces era objeto Trotsky (cf. carta de V. S. a A.",
+             "", "Los principales textos de Trotsky acerca de la cuestión de Cronstadt, de Serge, figuran",
+             "", "Cf. tambien: Léon Trotski, John Dewey, Leur morale et la nôtre, Éditions La Découverte,"]
+    assert _earlier_note_chunks(texts, 6) == 2
+
+
+def test_titles_in_italics_with_lang_and_exclusions():
+    register = titles.Register([titles.Entry("l’Humanité", "fr", "periodical"), titles.Entry("Memorias")],
+                               ["Librairie de l’Humanité"])
+    it = titles.Italics(register)
+    text = it.apply("en l’Humanité,[^3] París, Librairie de l’Humanité, y «Memorias» o las Memorias.")
+    assert text == ("en *[l’Humanité]{lang=fr}*,[^3] París, Librairie de l’Humanité, "
+                    "y «Memorias» o las *Memorias*.")
+    assert it.counts == {"periodical": 1, "work": 1}
+
+
+def test_the_real_book_proofread(part_text, imported):
+    assert "en el piso superior de una cooperativa socialista" in part_text("03-mundo-sin-evasion.md")
+    ch8 = part_text("10-los-anos-de-cautiverio.md")
+    assert "\n\n— ¡Cómo! ¿Lo ignora usted?" in ch8 and "\n\n[yo]{.smallcaps}: «Quiero saber" in ch8
+    everything = "".join(p.read_text("utf-8") for p in imported.glob("*.md"))
+    assert "criminocorpus/\n" not in everything and "irisa.fr/prive/foursov/vm/\n\n    http" not in everything
+    assert not re.search(r"(?<![\w\[])(psi|psu|kpö|onu|pce|cec)(?!\w)", everything)
+    assert "Excluido del PSI en octubre de 1922" in everything
+    appendix = part_text("13-apendice-mi-ruptura-con-trotsky.md")
+    body, notes = appendix.split("\n[^1]:", 1)
+    assert "sumarse a los diversos ataques" not in body and "con el fin de no sumarse" in notes
+    assert "*[Pravda]{lang=ru-Latn}*" in everything and "Librairie de l’Humanité" in everything
+    assert "*[Librairie" not in everything and len(re.findall(r"\*\[[^\]]+\]\{lang=", everything)) > 400
+
+
+def test_fidelity_finds_a_garbled_word():
+    words = [(fidelity.key(w), n) for n, w in enumerate(
+        "en el piso superior de una coo!perativa socialista al fondo de unos corredores negros".split(), 1)]
+    aligner = fidelity.Aligner(words)
+    good, bad = fidelity.Report(), fidelity.Report()
+    aligner.align(fidelity.manuscript_keys("en el piso superior de una cooperativa socialista al fondo"), good, "a")
+    aligner.align(fidelity.manuscript_keys("en el piso superior de una coo perativa socialista al fondo"), bad, "b")
+    assert good.total == 0 and good.words == 10
+    assert bad.faults == {"garbled word": 2}
+    low, high = fidelity.wilson(0, 10000)
+    assert low == 0 and 3 < high < 4
