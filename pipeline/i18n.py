@@ -10,6 +10,10 @@ WORDS = {
         "title-page": "Portada", "copyright": "Créditos", "start": "Comienzo",
         "role-editor": "Edición: {name}", "role-translator": "Traducción: {name}",
         "role-preface": "Prefacio: {name}", "role-illustrator": "Ilustraciones: {name}",
+        "figures": "Ilustraciones", "tables": "Tablas",
+        "ref-fig": "figura {n}", "ref-tbl": "tabla {n}", "ref-chapter": "capítulo {n}",
+        "ref-appendix": "apéndice {n}", "ref-note": "nota {n}", "ref-page": "p. {n}",
+        "label-fig": "Figura {n}.", "label-tbl": "Tabla {n}.", "quote": "«{text}»",
         "a11y-summary": ("Texto estructurado con encabezados, índice navegable y notas enlazadas en ambos "
                          "sentidos; las abreviaturas llevan su desarrollo; sin riesgos conocidos."),
     },
@@ -20,6 +24,10 @@ WORDS = {
         "title-page": "Title page", "copyright": "Copyright", "start": "Start",
         "role-editor": "Edited by {name}", "role-translator": "Translated by {name}",
         "role-preface": "Preface by {name}", "role-illustrator": "Illustrated by {name}",
+        "figures": "Illustrations", "tables": "Tables",
+        "ref-fig": "figure {n}", "ref-tbl": "table {n}", "ref-chapter": "chapter {n}",
+        "ref-appendix": "appendix {n}", "ref-note": "note {n}", "ref-page": "p. {n}",
+        "label-fig": "Figure {n}.", "label-tbl": "Table {n}.", "quote": "“{text}”",
         "a11y-summary": ("Structured text with headings, a navigable table of contents and notes linked "
                          "both ways; abbreviations carry their expansion; no known hazards."),
     },
