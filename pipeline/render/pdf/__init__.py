@@ -24,8 +24,11 @@ each contents entry), each alone, in parallel and cached (units.py):
                                           links, outline, metadata (merge.py),
                                           one font program per face (fonts.py)
 
-Only the contents, the index and a note's several calls print page
-numbers, and none of them moves what comes before it; the heads and
+Only the contents, the lists of figures and tables, the index, a note's
+several calls and page references (`[p. @sec-x]`, issue 19) print page
+numbers, and none of them moves what comes before it; a page reference may
+move its own chapter's text, so the round is played again until every
+page reference's target stays on the page printed (`page_targets`). The heads and
 folios are drawn over the pages, so nothing in a unit depends on where
 it falls.
 """
