@@ -84,7 +84,7 @@ def _section(target, doc: Document, lang: str) -> Label:
 
 
 def _touched(doc: Document) -> bool:
-    return any(_marked(html) for html in (doc.html, *(n.html for n in doc.notes)))
+    return any(_marked(html) for html in (doc.title_html, doc.html, *(n.html for n in doc.notes)))
 
 
 def _marked(html: str) -> bool:
@@ -94,7 +94,8 @@ def _marked(html: str) -> bool:
 def _finish_doc(doc: Document, labels: dict[str, Label], lang: str) -> Document:
     notes = tuple(replace(n, html=_finish(n.html, labels, lang)) if _marked(n.html) else n for n in doc.notes)
     html = _finish(doc.html, labels, lang) if _marked(doc.html) else doc.html
-    return replace(doc, html=html, notes=notes)
+    title_html = _finish(doc.title_html, labels, lang) if _marked(doc.title_html) else doc.title_html
+    return replace(doc, html=html, title_html=title_html, notes=notes)
 
 
 def _finish(fragment: str, labels: dict[str, Label], lang: str) -> str:

@@ -38,7 +38,6 @@ class Target:
 class Reference:
     key: str
     line: int
-    page: bool         # "p. 12" rather than "figure 3"
 
 
 def mark(source: Source, blocks: list) -> tuple[list, tuple[Target, ...], tuple[Reference, ...], list[Diagnostic]]:
@@ -77,7 +76,7 @@ def _cite(source: Source, elem: dict, refs: list):
     for i, c in enumerate(citations):
         prefix, page = _page_prefix(c["citationPrefix"])
         key = c["citationId"]
-        refs.append(Reference(key, source.line_of("@" + key, 1), page))
+        refs.append(Reference(key, source.line_of("@" + key, 1)))
         if i:
             out += [{"t": "Str", "c": ","}, {"t": "Space"}]
         if prefix:

@@ -69,6 +69,7 @@ def render_text(book: Book, doc: Document, where: Places) -> bytes:
     pagebreaks.insert(section, where.starts.get(doc.id, []))
     if where.note_file.get(doc.notes[0].key if doc.notes else "") == file_name(doc):
         _notes_list(section, doc, where, book.config.language, heading=False)
+        _xrefs(section[-1], where)
     return serialize(html)
 
 
@@ -108,6 +109,13 @@ def _enrich(root, where: Places) -> None:
             _block_semantics(node)
         elif node.tag == q("hr"):
             node.set("class", "scene-break")
+
+
+def _xrefs(root, where: Places) -> None:
+    """The cross-references in notes (the text's go through _enrich)."""
+    for a in root.iter(q("a")):
+        if a.get("class") in ("xref", "xref-page"):
+            _xref(a, where)
 
 
 def _xref(a, where: Places) -> None:
@@ -160,6 +168,7 @@ def render_notes(book: Book, doc: Document, where: Places) -> bytes:
     for part in book.documents:
         if part.notes and where.note_file[part.notes[0].key] == file_name(doc):
             _notes_list(section, part, where, book.config.language, heading=True)
+    _xrefs(section, where)
     pagebreaks.insert(section, where.starts.get(doc.id, []))
     return serialize(html)
 

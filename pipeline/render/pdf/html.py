@@ -268,11 +268,11 @@ class _Builder:
             self._float_list(sec, FLOAT_LISTS[doc.role])
         else:
             _graft(sec, doc.html)
-            self._page_references(sec)
         _keep_dashes(sec)
         if self.footnotes and doc.notes:
             self._place_footnotes(sec, doc)
             self._end_probe(sec, doc)
+        self._page_references(sec)   # in the text and in its notes, wherever they were placed
 
     def _opening(self, parent, title: str, title_html: str, number: str | None, dates: str | None,
                  head: str | None = None) -> None:
