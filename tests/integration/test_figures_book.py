@@ -98,6 +98,7 @@ def test_references_are_worded_numbered_and_linked(epub):
     assert {("Figure 1.1", "cranes.xhtml#fig-crane"), ("table 1.1", "cranes.xhtml#tbl-lifts"),
             ("chapter 2", "quays.xhtml#quays"), ("table 2.1", "quays.xhtml#tbl-berths"),
             ("figure 2.1", "quays.xhtml#fig-quay"), ("note 1", "notes.xhtml#note-cranes-1"),
+            ("table 2.2", "quays.xhtml#tbl-dims"),
             ("“Tonnage”", "quays.xhtml#sec-tonnage"), ("“The hydraulic crane”", "cranes.xhtml#sec-hydraulic"),
             ("chapter 1", "cranes.xhtml#cranes"), ("figure 1.1", "cranes.xhtml#fig-crane")} == words
 
@@ -116,7 +117,7 @@ def test_captions_are_numbered_with_their_credit(epub):
     captions = [_text(c) for name in ("cranes.xhtml", "quays.xhtml")
                 for c in epub[name].xpath("//x:figcaption | //x:caption", namespaces=X)]
     assert [c.split(" ", 2)[:2] for c in captions] == [["Figure", "1.1."], ["Table", "1.1."], ["Figure", "2.1."],
-                                                        ["Table", "2.1."]]
+                                                        ["Table", "2.1."], ["Table", "2.2."]]
     credit = epub["cranes.xhtml"].xpath("//x:figcaption/x:span[@class='credit']", namespaces=X)
     assert [_text(c) for c in credit] == ["Drawing: Harbour Board archive"]
     alt = epub["cranes.xhtml"].xpath("//x:figure/x:img/@alt", namespaces=X)
@@ -125,7 +126,7 @@ def test_captions_are_numbered_with_their_credit(epub):
 
 def test_lists_of_illustrations_and_tables(epub, pages):
     for name, kind, expected in (("figures.xhtml", "loi", ["fig-crane", "fig-quay"]),
-                                 ("tables.xhtml", "lot", ["tbl-lifts", "tbl-berths"])):
+                                 ("tables.xhtml", "lot", ["tbl-lifts", "tbl-berths", "tbl-dims"])):
         section = epub[name].xpath("//x:section", namespaces=X)[0]
         assert section.get(f"{{{X['epub']}}}type") == kind
         items = section.xpath(".//x:li", namespaces=X)
@@ -149,6 +150,32 @@ def test_tables_keep_alignments_scopes_and_repeat_their_head(epub, pages):
     assert len(spread) >= 2, "the long table runs over more than one page"
     for i in spread:
         assert re.search(r"Berth\s+Wall\s+Built\s+Length", pages[i]), f"no head on page {i + 1}"
+
+
+def test_wide_table_is_set_smaller_within_the_text_block(epub, built, pages):
+    """Eight columns: the "wide" rule (six or more) sets it smaller; every
+    word of it stays between the page's margins."""
+    wrap = epub["quays.xhtml"].xpath("//x:table[@id='tbl-dims']/..", namespaces=X)[0]
+    assert wrap.get("class") == "table-wrap wide"
+    number = next(i for i, p in enumerate(pages, 1) if "Table 2.2." in p)
+    box = subprocess.run(["pdftotext", "-bbox", "-f", str(number), "-l", str(number), str(built / f"{SLUG}.pdf"),
+                          "-"], capture_output=True, text=True, check=True).stdout
+    words = [(float(a), float(b)) for a, b in re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"', box)]
+    width = float(re.search(r'<page width="([\d.]+)"', box).group(1))
+    inside, outside = (19 * MM, 17 * MM) if number % 2 else (17 * MM, 19 * MM)   # print.css :right, :left
+    assert words and min(a for a, _ in words) >= inside - 1 and max(b for _, b in words) <= width - outside + 1
+
+
+def test_nothing_overflows_a_480_px_screen(built, tmp_path):
+    """The chapters with the tables in headless Chromium at 480 px: the wide
+    table scrolls in its wrapper, the page does not."""
+    from tests.book.test_epub_rendering import chromium, probe_copy
+
+    with zipfile.ZipFile(built / f"{SLUG}.epub") as z:
+        z.extractall(tmp_path)   # our own EPUB, built by this module: trusted
+    for name in ("cranes.xhtml", "quays.xhtml"):
+        dom = chromium(["--dump-dom", probe_copy(tmp_path, name).as_uri()], tmp_path / "profile")
+        assert 'data-overflow="no"' in dom, name
 
 
 def test_figures_stay_within_the_text_block(built):

@@ -59,3 +59,30 @@ def test_a_labelled_figure_needs_its_own_alt(tmp_path):
     assert [(d.code, d.line) for d in chapter.diagnostics] == [("I007", 3)]
     caption = json.dumps(chapter.blocks)
     assert '"float-label"' in caption and caption.count('"float-label"') == 1
+
+
+def _marker_lands(where: str) -> tuple[str, str]:
+    """(the tag of the marker's parent, the text right after it)."""
+    from lxml import etree
+
+    from pipeline.render.epub.pagebreaks import _marker, _out_of_table_structure
+    from pipeline.render.epub.xhtml import q
+
+    ns = "http://www.w3.org/1999/xhtml"
+    wrap = etree.fromstring(f'<div xmlns="{ns}"><table><thead><tr><th>A</th></tr></thead>'
+                            '<tbody><tr><td>1</td></tr><tr><td>2</td></tr></tbody></table></div>')
+    table, body = wrap[0], wrap.find(f".//{q('tbody')}")
+    marker = _marker(7)
+    {"start": lambda: table.insert(0, marker), "rows": lambda: body.insert(1, marker),
+     "end": lambda: body.append(marker)}[where]()
+    _out_of_table_structure(marker)
+    assert len(wrap.findall(f".//{q('span')}")) == 1
+    return etree.QName(marker.getparent()).localname, marker.tail or (marker.getnext().tag.split("}")[1])
+
+
+def test_a_page_break_never_stands_between_table_rows():
+    """A span between rows is invalid XHTML (EPUBCheck RSC-005): it goes
+    into the next row's first cell, or before the table at its ends."""
+    assert _marker_lands("rows") == ("td", "2")
+    assert _marker_lands("start") == ("div", "table")
+    assert _marker_lands("end") == ("div", "table")
