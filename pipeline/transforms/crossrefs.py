@@ -13,15 +13,17 @@ After:  the same blocks, the captions of labelled figures and tables opened
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from pipeline.diagnostics import Diagnostic, make
 from pipeline.read import Source
 from pipeline.text.ast import stringify, walk
-from pipeline.text.crossref import is_crossref
+from pipeline.text.crossref import CROSSREF_PREFIXES, is_crossref
 
 PAGE_WORDS = ("p.", "pp.", "page", "página", "pág.")   # a prefix ending so asks for the page
 SENTENCE_END = (".", "!", "?", "…")
+ANY = re.compile(r"[@#](?:" + "|".join(CROSSREF_PREFIXES) + ")")
 TYPES = frozenset(("Cite", "Header", "Figure", "Table", "Para", "Plain"))
 
 
@@ -58,7 +60,7 @@ def mark(source: Source, blocks: list) -> tuple[list, tuple[Target, ...], tuple[
             targets.append(_float(source, elem, diags))
         return elem
 
-    if "@" not in source.text and "{#" not in source.text:   # nothing to find: the common case
+    if not ANY.search(source.text):   # no label, no reference: the common case, not walked
         return blocks, (), (), []
     blocks = walk(blocks, action, only=TYPES)
     return blocks, tuple(targets), tuple(refs), diags
