@@ -215,8 +215,12 @@ def test_numbering_per_chapter_or_continuous(tmp_path):
     """figures: {numbering: chapter} gives "2.1" (chapter 2's first); continuous
     numbers across chapters: the quay's plan is then figure 2."""
     report = Report()
-    labels = {label.key: label.text for label in load_book(FIXTURE, None, report).labels}
+    book = load_book(FIXTURE, None, report)
+    labels = {label.key: label.text for label in book.labels}
     assert report.items == []
+    from pipeline.render.text import book_texts   # the snapshot's text lists them too, for the diff
+
+    assert "\n2.2 The three largest berths" in book_texts(book)["tables"]
     assert (labels["fig-quay"], labels["tbl-berths"], labels["note-steam"]) == ("figure 2.1", "table 2.1", "note 1")
     ms = shutil.copytree(FIXTURE, tmp_path / "ms")
     cfg = ms / "book.yaml"
