@@ -43,17 +43,37 @@ def built(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def epub(built) -> dict[str, etree._Element]:
-    with zipfile.ZipFile(built / f"{SLUG}.epub") as z:
+def footnoted(tmp_path_factory) -> Path:
+    """The same book with footnotes in print: a page reference in a note is
+    set where the note falls, its page counted as the book counts."""
+    ms = shutil.copytree(FIXTURE, tmp_path_factory.mktemp("footnoted") / "ms")
+    cfg = ms / "book.yaml"
+    cfg.write_text(cfg.read_text("utf-8").replace("figures:", "notes:\n  print: footnotes\nfigures:"), "utf-8")
+    out = ms.parent / "out"
+    assert main(["build", str(ms), "-o", str(out), "--strict", "-q"]) == 0
+    return out
+
+
+def _epub(folder: Path) -> dict[str, etree._Element]:
+    with zipfile.ZipFile(folder / f"{SLUG}.epub") as z:
         return {n.removeprefix("EPUB/"): etree.fromstring(z.read(n)) for n in z.namelist() if n.endswith(".xhtml")}
+
+
+def _pages(folder: Path) -> list[str]:
+    """The PDF's text, page by page (index 0 is page 1)."""
+    text = subprocess.run(["pdftotext", "-layout", str(folder / f"{SLUG}.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    return text.split("\f")
+
+
+@pytest.fixture(scope="module")
+def epub(built) -> dict[str, etree._Element]:
+    return _epub(built)
 
 
 @pytest.fixture(scope="module")
 def pages(built) -> list[str]:
-    """The PDF's text, page by page (index 0 is page 1)."""
-    text = subprocess.run(["pdftotext", "-layout", str(built / f"{SLUG}.pdf"), "-"], capture_output=True,
-                          text=True, check=True).stdout
-    return text.split("\f")
+    return _pages(built)
 
 
 def _text(node) -> str:
@@ -73,9 +93,12 @@ def _target_text(epub, href: str) -> str:
     return _text(node)
 
 
-def test_every_page_reference_prints_the_page_its_target_is_on(epub, pages):
+@pytest.mark.parametrize("notes", ["endnotes", "footnotes"])
+def test_every_page_reference_prints_the_page_its_target_is_on(notes, request):
     """Each `[p. @…]` reads "p. N" in the EPUB and in the PDF, and page N of
     the PDF (its folio N) is where the target's caption or heading stands."""
+    folder = request.getfixturevalue("built" if notes == "endnotes" else "footnoted")
+    epub, pages = _epub(folder), _pages(folder)
     refs = [(a.get("href"), _text(a)) for doc in epub.values()
             for a in doc.xpath("//x:a[@class='xref-page']", namespaces=X)]
     assert len(refs) == 4   # one in a note
