@@ -152,6 +152,8 @@ def test_lists_of_illustrations_and_tables(epub, pages):
                                  ("tables.xhtml", "lot", ["tbl-lifts", "tbl-berths", "tbl-dims"])):
         section = epub[name].xpath("//x:section", namespaces=X)[0]
         assert section.get(f"{{{X['epub']}}}type") == kind
+        landmarks = epub["nav.xhtml"].xpath("//x:nav[@epub:type='landmarks']//x:a", namespaces=X)
+        assert [a.get("href") for a in landmarks if a.get(f"{{{X['epub']}}}type") == kind] == [name]
         items = section.xpath(".//x:li", namespaces=X)
         assert [li.xpath("x:a/@href", namespaces=X)[0].split("#")[1] for li in items] == expected
         for li in items:   # its print page is the page its caption is on
