@@ -10,6 +10,11 @@ WORDS = {
         "title-page": "Portada", "copyright": "Créditos", "start": "Comienzo",
         "role-editor": "Edición: {name}", "role-translator": "Traducción: {name}",
         "role-preface": "Prefacio: {name}", "role-illustrator": "Ilustraciones: {name}",
+        # a number never parts from its word at a line's end: a no-break space between
+        "figures": "Ilustraciones", "tables": "Tablas",
+        "ref-fig": "figura\u00a0{n}", "ref-tbl": "tabla\u00a0{n}", "ref-chapter": "capítulo\u00a0{n}",
+        "ref-appendix": "apéndice\u00a0{n}", "ref-note": "nota\u00a0{n}", "ref-page": "p.\u00a0{n}",
+        "label-fig": "Figura\u00a0{n}.", "label-tbl": "Tabla\u00a0{n}.", "quote": "«{text}»",
         "a11y-summary": ("Texto estructurado con encabezados, índice navegable y notas enlazadas en ambos "
                          "sentidos; las abreviaturas llevan su desarrollo; sin riesgos conocidos."),
     },
@@ -20,6 +25,10 @@ WORDS = {
         "title-page": "Title page", "copyright": "Copyright", "start": "Start",
         "role-editor": "Edited by {name}", "role-translator": "Translated by {name}",
         "role-preface": "Preface by {name}", "role-illustrator": "Illustrated by {name}",
+        "figures": "Illustrations", "tables": "Tables",
+        "ref-fig": "figure\u00a0{n}", "ref-tbl": "table\u00a0{n}", "ref-chapter": "chapter\u00a0{n}",
+        "ref-appendix": "appendix\u00a0{n}", "ref-note": "note\u00a0{n}", "ref-page": "p.\u00a0{n}",
+        "label-fig": "Figure\u00a0{n}.", "label-tbl": "Table\u00a0{n}.", "quote": "“{text}”",
         "a11y-summary": ("Structured text with headings, a navigable table of contents and notes linked "
                          "both ways; abbreviations carry their expansion; no known hazards."),
     },

@@ -16,11 +16,11 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 from pipeline import printers, yamlfile
 from pipeline.diagnostics import Report
 
-GENERATED = {"glossary", "notes", "index", "toc"}
+GENERATED = {"glossary", "notes", "index", "toc", "figures", "tables"}
 ROLES = Literal[
     "epigraph", "preface", "foreword", "introduction", "chapter", "appendix",
     "afterword", "chronology", "bibliography", "editor-note", "colophon",
-    "glossary", "notes", "index", "toc",
+    "glossary", "notes", "index", "toc", "figures", "tables",
 ]
 
 
@@ -72,6 +72,10 @@ def _length(low: float, high: float):
 PageLength = _length(50, 1000)      # trim sides: from a pocket book to a broadsheet
 BleedLength = _length(0, 25)
 Caliper = _length(0.01, 1)          # one leaf of paper
+
+
+class FiguresSettings(Strict):
+    numbering: Literal["chapter", "continuous"] = "chapter"   # "2.1" (chapter 2's first) or "5"
 
 
 class Trim(Strict):
@@ -134,6 +138,7 @@ class BookConfig(Strict):
     description: Optional[str] = None
     cover: Optional[str] = None
     notes: NotesSettings = NotesSettings()
+    figures: FiguresSettings = FiguresSettings()   # figures and tables alike
     print: PrintSettings = PrintSettings()
     contents: list[Entry] = Field(min_length=1)
 

@@ -107,6 +107,19 @@ class Resource:
 
 
 @dataclass(frozen=True)
+class Label:
+    """A cross-reference label (`{#fig-crane}`, `[^note-x]`) and what a reference to it prints."""
+    key: str                  # as written: "fig-crane"
+    kind: str                 # "chapter" | "sec" | "fig" | "tbl" | "note"
+    id: str                   # the element's id in the text (a chapter's: its document's id)
+    doc_id: str               # the document holding it
+    text: str                 # what a reference prints: "figure 2.1", "chapter IV", "note 12"
+    number: str = ""          # a figure's or table's number: "2.1"
+    title: str = ""           # a heading's text, a caption's (without the credit)
+    note_key: str = ""        # a note's Note.key
+
+
+@dataclass(frozen=True)
 class Book:
     config: BookConfig
     documents: tuple[Document, ...]
@@ -114,6 +127,11 @@ class Book:
     abbreviations: tuple[Abbreviation, ...] = ()
     resources: tuple[Resource, ...] = ()   # images the text shows, vetted
     index: tuple[IndexEntry, ...] = ()     # index of names, sorted (ICU, the book's language)
+    labels: tuple[Label, ...] = ()         # cross-reference labels, in reading order
+
+    def floats(self, kind: str) -> tuple[Label, ...]:
+        """The numbered figures ("fig") or tables ("tbl"), in reading order."""
+        return tuple(label for label in self.labels if label.kind == kind)
 
     @property
     def notes(self) -> tuple[Note, ...]:

@@ -54,7 +54,8 @@ def book_texts(book, pages: dict[str, int] | None = None) -> dict[str, str]:
         if doc.role == "notes":
             continue   # its notes are written with the parts they belong to
         paragraphs = (glossary_lines(book) if doc.role == "glossary" else
-                      index_lines(book, pages) if doc.role == "index" else fragment_lines(doc.html))
+                      index_lines(book, pages) if doc.role == "index" else
+                      float_lines(book, doc.role, pages) if doc.role in FLOAT_LISTS else fragment_lines(doc.html))
         notes = [(n.mark, fragment_lines(n.html)) for n in doc.notes]
         texts[doc.id] = format_part(heading(doc), paragraphs, notes)
     return texts
@@ -64,6 +65,15 @@ def heading(doc) -> str:
     """A document's title line: number, title (with its title-note mark), dates."""
     title = " ".join(fragment_lines(doc.title_html)) or doc.title
     return " · ".join(x for x in (doc.number, title, doc.dates) if x)
+
+
+FLOAT_LISTS = {"figures": "fig", "tables": "tbl"}
+
+
+def float_lines(book, role: str, pages: dict[str, int] | None) -> list[str]:
+    """A list of illustrations or tables: number, caption, print page when known."""
+    return [f"{label.number} {label.title}" + (f" · {pages[label.id]}" if pages and label.id in pages else "")
+            for label in book.floats(FLOAT_LISTS[role])]
 
 
 def glossary_lines(book) -> list[str]:

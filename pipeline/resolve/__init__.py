@@ -17,7 +17,7 @@ from pipeline.i18n import word
 from pipeline.manuscript import Manuscript
 from pipeline.model import Book, Document, Note
 from pipeline.registers import Registers
-from pipeline.resolve import lint, names, resources
+from pipeline.resolve import crossrefs, lint, names, resources
 from pipeline.resolve.html import to_html_all
 from pipeline.resolve.markup import Finisher
 from pipeline.text.ast import stringify
@@ -33,7 +33,7 @@ def resolve(manuscript: Manuscript, chapters: dict[int, Chapter], registers: Reg
     has_glossary = any(p.role == "glossary" for p in manuscript.parts)
     abbrs = {a.term: a for a in registers.abbreviations}
     taken: set[str] = set()
-    docs, placed, mentions = [], {}, []
+    docs, placed, mentions, texts = [], {}, [], []
     in_order = [chapters[p.index] for p in manuscript.parts if chapters.get(p.index) is not None]
     fragments = to_html_all(((_chunks(c), c.source.api) for c in in_order), cache_dir)  # Pandoc runs ahead
     for part in manuscript.parts:
@@ -46,13 +46,17 @@ def resolve(manuscript: Manuscript, chapters: dict[int, Chapter], registers: Reg
         finish = Finisher({}, abbrs, has_glossary, images)
         docs.append(_document(manuscript, part, chapter, numbering, taken, finish, next(fragments)))
         mentions += names.mentions(docs[-1], chapter)
+        texts.append((chapter, docs[-1]))
     report.check()
+    changed, labels = crossrefs.resolve(texts, manuscript.config, report)
+    docs = [changed.get(d.id, d) for d in docs]
     index = names.build_index(registers, mentions, chapters.values(), manuscript.config.language, report)
     used, kept = lint.abbreviations(chapters.values(), registers, report)
     counted = tuple(replace(a, uses=used[a.term], listed=bool(used[a.term]) or a.term in kept)
                     for a in registers.abbreviations)
     return Book(config=manuscript.config, documents=tuple(docs), root=manuscript.root, abbreviations=counted,
-                resources=tuple(placed[href] for href in sorted(placed)), index=index)
+                resources=tuple(placed[href] for href in sorted(placed)), index=index,
+                labels=labels)
 
 
 def _generated(manuscript: Manuscript, part, taken: set[str]) -> Document:

@@ -14,7 +14,7 @@ from pipeline.gcpause import paused
 from pipeline.read import Source
 from pipeline.transforms.chapter import Chapter
 from pipeline.diagnostics import Severity
-from pipeline.transforms import abbreviations, checks, images, names, notes, title
+from pipeline.transforms import abbreviations, checks, crossrefs, images, names, notes, title
 from pipeline.transforms.abbreviations import Matcher
 from pipeline.transforms.names import NO_NAMES, NameMatcher
 
@@ -28,10 +28,11 @@ def transform(source: Source, matcher: Matcher = NO_REGISTER, name_matcher: Name
         # without its AST: a hostile one (nested hundreds deep) would not even pickle
         return Chapter(source=replace(source, blocks=[]), heading=None, blocks=[], notes=(),
                        diagnostics=tuple(problems))
-    blocks = names.mark(source.blocks, name_matcher)
+    blocks, targets, references, xref_diags = crossrefs.mark(source, source.blocks)
+    blocks = names.mark(blocks, name_matcher)
     blocks, used, unknown = abbreviations.mark(blocks, matcher)
     blocks, bodies, diags = notes.lift(source, blocks)
-    diags = problems + diags
+    diags = problems + xref_diags + diags
     blocks, heading = title.lift(blocks)
     if heading is not None:
         heading = replace(heading, inlines=names.unmark(heading.inlines))
@@ -41,4 +42,4 @@ def transform(source: Source, matcher: Matcher = NO_REGISTER, name_matcher: Name
     # (path, text, API version) but not a second AST to hold and to cache.
     return Chapter(source=replace(source, blocks=[]), heading=heading, blocks=blocks, notes=found, diagnostics=tuple(diags),
                    abbreviations=used, unknown_acronyms=unknown, images=images.collect(source),
-                   names=sites)
+                   names=sites, targets=targets, references=references)

@@ -39,3 +39,5 @@ class Chapter:
     unknown_acronyms: Counter = field(default_factory=Counter)
     images: tuple = ()                                        # ImageRefs, in order
     names: tuple = ()                                         # NameSites: mentions for the index, in order
+    targets: tuple = ()                                       # crossrefs.Targets: labels defined here
+    references: tuple = ()                                    # crossrefs.References: labels referred to

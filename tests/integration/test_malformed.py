@@ -193,6 +193,13 @@ CASES = [
          append(CH1, IMG.format("js.svg"))(ms), CH1, CH1_LINES + 2, "I006"),
     Case("image without alt text", append(CH1, "\n![](images/rejas.png)\n"), CH1, CH1_LINES + 2, "I007",
          strict=True),
+    # cross-references (issue 19): labels and references to them
+    Case("reference to no label", append(CH1, "\nVéase @fig-nada.\n"), CH1, CH1_LINES + 2, "R003"),
+    Case("page reference to no label", append(CH1, "\nVéase [p. @sec-nada].\n"), CH1, CH1_LINES + 2, "R003"),
+    Case("label defined twice", lambda ms: append(CH1, "\n## Uno {#sec-uno}\n")(ms) or
+         append(CH2, "\n## Otro {#sec-uno}\n")(ms), CH2, CH2_LINES + 2, "R004"),
+    Case("labelled figure without alt text", append(CH1, "\n![Rejas.](images/rejas.png){#fig-rejas}\n"), CH1,
+         CH1_LINES + 2, "I007", strict=True),
     Case("unknown acronym", append(CH1, "\nLa OGPU llegó.\n"), CH1, CH1_LINES + 2, "A001", strict=True),
     Case("register entry never used", append("abbreviations.yaml", "- term: POUM\n  expansion: Partido Obrero\n"),
          "abbreviations.yaml", 5, "A002", strict=True),

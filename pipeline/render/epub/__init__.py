@@ -15,13 +15,15 @@ from pipeline.engines.ebooklib import epub
 from pipeline.gcpause import paused
 from pipeline.i18n import word
 from pipeline.model import Book, Document
-from pipeline.render.epub import documents, fonts, package, pagebreaks
+from pipeline.render.epub import documents, fonts, images, package, pagebreaks
 from pipeline.render.epub.cover import cover_image
 from pipeline.render.epub.index import render_index
 from pipeline.render.epub.nav import render_nav
 from pipeline.render.epub.xhtml import document, el, serialize
 
-RENDERERS = {"notes": documents.render_notes, "glossary": documents.render_glossary, "index": render_index}
+RENDERERS = {"notes": documents.render_notes, "glossary": documents.render_glossary, "index": render_index,
+             "figures": documents.render_float_list, "tables": documents.render_float_list}
+FLOATS_CSS = "epub-floats.css"   # figures and tables: added only to a book that has them
 SKIPPED = {"toc"}  # nav.xhtml is the toc
 
 
@@ -37,9 +39,11 @@ def render_epub(book: Book, out_path: Path, styles_dir: Path, pages: dict[str, i
     for i, (name, _, _, data) in enumerate(faces, 1):
         pkg.add_item(epub.EpubItem(f"font-{i}", f"fonts/{name}", "font/otf", data))
     css = fonts.font_face_css(faces) + (styles_dir / "epub.css").read_text("utf-8")
+    if _has_floats(book):
+        css += (styles_dir / FLOATS_CSS).read_text("utf-8")
     pkg.add_item(epub.EpubItem("css", "css/book.css", "text/css", css.encode("utf-8")))
     for i, res in enumerate(book.resources, 1):
-        pkg.add_item(epub.EpubItem(f"res-{i}", res.href, res.media_type, res.path.read_bytes()))
+        pkg.add_item(epub.EpubItem(f"res-{i}", res.href, res.media_type, images.for_epub(res.path, res.media_type)))
     where = documents.places(book, page_starts, pages)
     items = [_item(doc, _content(book, doc, where)) for doc in docs]
     for item in items:
@@ -57,6 +61,10 @@ def render_epub(book: Book, out_path: Path, styles_dir: Path, pages: dict[str, i
     if page_list:
         package.page_source(pkg, book.config)
     package.write(pkg, out_path, book.config.date)
+
+
+def _has_floats(book: Book) -> bool:
+    return bool(book.floats("fig") or book.floats("tbl")) or any('class="table-wrap' in d.html for d in book.documents)
 
 
 def _features(book: Book, paginated: bool) -> list[str]:

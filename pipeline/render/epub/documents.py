@@ -32,6 +32,8 @@ class Places:
     glossary_file: str = ""
     starts: dict = field(default_factory=dict)   # doc id -> [PageStart]: where print pages begin
     pages: dict | None = None                    # element id -> print page, when the PDF was laid out
+    targets: dict = field(default_factory=dict)  # cross-reference target id -> its href
+    lang: str = "en"
 
     def note(self, key: str) -> str:
         return f"{self.note_file[key]}#note-{key}"
@@ -52,7 +54,10 @@ def places(book: Book, starts=(), pages: dict | None = None) -> Places:
     by_doc: dict[str, list] = {}
     for start in starts:
         by_doc.setdefault(start.doc_id, []).append(start)
-    return Places(note_file, ref_file, glossary, by_doc, pages)
+    files = {d.id: file_name(d) for d in book.documents}
+    targets = {label.id: (f"{note_file[label.note_key]}#{label.id}" if label.kind == "note"
+                          else f"{files[label.doc_id]}#{label.id}") for label in book.labels}
+    return Places(note_file, ref_file, glossary, by_doc, pages, targets, book.config.language)
 
 
 def render_text(book: Book, doc: Document, where: Places) -> bytes:
@@ -64,6 +69,7 @@ def render_text(book: Book, doc: Document, where: Places) -> bytes:
     pagebreaks.insert(section, where.starts.get(doc.id, []))
     if where.note_file.get(doc.notes[0].key if doc.notes else "") == file_name(doc):
         _notes_list(section, doc, where, book.config.language, heading=False)
+        _xrefs(section[-1], where)
     return serialize(html)
 
 
@@ -97,10 +103,52 @@ def _enrich(root, where: Places) -> None:
             node.set(EPUB_TYPE, "noteref")
         elif node.tag == q("a") and node.get("class") == "glossary-link":
             node.set("href", where.glossary_file + node.get("href"))
+        elif node.tag == q("a") and node.get("class") in ("xref", "xref-page"):
+            _xref(node, where)
         elif node.tag == q("div"):
             _block_semantics(node)
         elif node.tag == q("hr"):
             node.set("class", "scene-break")
+
+
+def _xrefs(root, where: Places) -> None:
+    """The cross-references in notes (the text's go through _enrich)."""
+    for a in root.iter(q("a")):
+        if a.get("class") in ("xref", "xref-page"):
+            _xref(a, where)
+
+
+def _xref(a, where: Places) -> None:
+    """A cross-reference links to its target's file; a page reference is
+    labelled with the print page of this build's PDF, as the print reads
+    (without a PDF it keeps the target's words, "figure 2.1")."""
+    target = a.get("href")[1:]
+    a.set("href", where.targets[target])
+    page = (where.pages or {}).get(target)
+    if a.get("class") == "xref-page" and page is not None:
+        a.text = word(where.lang, "ref-page", n=page)
+
+
+def render_float_list(book: Book, doc: Document, where: Places) -> bytes:
+    """The list of illustrations or of tables: each entry its number, its
+    caption and, with the print layout, its print page; all linked."""
+    kind = "fig" if doc.role == "figures" else "tbl"
+    html, body = document(book.config.language, doc.title, CSS, "frontmatter")
+    section = _section(body, doc, LIST_TYPES[kind], None)
+    ol = el("ol", {"class": "float-list"}, parent=section)
+    for label in book.floats(kind):
+        li = el("li", None, parent=ol)
+        a = el("a", {"href": where.targets[label.id]}, parent=li)
+        el("span", {"class": "float-number"}, label.number, parent=a)
+        el("span", {"class": "float-title"}, " " + label.title, parent=a)
+        page = (where.pages or {}).get(label.id)
+        if page is not None:
+            el("span", {"class": "float-page"}, ", " + word(where.lang, "ref-page", n=page), parent=li)
+    pagebreaks.insert(section, where.starts.get(doc.id, []))
+    return serialize(html)
+
+
+LIST_TYPES = {"fig": "loi", "tbl": "lot"}   # EPUB structural semantics: list of illustrations, of tables
 
 
 def _block_semantics(div) -> None:
@@ -120,6 +168,7 @@ def render_notes(book: Book, doc: Document, where: Places) -> bytes:
     for part in book.documents:
         if part.notes and where.note_file[part.notes[0].key] == file_name(doc):
             _notes_list(section, part, where, book.config.language, heading=True)
+    _xrefs(section, where)
     pagebreaks.insert(section, where.starts.get(doc.id, []))
     return serialize(html)
 

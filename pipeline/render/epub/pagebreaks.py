@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # pagemap imports WeasyPrint: an EPUB-only build need not loa
     from pipeline.render.pdf.pagemap import PageStart
 
 SPACE = re.compile(r"\s")
+TABLE_PARTS = {q(t) for t in ("table", "thead", "tbody", "tfoot", "tr", "colgroup")}
 
 
 def marker_id(page: int) -> str:
@@ -41,6 +42,36 @@ def insert(section, starts: list[PageStart]) -> None:
             _at_start(section, marker)
         else:
             _at_word(blocks[start.block], start.words, marker)
+        _out_of_table_structure(marker)
+
+
+def _out_of_table_structure(marker) -> None:
+    """A page that begins between a table's rows: the marker goes into the
+    first cell after that point (a span may not stand between rows); one
+    that begins with the table, or after its last cell, goes before it."""
+    if marker.getparent().tag not in TABLE_PARTS:
+        return
+    table = next(a for a in marker.iterancestors() if a.tag == q("table"))
+    cells = [n for n in table.iter() if n is marker or n.tag in (q("td"), q("th"))]
+    at = cells.index(marker)
+    cell = cells[at + 1] if 0 < at < len(cells) - 1 else None
+    _detach(marker)
+    if cell is not None:
+        _at_start(cell, marker)
+    else:
+        table.addprevious(marker)
+
+
+def _detach(node) -> None:
+    """Remove `node`, keeping the text after it."""
+    parent, tail = node.getparent(), node.tail or ""
+    before = node.getprevious()
+    if before is not None:
+        before.tail = (before.tail or "") + tail
+    else:
+        parent.text = (parent.text or "") + tail
+    node.tail = None
+    parent.remove(node)
 
 
 def _marker(page: int):

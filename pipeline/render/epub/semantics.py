@@ -34,7 +34,8 @@ BLOCKS = {
 
 # landmarks: the first document of a role is listed as this epub:type
 LANDMARKS = {"chapter": "bodymatter", "notes": "endnotes", "glossary": "glossary",
-             "index": "index", "bibliography": "bibliography", "preface": "preface"}
+             "index": "index", "bibliography": "bibliography", "preface": "preface",
+             "figures": "loi", "tables": "lot"}
 
 
 def section(role: str) -> tuple[str | None, str | None, str]:

@@ -24,8 +24,11 @@ each contents entry), each alone, in parallel and cached (units.py):
                                           links, outline, metadata (merge.py),
                                           one font program per face (fonts.py)
 
-Only the contents, the index and a note's several calls print page
-numbers, and none of them moves what comes before it; the heads and
+Only the contents, the lists of figures and tables, the index, a note's
+several calls and page references (`[p. @sec-x]`, issue 19) print page
+numbers, and none of them moves what comes before it; a page reference may
+move its own chapter's text, so the round is played again until every
+page reference's target stays on the page printed (`page_targets`). The heads and
 folios are drawn over the pages, so nothing in a unit depends on where
 it falls.
 """
@@ -33,6 +36,7 @@ it falls.
 from __future__ import annotations
 
 import hashlib
+import re
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -53,6 +57,7 @@ from pipeline.model import Book
 STYLES = Path(__file__).resolve().parents[3] / "styles"
 MAX_PASSES = 3       # layouts of the page-numbered units, waiting for their page counts to stand
 FURNITURE_CSS = "@page { marks: none; }"   # the crop marks are the text pages'
+PAGE_REF = re.compile(r'class="xref-page" href="#([^"]+)"')
 BLANK = '<html><body class="pad"></body></html>'   # the page before a recto opening, and the padding
 
 __all__ = ["FootnoteLost", "PaginationMoved", "PdfResult", "PrinterRejects", "RefusedURL", "render_pdf"]
@@ -172,6 +177,7 @@ def _lay_out_all(book: Book, lay: Layouts, names: list[str]):
     last = names[-1] if needs_pages(build_unit(book, names[-1])) else None
     units = lay.run({n: None for n in names if n != last})
     numbered = [n for n in units if units[n].needs_pages]
+    targets = page_targets(book)
     drawn: dict[tuple[str, str], bytes] = {}
     for _ in range(MAX_PASSES):
         before = paginate(book, names, units)
@@ -182,10 +188,19 @@ def _lay_out_all(book: Book, lay: Layouts, names: list[str]):
         drawn.update(zip(todo, pdfs))
         stood = all(laid[n].count == units[n].count for n in numbered)
         units.update({n: laid[n] for n in numbered})
-        if stood and _same_last(book, last, before, paginate(book, names, units)):
+        now = paginate(book, names, units)
+        stood = stood and all(before.anchors.get(t) == now.anchors.get(t) for t in targets)
+        if stood and _same_last(book, last, before, now):
             units.update(laid)
             return _finish(book, lay, names, units, drawn)
     raise PaginationMoved(f"the contents or the index still changed length after {MAX_PASSES} layouts")
+
+
+def page_targets(book: Book) -> set[str]:
+    """The ids page references print the page of (`[p. @sec-x]`): a layout
+    that moved one of them is played again, as one that moved the contents."""
+    return {m.group(1) for d in book.documents for html in (d.html, *(n.html for n in d.notes))
+            for m in PAGE_REF.finditer(html)}
 
 
 def _same_last(book: Book, last: str | None, bet: Pagination, now: Pagination) -> bool:

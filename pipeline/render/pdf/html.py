@@ -37,14 +37,15 @@ from pipeline.render.pdf.index import index_section
 from pipeline.text.words import is_acronym
 
 SKIPPED: set[str] = set()    # roles not laid out
-FRONT_ROLES = {"epigraph"}   # set like the front matter: own recto, no head, no folio
+FRONT_ROLES = {"epigraph"}
+FLOAT_LISTS = {"figures": "fig", "tables": "tbl"}   # generated lists -> the Labels they list   # set like the front matter: own recto, no head, no folio
 
 # Ids of the pieces only the PDF has; resolve's slugs never start with "_".
 HALF_TITLE, TITLE_PAGE, COPYRIGHT, TOC = "_half-title", "_title-page", "_copyright", "_toc"
 FRONT = "_front"            # the unit of the half-title, title page, copyright (and contents)
 CROSS = "x-dest:"           # a link to an id of another unit (merge.py resolves it)
 PLACEHOLDER = "000"         # a page number not known yet, as wide as most
-PAGE_NUMBERED = ("toc-link", "note-ref-page", "index-locators")
+PAGE_NUMBERED = ("toc-link", "note-ref-page", "index-locators", "xref-page")
 
 MONTHS = {
     "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
@@ -263,12 +264,15 @@ class _Builder:
             self._glossary(sec)
         elif doc.role == "index":
             _graft(sec, index_section(self.book, self.pages))
+        elif doc.role in FLOAT_LISTS:
+            self._float_list(sec, FLOAT_LISTS[doc.role])
         else:
             _graft(sec, doc.html)
         _keep_dashes(sec)
         if self.footnotes and doc.notes:
             self._place_footnotes(sec, doc)
             self._end_probe(sec, doc)
+        self._page_references(sec)   # in the text and in its notes, wherever they were placed
 
     def _opening(self, parent, title: str, title_html: str, number: str | None, dates: str | None,
                  head: str | None = None) -> None:
@@ -291,6 +295,21 @@ class _Builder:
             _sub(group, "h2", text=label, **{"class": "notes-part"})
             for note in doc.notes:
                 group.append(self._note(note))
+
+    def _float_list(self, sec, kind: str) -> None:
+        """The list of illustrations or of tables: number, caption, page."""
+        ol = _sub(sec, "ol", **{"class": "toc-list float-list"})
+        for label in self.book.floats(kind):
+            li = _sub(ol, "li", **{"class": "toc-entry float-entry"})
+            a = _sub(li, "a", href=f"#{label.id}", **{"class": "toc-link", "data-page": self._page_of(label.id)})
+            _sub(a, "span", text=label.number, **{"class": "float-number"})
+            _sub(a, "span", text=label.title, **{"class": "toc-title"})
+
+    def _page_references(self, sec) -> None:
+        """`[p. @sec-x]`: the page its target falls on in the layout before."""
+        for a in sec.iter("a"):
+            if a.get("class") == "xref-page":
+                a.text = word(self.lang, "ref-page", n=self._page_of(a.get("href", "#")[1:]))
 
     def _page_of(self, ident: str) -> str:
         """The page an id fell on in the layout before; a placeholder as wide before that."""

@@ -246,8 +246,12 @@ def _settle(book: Book, name: str, pages, lines, lay_out):
     own = layout.anchors(document)
     if lines is None:
         return document, own
+    # The unit's own pages counted as the book counts them, once its first
+    # page is known: what a note's calls or a page reference print.
+    offset = (pages or {}).get(name, 1) - 1
     for _ in range(MAX_PASSES):
-        document = lay_out(build_unit(book, name, {**(pages or {}), **own}, lines, hold))
+        here = {ident: page + offset for ident, page in own.items()}
+        document = lay_out(build_unit(book, name, {**(pages or {}), **here}, lines, hold))
         final = layout.anchors(document)
         more = notes_.strays(book, lines, final) - hold
         if final == own and not more:
