@@ -5,7 +5,7 @@
                       each new one with it (changes.py: the proofreaders' diff)
     server            the page, the pages' pictures, the EPUB's parts, and
                       Server-Sent Events that tell the page what changed
-    session.watch     watchfiles on the manuscript and styles folders
+    session.Watcher   watchfiles on the manuscript and styles folders, in a thread
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import threading
 from pathlib import Path
 from typing import Callable
 
-from pipeline.preview.session import Outcome, Session, report, watch
+from pipeline.preview.session import Outcome, Session, Watcher, follow, report
 
 __all__ = ["Outcome", "Session", "preview"]
 
@@ -33,14 +33,16 @@ def preview(rebuild: Callable[[], Outcome], watched: list[Path], out_dir: Path, 
     except OSError as exc:
         print(f"preview: cannot serve on {HOST}:{port}: {exc.strerror or exc}", file=sys.stderr)
         return 2
+    watcher = Watcher(watched, Path(out_dir))   # before the first build: a save during it makes the next
     ready(f"http://{HOST}:{server.server_address[1]}/")
     try:
         session.update()
         report(session)
-        watch(session, watched, Path(out_dir), stop)
-    except KeyboardInterrupt:   # Ctrl-C during a build: stopping is what was asked
+        follow(session, watcher, stop)
+    except KeyboardInterrupt:   # Ctrl-C, maybe during a build: stopping is what was asked
         pass
     finally:
+        watcher.close()
         session.closed = True
         server.shutdown()
         server.server_close()

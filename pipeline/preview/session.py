@@ -10,6 +10,7 @@ diagnostics of a build that failed above them until a build succeeds.
 
 from __future__ import annotations
 
+import queue
 import shutil
 import sys
 import threading
@@ -115,24 +116,53 @@ def _change(change, number: int) -> dict:
     return {"page": change.new, "old": change.old, "kind": change.kind, "image": image}
 
 
-def watch(session: Session, paths: Iterable[Path], ignore: Path, stop: threading.Event | None = None) -> None:
-    """Build again after every save under `paths` (the output folder `ignore`d,
-    should it sit inside them), until interrupted or `stop` is set."""
-    from watchfiles import DefaultFilter, watch as changes
+class Watcher:
+    """Saves under `paths` (the output folder `ignore`d, should it sit inside
+    them), collected by a thread of its own from the moment it is made: a
+    save during a build is not lost, it makes the next build."""
 
-    skip = ignore.resolve()
+    def __init__(self, paths: Iterable[Path], ignore: Path):
+        self._batches: queue.Queue = queue.Queue()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(list(paths), ignore.resolve()),
+                                        name="preview-watch", daemon=True)
+        self._thread.start()
 
-    class Filter(DefaultFilter):
-        def __call__(self, change, path: str) -> bool:
-            here = Path(path).resolve()
-            return (super().__call__(change, path) and not here.is_relative_to(skip)
-                    and not any(part.startswith(".") for part in here.parts))   # as the build: hidden files are not read
+    def _run(self, paths: list[Path], skip: Path) -> None:
+        from watchfiles import DefaultFilter, watch
 
-    for batch in changes(*paths, watch_filter=Filter(), stop_event=stop, step=30, raise_interrupt=False):
-        names = sorted({Path(p).name for _, p in batch})
-        print(f"preview: {', '.join(names)} changed, building", file=sys.stderr, flush=True)
-        session.update()
-        report(session)
+        class Filter(DefaultFilter):
+            def __call__(self, change, path: str) -> bool:
+                here = Path(path).resolve()
+                return (super().__call__(change, path) and not here.is_relative_to(skip)
+                        and not any(part.startswith(".") for part in here.parts))   # the build reads no hidden file
+
+        for batch in watch(*paths, watch_filter=Filter(), stop_event=self._stop, step=30, raise_interrupt=False):
+            self._batches.put(batch)
+
+    def next(self, timeout: float) -> list[str] | None:
+        """The names of the files saved since the last call, once there are
+        any; None after `timeout` seconds without."""
+        try:
+            batch = set(self._batches.get(timeout=timeout))
+        except queue.Empty:
+            return None
+        while not self._batches.empty():
+            batch |= self._batches.get()
+        return sorted({Path(p).name for _, p in batch})
+
+    def close(self) -> None:
+        self._stop.set()
+
+
+def follow(session: Session, watcher: Watcher, stop: threading.Event | None = None) -> None:
+    """Build again after every save, until interrupted or `stop` is set."""
+    while not (stop and stop.is_set()):
+        names = watcher.next(timeout=0.5)
+        if names:
+            print(f"preview: {', '.join(names)} changed, building", file=sys.stderr, flush=True)
+            session.update()
+            report(session)
 
 
 def report(session: Session) -> None:
