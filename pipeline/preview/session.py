@@ -149,7 +149,9 @@ class Watcher:
             return None
         while not self._batches.empty():
             batch |= self._batches.get()
-        return sorted({Path(p).name for _, p in batch})
+        paths = {Path(p) for _, p in batch}
+        kept = {p for p in paths if p.exists()} or paths   # an editor's temporary file, renamed away: not named
+        return sorted(p.name for p in kept)
 
     def close(self) -> None:
         self._stop.set()

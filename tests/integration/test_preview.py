@@ -50,6 +50,8 @@ RED = """(() => {
 @pytest.fixture
 def preview(tmp_path):
     """A running preview of a copy of the sample: (its URL, the copy)."""
+    if shutil.which("chromium") is None:
+        pytest.skip("chromium is not installed (tools/setup-system.sh)")
     ms = shutil.copytree(FIXTURE, tmp_path / "ms")
     proc = subprocess.Popen([sys.executable, "-m", "pipeline", "preview", str(ms), "-o", str(tmp_path / "out"),
                              "--port", "0"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
