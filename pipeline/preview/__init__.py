@@ -30,8 +30,8 @@ def preview(rebuild: Callable[[], Outcome], watched: list[Path], out_dir: Path, 
     session = Session(rebuild, Path(out_dir) / ".preview", Path(out_dir) / ".cache" / "page-texts.json")
     try:
         server = serve(session, port)
-    except OSError as exc:
-        print(f"preview: cannot serve on {HOST}:{port}: {exc.strerror or exc}", file=sys.stderr)
+    except (OSError, OverflowError) as exc:   # the port taken, or no port at all
+        print(f"preview: cannot serve on {HOST}:{port}: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
         return 2
     watcher = Watcher(watched, Path(out_dir))   # before the first build: a save during it makes the next
     ready(f"http://{HOST}:{server.server_address[1]}/")
