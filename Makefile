@@ -11,7 +11,7 @@ ACE    := tools/ace/node_modules/.installed
 UV     := .cache/uv/bin/uv
 UV_VERSION := 0.13.9
 
-.PHONY: book test check setup clean lock
+.PHONY: book test check preview setup clean lock
 
 book: setup
 	$(PY) -m pipeline build manuscript -o output
@@ -24,6 +24,10 @@ check: setup
 	$(PY) -m pipeline check manuscript
 	test -f output/*.epub || $(MAKE) book
 	$(PY) -m pipeline validate
+
+# The book's pages beside its text on http://127.0.0.1:8000/, rebuilt on every save (Ctrl-C stops).
+preview: setup
+	$(PY) -m pipeline preview manuscript -o output
 
 setup: $(SYSTEM) $(STAMP) $(ACE)
 

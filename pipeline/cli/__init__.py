@@ -16,6 +16,7 @@ COMMANDS = {
     "diff": ("pipeline.cli.diff", "what changed between two builds, in words and on the page"),
     "import": ("pipeline.cli.import_book", "import a book from text extracted from its printed PDF"),
     "validate": ("pipeline.cli.validate", "run EPUBCheck and Ace by DAISY on a built EPUB"),
+    "preview": ("pipeline.cli.preview", "serve the book's pages and text, rebuilt on every save"),
     "names": ("pipeline.cli.names", "index of names: suggest the persons of a manuscript"),
 }
 

@@ -1,0 +1,179 @@
+"""A preview session: build, show, watch, build again.
+
+Before: a `rebuild` callable (the command line hands it the build, which
+this tool does not import: it stands beside the pipeline, like the diff)
+and the folders to watch.
+After: a page on the loopback address that always shows the last good
+build, the pages the last save changed marked and highlighted, and the
+diagnostics of a build that failed above them until a build succeeds.
+"""
+
+from __future__ import annotations
+
+import queue
+import shutil
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from pipeline.preview import generation as generation_
+from pipeline.preview.changes import compare
+from pipeline.preview.generation import Generation
+from pipeline.preview.server import Hub, Pictures
+
+DPI = 80    # page pictures: a 13 x 20 cm page is 410 x 630 pixels
+
+
+@dataclass
+class Outcome:
+    """What one build gave the preview."""
+    outputs: dict[str, Path] = field(default_factory=dict)
+    keys: tuple[str, ...] | None = None   # page keys when the book was laid out; None for a no-op build
+    diagnostics: list[str] = field(default_factory=list)   # `path:line: CODE message`, as printed
+    failed: bool = False
+
+
+class Session:
+    def __init__(self, rebuild: Callable[[], Outcome], folder: Path, texts_cache: Path, dpi: int = DPI):
+        self.rebuild, self.folder, self.texts_cache, self.dpi = rebuild, folder, texts_cache, dpi
+        self.hub, self.pictures = Hub(), Pictures(dpi)
+        self.current: Generation | None = None
+        self.previous: Generation | None = None   # still served while a browser catches up
+        self.changes: list = []
+        self.images: dict[tuple[int, int], bytes] = {}
+        self.errors: list[str] = []
+        self.warnings: list[str] = []
+        self.building, self.closed = False, False
+        self.timing: dict[str, float] = {}
+        self._lock = threading.Lock()
+        shutil.rmtree(folder, ignore_errors=True)   # the links of an earlier session
+
+    def generations(self) -> tuple[Generation | None, Generation | None]:
+        with self._lock:
+            return self.current, self.previous
+
+    def highlighted(self, number: int, page: int) -> bytes | None:
+        with self._lock:
+            return self.images.get((number, page))
+
+    def update(self) -> None:
+        """Build once and show the result: the new pages, or the errors over the old ones."""
+        self.building = True
+        self.publish()
+        start = time.perf_counter()
+        outcome = self._build()
+        self.timing = {"build": time.perf_counter() - start}
+        if outcome.failed:
+            self.errors = outcome.diagnostics
+        else:
+            self.errors, self.warnings = [], outcome.diagnostics
+            if outcome.keys is not None or self.current is None:   # a no-op build changed no page
+                start = time.perf_counter()
+                self._advance(outcome)
+                self.timing["compare"] = time.perf_counter() - start
+        self.building = False
+        self.publish()
+
+    def _build(self) -> Outcome:
+        try:
+            return self.rebuild()
+        except Exception as exc:   # a bug in a stage: said on the page, and the session goes on
+            return Outcome(diagnostics=[f"preview: the build failed: {type(exc).__name__}: {exc}"], failed=True)
+
+    def _advance(self, outcome: Outcome) -> None:
+        number = self.current.number + 1 if self.current else 1
+        new = generation_.make(number, outcome.outputs, outcome.keys, self.folder, self.texts_cache)
+        changes = compare(self.current, new, self.dpi) if self.current else []
+        images = {(number, c.new): c.image_new for c in changes if c.image_new is not None}
+        with self._lock:
+            gone, self.previous, self.current = self.previous, self.current, new
+            self.changes, self.images = changes, images
+        if gone is not None:
+            generation_.forget(gone)
+
+    def publish(self) -> None:
+        self.hub.publish(self.state())
+
+    def state(self) -> dict:
+        current = self.current
+        return {
+            "generation": current.number if current else 0,
+            "building": self.building,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "timing": {k: round(v, 3) for k, v in self.timing.items()},
+            "size": list(current.size) if current else None,
+            "pages": [[p.key, p.part, p.anchor] for p in current.pages] if current else [],
+            "changed": [_change(c, current.number) for c in self.changes if c.new] if current else [],
+        }
+
+
+def _change(change, number: int) -> dict:
+    image = f"/changed/{number}/{change.new}.png" if change.image_new is not None else None
+    return {"page": change.new, "old": change.old, "kind": change.kind, "image": image}
+
+
+class Watcher:
+    """Saves under `paths` (the output folder `ignore`d, should it sit inside
+    them), collected by a thread of its own from the moment it is made: a
+    save during a build is not lost, it makes the next build."""
+
+    def __init__(self, paths: Iterable[Path], ignore: Path):
+        self._batches: queue.Queue = queue.Queue()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(list(paths), ignore.resolve()),
+                                        name="preview-watch", daemon=True)
+        self._thread.start()
+
+    def _run(self, paths: list[Path], skip: Path) -> None:
+        from watchfiles import DefaultFilter, watch
+
+        class Filter(DefaultFilter):
+            def __call__(self, change, path: str) -> bool:
+                here = Path(path).resolve()
+                return (super().__call__(change, path) and not here.is_relative_to(skip)
+                        and not any(part.startswith(".") for part in here.parts))   # the build reads no hidden file
+
+        for batch in watch(*paths, watch_filter=Filter(), stop_event=self._stop, step=30, raise_interrupt=False):
+            self._batches.put(batch)
+
+    def next(self, timeout: float) -> list[str] | None:
+        """The names of the files saved since the last call, once there are
+        any; None after `timeout` seconds without."""
+        try:
+            batch = set(self._batches.get(timeout=timeout))
+        except queue.Empty:
+            return None
+        while not self._batches.empty():
+            batch |= self._batches.get()
+        paths = {Path(p) for _, p in batch}
+        kept = {p for p in paths if p.exists()} or paths   # an editor's temporary file, renamed away: not named
+        return sorted(p.name for p in kept)
+
+    def close(self) -> None:
+        self._stop.set()
+
+
+def follow(session: Session, watcher: Watcher, stop: threading.Event | None = None) -> None:
+    """Build again after every save, until interrupted or `stop` is set."""
+    while not (stop and stop.is_set()):
+        names = watcher.next(timeout=0.5)
+        if names:
+            print(f"preview: {', '.join(names)} changed, building", file=sys.stderr, flush=True)
+            session.update()
+            report(session)
+
+
+def report(session: Session) -> None:
+    """One line per build on the terminal, the diagnostics before it."""
+    for line in session.errors or session.warnings:
+        print(line, file=sys.stderr)
+    if session.errors:
+        print("preview: the build failed; the page keeps the last good build", file=sys.stderr, flush=True)
+        return
+    marked = [c for c in session.changes if c.kind != "moved" and c.new]
+    print(f"preview: build {session.current.number} in {session.timing['build']:.1f} s, "
+          f"{len(marked)} page(s) changed", file=sys.stderr, flush=True)
