@@ -207,7 +207,7 @@ def scan(manuscript: Path, report: Report, words_too: frozenset[str] = frozenset
         for m in HYPHENATED.finditer(URL.sub(" ", plain)):
             if any(spelled[(m.group(1) + lig + m.group(2)).lower()] for lig in ("fl", "fi", "ff")):
                 report.add("ligature missed", f"{name}: …{plain[max(0, m.start() - 20):m.end() + 10]}…")
-        report.words += len(plain.split())
+        report.words += len(manuscript_keys(text))   # words as the sample counts them
         for m in lower.finditer(URL.sub(" ", text)):
             report.add("acronym in lower case", f"{name}: …{text[max(0, m.start() - 30):m.end() + 10]}…")
         for m in DIALOGUE_RUN.finditer(text):

@@ -43,6 +43,9 @@ def render(result, source, fidelity: list[str] | None = None) -> str:
     out += [f"Italics set from titles.yaml: {sum(italics.values())} "
             f"({', '.join(f'{k} {v}' for k, v in sorted(italics.items())) or 'none'}). "
             f"Words set in small capitals by the profile: {getattr(result, 'small_caps', 0)}.", ""]
+    unused = getattr(result, "unused_titles", [])
+    if unused:
+        out += [f"Forms of titles.yaml the text never holds: {', '.join(unused)}.", ""]
     if fidelity:
         out += ["## Fidelity to the source", "", *fidelity, ""]
     out += ["## Decisions to review", ""]

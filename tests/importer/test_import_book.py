@@ -21,6 +21,7 @@ def test_reimport_is_byte_identical(imported, tmp_path):
     for name in GENERATED(imported):
         assert (again / name).read_bytes() == (imported / name).read_bytes(), name
     assert (tmp_path / "report.md").read_bytes() == (imported.parent / "import-report.md").read_bytes()
+    assert (tmp_path / "fidelity-report.md").read_bytes() == (imported.parent / "fidelity-report.md").read_bytes()
 
 
 def test_committed_manuscript_is_a_fresh_import(imported):

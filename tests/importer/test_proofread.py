@@ -153,3 +153,22 @@ def test_the_import_report_carries_the_fidelity_figure(imported, part_text):
     assert int(figure.group(5)) == 0 and "marker 85 set twice" not in report
     details = (imported.parent / "fidelity-report.md").read_text("utf-8")
     assert f"{figure.group(1)} words, {figure.group(2)} faults" in details
+
+
+def test_the_register_reports_forms_it_never_found():
+    register = titles.Register([titles.Entry("Pravda", "ru-Latn", "periodical"), titles.Entry("Pravdda")],
+                               ["Librairie de l’Humanité"])
+    it = titles.Italics(register)
+    it.apply("la Pravda del día")
+    assert it.unused() == ["Librairie de l’Humanité", "Pravdda"]
+
+
+def test_memorias_is_italic_only_as_serges_book(imported):
+    everything = "".join(p.read_text("utf-8") for p in imported.glob("*.md"))
+    assert "sus *Memorias* con las de Malraux" in everything
+    assert "novelista. Memorias: Das Ohr" in everything and "*Memorias*:" not in everything
+    assert "Autor de una vida (Memorias)" in everything and "[Memorias y acontecimientos]" in everything
+    assert "En *Memorias de la casa muerta*, evoca" in everything
+    assert "la *[Révolution Prolétarienne]{lang=fr}*, núm. 259" in everything
+    assert "«Essénine», *[Esprit du Temps]{lang=fr}*" in everything
+    assert "Forms of titles.yaml the text never holds" not in (imported.parent / "import-report.md").read_text()
