@@ -35,11 +35,14 @@ from pathlib import Path
 import yaml
 
 from . import pages as pages_mod, source as source_mod
+from .lexicon import Lexicon
 
 # Compared without ligatures: the source's damaged glyphs (! " # $ < 8 9) and
 # the manuscript's repaired letters (fi, fl, ff, ffl, th) both drop out, so
 # "de!nitiva" and "definitiva" are one word; so are undamaged spellings.
-LIGATURES = re.compile(r"ffl|ff|fi|fl|th", re.IGNORECASE)
+LIGATURES = re.compile(r"ffi|ffl|ff|fi|fl|th", re.IGNORECASE)
+# ffi extracted as a capital F between lowercase letters ("oFciel" = "officiel").
+FFI_GLYPH = re.compile(r"(?<=[^\W\dA-Z_])F(?=[^\W\dA-Z_])")
 MARKUP = re.compile(r"\[\^[^\]\s]+\]:?|\{[^}\n]*\}|\\(?=\S)|[*\[\]]")
 SPACE_MARKUP = re.compile(r"\[\^[^\]\s]+\]:?")     # a note token stands between words
 ANCHOR = 4
@@ -49,7 +52,7 @@ def key(word: str) -> str:
     """"de!nitiva" → "denitiva", "Definitiva," → "denitiva", "1905" → "".
     A capital I read as l ("lzvestia") is the importer's repair, no fault: an
     initial l counts as i on both sides."""
-    letters = "".join(ch for ch in LIGATURES.sub("", word.lower()) if ch.isalpha())
+    letters = "".join(ch for ch in LIGATURES.sub("", FFI_GLYPH.sub("", word).lower()) if ch.isalpha())
     return "i" + letters[1:] if letters.startswith("l") else letters
 
 
@@ -181,8 +184,11 @@ URL_LINE = re.compile(r"^\s*(https?://|www\.)\S*\s*$", re.MULTILINE)
 # after one ("esta noche,85 ha dejado"), where the book prints no number.
 MARKER_LEFT = re.compile(r"(?<=[^\W\d_])[,.;:»)]?\d{1,3}\*?(?=[\s,.;:)»]|$)")
 # A ligature the repair missed: ff or Th still a digit inside a word ("Io8é"),
+# ffi still an F where the ffi reading is a word ("DiFcultés"),
 # or fl still a hyphen where the book spells the word whole ("Pan-etario").
 DIGIT_GLYPH = re.compile(r"[^\W\d_][89][^\W\d_]")
+FFI_WORD = re.compile(r"[^\W\d_]*[^\W\dA-Z_]F[^\W\dA-Z_][^\W\d_]*")
+WORDS = Lexicon(Counter())   # wordfreq alone: Spanish, French, English
 HYPHENATED = re.compile(r"\b([^\W\d_]+)-([^\W\d_]+)\b")
 
 
@@ -204,6 +210,9 @@ def scan(manuscript: Path, report: Report, words_too: frozenset[str] = frozenset
             report.add("note marker left in text", f"{name}: …{plain[max(0, m.start() - 30):m.end() + 10]}…")
         for m in DIGIT_GLYPH.finditer(URL.sub(" ", plain)):
             report.add("ligature missed", f"{name}: …{plain[max(0, m.start() - 20):m.end() + 10]}…")
+        for m in FFI_WORD.finditer(URL.sub(" ", plain)):   # "DiFcultés", not "McFarlane"
+            if WORDS.known(FFI_GLYPH.sub("ffi", m.group(0))) and not WORDS.known(m.group(0)):
+                report.add("ligature missed", f"{name}: …{plain[max(0, m.start() - 20):m.end() + 10]}…")
         for m in HYPHENATED.finditer(URL.sub(" ", plain)):
             if any(spelled[(m.group(1) + lig + m.group(2)).lower()] for lig in ("fl", "fi", "ff")):
                 report.add("ligature missed", f"{name}: …{plain[max(0, m.start() - 20):m.end() + 10]}…")

@@ -125,11 +125,11 @@ def test_a_glyph_exception_repairs_its_capitalised_form_too():  # source 2443, 8
 def test_fidelity_scans_markers_left_and_missed_ligatures(tmp_path):
     (tmp_path / "08.md").write_text(
         "«Ioffé se ha matado esta noche,85 ha dejado un testamento.» En 1927, 85 obreros; p. 85;"
-        " http://x.fr/article375.html; Pan-etario, muy caústico; Io8é; social-demócrata.\n\n"
+        " http://x.fr/article375.html; Pan-etario, muy caústico; Io8é; «DiFcultés»; McFarlane; social-demócrata.\n\n"
         "Léon Daudet, panfletario, memorialista; tras 1,5 años.[^2]\n\n[^2]: Nota.\n", "utf-8")
     report = fidelity.Report()
     fidelity.scan(tmp_path, report)
-    assert report.faults == {"note marker left in text": 1, "ligature missed": 2}
+    assert report.faults == {"note marker left in text": 1, "ligature missed": 3}
     assert "noche,85" in report.examples["note marker left in text"][0]
 
 
