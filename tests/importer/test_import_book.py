@@ -28,6 +28,9 @@ def test_committed_manuscript_is_a_fresh_import(imported):
     names = GENERATED(imported)
     match, mismatch, errors = filecmp.cmpfiles(MANUSCRIPT, imported, names, shallow=False)
     assert not mismatch and not errors, "run: python -m pipeline import SEED -o manuscript"
+    # and so are its reports: the import report's fidelity figure and the details
+    for name in ("import-report.md", "fidelity-report.md"):
+        assert (MANUSCRIPT.parent / "reports" / name).read_bytes() == (imported.parent / name).read_bytes(), name
 
 
 FURNITURE = [re.compile(r"^\d{1,3} \| "), re.compile(r" \| \d{1,3}$"),
