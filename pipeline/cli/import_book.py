@@ -2,7 +2,8 @@
 
 Before: the text extracted from a printed book's PDF and an import profile.
 After: the manuscript folder (book.yaml, one Markdown file per part,
-abbreviations.yaml) and an import report for the editor; exit status 0, or 1
+abbreviations.yaml), an import report for the editor with the fidelity
+figure, and the fidelity report beside it; exit status 0, or 1
 with `path:line: CODE message` on stderr.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from pipeline.importer import assemble, report, source
+from pipeline.importer import assemble, fidelity, report, source
 
 
 def add_parser(subparsers) -> None:
@@ -35,7 +36,12 @@ def run(args) -> int:
     write(result, args.output)
     report_path = args.report or args.output.resolve().parent / "reports" / "import-report.md"
     report_path.parent.mkdir(parents=True, exist_ok=True)
-    report_path.write_text(report.render(result, src), encoding="utf-8")
+    # Measured on what was just written, with the fixed sample: a re-import
+    # writes the same figure, and fidelity-report.md beside it gives the details.
+    sample, whole = fidelity.measure(src, args.output)
+    report_path.write_text(report.render(result, src, fidelity.summary(sample, whole)), encoding="utf-8")
+    (report_path.parent / "fidelity-report.md").write_text(fidelity.render(
+        sample, whole, fidelity.PARAGRAPHS, fidelity.NOTES, fidelity.SEED), encoding="utf-8")
     total = sum(p.notes for p in result.parts)
     print(f"imported {len(result.files)} files, {total} notes; report: {report_path}")
     return 0

@@ -33,7 +33,7 @@ ROMAN_MARKS = frozenset("89<")
 # fl is followed by a vowel in every language of the book.
 FL_NEXT = frozenset("aeiouáéíóúàâèêëîïôöùûüy")
 # Readings of a slot that restore a ligature (the others keep a "-" or "8").
-LIGATURES = frozenset({"fi", "fl", "ff", "ffl", "Th", "ot"})
+LIGATURES = frozenset({"fi", "fl", "ff", "ffi", "ffl", "Th", "ot"})
 # A change this much better than the runner-up is not worth an editor's look.
 CLEAR_MARGIN = 1.0
 # How often the word before a final "8" must occur undamaged for the "8"
@@ -117,6 +117,11 @@ def _options(ch: str, before: str, after: str, first: bool, italic: bool, roman:
         if before.isalnum() or not (after.isalpha() and after.islower()):
             return ()
         return ("Th",)
+    if ch == "F":
+        # ffi in two French titles: "l’oFciel" (12857), "DiFcultés" (15105).
+        # A capital between lowercase letters is otherwise a name's
+        # ("McFarlane"): the lexicon decides, the F is the default.
+        return ("F", "ffi") if before.islower() and after.islower() else ()
     if ch == "-":
         # fl is lowercase and a vowel follows it in every language of the
         # book: "Brest-Litovsk", "-Boris", "Bolcheviques-leninistes" are hyphens.

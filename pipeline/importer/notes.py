@@ -159,8 +159,26 @@ def _pair_page(page, state, result: PartNotes) -> list[tuple[int, str]]:
         result.notes.append(note)
         state["open"] = note
     result.markers.extend(markers)
+    result.doubts.extend(_repeated_markers(body, markers))
     state["next"] = n + len(markers)
     return _replace_markers(_trim(body), markers, by_number)
+
+
+def _repeated_markers(body, markers: list[Marker]) -> list[tuple[int, str]]:
+    """A marker the page sets twice: pairing takes the first, the other stays
+    text ("Bieloboródov,85" and "esta noche,85", 13101/13111). Which one the
+    note belongs to is a reader's call: a correction removes the wrong one."""
+    doubts = []
+    for m in markers:
+        if m.weak:
+            continue
+        # "Galli8et": a digit a letter follows is a damaged ff, no marker
+        others = [c for line, text in body for c in candidates(text, m.number, line)
+                  if not c.weak and (c.line, c.start) != (m.line, m.start)
+                  and not text[c.end:c.end + 1].isalpha()]
+        doubts += [(c.line, f"marker {m.number} set twice on its page (lines {m.line} and {c.line}): "
+                            f"the note went to line {m.line}, the other stays text") for c in others]
+    return doubts
 
 
 def _note_block(page, n: int, open_note: bool) -> tuple[int, int] | None:

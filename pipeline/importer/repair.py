@@ -141,7 +141,7 @@ def _repair_text(text: str, line: int, context: RepairContext, decisions: list[D
     """Repair a piece of a token that holds no note reference (`tail`: what follows it)."""
     if not text:
         return text
-    for damaged, reading in context.exceptions.items():
+    for damaged, reading in _exception_forms(context.exceptions):
         if damaged in text:
             text = text.replace(damaged, reading)
             decisions.append(Decision(line, "glyph", damaged, reading, False, "exception"))
@@ -149,6 +149,17 @@ def _repair_text(text: str, line: int, context: RepairContext, decisions: list[D
     decisions.extend(Decision(line, "glyph", f.before, f.after, f.doubtful, "+".join(f.ligatures))
                      for f in fixes)
     return WORD_RE.sub(lambda m: _initial_l(m.group(0), line, context, decisions), text)
+
+
+def _exception_forms(exceptions: dict[str, str]) -> list[tuple[str, str]]:
+    """Each exception as written and capitalised: "pan-etario" also repairs a
+    sentence's "Pan-etario" (line 8527), which the lexicon cannot read either."""
+    forms = []
+    for damaged, reading in exceptions.items():
+        forms.append((damaged, reading))
+        if damaged[:1].islower():
+            forms.append((damaged[:1].upper() + damaged[1:], reading[:1].upper() + reading[1:]))
+    return forms
 
 
 def _initial_l(word: str, line: int, context: RepairContext, decisions: list[Decision]) -> str:

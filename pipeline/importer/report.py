@@ -2,7 +2,8 @@
 
 Before: an `Imported` result.
 After: Markdown — per part the notes found and placed, joins, repairs by
-kind, and every doubtful decision with its source line.
+kind, the fidelity figure (faults per 10,000 words, from `fidelity`), and
+every doubtful decision with its source line.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 
 
-def render(result, source) -> str:
+def render(result, source, fidelity: list[str] | None = None) -> str:
     out = ["# Import report", "",
            f"Source: `{source.path.name}` ({len(source.lines)} lines), profile `{source.profile_dir.name}`.", ""]
     f = result.furniture
@@ -42,6 +43,11 @@ def render(result, source) -> str:
     out += [f"Italics set from titles.yaml: {sum(italics.values())} "
             f"({', '.join(f'{k} {v}' for k, v in sorted(italics.items())) or 'none'}). "
             f"Words set in small capitals by the profile: {getattr(result, 'small_caps', 0)}.", ""]
+    unused = getattr(result, "unused_titles", [])
+    if unused:
+        out += [f"Forms of titles.yaml the text never holds: {', '.join(unused)}.", ""]
+    if fidelity:
+        out += ["## Fidelity to the source", "", *fidelity, ""]
     out += ["## Decisions to review", ""]
     for p in result.parts:
         items = [(line, text) for line, text in p.doubts]

@@ -82,6 +82,12 @@ class Italics:
         self.excluded = {emit.escape(t) for t in register.excluded}
         self.regex = register.pattern()
         self.counts: Counter = Counter()
+        self.found: Counter = Counter()     # per form, excluded phrases too
+
+    def unused(self) -> list[str]:
+        """Register forms the text never holds: a misspelt entry, or one for
+        an edition that no longer names the work."""
+        return sorted(f for f in set(self.by_form) | self.excluded if not self.found[f])
 
     def apply(self, text: str) -> str:
         if self.regex is None:
@@ -99,6 +105,7 @@ class Italics:
 
     def _one(self, m: re.Match) -> str:
         form = m.group(1)
+        self.found[form] += 1
         if form in self.excluded:
             return form
         entry = self.by_form[form]

@@ -27,6 +27,8 @@ SEED_CASES = [
     (18457, "lzvestia", "Izvestia"),
     (13244, "lo8é", "Ioffé"),                  # both at once
     (8255, 'nos"ros', "nosotros"),             # running head: ot
+    (12857, "l’oFciel", "l’officiel"),         # ffi as a capital F (issue 22)
+    (15105, "DiFcultés", "Difficultés"),
 ]
 
 
@@ -72,6 +74,7 @@ def test_repairs(before, after):
     "en Ivry -sur-Seine.",                     # a dash before a place name
     "en 1889, pp. 98-99, núm. 8",              # real numbers
     "quien,[^1] le dijo[^12*] y[^titulo]",     # note references untouched
+    "John McFarlane y los DeVries",            # a capital F in a name is no ffi
 ])
 def test_untouched(text):
     out, decisions = repair(text)

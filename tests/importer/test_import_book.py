@@ -21,12 +21,16 @@ def test_reimport_is_byte_identical(imported, tmp_path):
     for name in GENERATED(imported):
         assert (again / name).read_bytes() == (imported / name).read_bytes(), name
     assert (tmp_path / "report.md").read_bytes() == (imported.parent / "import-report.md").read_bytes()
+    assert (tmp_path / "fidelity-report.md").read_bytes() == (imported.parent / "fidelity-report.md").read_bytes()
 
 
 def test_committed_manuscript_is_a_fresh_import(imported):
     names = GENERATED(imported)
     match, mismatch, errors = filecmp.cmpfiles(MANUSCRIPT, imported, names, shallow=False)
     assert not mismatch and not errors, "run: python -m pipeline import SEED -o manuscript"
+    # and so are its reports: the import report's fidelity figure and the details
+    for name in ("import-report.md", "fidelity-report.md"):
+        assert (MANUSCRIPT.parent / "reports" / name).read_bytes() == (imported.parent / name).read_bytes(), name
 
 
 FURNITURE = [re.compile(r"^\d{1,3} \| "), re.compile(r" \| \d{1,3}$"),

@@ -4,7 +4,8 @@ Each rule on the source lines that show it; the real book through `imported`."""
 import re
 
 from pipeline.importer import fidelity, pages, titles
-from pipeline.importer.notes import _earlier_note_chunks
+from pipeline.importer.notes import _earlier_note_chunks, pair_part
+from pipeline.importer.repair import _exception_forms
 from pipeline.importer.structure import Layout, Log, blocks
 
 SETTINGS = {"paragraph_opens": ["^—\\s?[¡¿«A-ZÁÉÍÓÚÑ]"], "no_sentence_end": ["núm."], "join_after": ["del"]}
@@ -103,3 +104,71 @@ def test_fidelity_finds_a_garbled_word():
     assert bad.faults == {"garbled word": 2}
     low, high = fidelity.wilson(0, 10000)
     assert low == 0 and 3 < high < 4
+
+
+def test_a_marker_set_twice_on_its_page_is_reported():          # source 13101/13111, 3439/3449
+    page = [(13101, "Estaba en casa de Bieloboródov,1 en la Casa de los Sóviets del"),
+            (13102, "marqués de Galli1et, de sangrienta memoria. «Ioffé se ha matado esta"),
+            (13103, "noche,1 ha dejado un testamento político dirigido a León Davídovich»."), (13104, ""),
+            (13105, "1 Ioffé se mató el 16 de noviembre de 1927.")]
+    found = pair_part([page])
+    assert "Bieloboródov,[^1] en" in found.pages[0][0][1] and "noche,1 ha" in found.pages[0][2][1]
+    assert [line for line, why in found.doubts if "set twice" in why] == [13103]   # not "Galli1et"
+
+
+def test_a_glyph_exception_repairs_its_capitalised_form_too():  # source 2443, 8527
+    forms = _exception_forms({"pan-etario": "panfletario", "9omas": "Thomas"})
+    assert ("Pan-etario", "Panfletario") in forms and ("pan-etario", "panfletario") in forms
+    assert len(forms) == 3
+
+
+def test_fidelity_scans_markers_left_and_missed_ligatures(tmp_path):
+    (tmp_path / "08.md").write_text(
+        "«Ioffé se ha matado esta noche,85 ha dejado un testamento.» En 1927, 85 obreros; p. 85;"
+        " http://x.fr/article375.html; Pan-etario, muy caústico; Io8é; «DiFcultés»; McFarlane; social-demócrata.\n\n"
+        "Léon Daudet, panfletario, memorialista; tras 1,5 años.[^2]\n\n[^2]: Nota.\n", "utf-8")
+    report = fidelity.Report()
+    fidelity.scan(tmp_path, report)
+    assert report.faults == {"note marker left in text": 1, "ligature missed": 3}
+    assert "noche,85" in report.examples["note marker left in text"][0]
+
+
+def test_fidelity_places_a_passage_the_source_repeats():
+    text = "pasaje tachado con lápiz negro sin indicación de fecha"
+    words = [(fidelity.key(w), n) for n, w in enumerate(f"uno {text} dos tres {text} cuatro".split(), 1)]
+    report = fidelity.Report()
+    fidelity.Aligner(words).align(fidelity.manuscript_keys(text), report, "n")
+    assert report.words == 9 and report.total == 0
+
+
+def test_the_import_report_carries_the_fidelity_figure(imported, part_text):
+    assert "esta noche,[^85] ha dejado" in part_text("08-la-revolucion-en-el-callejon.md")
+    assert "Bieloboródov, en la Casa" in part_text("08-la-revolucion-en-el-callejon.md")
+    assert "Panfletario, muy caústico" in part_text("06-el-peligro-esta-en-nosotros.md")
+    report = (imported.parent / "import-report.md").read_text("utf-8")
+    figure = re.search(r"## Fidelity to the source\n\nSample of 450 paragraphs and 300 notes \(seed 22\), "
+                       r"(\d+) words aligned with the source: (\d+) faults, ([\d.]+) per 10,000 words "
+                       r"\(95% Wilson interval [\d.]+–([\d.]+)\)\. Whole-book scans \(\d+ words\): (\d+) faults", report)
+    assert figure and int(figure.group(1)) > 75000 and float(figure.group(3)) <= 0.5
+    assert int(figure.group(5)) == 0 and "marker 85 set twice" not in report
+    details = (imported.parent / "fidelity-report.md").read_text("utf-8")
+    assert f"{figure.group(1)} words, {figure.group(2)} faults" in details
+
+
+def test_the_register_reports_forms_it_never_found():
+    register = titles.Register([titles.Entry("Pravda", "ru-Latn", "periodical"), titles.Entry("Pravdda")],
+                               ["Librairie de l’Humanité"])
+    it = titles.Italics(register)
+    it.apply("la Pravda del día")
+    assert it.unused() == ["Librairie de l’Humanité", "Pravdda"]
+
+
+def test_memorias_is_italic_only_as_serges_book(imported):
+    everything = "".join(p.read_text("utf-8") for p in imported.glob("*.md"))
+    assert "sus *Memorias* con las de Malraux" in everything
+    assert "novelista. Memorias: Das Ohr" in everything and "*Memorias*:" not in everything
+    assert "Autor de una vida (Memorias)" in everything and "[Memorias y acontecimientos]" in everything
+    assert "En *Memorias de la casa muerta*, evoca" in everything
+    assert "la *[Révolution Prolétarienne]{lang=fr}*, núm. 259" in everything
+    assert "«Essénine», *[Esprit du Temps]{lang=fr}*" in everything
+    assert "Forms of titles.yaml the text never holds" not in (imported.parent / "import-report.md").read_text()
