@@ -71,7 +71,7 @@ def _features(book: Book, paginated: bool) -> list[str]:
 
 
 def _content(book: Book, doc: Document, where) -> bytes:
-    if doc.generated:
+    if doc.generated and doc.role in RENDERERS:   # else its html is made (references)
         return RENDERERS[doc.role](book, doc, where)
     return documents.render_text(book, doc, where)
 

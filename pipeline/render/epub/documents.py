@@ -30,6 +30,7 @@ class Places:
     note_file: dict[str, str]      # note key -> file holding the note
     ref_file: dict[str, str]       # note key -> file holding its references
     glossary_file: str = ""
+    references_file: str = ""                    # where citations link to (their entries, `#bib-…`)
     starts: dict = field(default_factory=dict)   # doc id -> [PageStart]: where print pages begin
     pages: dict | None = None                    # element id -> print page, when the PDF was laid out
 
@@ -49,10 +50,11 @@ def places(book: Book, starts=(), pages: dict | None = None) -> Places:
             ref_file[note.key] = file_name(doc)
             note_file[note.key] = file_name(doc) if part_end else file_name(notes_doc)
     glossary = next((file_name(d) for d in book.documents if d.role == "glossary"), "")
+    references = next((file_name(d) for d in book.documents if d.role == "references"), "")
     by_doc: dict[str, list] = {}
     for start in starts:
         by_doc.setdefault(start.doc_id, []).append(start)
-    return Places(note_file, ref_file, glossary, by_doc, pages)
+    return Places(note_file, ref_file, glossary, references, by_doc, pages)
 
 
 def render_text(book: Book, doc: Document, where: Places) -> bytes:
@@ -97,10 +99,18 @@ def _enrich(root, where: Places) -> None:
             node.set(EPUB_TYPE, "noteref")
         elif node.tag == q("a") and node.get("class") == "glossary-link":
             node.set("href", where.glossary_file + node.get("href"))
+        elif node.tag == q("a") and node.get("class") == "citation-link":
+            _cite_link(node, where)
         elif node.tag == q("div"):
             _block_semantics(node)
         elif node.tag == q("hr"):
             node.set("class", "scene-break")
+
+
+def _cite_link(a, where: Places) -> None:
+    """A citation's words link to its entry in the references document."""
+    if not a.get("href", "").startswith(where.references_file + "#"):
+        a.set("href", where.references_file + a.get("href"))
 
 
 def _block_semantics(div) -> None:
@@ -144,6 +154,9 @@ def _note_item(ol, note: Note, where: Places, lang: str) -> None:
     li = el("li", {"id": f"note-{note.key}", "class": f"note note-{note.kind}",
                    "epub:type": "endnote"}, parent=ol)
     append_fragment(li, note.html)
+    for a in li.iter(q("a")):
+        if a.get("class") == "citation-link":
+            _cite_link(a, where)
     first = li[0] if len(li) and li[0].tag == q("p") else None
     if first is None:
         first = el("p", {"class": "note-mark"})
