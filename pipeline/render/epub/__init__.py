@@ -37,6 +37,8 @@ def render_epub(book: Book, out_path: Path, styles_dir: Path, pages: dict[str, i
     for i, (name, _, _, data) in enumerate(faces, 1):
         pkg.add_item(epub.EpubItem(f"font-{i}", f"fonts/{name}", "font/otf", data))
     css = fonts.font_face_css(faces) + (styles_dir / "epub.css").read_text("utf-8")
+    if any(d.role == "references" for d in docs):   # else book.css stays as it was
+        css += (styles_dir / "references.css").read_text("utf-8")
     pkg.add_item(epub.EpubItem("css", "css/book.css", "text/css", css.encode("utf-8")))
     for i, res in enumerate(book.resources, 1):
         pkg.add_item(epub.EpubItem(f"res-{i}", res.href, res.media_type, res.path.read_bytes()))
