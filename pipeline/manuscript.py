@@ -225,13 +225,16 @@ def _bibliography_file(root: Path, name: str, line: int, path: Path, report: Rep
     return None
 
 
+NUMERIC = re.compile(r"<category\b[^>]*\bcitation-format=\"numeric\"")
+
+
 def _csl(root: Path, name: str | None, line: int, path: Path, report: Report) -> Path | None:
     """A .csl file in the manuscript folder, else a style bundled in styles/csl by name."""
     name = name or DEFAULT_CSL
     if name.endswith(".csl"):
         target = (root / name).resolve()
         if target.is_relative_to(root.resolve()) and target.is_file():
-            return target
+            return _not_numeric(target, name, line, path, report)
         report.add("M016", path, line, name=name, detail="no such file in the manuscript folder")
         return None
     target = CSL_STYLES / f"{name}.csl"
@@ -241,6 +244,18 @@ def _csl(root: Path, name: str | None, line: int, path: Path, report: Report) ->
     report.add("M016", path, line, name=name, detail=f"no bundled style of that name (bundled: {bundled}; "
                                                      "a file in the manuscript folder ends in .csl)")
     return None
+
+
+def _not_numeric(target: Path, name: str, line: int, path: Path, report: Report) -> Path | None:
+    """Each chapter's citations are formatted alone (ibid. restarts with the
+    chapter): a numeric style would number each chapter's works from 1,
+    and the references list would not match. Refused rather than wrong."""
+    if NUMERIC.search(target.read_text("utf-8", errors="replace")[:20000]):
+        report.add("M016", path, line, name=name, detail="a numeric style, which the pipeline does not support "
+                                                         "(each chapter is formatted alone, so its numbers would "
+                                                         "restart): choose a note or author-date style")
+        return None
+    return target
 
 
 def _resolve_parts(root: Path, config: BookConfig, node, path: Path, report: Report) -> list[Part]:

@@ -230,3 +230,13 @@ def test_an_entry_never_cited_is_a_warning(tmp_path, capsys):
     assert main(["build", str(ms), "-o", str(tmp_path / "out"), "--format", "epub", "-q"]) == 0
     assert "sources.bib:36: B003 bibliography entry warde1956 is never cited" in capsys.readouterr().err
     assert main(["build", str(ms), "-o", str(tmp_path / "out2"), "--format", "epub", "-q", "--strict"]) == 1
+
+
+def test_a_numeric_style_is_refused(tmp_path, capsys):
+    """Numbers would restart with each chapter's citeproc run, and miss the references list's."""
+    def numeric(ms: Path):
+        (ms / "house.csl").write_text('<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text">'
+                                      '<info><category citation-format="numeric"/></info></style>', "utf-8")
+        edit("book.yaml", "csl: chicago-notes-bibliography-subsequent-ibid", "csl: house.csl")(ms)
+    err = failing(tmp_path, capsys, numeric)
+    assert "book.yaml:17: M016 CSL style 'house.csl' not usable: a numeric style" in err, err
