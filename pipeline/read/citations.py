@@ -84,12 +84,13 @@ def _sites(text: str, cites: list[dict]) -> tuple[Site, ...]:
     """Each Cite's first key with its line: the next `@key` in the text."""
     sites, at = [], 0
     for cite in cites:
-        key = _keys(cite)[0]
-        found = re.compile(rf"@\{{?{re.escape(key)}").search(text, at) or re.compile(
-            rf"@\{{?{re.escape(key)}").search(text)
+        # the whole key: @smith is not the start of @smith2000 (Pandoc's keys
+        # hold word characters and, between them, :.#$%&-+?<>~/)
+        written = re.compile(rf"@\{{?{re.escape(_keys(cite)[0])}(?!\w)(?![:.#$%&+?<>~/-]\w)")
+        found = written.search(text, at) or written.search(text)
         if found:
             at = found.end()
-        sites.append(Site(key, text.count("\n", 0, found.start()) + 1 if found else 1))
+        sites.append(Site(_keys(cite)[0], text.count("\n", 0, found.start()) + 1 if found else 1))
     return tuple(sites)
 
 

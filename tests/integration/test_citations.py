@@ -240,3 +240,14 @@ def test_a_numeric_style_is_refused(tmp_path, capsys):
         edit("book.yaml", "csl: chicago-notes-bibliography-subsequent-ibid", "csl: house.csl")(ms)
     err = failing(tmp_path, capsys, numeric)
     assert "book.yaml:17: M016 CSL style 'house.csl' not usable: a numeric style" in err, err
+
+
+def test_an_edited_bibliography_reaches_the_cached_chapters(tmp_path):
+    """The chapters' caches hold formatted citations: the bibliography's digest is in their keys."""
+    ms = variant(tmp_path)
+    out = build(ms, tmp_path / "out", "epub")
+    assert "Labour’s Alternative" in text(docs(out)["notes"])
+    bib = ms / "sources.bib"
+    bib.write_text(bib.read_text("utf-8").replace("Labour's Alternative", "Labour's Other Way"), "utf-8")
+    build(ms, out, "epub")
+    assert "Labour’s Other Way" in text(docs(out)["notes"]) and "Alternative" not in text(docs(out)["notes"])
