@@ -164,6 +164,24 @@ def test_each_citation_link_lands_on_its_entry(notes_book, author_date):
             assert file == "references.xhtml" and ident.startswith("bib-") and (file, ident) in ids, href
 
 
+def test_the_pdfs_citations_link_to_the_entries_too(notes_book):
+    import pikepdf
+
+    with pikepdf.open(notes_book / f"{SLUG}.pdf") as pdf:
+        dests = set()
+
+        def collect(node):
+            names = node.get("/Names", [])
+            dests.update(str(names[i]) for i in range(0, len(names), 2))
+            for kid in node.get("/Kids", []):
+                collect(kid)
+
+        collect(pdf.Root.Names.Dests)
+        links = [str(a.get("/Dest", a.get("/A", {}).get("/D", ""))) for page in pdf.pages for a in page.get("/Annots", [])]
+    cited = [d for d in links if d.startswith("bib-")]
+    assert len(cited) >= 6 and set(cited) <= dests and {f"bib-{k}" for k in KEYS} <= dests
+
+
 def test_the_epubs_pass_epubcheck(notes_book, author_date):
     for out in (notes_book, author_date):
         assert epubcheck(out / f"{SLUG}.epub") == []
