@@ -100,9 +100,10 @@ def _check(path: Path, bib: Bibliography | None, citing) -> None:
         for key in _keys(cite):
             if is_crossref(key):
                 continue
-            if bib is None:
+            if bib is None:   # the first says it for the file: the others would say it again
                 report.add("B005", path, site.line, key=key)
-            elif key not in bib.entries:
+                raise BuildError(report)
+            if key not in bib.entries:
                 report.add("B001", path, site.line, key=key)
     report.check()
 

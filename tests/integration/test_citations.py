@@ -197,11 +197,16 @@ def test_the_epub_passes_ace(notes_book, tmp_path):
 
 
 def failing(tmp: Path, capsys, break_it) -> str:
+    """What a broken copy's build prints: exit 1, no traceback, the output there before left as it was."""
     ms = variant(tmp)
     break_it(ms)
+    previous = tmp / "out" / f"{SLUG}.epub"
+    previous.parent.mkdir()
+    previous.write_bytes(b"the last good book")
     assert main(["build", str(ms), "-o", str(tmp / "out"), "--format", "epub", "-q"]) == 1
     err = capsys.readouterr().err
-    assert "Traceback" not in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    assert previous.read_bytes() == b"the last good book"
     return err
 
 
