@@ -25,7 +25,7 @@ from tests.conftest import epubcheck
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "citations"
 SLUG = "paper-trails"
 X = {"x": "http://www.w3.org/1999/xhtml"}
-KEYS = ("fimmen1924", "eisenstein1968", "febvre1958", "abbott1990", "warde1956")
+KEYS = ("fimmen1924", "eisenstein1968", "febvre1958", "abbott1990", "warde1956", "nunez1985", "nandu2001")
 
 
 def variant(tmp: Path, *edits: tuple[str, str]) -> Path:
@@ -144,12 +144,15 @@ def test_author_date_cites_in_the_text(author_date):
     assert "As Abbott (1990, 7) shows" in text(docs(author_date)["archives"])
 
 
-def test_references_list_the_works_cited_sorted(notes_book, author_date):
-    for out in (notes_book, author_date):
+def test_references_list_the_works_cited_sorted_for_the_language(notes_book, author_date, spanish):
+    for out, lang in ((notes_book, "en"), (author_date, "en"), (spanish, "es")):
         entries = docs(out)["references"].xpath("//x:div[@class='csl-entry']", namespaces=X)
-        assert sorted(e.get("id") for e in entries) == sorted(f"bib-{k}" for k in KEYS)  # warde1956: nocite
+        assert sorted(e.get("id") for e in entries) == sorted(f"bib-{k}" for k in KEYS)  # the last three: nocite
         words = [text(e) for e in entries]
-        assert words == sorted(words, key=sort_key("en")) and words[0].startswith("Abbott, Lena")
+        assert words == sorted(words, key=sort_key(lang)) and words[0].startswith("Abbott, Lena")
+        names = [w.split(",")[0] for w in words]
+        # Spanish sorts Ñ as a letter after N; English as an N with a tilde
+        assert names.index("Núñez") - names.index("Ñandú") == (-1 if lang == "es" else 1), names
 
 
 def test_each_citation_link_lands_on_its_entry(notes_book, author_date):
@@ -220,7 +223,7 @@ def edit(name: str, old: str, new: str):
 
 @pytest.mark.parametrize("name, old, new, where, code", [
     ("02-printers.md", "[@eisenstein1968; @febvre1958]", "[@eisenstein1968; @nosuch2001]", "02-printers.md:7", "B001"),
-    ("book.yaml", "nocite: [warde1956]", "nocite: [warde1956, ghost]", "book.yaml:18", "B001"),
+    ("book.yaml", "nocite: [warde1956,", "nocite: [warde1956, ghost,", "book.yaml:18", "B001"),
     ("sources.bib", "  volume       = {40},\n", "  volume       = {40\n", "sources.bib:19", "B002"),
     ("book.yaml", "bibliography: sources.bib", "bibliography: [sources.bib, missing.json]", "book.yaml:16", "M015"),
     ("book.yaml", "csl: chicago-notes-bibliography-subsequent-ibid", "csl: harvard", "book.yaml:17", "M016"),
@@ -234,7 +237,7 @@ def test_diagnostics_name_the_place(tmp_path, capsys, name, old, new, where, cod
 def test_a_citation_without_a_bibliography(tmp_path, capsys):
     def drop(ms: Path):
         edit("book.yaml", "bibliography: sources.bib\ncsl: chicago-notes-bibliography-subsequent-ibid\n"
-             "nocite: [warde1956]\n", "")(ms)
+             "nocite: [warde1956, nunez1985, nandu2001]\n", "")(ms)
         edit("book.yaml", "  - {role: references, title: Bibliography}\n", "")(ms)
     err = failing(tmp_path, capsys, drop)
     assert "01-archives.md:4: B005 citation @eisenstein1968" in err, err
@@ -249,7 +252,7 @@ def test_a_style_citeproc_cannot_use(tmp_path, capsys):
 
 
 def test_an_entry_never_cited_is_a_warning(tmp_path, capsys):
-    ms = variant(tmp_path, ("nocite: [warde1956]\n", ""))
+    ms = variant(tmp_path, ("nocite: [warde1956, nunez1985, nandu2001]\n", "nocite: [nunez1985, nandu2001]\n"))
     assert main(["build", str(ms), "-o", str(tmp_path / "out"), "--format", "epub", "-q"]) == 0
     assert "sources.bib:36: B003 bibliography entry warde1956 is never cited" in capsys.readouterr().err
     assert main(["build", str(ms), "-o", str(tmp_path / "out2"), "--format", "epub", "-q", "--strict"]) == 1

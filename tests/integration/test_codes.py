@@ -481,9 +481,9 @@ STYLE = "csl: chicago-notes-bibliography-subsequent-ibid"
 CITATIONS = [
     Trigger("B001", cited(("02-printers.md", "@febvre1958]", "@nosuch2001]"))),
     Trigger("B002", cited(("sources.bib", "  volume       = {40},", "  volume       = {40"))),
-    Trigger("B003", cited(("book.yaml", "nocite: [warde1956]\n", ""))),
+    Trigger("B003", cited(("book.yaml", "nocite: [warde1956,", "nocite: ["))),
     Trigger("B004", cited(("book.yaml", STYLE, "csl: house.csl"), extra={"house.csl": "<style>no CSL"})),
-    Trigger("B005", cited(("book.yaml", "bibliography: sources.bib\n" + STYLE + "\nnocite: [warde1956]\n", ""),
+    Trigger("B005", cited(("book.yaml", "bibliography: sources.bib\n" + STYLE + "\nnocite: [warde1956, nunez1985, nandu2001]\n", ""),
                           ("book.yaml", "  - {role: references, title: Bibliography}\n", ""))),
     Trigger("M015", cited(("book.yaml", "bibliography: sources.bib", "bibliography: sources.txt"))),
     Trigger("M016", cited(("book.yaml", STYLE, "csl: harvard"))),
