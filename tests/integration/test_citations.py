@@ -277,3 +277,10 @@ def test_an_edited_bibliography_reaches_the_cached_chapters(tmp_path):
     bib.write_text(bib.read_text("utf-8").replace("Labour's Alternative", "Labour's Other Way"), "utf-8")
     build(ms, out, "epub")
     assert "Labour’s Other Way" in text(docs(out)["notes"]) and "Alternative" not in text(docs(out)["notes"])
+
+
+def test_names_suggest_reads_the_citations_and_leaves_them_out(capsys):
+    """`names suggest` reads chapters as a build does (no B005), and the works' authors are no persons."""
+    assert main(["names", "suggest", str(FIXTURE), "--min-count", "1", "--format", "table"]) == 0
+    out = capsys.readouterr().out
+    assert not any(author in out for author in ("Fimmen", "Eisenstein", "Febvre", "Abbott")), out
