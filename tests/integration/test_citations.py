@@ -284,3 +284,51 @@ def test_names_suggest_reads_the_citations_and_leaves_them_out(capsys):
     assert main(["names", "suggest", str(FIXTURE), "--min-count", "1", "--format", "table"]) == 0
     out = capsys.readouterr().out
     assert not any(author in out for author in ("Fimmen", "Eisenstein", "Febvre", "Abbott")), out
+
+
+def test_nocite_star_lists_every_entry(tmp_path, capsys):
+    """warde1956 and the Spanish two are never cited: "*" lists them, without a warning."""
+    ms = variant(tmp_path, ("nocite: [warde1956, nunez1985, nandu2001]", 'nocite: "*"'))
+    out = build(ms, tmp_path / "out", "epub")
+    assert "B003" not in capsys.readouterr().err
+    ids = docs(out)["references"].xpath("//x:div[@class='csl-entry']/@id", namespaces=X)
+    assert sorted(ids) == sorted(f"bib-{k}" for k in KEYS)
+
+
+# -- the bibliography's formats, read without a build -------------------------------------------------
+
+CSL_JSON = '[\n  {"id": "zed1999", "type": "book", "title": "A Book"},\n  {"id": "ada2001", "type": "book", "title": "B"}\n]\n'
+CSL_YAML = "references:\n- id: yam1990\n  type: book\n  title: Y\n"
+
+
+def bibliography_of(tmp: Path, files: dict[str, str]):
+    from pipeline import manuscript
+    from pipeline.read import bibliography
+
+    names = list(files)
+    ms = variant(tmp, ("bibliography: sources.bib", f"bibliography: {names}".replace("'", "")),
+                 ("nocite: [warde1956, nunez1985, nandu2001]", "nocite: [yam1990]"))
+    for name, content in files.items():
+        (ms / name).write_text(content, "utf-8")
+    return bibliography.load(manuscript.load(ms)), ms
+
+
+def test_csl_json_yaml_and_bibtex_are_read_with_their_lines(tmp_path):
+    bib, ms = bibliography_of(tmp_path, {"a.json": CSL_JSON, "b.yaml": CSL_YAML,
+                                         "c.bibtex": "\n@book{tex2000,\n  title = {T},\n  year = {2000}\n}\n"})
+    assert bib.entries == {"zed1999": (ms / "a.json", 2), "ada2001": (ms / "a.json", 3),
+                           "yam1990": (ms / "b.yaml", 2), "tex2000": (ms / "c.bibtex", 2)}
+    assert bib.note_style and bib.linked and bib.nocite == ("yam1990",)
+
+
+@pytest.mark.parametrize("name, content, line", [
+    ("a.json", '[\n  {"id": "a"},\n  {"id": "b" "title": "x"}\n]\n', 3),
+    ("b.yaml", "references:\n- id: a\n  title: [unclosed\n- id: b\n", 4),
+    ("c.json", '{"id": "a"}', 1),
+])
+def test_a_broken_csl_file_is_b002_at_its_line(tmp_path, name, content, line):
+    from pipeline.diagnostics import BuildError
+
+    with pytest.raises(BuildError) as failed:
+        bibliography_of(tmp_path, {name: content})
+    assert [(Path(d.path).name, d.line, d.code) for d in failed.value.report.items] == [(name, line, "B002")]
