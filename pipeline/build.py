@@ -21,6 +21,7 @@ from pipeline import FORMATS, STYLES, freshness, manuscript, registers, resolve,
 from pipeline import chapters as chapters_
 from pipeline.diagnostics import BuildError, Diagnostic, Report
 from pipeline.model import Book
+from pipeline.read import bibliography
 from pipeline.transforms.abbreviations import Matcher
 from pipeline.transforms.names import NameMatcher
 
@@ -41,12 +42,13 @@ def load_book(root: Path, cache_dir: Path | None, report: Report, step: Callable
     `meanwhile` runs while the chapters are read (chapters.load)."""
     ms = manuscript.load(root)
     regs = registers.load(ms.root, report)
+    bib = bibliography.load(ms)
     chapters = chapters_.load(ms, cache_dir, Matcher.build(regs.abbreviations), NameMatcher.build(regs.name_forms),
-                              step, meanwhile=meanwhile)
+                              step, meanwhile=meanwhile, bib=bib)
     for chapter in chapters.values():
         report.extend(chapter.diagnostics)
     report.check()
-    book = resolve.resolve(ms, chapters, regs, report, cache_dir)
+    book = resolve.resolve(ms, chapters, regs, report, cache_dir, bib)
     report.check()
     return book
 

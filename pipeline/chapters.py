@@ -22,6 +22,7 @@ from typing import Callable
 from pipeline import read, transforms
 from pipeline.gcpause import paused
 from pipeline.pool import process_pool, worker_state, workers
+from pipeline.read.bibliography import Bibliography
 from pipeline.transforms.abbreviations import Matcher
 from pipeline.transforms.cache import ChapterCache
 from pipeline.transforms.chapter import Chapter
@@ -29,15 +30,17 @@ from pipeline.transforms.names import NameMatcher
 
 def load(ms, cache_dir: Path | None, matcher: Matcher, name_matcher: NameMatcher,
          step: Callable = lambda *_: None, jobs: int | None = None,
-         meanwhile: Callable[[], object] | None = None) -> dict[int, Chapter]:
+         meanwhile: Callable[[], object] | None = None, bib: Bibliography | None = None) -> dict[int, Chapter]:
     """The chapters by part index. `meanwhile` is called once the files to
     read are handed out (the workers read them while this process would only
-    wait); not at all if every chapter comes from the cache."""
+    wait); not at all if every chapter comes from the cache. `bib`: the
+    book's bibliography, which the chapters' citations are formatted from."""
     parts = [part for part in ms.parts if part.path is not None]
-    cache = ChapterCache(cache_dir, ms.root) if cache_dir else None
+    cache = ChapterCache(cache_dir, ms.root, bib.digest if bib else "") if cache_dir else None
     found = {part.index: cache.get(part.path) if cache else None for part in parts}
     todo = [part.path for part in parts if found[part.index] is None]
-    made = _made(todo, (cache_dir, cache, matcher, name_matcher), jobs or workers(), meanwhile or (lambda: None))
+    made = _made(todo, (cache_dir, cache, matcher, name_matcher, bib), jobs or workers(),
+                 meanwhile or (lambda: None))
     for part in parts:
         step(f"read {part.path.name}")
         if found[part.index] is None:
@@ -79,8 +82,8 @@ def _pickled_chapter(path: Path) -> bytes:
 
 
 def _transformed(job: tuple, path: Path) -> Chapter:
-    cache_dir, _, matcher, name_matcher = job
-    return transforms.transform(read.read(path, cache_dir), matcher, name_matcher)
+    cache_dir, _, matcher, name_matcher, bib = job
+    return transforms.transform(read.read(path, cache_dir, bib), matcher, name_matcher)
 
 
 def _keep(job: tuple, chapter: Chapter, data: bytes) -> None:

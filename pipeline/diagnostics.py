@@ -52,6 +52,8 @@ CODES = _codes(
     ("M012", E, "binary content (a NUL byte) in a text file"),
     ("M013", E, "the value anchored here (&name) is used again through an alias (*name): write it out"),
     ("M014", E, "the file system refused: {reason}"),
+    ("M015", E, "bibliography {file} not usable: {detail}"),
+    ("M016", E, "CSL style {name!r} not usable: {detail}"),
     # P: parsing Markdown
     ("P001", E, "pandoc could not read the file: {detail}"),
     ("P002", E, "unbalanced emphasis marker in {token!r}: close it or escape it as \\{marker}"),
@@ -67,6 +69,12 @@ CODES = _codes(
     ("P010", E, "pandoc did not finish reading the file in {seconds:g} s"),
     ("P011", E, "a word of {size} characters (limit {limit}): no line could hold it, and breaking it takes "
                 "the layout minutes"),
+    # B: citations and the bibliography (Pandoc's citeproc)
+    ("B001", E, "citation key @{key} is not in the bibliography"),
+    ("B002", E, "the bibliography cannot be read: {detail}"),
+    ("B003", W, "bibliography entry {key} is never cited: cite it, or list it under nocite in book.yaml"),
+    ("B004", E, "citeproc could not format the citations with this style: {detail}"),
+    ("B005", E, "citation @{key}, but book.yaml names no bibliography (a literal @ is written \\@)"),
     # N: notes
     ("N001", E, "reference to undefined note [^{label}]"),
     ("N002", E, "note [^{label}] is never referenced"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 WORDS = {
     "es": {
-        "notes": "Notas", "glossary": "Abreviaturas", "index": "Índice onomástico",
+        "notes": "Notas", "glossary": "Abreviaturas", "index": "Índice onomástico", "references": "Bibliografía",
         "toc": "Índice", "cover": "Cubierta", "pages": "Páginas", "landmarks": "Puntos de referencia",
         "backlink": "Volver a la llamada {n}", "epigraph": "Epígrafes",
         "title-page": "Portada", "copyright": "Créditos", "start": "Comienzo",
@@ -19,7 +19,7 @@ WORDS = {
                          "sentidos; las abreviaturas llevan su desarrollo; sin riesgos conocidos."),
     },
     "en": {
-        "notes": "Notes", "glossary": "Abbreviations", "index": "Index",
+        "notes": "Notes", "glossary": "Abbreviations", "index": "Index", "references": "References",
         "toc": "Contents", "cover": "Cover", "pages": "Pages", "landmarks": "Landmarks",
         "backlink": "Back to reference {n}", "epigraph": "Epigraphs",
         "title-page": "Title page", "copyright": "Copyright", "start": "Start",

@@ -9,19 +9,24 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Literal, Optional
+from typing import Annotated, Literal, Optional, Union
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from pipeline import printers, yamlfile
+from pipeline import STYLES, printers, yamlfile
 from pipeline.diagnostics import Report
 
-GENERATED = {"glossary", "notes", "index", "toc", "figures", "tables"}
+GENERATED = {"glossary", "notes", "index", "toc", "figures", "tables", "references"}
 ROLES = Literal[
     "epigraph", "preface", "foreword", "introduction", "chapter", "appendix",
     "afterword", "chronology", "bibliography", "editor-note", "colophon",
-    "glossary", "notes", "index", "toc", "figures", "tables",
+    "glossary", "notes", "index", "toc", "figures", "tables", "references",
 ]
+# A bibliography file's format, by its extension (as Pandoc's citeproc reads them).
+BIBLIOGRAPHY_FORMATS = {".bib": "biblatex", ".bibtex": "bibtex", ".json": "csljson", ".yaml": "cslyaml",
+                        ".yml": "cslyaml"}
+CSL_STYLES = STYLES / "csl"          # the bundled CSL styles, chosen by name (styles/csl/README.md)
+DEFAULT_CSL = "chicago-notes-bibliography-subsequent-ibid"
 
 
 class Strict(BaseModel):
@@ -141,6 +146,13 @@ class BookConfig(Strict):
     figures: FiguresSettings = FiguresSettings()   # figures and tables alike
     print: PrintSettings = PrintSettings()
     contents: list[Entry] = Field(min_length=1)
+    bibliography: Union[str, list[str], None] = None   # file(s) in the manuscript folder
+    csl: Optional[str] = None                          # a .csl file in the manuscript folder, or a bundled name
+    nocite: Union[Literal["*"], list[str], None] = None   # keys listed though never cited; "*": all
+
+    @property
+    def bibliography_files(self) -> list[str]:
+        return [self.bibliography] if isinstance(self.bibliography, str) else list(self.bibliography or [])
 
 
 class Part(Strict):
@@ -157,6 +169,8 @@ class Manuscript(Strict):
     root: Path
     config: BookConfig
     parts: tuple[Part, ...]
+    bibliography: tuple[Path, ...] = ()   # book.yaml's bibliography files, resolved
+    csl: Optional[Path] = None            # the CSL style, when there is a bibliography
 
     @property
     def yaml_path(self) -> Path:
@@ -177,8 +191,76 @@ def load(root: Path) -> Manuscript:
     config, node = yamlfile.load(yaml_path, BookConfig, report)
     parts = _resolve_parts(root, config, node, yaml_path, report)
     _check_cover(root, config.cover, yamlfile.line_of(node, ["cover"]), yaml_path, report)
+    bibliography, csl = _citations(root, config, node, yaml_path, report)
     report.check()
-    return Manuscript(root=root, config=config, parts=tuple(parts))
+    return Manuscript(root=root, config=config, parts=tuple(parts), bibliography=bibliography, csl=csl)
+
+
+def _citations(root: Path, config: BookConfig, node, path: Path, report: Report):
+    """The bibliography files and the CSL style, resolved; a references
+    entry or a style without a bibliography to use them is an error."""
+    listed = isinstance(config.bibliography, list)
+    files = tuple(_bibliography_file(root, name, yamlfile.line_of(node, ["bibliography", i] if listed else
+                                                                  ["bibliography"]), path, report)
+                  for i, name in enumerate(config.bibliography_files))
+    if not files:
+        for i, entry in enumerate(config.contents):
+            if entry.role == "references":
+                report.add("M004", path, yamlfile.line_of(node, ["contents", i]), key="contents.role",
+                           detail="a references entry lists the works cited: book.yaml names no bibliography")
+        for key in ("csl", "nocite"):
+            if getattr(config, key) is not None:
+                report.add("M004", path, yamlfile.line_of(node, [key]), key=key,
+                           detail="book.yaml names no bibliography")
+        return (), None
+    return tuple(f for f in files if f is not None), _csl(root, config.csl, yamlfile.line_of(node, ["csl"]), path, report)
+
+
+def _bibliography_file(root: Path, name: str, line: int, path: Path, report: Report) -> Path | None:
+    target = (root / name).resolve()
+    if not target.is_relative_to(root.resolve()):
+        problem = "outside the manuscript folder"
+    elif target.suffix.lower() not in BIBLIOGRAPHY_FORMATS:
+        problem = f"give a {', '.join(BIBLIOGRAPHY_FORMATS)} file (BibLaTeX, BibTeX, CSL JSON or CSL YAML)"
+    elif not target.is_file():
+        problem = "no such file"
+    else:
+        return target
+    report.add("M015", path, line, file=name, detail=problem)
+    return None
+
+
+NUMERIC = re.compile(r"<category\b[^>]*\bcitation-format=\"numeric\"")
+
+
+def _csl(root: Path, name: str | None, line: int, path: Path, report: Report) -> Path | None:
+    """A .csl file in the manuscript folder, else a style bundled in styles/csl by name."""
+    name = name or DEFAULT_CSL
+    if name.endswith(".csl"):
+        target = (root / name).resolve()
+        if target.is_relative_to(root.resolve()) and target.is_file():
+            return _not_numeric(target, name, line, path, report)
+        report.add("M016", path, line, name=name, detail="no such file in the manuscript folder")
+        return None
+    target = CSL_STYLES / f"{name}.csl"
+    if "/" not in name and target.is_file():
+        return target
+    bundled = ", ".join(sorted(p.stem for p in CSL_STYLES.glob("*.csl")))
+    report.add("M016", path, line, name=name, detail=f"no bundled style of that name (bundled: {bundled}; "
+                                                     "a file in the manuscript folder ends in .csl)")
+    return None
+
+
+def _not_numeric(target: Path, name: str, line: int, path: Path, report: Report) -> Path | None:
+    """Each chapter's citations are formatted alone (ibid. restarts with the
+    chapter): a numeric style would number each chapter's works from 1,
+    and the references list would not match. Refused rather than wrong."""
+    if NUMERIC.search(target.read_text("utf-8", errors="replace")[:20000]):
+        report.add("M016", path, line, name=name, detail="a numeric style, which the pipeline does not support "
+                                                         "(each chapter is formatted alone, so its numbers would "
+                                                         "restart): choose a note or author-date style")
+        return None
+    return target
 
 
 def _resolve_parts(root: Path, config: BookConfig, node, path: Path, report: Report) -> list[Part]:

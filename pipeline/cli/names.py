@@ -59,11 +59,13 @@ def sources(root: Path, cache_dir: Path | None = None) -> list[tuple[Path, list,
     """(path, Pandoc blocks, Markdown) of every chapter file of the manuscript
     at `root`, by the load and read stages; BuildError as a build gives it."""
     from pipeline import manuscript, read
+    from pipeline.read import bibliography
 
     ms = manuscript.load(root)
+    bib = bibliography.load(ms)   # the citations are read as a build reads them
     found = []
     for part in ms.parts:
         if part.path is not None:
-            src = read.read(part.path, cache_dir)
+            src = read.read(part.path, cache_dir, bib)
             found.append((part.path, src.blocks, src.text))
     return found

@@ -4,9 +4,14 @@ The pipeline runs Pandoc itself (pypandoc.convert_text runs it twice more
 each time, to list formats); what it takes from pypandoc is the binary
 (pypandoc-binary), the version, and how pypandoc logs Pandoc's messages,
 which it does through two private functions, declared in `PRIVATE`.
+Citations go through Pandoc's citeproc here: `citeproc` formats one
+document's citations, `bibliography` reads a bibliography file as CSL JSON.
 """
 
 from __future__ import annotations
+
+import json
+import subprocess
 
 import pypandoc
 from pypandoc.handler import _check_log_handler
@@ -35,3 +40,45 @@ def log(stderr: str) -> None:
     _check_log_handler()
     for level, message in pypandoc._classify_pandoc_logging(stderr):
         pypandoc.logger.log(level, message)
+
+
+class PandocFailed(Exception):
+    """Pandoc refused its input: its last message (with the file's line, when it gives one)."""
+
+
+CITEPROC_SECONDS = 120
+
+
+def citeproc(doc: dict, meta: dict) -> tuple[dict, str]:
+    """(the document with its citations formatted, Pandoc's messages).
+    `meta` is the citeproc metadata (bibliography, csl, lang, link-citations,
+    nocite...), given as the document's own metadata: JSON input takes no -M."""
+    doc = {**doc, "meta": {**doc.get("meta", {}), **{k: _meta(v) for k, v in meta.items()}}}
+    out = _run(["--from=json", "--to=json", "--citeproc"], json.dumps(doc, ensure_ascii=False))
+    return json.loads(out[0]), out[1]
+
+
+def bibliography(path, fmt: str) -> list[dict]:
+    """A bibliography file (biblatex, bibtex, csljson) as CSL JSON items."""
+    return json.loads(_run([f"--from={fmt}", "--to=csljson", str(path)], "")[0] or "[]")
+
+
+def _run(args: list[str], text: str) -> tuple[str, str]:
+    try:
+        done = subprocess.run([path(), *args], input=text, capture_output=True, text=True,
+                              timeout=CITEPROC_SECONDS)
+    except subprocess.TimeoutExpired:
+        raise PandocFailed(f"pandoc did not finish in {CITEPROC_SECONDS} s") from None
+    if done.returncode != 0:
+        lines = [line.strip() for line in done.stderr.strip().splitlines() if line.strip()]
+        raise PandocFailed(" ".join(lines[:2]) or f"pandoc exited with {done.returncode}")
+    return done.stdout, done.stderr
+
+
+def _meta(value) -> dict:
+    """A Python value as Pandoc metadata."""
+    if isinstance(value, bool):
+        return {"t": "MetaBool", "c": value}
+    if isinstance(value, (list, tuple)):
+        return {"t": "MetaList", "c": [_meta(v) for v in value]}
+    return {"t": "MetaString", "c": str(value)}

@@ -81,7 +81,7 @@ def passages(sources: Iterable[tuple[Path, list, str]]) -> list[Passage]:
     read stage gives them (the command line reads them: cli/names.py)."""
     out = []
     for path, blocks, text in sources:
-        for block in blocks:
+        for block in walk(blocks, _no_citation):
             notes: list = []
 
             def lift(elem):
@@ -97,6 +97,12 @@ def passages(sources: Iterable[tuple[Path, list, str]]) -> list[Passage]:
                 for para in _paragraphs(note):
                     out.append(Passage(path, para, True, text))
     return out
+
+
+def _no_citation(elem):
+    """A citation (read/citations.py), its note too: it names a source's author,
+    whom the index of names leaves out (transforms/names.py)."""
+    return [] if elem["t"] == "Cite" else elem
 
 
 def _paragraphs(node) -> list[str]:

@@ -6,6 +6,9 @@ the footnote labels with their lines. Pandoc's AST drops footnote labels, so
 they are found by scanning the text: the n-th reference outside a note
 definition is the n-th Note in the AST.
 
+Citations (`[@key]`) are formatted here, by citeproc (read/citations.py),
+so that what follows sees their words and notes like any other.
+
 Parsed ASTs are cached by content hash: a file that did not change is never
 given to Pandoc again (pipeline/chapters.py reads a book's files in
 several processes at once).
@@ -25,6 +28,8 @@ from pathlib import Path
 from pipeline.diagnostics import BuildError, Report
 from pipeline.engines import pandoc
 from pipeline.gcpause import paused
+from pipeline.read import citations
+from pipeline.read.bibliography import Bibliography
 from pipeline.read.labels import Site, scan_labels
 
 # Raw HTML is parsed (so that it can be refused with its line), raw TeX and
@@ -58,6 +63,8 @@ class Source:
     api: tuple[int, ...] = (1, 23, 1, 1)   # the AST version, for writing it back
     nested: tuple[Site, ...] = ()          # references inside a note definition
     warnings: tuple[tuple[int, str], ...] = ()
+    cites: tuple[Site, ...] = ()           # each Cite's first key and line, in reading order
+    cited: tuple[str, ...] = ()            # every bibliography key cited, in reading order
 
     def deepest_line(self) -> int:
         return deepest_line(self.text)
@@ -69,14 +76,17 @@ class Source:
 
 
 @paused()
-def read(path: Path, cache_dir: Path | None = None) -> Source:
+def read(path: Path, cache_dir: Path | None = None, bib: Bibliography | None = None) -> Source:
     text = _decode(path)
     _check_brackets(path, text)
     parsed = _parse(path, text, cache_dir)
     labels = scan_labels(text)
-    return Source(path, text, parsed["ast"]["blocks"], labels.refs, labels.defs,
+    blocks, cites, keys, told = parsed["ast"]["blocks"], (), (), []
+    if "@" in text:   # else there is no Cite to look for
+        blocks, cites, keys, told = citations.apply(path, text, parsed["ast"], bib, cache_dir, pandoc_version())
+    return Source(path, text, blocks, labels.refs, labels.defs,
                   tuple(parsed["ast"]["pandoc-api-version"]), labels.nested,
-                  tuple(tuple(w) for w in parsed["warnings"]))
+                  tuple(tuple(w) for w in parsed["warnings"]) + tuple((0, w) for w in told), cites, keys)
 
 
 def _fail(code: str, path: Path, line: int = 0, **fields):

@@ -17,7 +17,8 @@ from pipeline.i18n import word
 from pipeline.manuscript import Manuscript
 from pipeline.model import Book, Document, Note
 from pipeline.registers import Registers
-from pipeline.resolve import crossrefs, lint, names, resources
+from pipeline.read.bibliography import Bibliography
+from pipeline.resolve import crossrefs, lint, names, references, resources
 from pipeline.resolve.html import to_html_all
 from pipeline.resolve.markup import Finisher
 from pipeline.text.ast import stringify
@@ -28,7 +29,7 @@ from pipeline.transforms.chapter import Chapter
 
 @paused()
 def resolve(manuscript: Manuscript, chapters: dict[int, Chapter], registers: Registers,
-            report: Report, cache_dir: Path | None = None) -> Book:
+            report: Report, cache_dir: Path | None = None, bib: Bibliography | None = None) -> Book:
     numbering = _Numbering(manuscript.config.notes.numbering)
     has_glossary = any(p.role == "glossary" for p in manuscript.parts)
     abbrs = {a.term: a for a in registers.abbreviations}
@@ -36,10 +37,16 @@ def resolve(manuscript: Manuscript, chapters: dict[int, Chapter], registers: Reg
     docs, placed, mentions, texts = [], {}, [], []
     in_order = [chapters[p.index] for p in manuscript.parts if chapters.get(p.index) is not None]
     fragments = to_html_all(((_chunks(c), c.source.api) for c in in_order), cache_dir)  # Pandoc runs ahead
+    cited = references.cited(in_order)
+    if bib is not None:
+        references.check(bib, cited, report)
     for part in manuscript.parts:
         chapter = chapters.get(part.index)
         if chapter is None:
             docs.append(_generated(manuscript, part, taken))
+            if part.role == "references" and bib is not None:
+                api = in_order[0].source.api if in_order else (1, 23, 1, 1)
+                docs[-1] = replace(docs[-1], html=references.html(bib, cited, api, cache_dir))
             continue
         images = resources.vet(chapter.images, chapter.source.path, manuscript.root, report)
         placed.update((r.href, r) for r in images.values())

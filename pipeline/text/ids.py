@@ -22,3 +22,18 @@ def xml_id(text: str, taken: set[str]) -> str:
         ident, n = f"{base}-{n}", n + 1
     taken.add(ident)
     return ident
+
+
+CITATION_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
+
+
+def citation_id(key: str) -> str:
+    """The XML id of a bibliography entry: "bib-" and its key, or, for a key
+    no id may hold (a colon, a space, a non-ASCII letter), its slug and a
+    short hash of the key, so that two keys never share an id. "bib-", not
+    Pandoc's "ref-": note references are "ref-<document>-<n>"."""
+    if CITATION_KEY.fullmatch(key):
+        return f"bib-{key}"
+    import hashlib
+
+    return f"bib-{slugify(key)}-{hashlib.sha256(key.encode()).hexdigest()[:8]}"

@@ -29,9 +29,10 @@ FORMAT = b"1"   # bump to disown every older entry
 
 
 class ChapterCache:
-    def __init__(self, cache_dir: Path, root: Path):
+    def __init__(self, cache_dir: Path, root: Path, bibliography: str = ""):
+        """`bibliography`: the digest of the book's bibliography and style (read/bibliography.py)."""
         self.folder = Path(cache_dir) / "chapters"
-        self.context = _context(Path(root))
+        self.context = _context(Path(root)) + bibliography.encode()
 
     def get(self, path: Path) -> Chapter | None:
         try:

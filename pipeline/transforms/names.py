@@ -77,7 +77,9 @@ def _node(node, matcher: NameMatcher):
     if isinstance(node, dict) and "t" in node:
         if node["t"] == "Span" and _classes(node) & {"name", "noindex"}:
             return node
-        if node["t"] in ("Code", "CodeBlock", "RawInline", "RawBlock", "Math"):
+        # A citation's words (read/citations.py) name the works' authors: a
+        # source, not a person the text speaks of, so no mention for the index.
+        if node["t"] in ("Code", "CodeBlock", "RawInline", "RawBlock", "Math", "Cite"):
             return node
         return {**node, "c": _node(node["c"], matcher)} if "c" in node else node
     return node

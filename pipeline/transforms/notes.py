@@ -6,6 +6,10 @@ After:  Para [Str "quien,", Span.noteref{data-label=1}, Str "después"] and
 
 Pandoc drops labels, and gives a Note for every reference (a note referred to
 twice appears twice): the labels come from the source scan, in the same order.
+A note citeproc made of a citation (a Note inside a Cite, read/citations.py)
+has no label in the text: it takes "@ N", N its Cite's place in the
+chapter, a label no footnote can have (labels hold no space), and is
+numbered with the others.
 """
 
 from __future__ import annotations
@@ -20,18 +24,25 @@ from pipeline.transforms.chapter import Heading, NoteBody
 NOTE = frozenset(("Note",))
 SPAN = frozenset(("Span",))
 MAX_NOTES = 3000  # the real book has at most 200 in a part
+CITATION = "@ "   # the label of a citation's note: "@ 3", the chapter's fourth Cite
 
 
 def lift(source: Source, blocks: list):
-    """Blocks with placeholders, the note bodies by label, diagnostics."""
+    """Blocks with placeholders, the note bodies by label (in order of first
+    reference), diagnostics."""
     diags = _check_labels(source)
     defined = {d.label for d in source.defs}
     refs = iter([r for r in source.refs if r.label in defined])
+    cites = iter(_citation_notes(blocks) if source.cites else ())
     bodies: dict[str, list] = {}
 
     def replace(elem):
         if elem["t"] != "Note":
             return elem
+        cite = next(cites, None)
+        if cite is not None:
+            bodies[f"{CITATION}{cite}"] = elem["c"]
+            return _placeholder(f"{CITATION}{cite}")
         site = next(refs, None)
         if site is None:  # a reference the scan missed: keep the text whole
             return []
@@ -63,6 +74,30 @@ def labels_in(node) -> list[str]:
     return found
 
 
+def _citation_notes(node) -> list[int | None]:
+    """For each Note, in the order `walk` meets them (children first): the
+    place of the Cite it is a citation note of, else None."""
+    found: list[int | None] = []
+    count = [0]
+
+    def scan(n, cite):
+        if isinstance(n, list):
+            for item in n:
+                scan(item, cite)
+        elif isinstance(n, dict) and isinstance(n.get("c"), (list, dict)):
+            if n["t"] == "Cite":
+                count[0] += 1
+                scan(n["c"], count[0] - 1)
+            elif n["t"] == "Note":
+                scan(n["c"], None)
+                found.append(cite)
+            else:
+                scan(n["c"], cite)
+
+    scan(node, None)
+    return found
+
+
 def _placeholder(label: str) -> dict:
     return {"t": "Span", "c": [["", ["noteref"], [["label", label]]], []]}
 
@@ -83,19 +118,19 @@ def _strip_nested(blocks):
 
 
 def _bodies(source: Source, bodies: dict, in_title: set) -> tuple[NoteBody, ...]:
+    """In the order lift met them, which is the order of first reference:
+    the n-th Note of the AST is the n-th reference of the text."""
     counts = Counter(r.label for r in source.refs)
     first_def = {}
     for d in source.defs:
         first_def.setdefault(d.label, d.line)
-    order = sorted(bodies, key=lambda label: _first_ref(source, label))
+    for label in bodies:
+        if label.startswith(CITATION):   # a citation's note: its line is the citation's
+            first_def[label], counts[label] = source.cites[int(label[len(CITATION):])].line, 1
     return tuple(
         NoteBody(label, first_def[label], bodies[label], label.endswith("*"), label in in_title, counts[label])
-        for label in order
+        for label in bodies
     )
-
-
-def _first_ref(source: Source, label: str) -> int:
-    return next(i for i, r in enumerate(source.refs) if r.label == label)
 
 
 def _check_labels(source: Source) -> list[Diagnostic]:

@@ -457,7 +457,39 @@ BUILD = [
             {"pipeline.snapshot.record": raising(OSError("disk full"))}, status=0),
 ]
 
-COMMANDS = DIFF + PREFLIGHT + IMPORT + BUILD
+# -- citations (the citations fixture, one thing broken; with their lines in test_citations.py) ---------
+
+CITATIONS_FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "citations"
+
+
+def cited(*edits: tuple[str, str, str], extra: dict[str, str] | None = None):
+    """The citations fixture with (file, old, new) edits and extra files, built to an EPUB."""
+    def args(tmp: Path) -> list:
+        ms = tmp / "ms"
+        shutil.copytree(CITATIONS_FIXTURE, ms)
+        for name, old, new in edits:
+            text = (ms / name).read_text("utf-8")
+            assert old in text, old
+            (ms / name).write_text(text.replace(old, new), "utf-8")
+        for name, content in (extra or {}).items():
+            (ms / name).write_text(content, "utf-8")
+        return ["build", ms, "-o", tmp / "out", "--format", "epub", "-q", "--strict"]
+    return args
+
+
+STYLE = "csl: chicago-notes-bibliography-subsequent-ibid"
+CITATIONS = [
+    Trigger("B001", cited(("02-printers.md", "@febvre1958]", "@nosuch2001]"))),
+    Trigger("B002", cited(("sources.bib", "  volume       = {40},", "  volume       = {40"))),
+    Trigger("B003", cited(("book.yaml", "nocite: [warde1956,", "nocite: ["))),
+    Trigger("B004", cited(("book.yaml", STYLE, "csl: house.csl"), extra={"house.csl": "<style>no CSL"})),
+    Trigger("B005", cited(("book.yaml", "bibliography: sources.bib\n" + STYLE + "\nnocite: [warde1956, nunez1985, nandu2001]\n", ""),
+                          ("book.yaml", "  - {role: references, title: Bibliography}\n", ""))),
+    Trigger("M015", cited(("book.yaml", "bibliography: sources.bib", "bibliography: sources.txt"))),
+    Trigger("M016", cited(("book.yaml", STYLE, "csl: harvard"))),
+]
+
+COMMANDS = DIFF + PREFLIGHT + IMPORT + BUILD + CITATIONS
 
 
 def test_every_code_has_a_fixture():

@@ -72,6 +72,13 @@ def test_explicit_spans_are_respected_and_titles_left_alone():
     assert _marked(blocks) == [("Trotsky, León", "el Viejo")]
 
 
+def test_a_citations_words_are_no_mention():
+    """The author a citation names is a source (read/citations.py formats it), not a person spoken of."""
+    cite = {"t": "Cite", "c": [[{"citationId": "trotsky1930"}], _str("Trotsky 1930")]}
+    blocks = names.mark([_para("Trotsky lo dijo", {"t": "Space"}, cite)], MATCHER)
+    assert _marked(blocks) == [("Trotsky, León", "Trotsky")]
+
+
 def test_mentions_are_numbered_text_first_then_notes():
     blocks = names.mark([_para("Trotsky")], MATCHER)
     bodies = {"1": names.mark([_para("Alejandro II")], MATCHER)}

@@ -41,6 +41,8 @@ def render_epub(book: Book, out_path: Path, styles_dir: Path, pages: dict[str, i
     css = fonts.font_face_css(faces) + (styles_dir / "epub.css").read_text("utf-8")
     if _has_floats(book):
         css += (styles_dir / FLOATS_CSS).read_text("utf-8")
+    if any(d.role == "references" for d in docs):   # else book.css stays as it was
+        css += (styles_dir / "references.css").read_text("utf-8")
     pkg.add_item(epub.EpubItem("css", "css/book.css", "text/css", css.encode("utf-8")))
     for i, res in enumerate(book.resources, 1):
         pkg.add_item(epub.EpubItem(f"res-{i}", res.href, res.media_type, images.for_epub(res.path, res.media_type)))
@@ -79,7 +81,7 @@ def _features(book: Book, paginated: bool) -> list[str]:
 
 
 def _content(book: Book, doc: Document, where) -> bytes:
-    if doc.generated:
+    if doc.generated and doc.role in RENDERERS:   # else its html is made (references)
         return RENDERERS[doc.role](book, doc, where)
     return documents.render_text(book, doc, where)
 

@@ -30,6 +30,7 @@ class Places:
     note_file: dict[str, str]      # note key -> file holding the note
     ref_file: dict[str, str]       # note key -> file holding its references
     glossary_file: str = ""
+    references_file: str = ""                    # where citations link to (their entries, `#bib-…`)
     starts: dict = field(default_factory=dict)   # doc id -> [PageStart]: where print pages begin
     pages: dict | None = None                    # element id -> print page, when the PDF was laid out
     targets: dict = field(default_factory=dict)  # cross-reference target id -> its href
@@ -51,13 +52,14 @@ def places(book: Book, starts=(), pages: dict | None = None) -> Places:
             ref_file[note.key] = file_name(doc)
             note_file[note.key] = file_name(doc) if part_end else file_name(notes_doc)
     glossary = next((file_name(d) for d in book.documents if d.role == "glossary"), "")
+    references = next((file_name(d) for d in book.documents if d.role == "references"), "")
     by_doc: dict[str, list] = {}
     for start in starts:
         by_doc.setdefault(start.doc_id, []).append(start)
     files = {d.id: file_name(d) for d in book.documents}
     targets = {label.id: (f"{note_file[label.note_key]}#{label.id}" if label.kind == "note"
                           else f"{files[label.doc_id]}#{label.id}") for label in book.labels}
-    return Places(note_file, ref_file, glossary, by_doc, pages, targets, book.config.language)
+    return Places(note_file, ref_file, glossary, references, by_doc, pages, targets, book.config.language)
 
 
 def render_text(book: Book, doc: Document, where: Places) -> bytes:
@@ -105,6 +107,8 @@ def _enrich(root, where: Places) -> None:
             node.set("href", where.glossary_file + node.get("href"))
         elif node.tag == q("a") and node.get("class") in ("xref", "xref-page"):
             _xref(node, where)
+        elif node.tag == q("a") and node.get("class") == "citation-link":
+            _cite_link(node, where)
         elif node.tag == q("div"):
             _block_semantics(node)
         elif node.tag == q("hr"):
@@ -151,6 +155,12 @@ def render_float_list(book: Book, doc: Document, where: Places) -> bytes:
 LIST_TYPES = {"fig": "loi", "tbl": "lot"}   # EPUB structural semantics: list of illustrations, of tables
 
 
+def _cite_link(a, where: Places) -> None:
+    """A citation's words link to its entry in the references document."""
+    if not a.get("href", "").startswith(where.references_file + "#"):
+        a.set("href", where.references_file + a.get("href"))
+
+
 def _block_semantics(div) -> None:
     for cls in (div.get("class") or "").split():
         epub_type, role = semantics.BLOCKS.get(cls, (None, None))
@@ -193,6 +203,9 @@ def _note_item(ol, note: Note, where: Places, lang: str) -> None:
     li = el("li", {"id": f"note-{note.key}", "class": f"note note-{note.kind}",
                    "epub:type": "endnote"}, parent=ol)
     append_fragment(li, note.html)
+    for a in li.iter(q("a")):
+        if a.get("class") == "citation-link":
+            _cite_link(a, where)
     first = li[0] if len(li) and li[0].tag == q("p") else None
     if first is None:
         first = el("p", {"class": "note-mark"})

@@ -20,6 +20,7 @@ SECTIONS = {
     "afterword": ("afterword", "doc-afterword", "backmatter"),
     "chronology": ("appendix", "doc-appendix", "backmatter"),
     "bibliography": ("bibliography", "doc-bibliography", "backmatter"),
+    "references": ("bibliography", "doc-bibliography", "backmatter"),
     "notes": ("endnotes", "doc-endnotes", "backmatter"),
     "index": ("index", "doc-index", "backmatter"),
     "colophon": ("colophon", "doc-colophon", "backmatter"),
@@ -34,8 +35,8 @@ BLOCKS = {
 
 # landmarks: the first document of a role is listed as this epub:type
 LANDMARKS = {"chapter": "bodymatter", "notes": "endnotes", "glossary": "glossary",
-             "index": "index", "bibliography": "bibliography", "preface": "preface",
-             "figures": "loi", "tables": "lot"}
+             "index": "index", "bibliography": "bibliography", "references": "bibliography",
+             "preface": "preface", "figures": "loi", "tables": "lot"}
 
 
 def section(role: str) -> tuple[str | None, str | None, str]:
