@@ -10,8 +10,6 @@ WORDS = {
         "title-page": "Portada", "copyright": "Créditos", "start": "Comienzo",
         "role-editor": "Edición: {name}", "role-translator": "Traducción: {name}",
         "role-preface": "Prefacio: {name}", "role-illustrator": "Ilustraciones: {name}",
-        "a11y-summary": ("Texto estructurado con encabezados, índice navegable y notas enlazadas en ambos "
-                         "sentidos; las abreviaturas llevan su desarrollo; sin riesgos conocidos."),
     },
     "en": {
         "notes": "Notes", "glossary": "Abbreviations", "index": "Index",
@@ -20,8 +18,6 @@ WORDS = {
         "title-page": "Title page", "copyright": "Copyright", "start": "Start",
         "role-editor": "Edited by {name}", "role-translator": "Translated by {name}",
         "role-preface": "Preface by {name}", "role-illustrator": "Illustrated by {name}",
-        "a11y-summary": ("Structured text with headings, a navigable table of contents and notes linked "
-                         "both ways; abbreviations carry their expansion; no known hazards."),
     },
 }
 
