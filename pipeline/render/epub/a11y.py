@@ -178,9 +178,9 @@ SUMMARY = {
         "structure": "Texto estructurado con encabezados, una tabla de contenido navegable y un orden de lectura "
                      "único; el texto se adapta a la letra, el tamaño y los colores que elija el lector.",
         "notes": lambda n: f"{_n(n, 'nota enlazada', 'notas enlazadas')} con su llamada en ambos sentidos.",
-        "images": lambda n, d: (f"{_n(n, 'imagen', 'imágenes')}, "
-                                + ("todas con descripción textual." if d == n else
-                                   f"{d} con descripción textual.")),
+        "images": lambda n, d: ("1 imagen, " if n == 1 else f"{n} imágenes, ") + (
+            ("con su descripción textual." if n == 1 else "todas con descripción textual.") if d == n else
+            f"{d} con descripción textual."),
         "tables": lambda n: f"{_n(n, 'tabla', 'tablas')} con encabezados.",
         "formulas": lambda n, d: (f"{_n(n, 'fórmula', 'fórmulas')}, "
                                   + ("todas descritas." if d == n else f"{d} descritas.")),
@@ -199,8 +199,9 @@ SUMMARY = {
                      "the text follows the typeface, size and colours the reader chooses.",
         "notes": lambda n: f"{_n(n, 'note', 'notes')} linked both ways with {'its' if n == 1 else 'their'} "
                            f"reference{'' if n == 1 else 's'}.",
-        "images": lambda n, d: (f"{_n(n, 'image', 'images')}, "
-                                + ("each with a text description." if d == n else f"{d} with a text description.")),
+        "images": lambda n, d: f"{_n(n, 'image', 'images')}, " + (
+            ("with a text description." if n == 1 else "each with a text description.") if d == n else
+            f"{d} with a text description."),
         "tables": lambda n: f"{_n(n, 'table', 'tables')} with headers.",
         "formulas": lambda n, d: (f"{_n(n, 'formula', 'formulas')}, "
                                   + ("each described." if d == n else f"{d} described.")),
