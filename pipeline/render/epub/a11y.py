@@ -182,8 +182,8 @@ SUMMARY = {
             ("con su descripción textual." if n == 1 else "todas con descripción textual.") if d == n else
             f"{d} con descripción textual."),
         "tables": lambda n: f"{_n(n, 'tabla', 'tablas')} con encabezados.",
-        "formulas": lambda n, d: (f"{_n(n, 'fórmula', 'fórmulas')}, "
-                                  + ("todas descritas." if d == n else f"{d} descritas.")),
+        "formulas": lambda n, d: f"{_n(n, 'fórmula', 'fórmulas')}, " + (
+            ("descrita." if n == 1 else "todas descritas.") if d == n else f"{d} descritas."),
         "glossary": lambda t: f"Las abreviaturas llevan su desarrollo y se reúnen en «{t}».",
         "index": lambda t, p: (f"«{t}» con enlaces a " + ("las páginas de cada mención." if p else
                                                           "cada mención.")),
@@ -203,8 +203,8 @@ SUMMARY = {
             ("with a text description." if n == 1 else "each with a text description.") if d == n else
             f"{d} with a text description."),
         "tables": lambda n: f"{_n(n, 'table', 'tables')} with headers.",
-        "formulas": lambda n, d: (f"{_n(n, 'formula', 'formulas')}, "
-                                  + ("each described." if d == n else f"{d} described.")),
+        "formulas": lambda n, d: f"{_n(n, 'formula', 'formulas')}, " + (
+            ("described." if n == 1 else "each described.") if d == n else f"{d} described."),
         "glossary": lambda t: f"Abbreviations carry their expansion and are gathered in “{t}”.",
         "index": lambda t, p: f"“{t}” with links to " + ("the pages of each mention." if p else "each mention."),
         "pages": "The page numbers of the print edition are marked in the text, and any of them can be reached.",
