@@ -15,8 +15,6 @@ WORDS = {
         "ref-fig": "figura\u00a0{n}", "ref-tbl": "tabla\u00a0{n}", "ref-chapter": "capítulo\u00a0{n}",
         "ref-appendix": "apéndice\u00a0{n}", "ref-note": "nota\u00a0{n}", "ref-page": "p.\u00a0{n}",
         "label-fig": "Figura\u00a0{n}.", "label-tbl": "Tabla\u00a0{n}.", "quote": "«{text}»",
-        "a11y-summary": ("Texto estructurado con encabezados, índice navegable y notas enlazadas en ambos "
-                         "sentidos; las abreviaturas llevan su desarrollo; sin riesgos conocidos."),
     },
     "en": {
         "notes": "Notes", "glossary": "Abbreviations", "index": "Index", "references": "References",
@@ -29,8 +27,6 @@ WORDS = {
         "ref-fig": "figure\u00a0{n}", "ref-tbl": "table\u00a0{n}", "ref-chapter": "chapter\u00a0{n}",
         "ref-appendix": "appendix\u00a0{n}", "ref-note": "note\u00a0{n}", "ref-page": "p.\u00a0{n}",
         "label-fig": "Figure\u00a0{n}.", "label-tbl": "Table\u00a0{n}.", "quote": "“{text}”",
-        "a11y-summary": ("Structured text with headings, a navigable table of contents and notes linked "
-                         "both ways; abbreviations carry their expansion; no known hazards."),
     },
 }
 

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Annotated, Literal, Optional, Union
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from pipeline import STYLES, printers, yamlfile
 from pipeline.diagnostics import Report
@@ -124,6 +124,38 @@ class PrintSettings(Strict):
         return printers.printer(self.printer).bleed_mm or mm(self.bleed)
 
 
+# The exemptions EPUB Accessibility 1.1 names for the European Accessibility
+# Act (a11y:exemption): a micro-enterprise, a disproportionate burden, a
+# fundamental alteration of the work.
+EXEMPTIONS = Literal["eaa-microenterprise", "eaa-disproportionate-burden", "eaa-fundamental-alteration"]
+
+
+class Accessibility(Strict):
+    """Who certified the EPUB's accessibility claim, or the exemption the
+    publisher invokes instead of one (pipeline/render/epub/a11y.py)."""
+
+    certified_by: Optional[str] = Field(None, min_length=1)
+    certifier_credential: Optional[str] = Field(None, min_length=1)
+    exemption: Optional[EXEMPTIONS] = None
+
+    # Fields are validated in this order: each check sees the ones above it,
+    # and its error names its own line.
+    @field_validator("certifier_credential")
+    @classmethod
+    def _credential_of_someone(cls, value, info: ValidationInfo):
+        if value is not None and not info.data.get("certified_by"):
+            raise ValueError("a credential needs certified_by: whose credential is it?")
+        return value
+
+    @field_validator("exemption")
+    @classmethod
+    def _exempt_or_certified(cls, value, info: ValidationInfo):
+        if value is not None and info.data.get("certified_by"):
+            raise ValueError("an exemption means the book claims no conformance, so nobody certifies one: "
+                             "give certified_by or exemption, not both")
+        return value
+
+
 class Entry(Strict):
     role: ROLES
     file: Optional[str] = None
@@ -145,6 +177,7 @@ class BookConfig(Strict):
     notes: NotesSettings = NotesSettings()
     figures: FiguresSettings = FiguresSettings()   # figures and tables alike
     print: PrintSettings = PrintSettings()
+    accessibility: Accessibility = Accessibility()
     contents: list[Entry] = Field(min_length=1)
     bibliography: Union[str, list[str], None] = None   # file(s) in the manuscript folder
     csl: Optional[str] = None                          # a .csl file in the manuscript folder, or a bundled name

@@ -2,7 +2,8 @@
 
 Before: output/<book>.epub.
 After:  output/reports/epubcheck.json and output/reports/ace/report.json (+ HTML),
-        and a verdict per tool: the messages that make the book fail.
+        a verdict per tool: the messages that make the book fail, and the
+        accessibility claim the package makes, read back from its OPF.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,3 +66,45 @@ def _ace_problems(report: dict):
         for test in subject.get("assertions", []):
             impact = test["earl:test"]["earl:impact"]
             yield f"{url}: {test['earl:test']['dct:title']} ({impact}): {test['earl:result']['dct:description']}"
+
+
+OPF_NS = {"opf": "http://www.idpf.org/2007/opf", "c": "urn:oasis:names:tc:opendocument:xmlns:container"}
+
+
+@dataclass(frozen=True)
+class Claim:
+    """The accessibility claim of an EPUB's package, as a store reads it."""
+
+    conforms_to: tuple[str, ...]
+    certified_by: str | None
+    credential: str | None
+    exemption: str | None
+    features: tuple[str, ...]
+
+    def lines(self) -> list[str]:
+        if self.conforms_to:
+            head = "; ".join(self.conforms_to) + (f", certified by {self.certified_by}" if self.certified_by else "")
+            head += f" ({self.credential})" if self.credential else ""
+        elif self.exemption:
+            head = f"no conformance claimed: exemption {self.exemption}"
+        else:
+            head = "no conformance claimed"
+        return [head, "features: " + (", ".join(self.features) or "none")]
+
+
+def read_claim(epub: Path) -> Claim:
+    """The conformance claim, certifier, exemption and features of `epub`'s package."""
+    from lxml import etree
+
+    with zipfile.ZipFile(epub) as zf:
+        container = etree.fromstring(zf.read("META-INF/container.xml"))
+        opf_path = container.find(".//c:rootfile", OPF_NS).get("full-path")
+        opf = etree.fromstring(zf.read(opf_path))
+    metas = [(m.get("property"), (m.text or "").strip()) for m in opf.iterfind(".//opf:metadata/opf:meta", OPF_NS)]
+
+    def values(prop):
+        return tuple(v for p, v in metas if p == prop)
+
+    return Claim(values("dcterms:conformsTo"), next(iter(values("a11y:certifiedBy")), None),
+                 next(iter(values("a11y:certifierCredential")), None), next(iter(values("a11y:exemption")), None),
+                 values("schema:accessibilityFeature"))

@@ -1,6 +1,8 @@
 """`python -m pipeline validate [EPUB]`: EPUBCheck and Ace on a built book.
 
-Reports are kept in output/reports/. Exit status: 0 both clean, 1 problems.
+Prints the accessibility claim the package makes (what Ace's checks are
+checked against), then each tool's verdict. Reports are kept in
+output/reports/. Exit status: 0 both clean, 1 problems.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import sys
 from pathlib import Path
 
 from pipeline import validate
-from pipeline.validate import run_ace, run_epubcheck
+from pipeline.validate import read_claim, run_ace, run_epubcheck
 
 
 def add_parser(sub) -> None:
@@ -28,6 +30,8 @@ def run(args) -> int:
     if missing:
         print(f"validate: {missing} is not installed: run `make setup`", file=sys.stderr)
         return 2
+    for line in read_claim(epub).lines():
+        print(f"Claim: {line}")
     verdicts = [run_epubcheck(epub, args.reports), run_ace(epub, args.reports)]
     for verdict in verdicts:
         for problem in verdict.problems:

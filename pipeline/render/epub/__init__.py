@@ -15,7 +15,7 @@ from pipeline.engines.ebooklib import epub
 from pipeline.gcpause import paused
 from pipeline.i18n import word
 from pipeline.model import Book, Document
-from pipeline.render.epub import documents, fonts, images, package, pagebreaks
+from pipeline.render.epub import a11y, documents, fonts, images, package, pagebreaks
 from pipeline.render.epub.cover import cover_image
 from pipeline.render.epub.index import render_index
 from pipeline.render.epub.nav import render_nav
@@ -59,7 +59,7 @@ def render_epub(book: Book, out_path: Path, styles_dir: Path, pages: dict[str, i
     pkg.add_item(epub.EpubNcx())
     pkg.toc = [epub.Link(documents.file_name(d), d.title, d.id) for d in docs if d.title]
     pkg.spine = [pkg.get_item_with_id("cover-page"), title, nav] + items
-    package.accessibility(pkg, _features(book, bool(page_list)), word(book.config.language, "a11y-summary"))
+    package.accessibility(pkg, a11y.metadata(book, bool(page_list)))
     if page_list:
         package.page_source(pkg, book.config)
     package.write(pkg, out_path, book.config.date)
@@ -67,17 +67,6 @@ def render_epub(book: Book, out_path: Path, styles_dir: Path, pages: dict[str, i
 
 def _has_floats(book: Book) -> bool:
     return bool(book.floats("fig") or book.floats("tbl")) or any('class="table-wrap' in d.html for d in book.documents)
-
-
-def _features(book: Book, paginated: bool) -> list[str]:
-    features = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"]
-    if paginated:
-        features += ["pageNavigation", "printPageNumbers"]
-    if book.resources:
-        features.append("alternativeText")
-    if any(d.notes for d in book.documents):
-        features.append("annotations")
-    return features
 
 
 def _content(book: Book, doc: Document, where) -> bytes:

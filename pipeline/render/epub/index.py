@@ -69,12 +69,13 @@ def _entry(ul, entry: IndexEntry, files, where: Places, pages, words) -> None:
     li = el("li", {"epub:type": "index-entry", "id": entry_id(entry.key), "class": "index-entry"}, parent=ul)
     term = el("span", {"epub:type": "index-term"}, entry.label, parent=li)
     last = term
-    if entry.dates:
-        last.tail = f" ({entry.dates})"
+    if entry.dates:   # a span, so that a narrow screen never breaks "(1814-1876)" at its hyphen
+        term.tail = " "
+        last = el("span", {"class": "dates"}, f"({entry.dates})", parent=li)
     links = _locators(entry, files, where, pages, words)
     for i, (href, label) in enumerate(links):
         _append_tail(last, ", " if i == 0 else ", ")
-        last = el("a", {"epub:type": "index-locator", "href": href}, label, parent=li)
+        last = el("a", {"epub:type": "index-locator", "class": "locator", "href": href}, label, parent=li)
     for kind, targets, text, sep in (("index-xref-preferred", entry.see, words["see"], ", "),
                                      ("index-xref-related", entry.see_also, words["see-also"], ". ")):
         for i, target in enumerate(targets):

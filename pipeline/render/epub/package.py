@@ -52,14 +52,10 @@ def new_book(config) -> epub.EpubBook:
     return book
 
 
-def accessibility(book: epub.EpubBook, features: list[str], summary: str) -> None:
-    """schema.org accessibility metadata and the conformance claim (EPUB Accessibility 1.1)."""
-    meta = [("schema:accessMode", "textual"), ("schema:accessModeSufficient", "textual"),
-            ("schema:accessibilityHazard", "none"), ("schema:accessibilitySummary", summary),
-            ("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA")]
-    meta += [("schema:accessibilityFeature", f) for f in features]
-    for prop, value in meta:
-        book.add_metadata(None, "meta", value, {"property": prop})
+def accessibility(book: epub.EpubBook, rows: list[tuple[str, str, dict]]) -> None:
+    """The accessibility <meta> rows (render/epub/a11y.py) into the package."""
+    for prop, value, attrs in rows:
+        book.add_metadata(None, "meta", value, {**attrs, "property": prop})
 
 
 def _titles(book, config) -> None:

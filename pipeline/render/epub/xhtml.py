@@ -8,6 +8,7 @@ XHTML = "http://www.w3.org/1999/xhtml"
 OPS = "http://www.idpf.org/2007/ops"
 NSMAP = {None: XHTML, "epub": OPS}
 EPUB_TYPE = f"{{{OPS}}}type"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 def el(tag: str, attrs: dict | None = None, text: str | None = None, parent=None):
@@ -40,7 +41,7 @@ def append_fragment(parent, xml: str) -> None:
 
 def document(lang: str, title: str, css: str, body_type: str):
     """An empty XHTML content document; returns (html, body)."""
-    html = el("html", {"lang": lang, "{http://www.w3.org/XML/1998/namespace}lang": lang})
+    html = el("html", {"lang": lang, XML_LANG: lang})
     head = el("head", parent=html)
     el("meta", {"charset": "utf-8"}, parent=head)
     el("title", text=title, parent=head)
@@ -50,6 +51,11 @@ def document(lang: str, title: str, css: str, body_type: str):
 
 
 def serialize(html) -> bytes:
+    # A passage in another language ([…]{lang=de}) carries lang from Pandoc;
+    # XHTML reading systems read xml:lang, and hyphenate and speak by it.
+    for node in html.iter():
+        if node.get("lang") and node.get(XML_LANG) is None:
+            node.set(XML_LANG, node.get("lang"))
     return etree.tostring(html, encoding="utf-8", xml_declaration=True, doctype="<!DOCTYPE html>")
 
 
