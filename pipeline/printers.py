@@ -45,7 +45,7 @@ TR003 = Condition("CGATS TR 003", "CGATS TR 003 (SWOP, grade 3 coated paper), 24
 # printer's limit). Text and the barcode stay 100 % K: four plates out of
 # register would blur them.
 RICH_BLACK = (0.6, 0.4, 0.4, 1.0)
-RICH_BLACK_MIN = 72.0                   # a black fill this wide and high (user units, 1 in) is a large area
+RICH_BLACK_MIN = 72.0                   # a black fill this wide and high on the page (pt, 1 in) is a large area
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ set themselves, a rich black too dense for the printer), naming the colour.
 from __future__ import annotations
 
 import io
+import math
 import zlib
 from functools import lru_cache
 from pathlib import Path
@@ -150,7 +151,8 @@ def output_intent(pdf: pikepdf.Pdf, condition: printers.Condition, styles: Path)
 
 def _stream(data: bytes, separator: Separator, seen, where: str, rich: bool) -> bytes:
     out: list = []
-    state = {"fill": 3, "stroke": 3, "black": False}   # components of each side's space; fill is pure black
+    # components of each side's space; the fill is pure black; the scale of user space to the page's
+    state = {"fill": 3, "stroke": 3, "black": False, "scale": (1.0, 1.0)}
     stack, path = [], _Path()
     for operands, op in _parse(data):
         name = str(op)
@@ -160,8 +162,12 @@ def _stream(data: bytes, separator: Separator, seen, where: str, rich: bool) -> 
             state = stack.pop()
         if name in PATH_START and path.start is None:
             path.start = len(out)
+        if name == "cm":
+            a, b, c, d = (float(x) for x in operands[:4])   # lengths of the axes: rotation kept out
+            state["scale"] = (state["scale"][0] * math.hypot(a, b), state["scale"][1] * math.hypot(c, d))
         if name == "re":
-            path.large |= min(abs(float(operands[2])), abs(float(operands[3]))) >= printers.RICH_BLACK_MIN
+            width, height = abs(float(operands[2])) * state["scale"][0], abs(float(operands[3])) * state["scale"][1]
+            path.large |= min(width, height) >= printers.RICH_BLACK_MIN
         if name in PAINT or name == "n":
             if rich and name in PAINT and state["black"] and path.large and path.start is not None:
                 _rich_black(out, path.start, seen, where)
