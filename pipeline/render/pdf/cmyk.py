@@ -140,7 +140,7 @@ def output_intent(pdf: pikepdf.Pdf, condition: printers.Condition, styles: Path)
     separated for, with our profile of it embedded (4 components,
     Flate-compressed), which PDF/X-4 needs and PDF/X-1a allows."""
     data = (Path(styles) / "icc" / condition.profile).read_bytes()
-    profile = pdf.make_stream(zlib.compress(data, 9))
+    profile = pdf.make_stream(zlib.compress(data, 6))   # zlib level 6, as the rest of the file
     profile.Filter = Name.FlateDecode
     profile.N = 4
     pdf.Root.OutputIntents = Array([pdf.make_indirect(Dictionary(
