@@ -80,7 +80,8 @@ class Printer:
 
 PRINTERS = {
     # Our own default: PDF/X-4 with marks and bleed, for an offset or digital
-    # printer that preflights PDF/X; margins and spine are the book's own.
+    # printer that preflights PDF/X; margins and spine are the book's own;
+    # CMYK for FOGRA39 within ISO Coated v2's 330 %.
     "generic": Printer("generic", "PDF/X-4 (ISO 15930-7), the book's own paper and margins",
                        "pdf/x-4", marks=True, bleed=True, ink_limit=330),
     # PDF/X-1a:2001 (PDF 1.3: the fonts as bare CFF, no transparency, a
