@@ -224,6 +224,8 @@ CODES = _codes(
     ("C039", E, "an image of {pixels} prints at {ppi} ppi, below the least of {least}: it would print coarse"),
     ("C040", W, "an image of {pixels} prints at {ppi} ppi, below the {wanted} ppi printers ask for"),
     ("C041", E, "{printer} prints books of {least} to {most} pages; this file has {pages}"),
+    # CMYK in a printer's file separated for its condition: a colour interior, a cover (preflight/colour.py, cover.py)
+    ("C042", E, "draws in RGB, Lab or ICC-based colour ({what}), in a printer's file that must be CMYK"),
     # S: the snapshot each build keeps for `diff` (printed; the build stands)
     ("S001", W, "snapshot not written, the build is kept: {kind}: {reason}"),
     # F: fonts and print

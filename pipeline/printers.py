@@ -20,6 +20,35 @@ INGRAM_GUIDE = "IngramSpark File Creation Guide and Help Center, 'File Requireme
 
 
 @dataclass(frozen=True)
+class Condition:
+    """The printing condition a printer's CMYK is separated for: a
+    characterization registered at color.org (named in the file's
+    OutputIntent) and our profile made from its data (styles/icc/, README)."""
+    identifier: str                     # OutputConditionIdentifier, as the ICC registry spells it
+    info: str                           # what it is, for the OutputIntent's /Info
+    profile: str                        # the ICC file under styles/icc/
+    registry: str = "http://www.color.org"
+
+
+# Offset on coated paper (ISO 12647-2), the usual target of a PDF/X-4
+# sent to a commercial printer; profile made with a 330 % total ink, ISO
+# Coated v2's.
+FOGRA39 = Condition("FOGRA39", "Coated FOGRA39 (ISO 12647-2:2004/Amd 1, paper type 1 or 2)",
+                    "FOGRA39-pipeline.icc")
+# SWOP on grade 3 coated paper, a US web-offset characterization; the
+# profile made with IngramSpark's 240 % total ink.
+TR003 = Condition("CGATS TR 003", "CGATS TR 003 (SWOP, grade 3 coated paper), 240 % total ink",
+                  "CGATS-TR003-240-pipeline.icc")
+
+# Large black areas on a cover: black with colour under it, denser than K
+# alone (IngramSpark's recommended rich black; 240 %, within every
+# printer's limit). Text and the barcode stay 100 % K: four plates out of
+# register would blur them.
+RICH_BLACK = (0.6, 0.4, 0.4, 1.0)
+RICH_BLACK_MIN = 72.0                   # a black fill this wide and high on the page (pt, 1 in) is a large area
+
+
+@dataclass(frozen=True)
 class Printer:
     name: str
     guide: str
@@ -34,6 +63,7 @@ class Printer:
     barcode_mm: tuple[float, float] = (92.0, 26.0)         # the white area on the back cover
     ink_limit: int = 300                # the cover's total area coverage, per cent
     links: bool = True                  # link annotations and bookmarks may stay in the interior
+    condition: Condition = FOGRA39      # what its CMYK (cover, colour interior) is separated for
 
     @property
     def engine_variant(self) -> Optional[str]:
@@ -50,9 +80,10 @@ class Printer:
 
 PRINTERS = {
     # Our own default: PDF/X-4 with marks and bleed, for an offset or digital
-    # printer that preflights PDF/X; margins and spine are the book's own.
+    # printer that preflights PDF/X; margins and spine are the book's own;
+    # CMYK for FOGRA39 within ISO Coated v2's 330 %.
     "generic": Printer("generic", "PDF/X-4 (ISO 15930-7), the book's own paper and margins",
-                       "pdf/x-4", marks=True, bleed=True),
+                       "pdf/x-4", marks=True, bleed=True, ink_limit=330),
     # PDF/X-1a:2001 (PDF 1.3: the fonts as bare CFF, no transparency, a
     # registered CMYK characterization; render/pdf/pdfx1a.py), a black-and-white
     # interior only. Interior: no crop or printer marks, margins of at least
@@ -60,7 +91,7 @@ PRINTERS = {
     "ingramspark": Printer("ingramspark", INGRAM_GUIDE, X1A, marks=False, bleed=True,
                            bleed_mm=0.125 * INCH,
                            gutters=((10**6, 0.5 * INCH),), least_outside_mm=0.5 * INCH,
-                           ink_limit=240, links=False),
+                           ink_limit=240, links=False, condition=TR003),
     # Black-and-white paperbacks of 24 to 828 pages. No marks; bleed (0.125 in)
     # only where something bleeds: the cover. The least inside margin grows with
     # the page count; outside at least 0.25 in; spine by paper colour; barcode
@@ -70,7 +101,7 @@ PRINTERS = {
                             (700, 0.75 * INCH), (828, 0.875 * INCH)),
                    least_outside_mm=0.25 * INCH,
                    spine_mm_per_page={"white": 0.002252 * INCH, "cream": 0.0025 * INCH},
-                   barcode_mm=(2 * INCH, 1.2 * INCH), links=False),
+                   barcode_mm=(2 * INCH, 1.2 * INCH), links=False, condition=TR003),
 }
 PRINTER_NAMES = tuple(PRINTERS)
 WRITTEN = {None, "pdf/x-4", X1A}   # the standards the PDF renderer writes today

@@ -17,13 +17,15 @@ then a table of the checks passed, and exits 1 if any is an error.
                or registered OutputIntent, no transparency, no RGB/Lab/ICC,
                no OpenType program; a cover's total ink
     colour.py  RGB and CMYK page by page; for a gray interior, separations
-               of sampled pages through Ghostscript (separations.py)
+               of sampled pages through Ghostscript (separations.py); for
+               a colour interior, no RGB
     text.py    lines with positions (pdftotext -bbox-layout) -> widows,
                orphans, ladders, heads and folios
     margins.py from the same lines, each page's inside and outside margin
                against the printer's least (book.yaml print.printer)
     images.py  each image's resolution as placed (pdfimages -list)
-    cover.py   the cover's size against the book's trim, page count and paper
+    cover.py   the cover's size against the book's trim, page count and paper;
+               its colour (CMYK only) and total ink against the printer's
 """
 
 from __future__ import annotations
@@ -94,7 +96,8 @@ def _checks(pdf: Path, cover: Path | None, multiple: int | None, config, styles:
     findings: list[Finding] = []
     with pikepdf.open(pdf) as doc:
         printer = pdfx.is_pdfx(doc) or pdfx1a.claims(doc)
-        findings += colour.check(doc, pdf, gray=_gray_interior(config, printer))
+        findings += colour.check(doc, pdf, gray=_gray_interior(config, printer),
+                                 cmyk=_cmyk_interior(config, printer))
         findings += pdfx1a.identification(doc, required=printer, wanted=_x1a_wanted(config))
         findings += boxes.check(doc, config, printer)
         findings += fonts.check(doc, styles)
@@ -121,6 +124,12 @@ def _gray_interior(config, pdfx: bool) -> bool:
     """The file is a printer's black-and-white interior: book.yaml says bw,
     and the file is PDF/X or for a printer that takes plain PDF (KDP)."""
     return bool(config) and config.print.interior == "bw" and (pdfx or config.print.printer != "generic")
+
+
+def _cmyk_interior(config, pdfx: bool) -> bool:
+    """The file is a printer's colour interior, separated to CMYK: book.yaml
+    says color, and the file is PDF/X or for a printer that takes plain PDF."""
+    return bool(config) and config.print.interior == "color" and (pdfx or config.print.printer != "generic")
 
 
 def pages(count: int, multiple: int) -> list[Finding]:

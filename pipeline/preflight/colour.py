@@ -54,16 +54,29 @@ def _space(image) -> str:
     return str(space[0]) if isinstance(space, pikepdf.Array) else str(space)
 
 
-def check(doc, pdf: Path, gray: bool) -> list[Finding]:
-    """`gray`: the file must print on the Black plate alone."""
+def check(doc, pdf: Path, gray: bool, cmyk: bool = False) -> list[Finding]:
+    """`gray`: the file must print on the Black plate alone; `cmyk`: a
+    colour interior for a printer, which must draw in gray and CMYK only."""
     pages = colour_pages(doc)
     if not pages:
         found = [passed("colour", f"all {len(doc.pages)} pages gray")]
     elif gray:
         found = [problem("colour", "C025", n, kinds=", ".join(sorted(k))) for n, k in pages.items()]
+    elif cmyk and any(_not_cmyk(k) for k in pages.values()):
+        found = [problem("colour", "C042", n, what=", ".join(sorted(_not_cmyk(k)))) for n, k in pages.items()
+                 if _not_cmyk(k)]
+    elif cmyk:
+        found = [passed("colour", f"{len(pages)} pages draw in CMYK, none in RGB")]
     else:
         found = [passed("colour", f"{len(pages)} pages draw in colour (a proof, or a colour interior)")]
     return found + (separations(pdf, len(doc.pages)) if gray else [])
+
+
+def _not_cmyk(kinds: set[str]) -> set[str]:
+    """What a page draws with that is neither gray nor CMYK: RGB operators,
+    images in RGB, Lab or ICC-based spaces (`cs` alone says nothing: the
+    space it sets is DeviceCMYK in our files)."""
+    return {k for k in kinds if k == "rg" or k.startswith("image") and k != "image /DeviceCMYK"}
 
 
 def separations(pdf: Path, count: int) -> list[Finding]:

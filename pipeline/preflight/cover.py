@@ -30,6 +30,8 @@ def check(cover: Path, book_pdf: Path, config=None, styles: Path | None = None) 
         found = [f for f in pdfx1a.identification(doc, pdfx_required, printer and printer.ink_limit,
                                                   printer and printer.pdf_variant == printers.X1A, path=cover)
                  if f.check != "metadata"]
+        if printer is not None and not pdfx1a.claims(doc):   # X-1a's own checks measure its colour
+            found += pdfx1a.cmyk_content(doc, printer.ink_limit, cover)
         found += fonts.check(doc, styles, path=cover)
         if len(doc.pages) != 1:
             found.append(problem("pages", "C021", path=cover, count=len(doc.pages)))

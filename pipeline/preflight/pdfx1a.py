@@ -152,6 +152,20 @@ def _filters(doc, path) -> Finding:
     return passed("compression", "no LZW, JBIG2 or JPEG 2000")
 
 
+def cmyk_content(doc, ink_limit: int, path: Path | None = None) -> list[Finding]:
+    """A printer's CMYK file that is not PDF/X-1a (the generic and KDP
+    covers): no RGB, Lab or ICC-based colour (C042), its total ink within
+    `ink_limit` (C036)."""
+    walked = _walk(doc, measure=True)
+    found = [problem("colour spaces", "C042", path=path, what=_list(walked["colour"])) if walked["colour"]
+             else passed("colour spaces", "DeviceGray and DeviceCMYK only")]
+    ink, where = walked["ink"]
+    found.append(problem("total ink", "C036", path=path, ink=ink, where=where, limit=ink_limit)
+                 if ink > ink_limit + 0.5 else
+                 passed("total ink", f"at most {ink:.0f} % ({where}); the printer's limit {ink_limit} %"))
+    return found
+
+
 # -- the pages' content ------------------------------------------------------------------
 
 def _walk(doc, measure: bool) -> dict:

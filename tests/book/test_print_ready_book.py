@@ -80,6 +80,18 @@ def test_printer_pdf_passes_the_preflight(findings):
     assert [f for f in findings if f.status == ERROR] == []
 
 
+def test_generic_files_name_fogra39_and_the_cover_is_cmyk_within_its_limit(printer, findings):
+    import pikepdf
+
+    for path in (printer[0].path, printer[1]):
+        with pikepdf.open(path) as doc:
+            [intent] = doc.Root.OutputIntents
+            assert str(intent.OutputConditionIdentifier) == "FOGRA39" and intent.DestOutputProfile.N == 4
+    checks = {f.check: f.detail for f in findings}
+    assert checks["cover: colour spaces"] == "DeviceGray and DeviceCMYK only"
+    assert re.match(r"at most \d+ %.*the printer's limit 330 %", checks["cover: total ink"])
+
+
 def test_no_running_head_runs_into_its_folio(findings):
     # The bibliography's and the chronology's titles are too long for a head:
     # book.yaml gives them short titles.
@@ -125,6 +137,7 @@ def test_kdp_files_pass_the_preflight_with_separations(kdp):
     assert [f for f in findings if f.status == ERROR] == []
     assert [f.detail for f in findings if f.check == "separations"] == [
         "20 sampled pages (20 inked): Black plate only"]
+    assert {"cover: colour spaces", "cover: total ink"} <= {f.check for f in findings}
 
 
 def test_kdp_gutter_of_610_pages_is_met_by_moving_the_text_block(kdp, real_pdf):

@@ -275,11 +275,11 @@ def drawn(tmp: Path, content: bytes, name: str = "d.pdf") -> Path:
     return tmp / name
 
 
-def printer_book(tmp: Path, printer: str) -> Path:
-    """The fixture's manuscript with book.yaml's printer set."""
-    ms = shutil.copytree(FIXTURE, tmp / f"ms-{printer}")
+def printer_book(tmp: Path, printer: str, interior: str = "bw") -> Path:
+    """The fixture's manuscript with book.yaml's printer (and interior) set."""
+    ms = shutil.copytree(FIXTURE, tmp / f"ms-{printer}-{interior}")
     yaml = ms / "book.yaml"
-    yaml.write_text(yaml.read_text("utf-8") + f"print:\n  printer: {printer}\n", "utf-8")
+    yaml.write_text(yaml.read_text("utf-8") + f"print:\n  printer: {printer}\n  interior: {interior}\n", "utf-8")
     return ms
 
 
@@ -382,6 +382,9 @@ PREFLIGHT = [
                                  printer_book(tmp, "kdp")]),
     Trigger("C026", lambda tmp: ["check", "pdf", drawn(tmp, b"1 0 0 rg 100 100 200 200 re f"), "--book",
                                  printer_book(tmp, "kdp")]),
+    # a colour interior (book.yaml: kdp, color) drawn in RGB, where the printer's file must be CMYK
+    Trigger("C042", lambda tmp: ["check", "pdf", drawn(tmp, b"1 0 0 rg 100 100 200 200 re f"), "--book",
+                                 printer_book(tmp, "kdp", "color")]),
     # PDF/X-1a (book.yaml: ingramspark): a file that does not claim it; one that claims it, wrong every way
     Trigger("C027", lambda tmp: ["check", "pdf", boxed(tmp), "--book", printer_book(tmp, "ingramspark")]),
     *[Trigger(code, check_pdf(bad_x1a)) for code in ("C028", "C029", "C030", "C031", "C032", "C033", "C034",

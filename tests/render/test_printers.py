@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from PIL import Image
+from PIL import Image, ImageChops, ImageMath, ImageStat
 
 from pipeline import printers
 from pipeline.build import STYLES, load_book
 from pipeline.cli import main
-from pipeline.diagnostics import Report
+from pipeline.diagnostics import CODES, Report
 from pipeline.preflight import ERROR
 from pipeline.preflight import run as preflight
 from pipeline.preflight.colour import colour_pages
@@ -152,10 +152,136 @@ def _places_image(holder) -> bool:
                for x in xobjects)
 
 
-def test_a_colour_interior_keeps_its_rgb(book, tmp_path):
-    pdf = render_pdf(with_print(book, interior="color"), tmp_path / "book.pdf", print_ready=True)
+# -- a colour interior, separated for the printer's condition ----------------------------
+
+@pytest.fixture(scope="module")
+def colour(tmp_path_factory):
+    """The generic printer's colour interior, with a colour picture in chapter 2."""
+    folder = tmp_path_factory.mktemp("colour")
+    manuscript = shutil.copytree(FIXTURE, folder / "ms")
+    picture = Image.new("RGB", (1440, 960), (240, 240, 240))     # 320 ppi across the text width
+    picture.paste((200, 30, 40), (120, 120, 720, 840))
+    picture.paste((30, 90, 200), (720, 120, 1320, 840))
+    picture.save(manuscript / "colores.png")
+    chapter = manuscript / "03-capitulo-dos.md"
+    chapter.write_text(chapter.read_text("utf-8") + "\n\n![Rojo y azul](colores.png)\n", "utf-8")
+    yaml = manuscript / "book.yaml"
+    yaml.write_text(yaml.read_text("utf-8") + "print:\n  interior: color\n", "utf-8")
+    book = load_book(manuscript, None, Report())
+    return book, render_pdf(book, folder / "book.pdf", print_ready=True)
+
+
+def test_a_colour_interior_is_cmyk_its_text_on_the_black_plate_alone(colour):
+    _, pdf = colour
     with pikepdf.open(pdf.path) as doc:
-        assert colour_pages(doc)
+        kinds = set().union(*colour_pages(doc).values())
+        images = [o for o in doc.objects if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image"]
+    assert "rg" not in kinds and "k" in kinds                 # text: 0 0 0 1 k
+    assert {str(i.ColorSpace) for i in images if (i.Width, i.Height) == (1440, 960)} == {"/DeviceCMYK"}
+    plates = inked_plates(pdf.path, list(range(1, pdf.page_count + 1)))
+    listed = subprocess.run(["pdfimages", "-list", str(pdf.path)], capture_output=True, text=True, check=True)
+    [picture] = [int(row[0]) for row in map(str.split, listed.stdout.splitlines()[2:]) if row[3:5] == ["1440", "960"]]
+    assert plates[picture] >= {"Cyan", "Magenta", "Yellow"}
+    assert {p for n, inked in plates.items() if n != picture for p in inked} == {"Black"}
+
+
+def test_a_colour_interior_passes_check_pdf_and_rgb_in_it_is_an_error(colour, tmp_path):
+    book, pdf = colour
+    findings = preflight(pdf.path, config=book.config)
+    assert [f for f in findings if f.status == ERROR] == []
+    assert "none in RGB" in next(f for f in findings if f.check == "colour").detail
+    spoilt = tmp_path / "spoilt.pdf"
+    with pikepdf.open(pdf.path) as doc:
+        page = doc.pages[4].obj
+        page.Contents = doc.make_stream(b"1 0 0 rg 0 0 10 10 re f " + b"".join(
+            s.read_bytes() for s in (page.Contents if isinstance(page.Contents, pikepdf.Array) else [page.Contents])))
+        doc.save(spoilt)
+    found = [f for f in preflight(spoilt, config=book.config) if f.code == "C042"]
+    assert [(f.page, f.detail) for f in found] == [(5, CODES["C042"].template.format(what="rg"))]
+
+
+# -- every printer's cover: CMYK within its ink limit --------------------------------------
+
+@pytest.fixture(scope="module")
+def covers(book, tmp_path_factory):
+    """Each printer's cover of the fixture at 120 pages, with a valid ISBN (its barcode drawn)."""
+    folder = tmp_path_factory.mktemp("covers")
+    made = {}
+    for name in printers.PRINTER_NAMES:
+        config = with_print(with_isbn(book), printer=name).config
+        render_cover(config, 120, folder / f"{name}.pdf", STYLES)
+        made[name] = folder / f"{name}.pdf"
+    return made
+
+
+def with_isbn(book, isbn: str = "978-0-306-40615-7"):
+    ids = book.config.identifiers.model_copy(update={"print": isbn})
+    return replace(book, config=book.config.model_copy(update={"identifiers": ids}))
+
+
+@pytest.mark.parametrize("name", printers.PRINTER_NAMES)
+def test_every_printers_cover_is_cmyk_within_its_ink_limit(book, covers, name):
+    printer = printers.printer(name)
+    with pikepdf.open(covers[name]) as doc:
+        data = doc.pages[0].obj.Contents.read_bytes()
+        intents = [(str(i.OutputConditionIdentifier), int(i.DestOutputProfile.N))
+                   for i in doc.Root.get("/OutputIntents", [])]
+    assert not re.search(rb"\s(rg|RG)\s", data) and re.search(rb"\s0 0 0 1 k\s", data)   # the bars: 100 % K
+    ink = max_ink(covers[name])
+    assert 150 < ink <= printer.ink_limit                                     # the dark ground, measured
+    if printer.pdf_variant is None:
+        assert intents == []                                                  # KDP: a plain PDF
+    else:
+        assert intents == [(printer.condition.identifier, 4)]                 # its condition, our profile
+    config = with_print(with_isbn(book), printer=name).config
+    checks = {f.check: f for f in preflight(covers[name], covers[name], config=config) if "cover" in f.check}
+    assert checks["cover: colour spaces"].status != ERROR
+    assert checks["cover: total ink"].status != ERROR
+
+
+def max_ink(pdf: Path, dpi: int = 36) -> float:
+    """The largest total ink (C + M + Y + K, per cent) inside the TrimBox, as Ghostscript separates it."""
+    with pikepdf.open(pdf) as doc:
+        media, trim = ([float(v) for v in doc.pages[0].obj[key]] for key in ("/MediaBox", "/TrimBox"))
+    box = [round(v * dpi / 72) for v in (trim[0] - media[0] + 2, media[3] - trim[3] + 2,
+                                         trim[2] - media[0] - 2, media[3] - trim[1] - 2)]
+    out = pdf.with_name(pdf.stem + "-sep")
+    subprocess.run(["gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=tiffsep", f"-r{dpi}",
+                    f"-sOutputFile={out}.tif", str(pdf)], check=True, capture_output=True)
+    plates = [Image.open(f"{out}({p}).tif").crop(box).point(lambda v: 255 - v).convert("I")
+              for p in ("Cyan", "Magenta", "Yellow", "Black")]
+    total = ImageMath.lambda_eval(lambda a: a["c"] + a["m"] + a["y"] + a["k"],
+                                  c=plates[0], m=plates[1], y=plates[2], k=plates[3])
+    return total.getextrema()[1] / 255 * 100
+
+
+def test_a_large_black_area_is_rich_black_the_barcode_and_text_k_alone(book, tmp_path):
+    styles = shutil.copytree(STYLES, tmp_path / "styles")
+    with open(styles / "cover.css", "a", encoding="utf-8") as sheet:
+        sheet.write("\n.front { background: #000; }\n.front .title { color: #000; background: #fff; }\n")
+    render_cover(with_isbn(book).config, 120, tmp_path / "cover.pdf", styles)
+    with pikepdf.open(tmp_path / "cover.pdf") as doc:
+        data = doc.pages[0].obj.Contents.read_bytes()
+    assert re.search(rb"q\s+0\.6 0\.4 0\.4 1 k\s+[-\d. ]+ re\s+f\s+Q", data)   # the front: rich black
+    text = re.findall(rb"([\d.]+ [\d.]+ [\d.]+ [\d.]+) k\s+BT", data)
+    assert b"0 0 0 1" in text                             # the black title: K alone
+    assert max_ink(tmp_path / "cover.pdf") == pytest.approx(240, abs=2)
+
+
+def test_the_cmyk_cover_looks_like_the_rgb_one(book, covers, tmp_path, monkeypatch):
+    """Separated, the cover keeps its look: Ghostscript's picture of it against the RGB drawing's."""
+    from pipeline.render.pdf import cmyk
+
+    monkeypatch.setattr(cmyk, "to_cmyk", lambda *args, **kwargs: 0.0)
+    render_cover(with_print(with_isbn(book), printer="generic").config, 120, tmp_path / "rgb.pdf", STYLES)
+    seen = []
+    for pdf in (covers["generic"], tmp_path / "rgb.pdf"):
+        subprocess.run(["gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=png16m", "-r20",
+                        f"-sOutputFile={pdf.with_suffix('.png')}", str(pdf)], check=True, capture_output=True)
+        seen.append(Image.open(pdf.with_suffix(".png")).convert("RGB"))
+    difference = ImageChops.difference(*seen).convert("L")
+    assert ImageStat.Stat(difference).mean[0] < 12               # not washed out, not darkened
+    assert abs(ImageStat.Stat(seen[0].convert("L")).mean[0] - ImageStat.Stat(seen[1].convert("L")).mean[0]) < 8
 
 
 # -- KDP: a plain PDF, no marks, no bleed, nothing interactive ---------------------------

@@ -44,7 +44,7 @@ from typing import Callable
 
 from pipeline import printers
 from pipeline.pool import forked
-from pipeline.render.pdf import fonts, furniture, gutter, layout, merge, pdfx1a
+from pipeline.render.pdf import cmyk, fonts, furniture, gutter, layout, merge, pdfx1a
 from pipeline.render.pdf import notes as notes_
 from pipeline.render.pdf.fetcher import RefusedURL
 from pipeline.render.pdf.gutter import PrinterRejects
@@ -129,7 +129,8 @@ def _printers_finish(book: Book, styles: Path, pages: int) -> tuple[Callable, st
     the text block moved away from the spine when the printer asks for a
     wider gutter at this page count; no links or bookmarks where its guide
     forbids them; PDF/X-1a:2001 made of the plain PDF WeasyPrint wrote
-    (pdfx1a.py), after the fonts are shared. PrinterRejects when the book
+    (pdfx1a.py), after the fonts are shared; a PDF/X's output intent, the
+    printer's CMYK condition with its profile (cmyk.py). PrinterRejects when the book
     cannot be made to fit, or holds what the standard forbids. -> (the
     finishing step, the PDF version the file must be written as, if any)."""
     printer = printers.printer(book.config.print.printer)
@@ -143,7 +144,9 @@ def _printers_finish(book: Book, styles: Path, pages: int) -> tuple[Callable, st
         if not printer.links:
             merge.drop_links(pdf)
         if x1a:
-            pdfx1a.make(pdf, book.config, printer.name)
+            pdfx1a.make(pdf, book.config, printer.name, styles)
+        elif printer.pdf_variant:
+            cmyk.output_intent(pdf, printer.condition, styles)
     return finish, pdfx1a.VERSION if x1a else None
 
 

@@ -2,8 +2,10 @@
 
 Before: the frozen Book (title, authors, back-cover text, print ISBN,
 trim, bleed, paper from book.yaml) and the page count of the printer's PDF.
-After: one PDF/X-4 page (for IngramSpark PDF/X-1a:2001 in DeviceCMYK
-within its total ink, cmyk.py and pdfx1a.py), TrimBox = back + spine + front, BleedBox/MediaBox
+After: one page in DeviceCMYK for the printer's condition, within its
+total ink, large black areas in rich black (cmyk.py): PDF/X-4 with the
+condition's profile as output intent (generic), PDF/X-1a:2001 (IngramSpark,
+pdfx1a.py) or a plain PDF (KDP); TrimBox = back + spine + front, BleedBox/MediaBox
 the bleed around it, crop marks; the spine width computed from the page
 count and the paper; spine text only when the spine can hold it; a white
 barcode area on the back, with the EAN-13 of the print ISBN drawn in it
@@ -181,19 +183,22 @@ def render_cover(config: BookConfig, pages: int, out_path: Path, styles: Path) -
     profiles: dict = {}
     printer = printers.printer(config.print.printer)
     variant = layout.pdf_variant(config, True)
-    names = ["cover.css"] + (["print-ready.css"] if variant else [])   # its output intent
+    names = ["cover.css"] + (["print-ready.css"] if variant else [])
     sheets = [engine.CSS(url=(styles / name).resolve().as_uri(), url_fetcher=fetcher, font_config=fonts,
                          color_profiles=profiles) for name in names]
     sheets.append(engine.CSS(string=cover_css(geo, printer), font_config=fonts, color_profiles=profiles))
     doc = engine.HTML(string=cover_html(config, geo), base_url=styles.resolve().as_uri() + "/",
                           url_fetcher=fetcher)
     document = doc.render(stylesheets=sheets, font_config=fonts, color_profiles=profiles)
-    if printer.pdf_variant != printers.X1A:
-        layout.write(document, out_path, config, variant, part="cover")
-        return geo
     data = layout.write(document, None, config, variant, part="cover")
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        cmyk.to_cmyk(pdf, printer.name, printer.ink_limit)
-        pdfx1a.make(pdf, config, printer.name)
-        merge.save(pdf, out_path, layout.document_id(config, "cover"), pdfx1a.VERSION, force=True)
+        separator = cmyk.separator(styles, printer.condition)
+        cmyk.to_cmyk(pdf, separator, printer)
+        if printer.pdf_variant == printers.X1A:
+            pdfx1a.make(pdf, config, printer.name, styles)
+            merge.save(pdf, out_path, layout.document_id(config, "cover"), pdfx1a.VERSION, force=True)
+        else:
+            if variant:
+                cmyk.output_intent(pdf, printer.condition, styles)
+            merge.save(pdf, out_path, layout.document_id(config, "cover"), pdf.pdf_version)
     return geo

@@ -148,10 +148,9 @@ def write(document, target, config: BookConfig, variant: str | None = None, part
 
     `variant` (e.g. "pdf/x-4", for the printer's file) makes WeasyPrint put a
     random xmpMM:DocumentID in the XMP; `_pin_xmp` replaces it with one
-    derived from the edition, so that output stays byte-identical. Its
-    output intent is the first `@color-profile` of the sheets (WeasyPrint
-    asks for 'device-cmyk', and with none declared takes the first), i.e.
-    print-ready.css's sRGB profile, which matches the DeviceRGB colours it writes.
+    derived from the edition, so that output stays byte-identical. No
+    output intent is written here (the sheets declare no `@color-profile`):
+    the printer's is set after the colours are separated (cmyk.output_intent).
     """
     engine.install()   # its compression level, and HarfBuzz's subsetter (no timestamps in the fonts)
     ident = document_id(config, part)

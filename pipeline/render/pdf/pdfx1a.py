@@ -22,8 +22,8 @@ PDF/X-1a:2001 allows, PDF 1.3 and nothing newer:
   has no transparency to flatten into;
 - identified in the Info dictionary (GTS_PDFXVersion, GTS_PDFXConformance,
   Trapped, Title, dates from book.yaml), with an OutputIntent naming the
-  registered characterization CGATS TR 001 (SWOP) in the ICC registry, so
-  no profile is embedded;
+  printer's registered characterization (printers.Condition: CGATS TR 003
+  for IngramSpark) with our profile of it embedded (cmyk.output_intent);
 - no XMP metadata stream: PDF 1.3 predates it (PDF 1.4), X-1a:2001
   identifies a file through the Info dictionary alone, and an XMP left over
   from WeasyPrint says nothing of PDF/X, so a preflight comparing the two
@@ -37,31 +37,33 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 import zlib
 
 import pikepdf
 from fontTools.ttLib import TTFont
-from pikepdf import Array, Dictionary, Name, String
+from pikepdf import Dictionary, Name, String
 
+from pipeline import printers
+from pipeline.render.pdf.cmyk import output_intent
 from pipeline.render.pdf.gutter import PrinterRejects
 from pipeline.render.pdf.ink import rewrite
 from pipeline.transparency import transparent
 
 STANDARD = "PDF/X-1a:2001"
 VERSION = "1.3"
-OUTPUT_CONDITION = "CGATS TR 001"
-OUTPUT_INFO = "CGATS TR 001 (SWOP)"
-REGISTRY = "http://www.color.org"
 LEVEL = 6                                   # zlib level, as the rest of the file
 TRANSPARENCY_KEYS = ("/CA", "/ca", "/BM", "/SMask", "/AIS")   # PDF 1.4's: at their no-op values, dropped
 END = rb"(?=[\s\[<(/]|\Z)"
 
 
-def make(pdf: pikepdf.Pdf, config, printer: str) -> None:
-    """`pdf` in place as PDF/X-1a:2001 (see the module's doc)."""
+def make(pdf: pikepdf.Pdf, config, printer: str, styles: Path) -> None:
+    """`pdf` in place as PDF/X-1a:2001 (see the module's doc); its output
+    intent the printer's condition, with our profile of it from `styles`."""
     no_transparency(pdf, printer)
     bare_cff(pdf, printer)
     identify(pdf, config)
+    output_intent(pdf, printers.printer(printer).condition, styles)
 
 
 # -- transparency --------------------------------------------------------------------------
@@ -201,9 +203,6 @@ def identify(pdf: pikepdf.Pdf, config) -> None:
     for key in ("/CreationDate", "/ModDate"):
         if key not in info:
             info[key] = String(date)
-    pdf.Root.OutputIntents = Array([pdf.make_indirect(Dictionary(
-        Type=Name.OutputIntent, S=Name.GTS_PDFX, OutputConditionIdentifier=String(OUTPUT_CONDITION),
-        RegistryName=String(REGISTRY), Info=String(OUTPUT_INFO)))])
     for key in ("/Metadata", "/MarkInfo", "/StructTreeRoot"):
         if key in pdf.Root:
             del pdf.Root[key]

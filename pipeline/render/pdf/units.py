@@ -26,7 +26,7 @@ from pathlib import Path
 
 from pipeline import printers
 from pipeline.engines import weasyprint as engine
-from pipeline.render.pdf import ink, layout, merge
+from pipeline.render.pdf import cmyk, ink, layout, merge
 from pipeline.render.pdf import notes as notes_
 from pipeline.render.pdf.fetcher import ConfinedFetcher, RefusedURL
 from pipeline.render.pdf.html import FRONT, build_unit, measure_html, needs_pages
@@ -226,10 +226,14 @@ def _lay_out(setting: Setting, html: str, fetcher: ConfinedFetcher, extra_css: s
 def _write(setting: Setting, document) -> bytes:
     config = setting.book.config
     data = layout.write(document, None, config, layout.pdf_variant(config, setting.print_ready))
-    if setting.print_ready and config.print.interior == "bw":
-        x1a = printers.printer(config.print.printer).pdf_variant == printers.X1A   # no alpha in X-1a
-        data = ink.gray_pdf(data, flatten=x1a)   # here, in the worker and cached, not over the merged book
-    return data
+    if not setting.print_ready:
+        return data
+    printer = printers.printer(config.print.printer)
+    x1a = printer.pdf_variant == printers.X1A   # no alpha in X-1a
+    # here, in the worker and cached, not over the merged book
+    if config.print.interior == "bw":
+        return ink.gray_pdf(data, flatten=x1a)
+    return cmyk.cmyk_pdf(data, cmyk.separator(setting.styles, printer.condition), flatten=x1a)
 
 
 def unit_documents(book: Book, name: str) -> list[str]:
