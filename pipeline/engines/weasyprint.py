@@ -58,13 +58,29 @@ match the same rules, so `_shared_page_styles` gives them the same
 computed styles, computed once (and again once the first page has set
 the size that viewport units refer to).
 The PDF is byte-identical (tests/render/test_engine.py; the real book).
+
+And one hold of ours in the line loop (`holding`, `_held_lines`): WeasyPrint
+70 has no `hyphenate-limit-lines` (Kozea/WeasyPrint#1357 asks for the
+hyphenate-limit-* family), so a paragraph could end three, four, six lines
+in a row with a hyphen (140 such ladders on the real book). While a `Hold`
+is in force, each line the engine makes is looked at: when it ends
+hyphenated after `limit` hyphenated lines, or it is the last line that fits
+on a recto (the reader would turn the page mid-word), or the caller named
+it (`forbid`: a page and a line's text that a first layout ended a recto
+with), the line is made again with hyphenation off for that one line: the
+word goes whole to the next line. The count is kept per paragraph and
+position (the skip stack the line starts at), so the engine's own retries
+(widows, orphans, a line pushed to the next page) see the same count.
+The same line gives the same choice: the layout stays deterministic.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import xml.etree.ElementTree as ET
 import zlib
+from dataclasses import dataclass
 
 import cssselect2
 import lxml.etree
@@ -72,6 +88,7 @@ import lxml.html
 import pydyf
 import weasyprint
 from weasyprint.formatting_structure import boxes as _boxes
+from weasyprint.layout import inline as _inline
 from weasyprint.layout import page as _page
 from weasyprint.matrix import Matrix as _Matrix
 from weasyprint.text import ffi as _ffi
@@ -95,6 +112,7 @@ _DEFLATE = "none filed: a compression level for pydyf (and write_pdf)"
 _XMP = "none filed: a document id for the XMP that write_pdf(pdf_variant=...) writes"
 _MATRIX = "none filed: page.anchors and page.bookmarks in PDF coordinates"
 _BOX_API = "none filed: the box tree is undocumented on purpose (Kozea/WeasyPrint#265)"
+_LINES = "Kozea/WeasyPrint#1357 (hyphenate-limit-lines and the rest of the hyphenate-limit-* family)"
 _READ = "the endnote heads, footnote cuts and EPUB page-list read where lines fell"
 
 PRIVATE = (
@@ -119,6 +137,15 @@ PRIVATE = (
     Private("weasyprint.css.StyleFor.initial_page_sizes", "the page size viewport units refer to", _SHARED),
     Private("weasyprint.css.StyleFor.get_computed_styles", "the page styles, shared", _SHARED, ("self",)),
     Private("weasyprint.css.StyleFor.get_cascaded_styles", "the margin boxes some rule styles", _SHARED, ("self",)),
+    Private("weasyprint.layout.inline.get_next_linebox",
+            "wrapped: a line that would make a hyphen ladder or end a recto hyphenated is made again "
+            "without hyphenation", _LINES,
+            ("context", "linebox", "position_y", "bottom_space", "skip_stack", "containing_block",
+             "absolute_boxes", "fixed_boxes", "first_letter_style", "first_line_style")),
+    Private("weasyprint.layout.LayoutContext.current_page", "the page a line falls on: rectos are odd", _LINES),
+    Private("weasyprint.layout.LayoutContext.overflows_page", "whether another line would fit under this one",
+            _LINES, ("self", "bottom_space", "position_y")),
+    Private(f"{_BOXES}.Box.style", "a line's hyphens, switched off for one line", _LINES),
     Private("weasyprint._find_base_url", "`document`: our HTML parsed by libxml2, 13 times faster than tinyhtml5",
             _PARSER, ("html_document", "fallback_base_url")),
     *(Private(f"weasyprint.HTML.{name}", "`document` sets what HTML.__init__ sets after parsing", _PARSER)
@@ -165,7 +192,8 @@ def install() -> None:
         raise RuntimeError("libharfbuzz-subset is missing (Debian: libharfbuzz-subset0; `make setup` installs "
                            "it): without it WeasyPrint subsets fonts with fontTools, which stamps them with "
                            "the time of the build")
-    if getattr(_page.make_page, "_mended", False) and getattr(_page.set_page_type_computed_styles, "_shared", False):
+    if (getattr(_page.make_page, "_mended", False) and getattr(_page.set_page_type_computed_styles, "_shared", False)
+            and getattr(_inline.get_next_linebox, "_held", False)):
         return
     if (weasyprint.__version__, pydyf.__version__) != (WRITTEN_FOR, PYDYF):
         raise RuntimeError(f"pipeline/engines/weasyprint.py mends WeasyPrint {WRITTEN_FOR} with pydyf {PYDYF}, "
@@ -175,6 +203,8 @@ def install() -> None:
         _page.make_page = _mended(_page.make_page)
     if not getattr(_page.set_page_type_computed_styles, "_shared", False):
         _page.set_page_type_computed_styles = _shared_page_styles(_page.set_page_type_computed_styles)
+    if not getattr(_inline.get_next_linebox, "_held", False):
+        _inline.get_next_linebox = _held_lines(_inline.get_next_linebox)
     pydyf.zlib = Deflate()
 
 
@@ -227,6 +257,104 @@ def _pseudos(style_for, page_type) -> list:
     """The page itself and the margin boxes (and footnote area) some rule gave a style."""
     return [None] + [pseudo for element, pseudo in style_for.get_cascaded_styles()
                      if pseudo and element == page_type]
+
+
+# -- the hold in the line loop (see the module's docstring) ---------------------------
+
+HYPHENS = ("-", "\u2010")   # what a hyphenated line ends with: the hyphenate character, or a word's own hyphen
+
+
+@dataclass(frozen=True)
+class Hold:
+    """What each line is held to while `holding` it: at most `limit`
+    hyphenated lines in a row; with `turns`, no hyphen on the last line that
+    fits on a recto (odd page); no hyphen on the lines of `forbid`, (page,
+    line text) pairs a first layout ended a recto with."""
+
+    limit: int = 2
+    turns: bool = True
+    forbid: frozenset = frozenset()
+
+
+_HOLD: list[Hold | None] = [None]
+
+
+@contextlib.contextmanager
+def holding(hold: Hold | None):
+    """Lay out under `hold` (None: the engine's own line breaking)."""
+    install()
+    before, _HOLD[0] = _HOLD[0], hold
+    try:
+        yield
+    finally:
+        _HOLD[0] = before
+
+
+def _held_lines(get_next_linebox):
+    @functools.wraps(get_next_linebox)  # the engine's own stays as __wrapped__
+    def wrapper(context, linebox, position_y, bottom_space, skip_stack, *args):
+        hold = _HOLD[0]
+        line, resume_at = get_next_linebox(context, linebox, position_y, bottom_space, skip_stack, *args)
+        if hold is None or line is None:
+            return line, resume_at
+        runs = linebox.__dict__.setdefault("_pipeline_runs", {})
+        before = runs.get(repr(skip_stack), 0)
+        if line_text(line).endswith(HYPHENS) and _must_not_hyphenate(hold, context, line, before, bottom_space):
+            with _no_hyphens(linebox):
+                line, resume_at = get_next_linebox(context, linebox, position_y, bottom_space, skip_stack, *args)
+        runs[repr(resume_at)] = before + 1 if line_text(line).endswith(HYPHENS) else 0
+        return line, resume_at
+
+    wrapper._held = True
+    return wrapper
+
+
+def _must_not_hyphenate(hold: Hold, context, line, before: int, bottom_space) -> bool:
+    if before >= hold.limit:
+        return True
+    page = context.current_page
+    if hold.forbid and (page, line_text(line)) in hold.forbid:
+        return True
+    # the last line that fits: one more of the same height would overflow
+    return hold.turns and page % 2 == 1 and context.overflows_page(bottom_space, line.position_y + 2 * line.height)
+
+
+@contextlib.contextmanager
+def _no_hyphens(linebox):
+    """Hyphenation off in every style the line's boxes use, for one line."""
+    styles = {id(box.style): box.style for box in linebox.descendants() if box.style["hyphens"] != "none"}
+    saved = {key: style["hyphens"] for key, style in styles.items()}
+    for style in styles.values():
+        style["hyphens"] = "none"
+    try:
+        yield
+    finally:
+        for key, style in styles.items():
+            style["hyphens"] = saved[key]
+
+
+def line_text(line) -> str:
+    """The text of a laid-out line box, its boxes' texts run together."""
+    return "".join(box.text for box in line.descendants() if isinstance(box, _boxes.TextBox))
+
+
+def last_lines(page) -> list[str]:
+    """The text of the last line of the page's flow (not its margin boxes
+    nor its footnotes), [] for a page without one."""
+    last = None
+    for box in _flow(page._page_box):
+        last = box
+    return [line_text(last)] if last is not None else []
+
+
+def _flow(box):
+    for child in getattr(box, "children", ()):
+        if isinstance(child, (_boxes.MarginBox, _boxes.FootnoteAreaBox)):
+            continue
+        if isinstance(child, _boxes.LineBox):
+            yield child
+        else:
+            yield from _flow(child)
 
 
 def calls(page) -> list:

@@ -36,6 +36,7 @@ from pipeline.model import Book
 
 CODE = Path(__file__).resolve().parent
 ADAPTER = Path(engine.__file__).resolve()   # its mends lay pages out too
+TURN_PASSES = 3  # layouts of a unit while a recto still ends on a hyphen the engine's guess missed
 MAX_PASSES = 3  # footnote mode: layouts after the first, waiting for '(cont.)' and held notes to settle
 
 
@@ -200,7 +201,7 @@ def _lay_out_unit(setting: Setting, name: str, pages: dict[str, int] | None) -> 
     fetcher = ConfinedFetcher(book.root, setting.styles)   # one for the unit: it lists the files read
 
     def lay_out(html):
-        return _lay_out(setting, html, fetcher)
+        return _lay_out_held(setting, html, fetcher)
 
     doc_ids = unit_documents(book, name)
     lines = None
@@ -218,9 +219,33 @@ def write_pages(setting: Setting, html: str, extra_css: str = "") -> bytes:
     return _write(setting, _lay_out(setting, html, fetcher, extra_css))
 
 
-def _lay_out(setting: Setting, html: str, fetcher: ConfinedFetcher, extra_css: str = ""):
+def _lay_out(setting: Setting, html: str, fetcher: ConfinedFetcher, extra_css: str = "", hold=None):
     return layout.lay_out(html, setting.book.root, setting.styles, setting.book.config, fetcher,
-                          setting.print_ready, multiple=1, extra_css=extra_css, styles_key=setting.version)
+                          setting.print_ready, multiple=1, extra_css=extra_css, styles_key=setting.version,
+                          hold=hold)
+
+
+def _lay_out_held(setting: Setting, html: str, fetcher: ConfinedFetcher):
+    """A unit laid out with its lines held (engine.Hold: no hyphen ladder, no
+    hyphen on the line that fills a recto). The engine guesses a recto's
+    last line as it sets it; where the guess missed (widows, orphans, a
+    footnote taking the room), the unit is laid out again with that line
+    named: only units with such a recto pay a second layout."""
+    forbid: frozenset = frozenset()
+    for _ in range(TURN_PASSES):
+        document = _lay_out(setting, html, fetcher, hold=engine.Hold(forbid=forbid))
+        turns = frozenset(hyphenated_turns(document))
+        if not turns - forbid:
+            return document
+        forbid |= turns
+    return document
+
+
+def hyphenated_turns(document):
+    """(page, line text) of each recto (odd page: units open on rectos) whose last line ends hyphenated."""
+    for number, page in enumerate(document.pages, 1):
+        if number % 2:
+            yield from ((number, text) for text in engine.last_lines(page) if text.endswith(engine.HYPHENS))
 
 
 def _write(setting: Setting, document) -> bytes:
