@@ -67,7 +67,8 @@ is in force, each line the engine makes is looked at: when it ends
 hyphenated after `limit` hyphenated lines, or it is the last line that fits
 on a recto (the reader would turn the page mid-word), or the caller named
 it (`forbid`: a page and a line's text that a first layout ended a recto
-with), the line is made again with hyphenation off for that one line: the
+with, or began a ladder with where the third line broke at a word's own
+hyphen, which hyphenation off cannot move), the line is made again with hyphenation off for that one line: the
 word goes whole to the next line. The count is kept per paragraph and
 position (the skip stack the line starts at), so the engine's own retries
 (widows, orphans, a line pushed to the next page) see the same count.
@@ -92,6 +93,7 @@ from weasyprint.layout import inline as _inline
 from weasyprint.layout import page as _page
 from weasyprint.matrix import Matrix as _Matrix
 from weasyprint.text import ffi as _ffi
+from weasyprint.text import line_break as _line_break
 from weasyprint.text.fonts import FontConfiguration  # noqa: F401  (documented: the API reference's "Fonts")
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse  # noqa: F401  (public)
 
@@ -145,7 +147,15 @@ PRIVATE = (
     Private("weasyprint.layout.LayoutContext.current_page", "the page a line falls on: rectos are odd", _LINES),
     Private("weasyprint.layout.LayoutContext.overflows_page", "whether another line would fit under this one",
             _LINES, ("self", "bottom_space", "position_y")),
-    Private(f"{_BOXES}.Box.style", "a line's hyphens, switched off for one line", _LINES),
+    Private(f"{_BOXES}.Box.style", "a line's hyphens or word spacing, changed for one line", _LINES),
+    Private(f"{_BOXES}.TextBox.justification_spacing", "how far a justified line's spaces are stretched", _LINES),
+    Private("weasyprint.text.line_break.create_layout", "the width of a space in a face", _LINES,
+            ("text", "style", "context", "max_width", "justification_spacing")),
+    Private("weasyprint.text.line_break.Layout.get_first_line", "the width of a space in a face", _LINES,
+            ("self",)),
+    Private("weasyprint.text.line_break.line_size", "the width of a space in a face", _LINES, ("line", "style")),
+    Private("weasyprint.css.ComputedStyle.copy", "a tightened line's own styles", _LINES, ("self",)),
+    Private("weasyprint.css.AnonymousStyle.copy", "a tightened line's own styles", _LINES, ("self",)),
     Private("weasyprint._find_base_url", "`document`: our HTML parsed by libxml2, 13 times faster than tinyhtml5",
             _PARSER, ("html_document", "fallback_base_url")),
     *(Private(f"weasyprint.HTML.{name}", "`document` sets what HTML.__init__ sets after parsing", _PARSER)
@@ -269,11 +279,14 @@ class Hold:
     """What each line is held to while `holding` it: at most `limit`
     hyphenated lines in a row; with `turns`, no hyphen on the last line that
     fits on a recto (odd page); no hyphen on the lines of `forbid`, (page,
-    line text) pairs a first layout ended a recto with."""
+    line text) pairs a first layout ended a recto with; a justified line
+    whose spaces stretch more than `loose` spaces is set again tighter
+    (`_set_again`; None: never)."""
 
     limit: int = 2
     turns: bool = True
     forbid: frozenset = frozenset()
+    loose: float | None = 0.8
 
 
 _HOLD: list[Hold | None] = [None]
@@ -293,15 +306,18 @@ def holding(hold: Hold | None):
 def _held_lines(get_next_linebox):
     @functools.wraps(get_next_linebox)  # the engine's own stays as __wrapped__
     def wrapper(context, linebox, position_y, bottom_space, skip_stack, *args):
+        def make():
+            return get_next_linebox(context, linebox, position_y, bottom_space, skip_stack, *args)
+
         hold = _HOLD[0]
-        line, resume_at = get_next_linebox(context, linebox, position_y, bottom_space, skip_stack, *args)
+        line, resume_at = make()
         if hold is None or line is None:
             return line, resume_at
         runs = linebox.__dict__.setdefault("_pipeline_runs", {})
         before = runs.get(repr(skip_stack), 0)
-        if line_text(line).endswith(HYPHENS) and _must_not_hyphenate(hold, context, line, before, bottom_space):
-            with _no_hyphens(linebox):
-                line, resume_at = get_next_linebox(context, linebox, position_y, bottom_space, skip_stack, *args)
+        held = _must_not_hyphenate(hold, context, line, before, bottom_space)
+        if held and line_text(line).endswith(HYPHENS) or hold.loose and _loose(context, line, resume_at, hold):
+            line, resume_at = _set_again(context, linebox, make, (line, resume_at), held, hold.loose)
         runs[repr(resume_at)] = before + 1 if line_text(line).endswith(HYPHENS) else 0
         return line, resume_at
 
@@ -319,18 +335,83 @@ def _must_not_hyphenate(hold: Hold, context, line, before: int, bottom_space) ->
     return hold.turns and page % 2 == 1 and context.overflows_page(bottom_space, line.position_y + 2 * line.height)
 
 
+def _loose(context, line, resume_at, hold: Hold) -> bool:
+    """A justified line (not a paragraph's last) stretched over `hold.loose` spaces."""
+    return resume_at is not None and _stretch(context, line) > hold.loose
+
+
+# A line held from its hyphen, or loose, is set again in these ways, in
+# this order, until one is neither hyphenated where held nor loose (else
+# the best is kept, by the same order of faults): hyphenation off where
+# held, else shorter fragments allowed at a hyphen; then spaces a fifth of a
+# space tighter (one more syllable fits; a word's own hyphen, which
+# hyphenation off cannot move, goes inside the line), with each of those.
+_LOOSER_HYPHENS = {"hyphenate_limit_chars": (5, 2, 2)}
+_TIGHTER = (0.2, 0.35)   # of the natural space, taken off every space of the line
+
+
+def _set_again(context, linebox, make, made, held: bool, limit: float | None):
+    def faults(line, resume_at):
+        stretch = _stretch(context, line) if resume_at is not None else 0.0
+        return held and line_text(line).endswith(HYPHENS), limit is not None and stretch > limit, stretch
+
+    best, worst = made, faults(*made)
+    space = _space(context, linebox.style)
+    hyphens = {"hyphens": "none"} if held else _LOOSER_HYPHENS
+    tries = [hyphens] + [{"word_spacing": linebox.style["word_spacing"] - cut * space, **hyphens} for cut in _TIGHTER]
+    for changes in tries:
+        with _styled(linebox, **changes) as pin:
+            line, resume_at = make()
+            pin(line)
+        now = faults(line, resume_at)
+        if now < worst:
+            best, worst = (line, resume_at), now
+        if not (worst[0] or worst[1]):
+            break
+    return best
+
+
+def _stretch(context, line) -> float:
+    """How much wider than the face's own the line's spaces are set, in
+    spaces (0: not stretched; 1: twice as wide)."""
+    return max((box.justification_spacing / _space(context, box.style) for box in line.descendants()
+                if isinstance(box, _boxes.TextBox) and getattr(box, "justification_spacing", 0)), default=0)
+
+
+_SPACES: dict[tuple, float] = {}
+
+
+def _space(context, style) -> float:
+    """The width of a space in `style`'s face and size, with its word spacing."""
+    key = (tuple(style["font_family"]), style["font_size"], style["font_style"], style["font_weight"],
+           style["font_stretch"], style["font_variant_caps"], style["word_spacing"])
+    if key not in _SPACES:
+        layout = _line_break.create_layout(" ", style, context, None, 0)   # kept alive: its line points into it
+        first, _ = layout.get_first_line()
+        _SPACES[key] = _line_break.line_size(first, style)[0] or 1.0
+    return _SPACES[key]
+
+
 @contextlib.contextmanager
-def _no_hyphens(linebox):
-    """Hyphenation off in every style the line's boxes use, for one line."""
-    styles = {id(box.style): box.style for box in linebox.descendants() if box.style["hyphens"] != "none"}
-    saved = {key: style["hyphens"] for key, style in styles.items()}
-    for style in styles.values():
-        style["hyphens"] = "none"
+def _styled(linebox, **changes):
+    """`changes` made to every style the line's boxes use, for one line;
+    yields `pin(line)`, which gives the boxes of a line made meanwhile
+    styles of their own that keep the changes (the text is drawn from them)."""
+    styles = list({id(box.style): box.style for box in linebox.descendants()}.values())
+    saved = [{key: style[key] for key in changes} for style in styles]   # all read before any is changed:
+    for style in styles:                                                 # an anonymous style inherits lazily
+        style.update(changes)
+
+    def pin(line):
+        for box in line.descendants():
+            if isinstance(box, _boxes.TextBox):
+                box.style = box.style.copy()
+
     try:
-        yield
+        yield pin
     finally:
-        for key, style in styles.items():
-            style["hyphens"] = saved[key]
+        for style, values in zip(styles, saved):
+            style.update(values)
 
 
 def line_text(line) -> str:
@@ -338,13 +419,11 @@ def line_text(line) -> str:
     return "".join(box.text for box in line.descendants() if isinstance(box, _boxes.TextBox))
 
 
-def last_lines(page) -> list[str]:
-    """The text of the last line of the page's flow (not its margin boxes
-    nor its footnotes), [] for a page without one."""
-    last = None
-    for box in _flow(page._page_box):
-        last = box
-    return [line_text(last)] if last is not None else []
+def flow_lines(page) -> list[tuple[int, str]]:
+    """(paragraph, text) of each line of the page's flow (not its margin
+    boxes nor its footnotes), in order; `paragraph` tells apart the blocks
+    the lines belong to."""
+    return [(id(parent), line_text(line)) for parent, line in _flow(page._page_box)]
 
 
 def _flow(box):
@@ -352,7 +431,7 @@ def _flow(box):
         if isinstance(child, (_boxes.MarginBox, _boxes.FootnoteAreaBox)):
             continue
         if isinstance(child, _boxes.LineBox):
-            yield child
+            yield box, child
         else:
             yield from _flow(child)
 

@@ -64,6 +64,7 @@ class Line:
     x1: float
     y1: float
     text: str
+    gaps: tuple[float, ...] = ()   # points between each word's box and the next one's
 
     @property
     def height(self) -> float:
@@ -96,9 +97,11 @@ def read_pages(pdf: Path, offsets) -> list[Page]:
         left, top, width, height, _ = off
         lines = []
         for line in page.iterfind(".//h:line", ns):
-            words = [w.text or "" for w in line.iterfind("h:word", ns)]
+            boxes = list(line.iterfind("h:word", ns))
+            words = [w.text or "" for w in boxes]
+            gaps = tuple(float(b.get("xMin")) - float(a.get("xMax")) for a, b in zip(boxes, boxes[1:]))
             x0, y0, x1, y1 = (float(line.get(k)) for k in ("xMin", "yMin", "xMax", "yMax"))
-            lines.append(Line(x0 - left, y0 - top, x1 - left, y1 - top, " ".join(words)))
+            lines.append(Line(x0 - left, y0 - top, x1 - left, y1 - top, " ".join(words), gaps))
         lines.sort(key=lambda l: (round(l.y0), l.x0))
         pages.append(Page(number, width, height, lines))
     return pages

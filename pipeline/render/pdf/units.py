@@ -36,7 +36,7 @@ from pipeline.model import Book
 
 CODE = Path(__file__).resolve().parent
 ADAPTER = Path(engine.__file__).resolve()   # its mends lay pages out too
-TURN_PASSES = 3  # layouts of a unit while a recto still ends on a hyphen the engine's guess missed
+TURN_PASSES = 3  # layouts of a unit while a line to set without its hyphen is found after the fact
 MAX_PASSES = 3  # footnote mode: layouts after the first, waiting for '(cont.)' and held notes to settle
 
 
@@ -229,23 +229,34 @@ def _lay_out_held(setting: Setting, html: str, fetcher: ConfinedFetcher):
     """A unit laid out with its lines held (engine.Hold: no hyphen ladder, no
     hyphen on the line that fills a recto). The engine guesses a recto's
     last line as it sets it; where the guess missed (widows, orphans, a
-    footnote taking the room), the unit is laid out again with that line
-    named: only units with such a recto pay a second layout."""
+    footnote taking the room), or a ladder's third line broke at a word's
+    own hyphen, the unit is laid out again with that line (the ladder's
+    first) named: only units with such a fault pay a second layout."""
     forbid: frozenset = frozenset()
     for _ in range(TURN_PASSES):
-        document = _lay_out(setting, html, fetcher, hold=engine.Hold(forbid=forbid))
-        turns = frozenset(hyphenated_turns(document))
-        if not turns - forbid:
+        hold = engine.Hold(forbid=forbid)
+        document = _lay_out(setting, html, fetcher, hold=hold)
+        found = frozenset(hyphen_faults(document, hold.limit))
+        if not found - forbid:
             return document
-        forbid |= turns
+        forbid |= found
     return document
 
 
-def hyphenated_turns(document):
-    """(page, line text) of each recto (odd page: units open on rectos) whose last line ends hyphenated."""
+def hyphen_faults(document, limit: int):
+    """(page, line text) of each line to set without its hyphen: the last
+    line of a recto (odd page: units open on rectos) ending hyphenated, the
+    first of more than `limit` hyphenated lines in a row of one paragraph."""
     for number, page in enumerate(document.pages, 1):
-        if number % 2:
-            yield from ((number, text) for text in engine.last_lines(page) if text.endswith(engine.HYPHENS))
+        lines = engine.flow_lines(page)
+        if number % 2 and lines and lines[-1][1].endswith(engine.HYPHENS):
+            yield number, lines[-1][1]
+        run, paragraph = 0, None
+        for i, (block, text) in enumerate(lines):
+            run = (run if block == paragraph else 0) + 1 if text.endswith(engine.HYPHENS) else 0
+            paragraph = block
+            if run == limit + 1:
+                yield number, lines[i - limit][1]
 
 
 def _write(setting: Setting, document) -> bytes:
