@@ -179,8 +179,7 @@ CODES = _codes(
     ("C015", W, "orphan in running text: {text!r}"),
     ("C016", E, "{count} {what} in {pages} pages, more than one in {per}: print.css's widows/orphans rule is "
                 "not taking effect"),
-    ("C017", W, "{lines} hyphenated lines in a row, the first ending {text!r} (WeasyPrint has no "
-                "hyphenate-limit-lines)"),
+    ("C017", W, "{lines} hyphenated lines in a row, the first ending {text!r}"),
     ("C018", E, "the running head runs into the folio or onto two lines"),
     ("C019", E, "a page with text and no folio"),
     ("C020", E, "a folio and no running head"),

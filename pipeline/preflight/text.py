@@ -25,11 +25,10 @@ in the book); widows, orphans and ladders are counted in running text only.
 Thresholds: print.css asks for `widows: 2; orphans: 2`, so in running text
 any widow or orphan is the engine giving up (a keep it could not honour):
 each is a warning, and more than one per 50 pages an error (the rule is not
-taking effect). WeasyPrint 70 has no `hyphenate-limit-lines` (only
-`hyphenate-limit-chars` and `-zone`), so ladders cannot be prevented by the
-sheet: they are counted and reported as warnings (runs of 3 and of 4 or
-more apart), never errors: they are a matter of finish a proofreader can
-fix by hand, not a fault that makes a printer reject or misprint the file.
+taking effect). Ladders are warnings (runs of 3 and of 4 or more apart;
+`--strict` makes them errors): WeasyPrint 70 has no `hyphenate-limit-lines`,
+and the build holds its lines itself (engines/weasyprint.py, `Hold`), so a
+ladder here means that hold failed or the PDF was made elsewhere.
 """
 
 from __future__ import annotations
