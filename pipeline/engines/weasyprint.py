@@ -144,6 +144,10 @@ PRIVATE = (
             "without hyphenation", _LINES,
             ("context", "linebox", "position_y", "bottom_space", "skip_stack", "containing_block",
              "absolute_boxes", "fixed_boxes", "first_letter_style", "first_line_style")),
+    Private("weasyprint.layout.page.remake_page", "wrapped: a recto ending hyphenated is made again at once",
+            _LINES, ("index", "context", "root_box", "html")),
+    Private("weasyprint.layout.LayoutContext.broken_out_of_flow", "the state a page starts from, to make it again",
+            _LINES),
     Private("weasyprint.layout.LayoutContext.current_page", "the page a line falls on: rectos are odd", _LINES),
     Private("weasyprint.layout.LayoutContext.overflows_page", "whether another line would fit under this one",
             _LINES, ("self", "bottom_space", "position_y")),
@@ -215,6 +219,7 @@ def install() -> None:
         _page.set_page_type_computed_styles = _shared_page_styles(_page.set_page_type_computed_styles)
     if not getattr(_inline.get_next_linebox, "_held", False):
         _inline.get_next_linebox = _held_lines(_inline.get_next_linebox)
+        _page.remake_page = _turned_pages(_page.remake_page)
     pydyf.zlib = Deflate()
 
 
@@ -286,7 +291,7 @@ class Hold:
     limit: int = 2
     turns: bool = True
     forbid: frozenset = frozenset()
-    loose: float | None = 0.8
+    loose: float | None = 0.9
 
 
 _HOLD: list[Hold | None] = [None]
@@ -325,11 +330,42 @@ def _held_lines(get_next_linebox):
     return wrapper
 
 
+TURN_TRIES = 3   # makings of one recto at most, while its last line still ends hyphenated
+
+
+def _turned_pages(remake_page):
+    """A recto whose last line ends hyphenated, which the line loop did not
+    guess was its last (widows, orphans, a footnote taking the room), is
+    made again at once with that line named in the context's forbid set:
+    the engine's own way of making a page again (it re-makes pages whose
+    counters changed), from the state the page started with."""
+    @functools.wraps(remake_page)  # the engine's own stays as __wrapped__
+    def wrapper(index, context, root_box, html):
+        if _HOLD[0] is None or not _HOLD[0].turns or index % 2:   # index 0 is page 1, a recto
+            return remake_page(index, context, root_box, html)
+        forbid = context.__dict__.setdefault("_pipeline_forbid", set())
+        state = (list(context.reported_footnotes), list(context.footnotes), dict(context.broken_out_of_flow))
+        for _ in range(TURN_TRIES):
+            page, resume_at = remake_page(index, context, root_box, html)
+            lines = [line for _, line in _flow(page)]
+            last = (index + 1, line_text(lines[-1])) if lines else None
+            if resume_at is None or last is None or not last[1].endswith(HYPHENS) or last in forbid:
+                break
+            forbid.add(last)
+            context.reported_footnotes[:], context.footnotes[:] = state[0], state[1]
+            context.broken_out_of_flow = dict(state[2])
+        return page, resume_at
+
+    wrapper._turned = True
+    return wrapper
+
+
 def _must_not_hyphenate(hold: Hold, context, line, before: int, bottom_space) -> bool:
     if before >= hold.limit:
         return True
     page = context.current_page
-    if hold.forbid and (page, line_text(line)) in hold.forbid:
+    forbid = getattr(context, "_pipeline_forbid", ())
+    if (hold.forbid or forbid) and ((page, line_text(line)) in hold.forbid or (page, line_text(line)) in forbid):
         return True
     # the last line that fits: one more of the same height would overflow
     return hold.turns and page % 2 == 1 and context.overflows_page(bottom_space, line.position_y + 2 * line.height)
@@ -343,14 +379,15 @@ def _loose(context, line, resume_at, hold: Hold) -> bool:
 # A line held from its hyphen, or loose, is set again in these ways, in
 # this order, until one is neither hyphenated where held nor loose (else
 # the best is kept, by the same order of faults): hyphenation off where
-# held, else shorter fragments allowed at a hyphen; then spaces a fifth,
-# then a third of a space tighter (one more syllable fits; a word's own
-# hyphen, which hyphenation off cannot move, goes inside the line); then
-# letters tracked a hundredth, two hundredths of an em wider (the words
-# fill some of what the spaces would).
+# held, else shorter fragments allowed at a hyphen; then spaces a third of
+# a space tighter (one more syllable fits, and justification gives back
+# what it can; a word's own hyphen, which hyphenation off cannot move, goes
+# inside the line); then letters tracked two hundredths of an em wider (the
+# words fill some of what the spaces would). Each try is a line laid out
+# again: three at most, on the lines that need them.
 _LOOSER_HYPHENS = {"hyphenate_limit_chars": (5, 2, 2)}
-_TIGHTER = (0.2, 0.35)   # of the natural space, taken off every space of the line
-_TRACKED = (0.01, 0.02)  # em, added between letters: the words take up some of what the spaces would
+_TIGHTER = (0.35,)   # of the natural space, taken off every space of the line
+_TRACKED = (0.02,)   # em, added between letters: the words take up some of what the spaces would
 
 
 def _set_again(context, linebox, make, made, held: bool, limit: float | None):
@@ -378,8 +415,10 @@ def _set_again(context, linebox, make, made, held: bool, limit: float | None):
 
 def _stretch(context, line) -> float:
     """How much wider than the face's own the line's spaces are set, in
-    spaces (0: not stretched; 1: twice as wide)."""
-    return max((box.justification_spacing / _space(context, box.style) for box in line.descendants()
+    spaces (0: as the face has them; 1: twice as wide): what justification
+    adds, with the style's own word spacing (negative on a tightened line)."""
+    return max(((box.justification_spacing + box.style["word_spacing"]) / _space(context, box.style)
+                for box in line.descendants()
                 if isinstance(box, _boxes.TextBox) and getattr(box, "justification_spacing", 0)), default=0)
 
 
@@ -387,13 +426,15 @@ _SPACES: dict[tuple, float] = {}
 
 
 def _space(context, style) -> float:
-    """The width of a space in `style`'s face and size, with its word spacing."""
+    """The width of a space in `style`'s face and size, as the face has it."""
     key = (tuple(style["font_family"]), style["font_size"], style["font_style"], style["font_weight"],
-           style["font_stretch"], style["font_variant_caps"], style["word_spacing"])
+           style["font_stretch"], style["font_variant_caps"])
     if key not in _SPACES:
-        layout = _line_break.create_layout(" ", style, context, None, 0)   # kept alive: its line points into it
+        plain = style.copy()
+        plain.update(word_spacing=0, letter_spacing="normal")
+        layout = _line_break.create_layout(" ", plain, context, None, 0)   # kept alive: its line points into it
         first, _ = layout.get_first_line()
-        _SPACES[key] = _line_break.line_size(first, style)[0] or 1.0
+        _SPACES[key] = _line_break.line_size(first, plain)[0] or 1.0
     return _SPACES[key]
 
 
