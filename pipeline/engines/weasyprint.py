@@ -347,8 +347,8 @@ def _turned_pages(remake_page):
         state = (list(context.reported_footnotes), list(context.footnotes), dict(context.broken_out_of_flow))
         for _ in range(TURN_TRIES):
             page, resume_at = remake_page(index, context, root_box, html)
-            lines = [line for _, line in _flow(page)]
-            last = (index + 1, line_text(lines[-1])) if lines else None
+            line = _last_line(page)
+            last = (index + 1, line_text(line)) if line is not None else None
             if resume_at is None or last is None or not last[1].endswith(HYPHENS) or last in forbid:
                 break
             forbid.add(last)
@@ -358,6 +358,23 @@ def _turned_pages(remake_page):
 
     wrapper._turned = True
     return wrapper
+
+
+def _last_line(page):
+    """The page's last line: its footnotes' last, if it has footnotes, else its flow's (None: no line)."""
+    notes = [area for area in page.children if isinstance(area, _boxes.FootnoteAreaBox) and area.children]
+    found = None
+    for _, found in (_flow_lines_of(notes[-1]) if notes else _flow(page)):
+        pass
+    return found
+
+
+def _flow_lines_of(box):
+    for child in getattr(box, "children", ()):
+        if isinstance(child, _boxes.LineBox):
+            yield box, child
+        else:
+            yield from _flow_lines_of(child)
 
 
 def _must_not_hyphenate(hold: Hold, context, line, before: int, bottom_space) -> bool:

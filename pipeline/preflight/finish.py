@@ -67,7 +67,7 @@ def _stranded(pages: list[Page], height: float | None) -> list[Finding]:
         if running < 3 or opening or not _text_lines(after):   # display pages (title, epigraphs) end as they will
             continue
         for line in lines[-2:]:
-            if _centred(line, edges[p.number % 2]):
+            if line.height >= height - 0.6 and _centred(line, edges[p.number % 2]):   # not a footnote's line
                 found.append(problem("page feet", "C044", p.number, text=line.text[:40]))
                 break
     return found or [passed("page feet", "no heading or section's first line at a page's foot")]
