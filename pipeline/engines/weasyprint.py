@@ -330,34 +330,54 @@ def _held_lines(get_next_linebox):
     return wrapper
 
 
-TURN_TRIES = 3   # makings of one recto at most, while its last line still ends hyphenated
+TURN_TRIES = 3   # makings of one page at most, while it still has a fault
 
 
 def _turned_pages(remake_page):
-    """A recto whose last line ends hyphenated, which the line loop did not
-    guess was its last (widows, orphans, a footnote taking the room), is
-    made again at once with that line named in the context's forbid set:
-    the engine's own way of making a page again (it re-makes pages whose
+    """A page with a fault the line loop could not see coming is made again
+    at once with the line to blame named in the context's forbid set: a
+    recto whose last line ends hyphenated (widows, orphans or a footnote
+    moved the page's end), a ladder whose third line broke at a word's own
+    hyphen (hyphenation off cannot move it: its first line is named). This
+    is the engine's own way of making a page again (it re-makes pages whose
     counters changed), from the state the page started with."""
     @functools.wraps(remake_page)  # the engine's own stays as __wrapped__
     def wrapper(index, context, root_box, html):
-        if _HOLD[0] is None or not _HOLD[0].turns or index % 2:   # index 0 is page 1, a recto
+        hold = _HOLD[0]
+        if hold is None:
             return remake_page(index, context, root_box, html)
         forbid = context.__dict__.setdefault("_pipeline_forbid", set())
         state = (list(context.reported_footnotes), list(context.footnotes), dict(context.broken_out_of_flow))
         for _ in range(TURN_TRIES):
             page, resume_at = remake_page(index, context, root_box, html)
-            line = _last_line(page)
-            last = (index + 1, line_text(line)) if line is not None else None
-            if resume_at is None or last is None or not last[1].endswith(HYPHENS) or last in forbid:
+            new = [fault for fault in _page_faults(page, index + 1, resume_at is not None, hold) if fault not in forbid]
+            if not new:
                 break
-            forbid.add(last)
+            forbid.update(new)
             context.reported_footnotes[:], context.footnotes[:] = state[0], state[1]
             context.broken_out_of_flow = dict(state[2])
         return page, resume_at
 
     wrapper._turned = True
     return wrapper
+
+
+def _page_faults(page, number: int, turns: bool, hold: Hold):
+    """(page, line text) of the lines to set without their hyphen: a recto's
+    last line (`turns`: the text goes on overleaf), the first line of a
+    ladder longer than the hold's limit within one paragraph."""
+    if turns and hold.turns and number % 2:
+        line = _last_line(page)
+        if line is not None and line_text(line).endswith(HYPHENS):
+            yield number, line_text(line)
+    run, paragraph, texts = 0, None, []
+    for parent, line in _flow(page):
+        text = line_text(line)
+        run = (run if parent is paragraph else 0) + 1 if text.endswith(HYPHENS) else 0
+        paragraph = parent
+        texts.append(text)
+        if run == hold.limit + 1:
+            yield number, texts[-1 - hold.limit]
 
 
 def _last_line(page):
@@ -405,6 +425,8 @@ def _loose(context, line, resume_at, hold: Hold) -> bool:
 _LOOSER_HYPHENS = {"hyphenate_limit_chars": (5, 2, 2)}
 _TIGHTER = (0.35,)   # of the natural space, taken off every space of the line
 _TRACKED = (0.02,)   # em, added between letters: the words take up some of what the spaces would
+# a held line still ending on a word's own hyphen ("anarco-sindi-"): squeezed, so that the word fits whole
+_SQUEEZED = (0.5, -0.01)   # of a space off each space; em between letters
 
 
 def _set_again(context, linebox, make, made, held: bool, limit: float | None):
@@ -417,7 +439,9 @@ def _set_again(context, linebox, make, made, held: bool, limit: float | None):
     hyphens = {"hyphens": "none"} if held else _LOOSER_HYPHENS
     spacing, size = linebox.style["word_spacing"], linebox.style["font_size"]
     tries = ([hyphens] + [{"word_spacing": spacing - cut * space, **hyphens} for cut in _TIGHTER]
-             + [{"letter_spacing": track * size, **hyphens} for track in _TRACKED])
+             + [{"letter_spacing": track * size, **hyphens} for track in _TRACKED]
+             + ([{"word_spacing": spacing - _SQUEEZED[0] * space, "letter_spacing": _SQUEEZED[1] * size, **hyphens}]
+                if held else []))
     for changes in tries:
         with _styled(linebox, **changes) as pin:
             line, resume_at = make()
