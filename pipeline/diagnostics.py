@@ -213,7 +213,7 @@ CODES = _codes(
     ("C040", W, "an image of {pixels} prints at {ppi} ppi, below the {wanted} ppi printers ask for"),
     ("C041", E, "{printer} prints books of {least} to {most} pages; this file has {pages}"),
     ("C042", W, "{count} loose line(s), interword space over {times:g} times the natural space, the first "
-                "{text!r}"),
+                "{text!r} (more than one in {aim} pages in the book)"),
     ("C043", W, "a word hyphenated across the turn of a recto: {text!r}"),
     ("C044", W, "a heading or a section's first line at the foot of the page: {text!r}"),
     # S: the snapshot each build keeps for `diff` (printed; the build stands)

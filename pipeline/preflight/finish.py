@@ -15,7 +15,9 @@ After: findings with page numbers (warnings; `check pdf --strict` makes them err
   (the median gap between its word boxes) exceeds twice the face's natural
   space. The natural space is measured on the same pages: the median gap of
   the lines set ragged (a paragraph's last line), where the engine does not
-  stretch spaces. One finding per page, with the count of its loose lines.
+  stretch spaces. The count and its pages are always shown (the spacing
+  row); past the aim of one loose line per ten pages, each page's loose
+  lines are a warning.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from pipeline.preflight.text import FOLIO, FULL, HYPHENS, INDENT, Page, _running
 LOOSE = 2.0        # interword space over the natural space that makes a line loose
 CENTRED = 3.0      # points: a centred line's margins left and right agree within this
 RAGGED_LEAST = 20  # ragged lines needed to measure the natural space
+LOOSE_PER_PAGE = 1 / 10   # the aim: past it, each page's loose lines are a warning
+SHOWN = 12                # pages named in the spacing row
 
 
 def check(pages: list[Page]) -> list[Finding]:
@@ -95,11 +99,15 @@ def loose_lines(pages: list[Page], height: float) -> tuple[float | None, dict[in
 
 
 def _loose(pages: list[Page], height: float) -> list[Finding]:
+    """The figure always (the spacing row, with the pages); each page's loose
+    lines a warning only past the aim of one loose line per ten pages."""
     natural, loose = loose_lines(pages, height)
     if natural is None:
-        return [passed("loose lines", "too little running text to measure the natural space")]
+        return [passed("spacing", "too little running text to measure the natural space")]
     count = sum(len(v) for v in loose.values())
-    found = [problem("loose lines", "C042", page, count=len(lines), text=lines[0][:40], times=LOOSE)
-             for page, lines in sorted(loose.items())]
-    figure = f"{count} loose in {len(pages)} pages (natural space {natural:.2f} pt)"
-    return found + [passed("spacing", figure)]
+    where = ", ".join(map(str, sorted(loose)[:SHOWN])) + (", …" if len(loose) > SHOWN else "")
+    figure = f"{count} loose in {len(pages)} pages (natural space {natural:.2f} pt)" + (f": pp. {where}" if loose else "")
+    if count <= len(pages) * LOOSE_PER_PAGE:
+        return [passed("spacing", figure)]
+    return [problem("loose lines", "C042", page, count=len(lines), text=lines[0][:40], times=LOOSE,
+                    aim=round(1 / LOOSE_PER_PAGE)) for page, lines in sorted(loose.items())]
