@@ -17,7 +17,7 @@ from pipeline.preflight import run as preflight
 
 pytestmark = pytest.mark.book
 
-LOOSE = {"endnotes": 40, "footnotes": 42}   # loose lines measured on the real book (check pdf's spacing row)
+LOOSE = {"endnotes": 40, "footnotes": 45}   # loose lines measured on the real book (check pdf's spacing row)
 
 
 def strict(pdf_path, config) -> tuple[list, int]:
