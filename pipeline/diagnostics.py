@@ -190,8 +190,7 @@ CODES = _codes(
     ("C015", W, "orphan in running text: {text!r}"),
     ("C016", E, "{count} {what} in {pages} pages, more than one in {per}: print.css's widows/orphans rule is "
                 "not taking effect"),
-    ("C017", W, "{lines} hyphenated lines in a row, the first ending {text!r} (WeasyPrint has no "
-                "hyphenate-limit-lines)"),
+    ("C017", W, "{lines} hyphenated lines in a row, the first ending {text!r}"),
     ("C018", E, "the running head runs into the folio or onto two lines"),
     ("C019", E, "a page with text and no folio"),
     ("C020", E, "a folio and no running head"),
@@ -224,8 +223,12 @@ CODES = _codes(
     ("C039", E, "an image of {pixels} prints at {ppi} ppi, below the least of {least}: it would print coarse"),
     ("C040", W, "an image of {pixels} prints at {ppi} ppi, below the {wanted} ppi printers ask for"),
     ("C041", E, "{printer} prints books of {least} to {most} pages; this file has {pages}"),
+    ("C042", W, "{count} loose line(s), interword space over {times:g} times the natural space, the first "
+                "{text!r} (more than one in {aim} pages in the book)"),
+    ("C043", W, "a word hyphenated across the turn of a recto: {text!r}"),
+    ("C044", W, "a heading or a section's first line at the foot of the page: {text!r}"),
     # CMYK in a printer's file separated for its condition: a colour interior, a cover (preflight/colour.py, cover.py)
-    ("C042", E, "draws in RGB, Lab or ICC-based colour ({what}), in a printer's file that must be CMYK"),
+    ("C045", E, "draws in RGB, Lab or ICC-based colour ({what}), in a printer's file that must be CMYK"),
     # S: the snapshot each build keeps for `diff` (printed; the build stands)
     ("S001", W, "snapshot not written, the build is kept: {kind}: {reason}"),
     # F: fonts and print

@@ -58,13 +58,30 @@ match the same rules, so `_shared_page_styles` gives them the same
 computed styles, computed once (and again once the first page has set
 the size that viewport units refer to).
 The PDF is byte-identical (tests/render/test_engine.py; the real book).
+
+And one hold of ours in the line loop (`holding`, `_held_lines`): WeasyPrint
+70 has no `hyphenate-limit-lines` (Kozea/WeasyPrint#1357 asks for the
+hyphenate-limit-* family), so a paragraph could end three, four, six lines
+in a row with a hyphen (140 such ladders on the real book). While a `Hold`
+is in force, each line the engine makes is looked at: when it ends
+hyphenated after `limit` hyphenated lines, or it is the last line that fits
+on a recto (the reader would turn the page mid-word), or the caller named
+it (`forbid`: a page and a line's text that a first layout ended a recto
+with, or began a ladder with where the third line broke at a word's own
+hyphen, which hyphenation off cannot move), the line is made again with hyphenation off for that one line: the
+word goes whole to the next line. The count is kept per paragraph and
+position (the skip stack the line starts at), so the engine's own retries
+(widows, orphans, a line pushed to the next page) see the same count.
+The same line gives the same choice: the layout stays deterministic.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import xml.etree.ElementTree as ET
 import zlib
+from dataclasses import dataclass
 
 import cssselect2
 import lxml.etree
@@ -72,9 +89,11 @@ import lxml.html
 import pydyf
 import weasyprint
 from weasyprint.formatting_structure import boxes as _boxes
+from weasyprint.layout import inline as _inline
 from weasyprint.layout import page as _page
 from weasyprint.matrix import Matrix as _Matrix
 from weasyprint.text import ffi as _ffi
+from weasyprint.text import line_break as _line_break
 from weasyprint.text.fonts import FontConfiguration  # noqa: F401  (documented: the API reference's "Fonts")
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse  # noqa: F401  (public)
 
@@ -95,6 +114,7 @@ _DEFLATE = "none filed: a compression level for pydyf (and write_pdf)"
 _XMP = "none filed: a document id for the XMP that write_pdf(pdf_variant=...) writes"
 _MATRIX = "none filed: page.anchors and page.bookmarks in PDF coordinates"
 _BOX_API = "none filed: the box tree is undocumented on purpose (Kozea/WeasyPrint#265)"
+_LINES = "Kozea/WeasyPrint#1357 (hyphenate-limit-lines and the rest of the hyphenate-limit-* family)"
 _READ = "the endnote heads, footnote cuts and EPUB page-list read where lines fell"
 
 PRIVATE = (
@@ -119,6 +139,27 @@ PRIVATE = (
     Private("weasyprint.css.StyleFor.initial_page_sizes", "the page size viewport units refer to", _SHARED),
     Private("weasyprint.css.StyleFor.get_computed_styles", "the page styles, shared", _SHARED, ("self",)),
     Private("weasyprint.css.StyleFor.get_cascaded_styles", "the margin boxes some rule styles", _SHARED, ("self",)),
+    Private("weasyprint.layout.inline.get_next_linebox",
+            "wrapped: a line that would make a hyphen ladder or end a recto hyphenated is made again "
+            "without hyphenation", _LINES,
+            ("context", "linebox", "position_y", "bottom_space", "skip_stack", "containing_block",
+             "absolute_boxes", "fixed_boxes", "first_letter_style", "first_line_style")),
+    Private("weasyprint.layout.page.remake_page", "wrapped: a recto ending hyphenated is made again at once",
+            _LINES, ("index", "context", "root_box", "html")),
+    Private("weasyprint.layout.LayoutContext.broken_out_of_flow", "the state a page starts from, to make it again",
+            _LINES),
+    Private("weasyprint.layout.LayoutContext.current_page", "the page a line falls on: rectos are odd", _LINES),
+    Private("weasyprint.layout.LayoutContext.overflows_page", "whether another line would fit under this one",
+            _LINES, ("self", "bottom_space", "position_y")),
+    Private(f"{_BOXES}.Box.style", "a line's hyphens or word spacing, changed for one line", _LINES),
+    Private(f"{_BOXES}.TextBox.justification_spacing", "how far a justified line's spaces are stretched", _LINES),
+    Private("weasyprint.text.line_break.create_layout", "the width of a space in a face", _LINES,
+            ("text", "style", "context", "max_width", "justification_spacing")),
+    Private("weasyprint.text.line_break.Layout.get_first_line", "the width of a space in a face", _LINES,
+            ("self",)),
+    Private("weasyprint.text.line_break.line_size", "the width of a space in a face", _LINES, ("line", "style")),
+    Private("weasyprint.css.ComputedStyle.copy", "a tightened line's own styles", _LINES, ("self",)),
+    Private("weasyprint.css.AnonymousStyle.copy", "a tightened line's own styles", _LINES, ("self",)),
     Private("weasyprint._find_base_url", "`document`: our HTML parsed by libxml2, 13 times faster than tinyhtml5",
             _PARSER, ("html_document", "fallback_base_url")),
     *(Private(f"weasyprint.HTML.{name}", "`document` sets what HTML.__init__ sets after parsing", _PARSER)
@@ -165,7 +206,8 @@ def install() -> None:
         raise RuntimeError("libharfbuzz-subset is missing (Debian: libharfbuzz-subset0; `make setup` installs "
                            "it): without it WeasyPrint subsets fonts with fontTools, which stamps them with "
                            "the time of the build")
-    if getattr(_page.make_page, "_mended", False) and getattr(_page.set_page_type_computed_styles, "_shared", False):
+    if (getattr(_page.make_page, "_mended", False) and getattr(_page.set_page_type_computed_styles, "_shared", False)
+            and getattr(_inline.get_next_linebox, "_held", False)):
         return
     if (weasyprint.__version__, pydyf.__version__) != (WRITTEN_FOR, PYDYF):
         raise RuntimeError(f"pipeline/engines/weasyprint.py mends WeasyPrint {WRITTEN_FOR} with pydyf {PYDYF}, "
@@ -175,6 +217,9 @@ def install() -> None:
         _page.make_page = _mended(_page.make_page)
     if not getattr(_page.set_page_type_computed_styles, "_shared", False):
         _page.set_page_type_computed_styles = _shared_page_styles(_page.set_page_type_computed_styles)
+    if not getattr(_inline.get_next_linebox, "_held", False):
+        _inline.get_next_linebox = _held_lines(_inline.get_next_linebox)
+        _page.remake_page = _turned_pages(_page.remake_page)
     pydyf.zlib = Deflate()
 
 
@@ -227,6 +272,255 @@ def _pseudos(style_for, page_type) -> list:
     """The page itself and the margin boxes (and footnote area) some rule gave a style."""
     return [None] + [pseudo for element, pseudo in style_for.get_cascaded_styles()
                      if pseudo and element == page_type]
+
+
+# -- the hold in the line loop (see the module's docstring) ---------------------------
+
+HYPHENS = ("-", "\u2010")   # what a hyphenated line ends with: the hyphenate character, or a word's own hyphen
+
+
+@dataclass(frozen=True)
+class Hold:
+    """What each line is held to while `holding` it: at most `limit`
+    hyphenated lines in a row; with `turns`, no hyphen on the last line that
+    fits on a recto (odd page); no hyphen on the lines of `forbid`, (page,
+    line text) pairs a first layout ended a recto with; a justified line
+    whose spaces stretch more than `loose` spaces is set again tighter
+    (`_set_again`; None: never)."""
+
+    limit: int = 2
+    turns: bool = True
+    forbid: frozenset = frozenset()
+    loose: float | None = 0.9
+
+
+_HOLD: list[Hold | None] = [None]
+
+
+@contextlib.contextmanager
+def holding(hold: Hold | None):
+    """Lay out under `hold` (None: the engine's own line breaking)."""
+    install()
+    before, _HOLD[0] = _HOLD[0], hold
+    try:
+        yield
+    finally:
+        _HOLD[0] = before
+
+
+def _held_lines(get_next_linebox):
+    @functools.wraps(get_next_linebox)  # the engine's own stays as __wrapped__
+    def wrapper(context, linebox, position_y, bottom_space, skip_stack, *args):
+        def make():
+            return get_next_linebox(context, linebox, position_y, bottom_space, skip_stack, *args)
+
+        hold = _HOLD[0]
+        line, resume_at = make()
+        if hold is None or line is None:
+            return line, resume_at
+        runs = linebox.__dict__.setdefault("_pipeline_runs", {})
+        before = runs.get(repr(skip_stack), 0)
+        held = _must_not_hyphenate(hold, context, line, before, bottom_space)
+        if held and line_text(line).endswith(HYPHENS) or hold.loose and _loose(context, line, resume_at, hold):
+            line, resume_at = _set_again(context, linebox, make, (line, resume_at), held, hold.loose)
+        runs[repr(resume_at)] = before + 1 if line_text(line).endswith(HYPHENS) else 0
+        return line, resume_at
+
+    wrapper._held = True
+    return wrapper
+
+
+TURN_TRIES = 3   # makings of one page at most, while it still has a fault
+
+
+def _turned_pages(remake_page):
+    """A page with a fault the line loop could not see coming is made again
+    at once with the line to blame named in the context's forbid set: a
+    recto whose last line ends hyphenated (widows, orphans or a footnote
+    moved the page's end), a ladder whose third line broke at a word's own
+    hyphen (hyphenation off cannot move it: its first line is named). This
+    is the engine's own way of making a page again (it re-makes pages whose
+    counters changed), from the state the page started with."""
+    @functools.wraps(remake_page)  # the engine's own stays as __wrapped__
+    def wrapper(index, context, root_box, html):
+        hold = _HOLD[0]
+        if hold is None:
+            return remake_page(index, context, root_box, html)
+        forbid = context.__dict__.setdefault("_pipeline_forbid", set())
+        state = (list(context.reported_footnotes), list(context.footnotes), dict(context.broken_out_of_flow))
+        for _ in range(TURN_TRIES):
+            page, resume_at = remake_page(index, context, root_box, html)
+            new = [fault for fault in _page_faults(page, index + 1, resume_at is not None, hold) if fault not in forbid]
+            if not new:
+                break
+            forbid.update(new)
+            context.reported_footnotes[:], context.footnotes[:] = state[0], state[1]
+            context.broken_out_of_flow = dict(state[2])
+        return page, resume_at
+
+    wrapper._turned = True
+    return wrapper
+
+
+def _page_faults(page, number: int, turns: bool, hold: Hold):
+    """(page, line text) of the lines to set without their hyphen: a recto's
+    last line (`turns`: the text goes on overleaf), the first line of a
+    ladder longer than the hold's limit within one paragraph."""
+    if turns and hold.turns and number % 2:
+        line = _last_line(page)
+        if line is not None and line_text(line).endswith(HYPHENS):
+            yield number, line_text(line)
+    run, paragraph, texts = 0, None, []
+    for parent, line in _flow(page):
+        text = line_text(line)
+        run = (run if parent is paragraph else 0) + 1 if text.endswith(HYPHENS) else 0
+        paragraph = parent
+        texts.append(text)
+        if run == hold.limit + 1:
+            yield number, texts[-1 - hold.limit]
+
+
+def _last_line(page):
+    """The page's last line: its footnotes' last, if it has footnotes, else its flow's (None: no line)."""
+    notes = [area for area in page.children if isinstance(area, _boxes.FootnoteAreaBox) and area.children]
+    found = None
+    for _, found in (_flow_lines_of(notes[-1]) if notes else _flow(page)):
+        pass
+    return found
+
+
+def _flow_lines_of(box):
+    for child in getattr(box, "children", ()):
+        if isinstance(child, _boxes.LineBox):
+            yield box, child
+        else:
+            yield from _flow_lines_of(child)
+
+
+def _must_not_hyphenate(hold: Hold, context, line, before: int, bottom_space) -> bool:
+    if before >= hold.limit:
+        return True
+    page = context.current_page
+    forbid = getattr(context, "_pipeline_forbid", ())
+    if (hold.forbid or forbid) and ((page, line_text(line)) in hold.forbid or (page, line_text(line)) in forbid):
+        return True
+    # the last line that fits: one more of the same height would overflow
+    return hold.turns and page % 2 == 1 and context.overflows_page(bottom_space, line.position_y + 2 * line.height)
+
+
+def _loose(context, line, resume_at, hold: Hold) -> bool:
+    """A justified line (not a paragraph's last) stretched over `hold.loose` spaces."""
+    return resume_at is not None and _stretch(context, line) > hold.loose
+
+
+# A line held from its hyphen, or loose, is set again in these ways, in
+# this order, until one is neither hyphenated where held nor loose (else
+# the best is kept, by the same order of faults): hyphenation off where
+# held, else shorter fragments allowed at a hyphen; then spaces a third of
+# a space tighter (one more syllable fits, and justification gives back
+# what it can; a word's own hyphen, which hyphenation off cannot move, goes
+# inside the line); then letters tracked two hundredths of an em wider (the
+# words fill some of what the spaces would). Each try is a line laid out
+# again: three at most, on the lines that need them.
+_LOOSER_HYPHENS = {"hyphenate_limit_chars": (5, 2, 2)}
+_TIGHTER = (0.35,)   # of the natural space, taken off every space of the line
+_TRACKED = (0.02,)   # em, added between letters: the words take up some of what the spaces would
+# a held line still ending on a word's own hyphen ("anarco-sindi-"): squeezed, so that the word fits whole
+_SQUEEZED = (0.5, -0.01)   # of a space off each space; em between letters
+
+
+def _set_again(context, linebox, make, made, held: bool, limit: float | None):
+    def faults(line, resume_at):
+        stretch = _stretch(context, line) if resume_at is not None else 0.0
+        return held and line_text(line).endswith(HYPHENS), limit is not None and stretch > limit, stretch
+
+    best, worst = made, faults(*made)
+    space = _space(context, linebox.style)
+    hyphens = {"hyphens": "none"} if held else _LOOSER_HYPHENS
+    spacing, size = linebox.style["word_spacing"], linebox.style["font_size"]
+    tries = ([hyphens] + [{"word_spacing": spacing - cut * space, **hyphens} for cut in _TIGHTER]
+             + [{"letter_spacing": track * size, **hyphens} for track in _TRACKED]
+             + ([{"word_spacing": spacing - _SQUEEZED[0] * space, "letter_spacing": _SQUEEZED[1] * size, **hyphens}]
+                if held else []))
+    for changes in tries:
+        with _styled(linebox, **changes) as pin:
+            line, resume_at = make()
+            pin(line)
+        now = faults(line, resume_at)
+        if now < worst:
+            best, worst = (line, resume_at), now
+        if not (worst[0] or worst[1]):
+            break
+    return best
+
+
+def _stretch(context, line) -> float:
+    """How much wider than the face's own the line's spaces are set, in
+    spaces (0: as the face has them; 1: twice as wide): what justification
+    adds, with the style's own word spacing (negative on a tightened line)."""
+    return max(((box.justification_spacing + box.style["word_spacing"]) / _space(context, box.style)
+                for box in line.descendants()
+                if isinstance(box, _boxes.TextBox) and getattr(box, "justification_spacing", 0)), default=0)
+
+
+_SPACES: dict[tuple, float] = {}
+
+
+def _space(context, style) -> float:
+    """The width of a space in `style`'s face and size, as the face has it."""
+    key = (tuple(style["font_family"]), style["font_size"], style["font_style"], style["font_weight"],
+           style["font_stretch"], style["font_variant_caps"])
+    if key not in _SPACES:
+        plain = style.copy()
+        plain.update(word_spacing=0, letter_spacing="normal")
+        layout = _line_break.create_layout(" ", plain, context, None, 0)   # kept alive: its line points into it
+        first, _ = layout.get_first_line()
+        _SPACES[key] = _line_break.line_size(first, plain)[0] or 1.0
+    return _SPACES[key]
+
+
+@contextlib.contextmanager
+def _styled(linebox, **changes):
+    """`changes` made to every style the line's boxes use, for one line;
+    yields `pin(line)`, which gives the boxes of a line made meanwhile
+    styles of their own that keep the changes (the text is drawn from them)."""
+    styles = list({id(box.style): box.style for box in linebox.descendants()}.values())
+    saved = [{key: style[key] for key in changes} for style in styles]   # all read before any is changed:
+    for style in styles:                                                 # an anonymous style inherits lazily
+        style.update(changes)
+
+    def pin(line):
+        for box in line.descendants():
+            if isinstance(box, _boxes.TextBox):
+                box.style = box.style.copy()
+
+    try:
+        yield pin
+    finally:
+        for style, values in zip(styles, saved):
+            style.update(values)
+
+
+def line_text(line) -> str:
+    """The text of a laid-out line box, its boxes' texts run together."""
+    return "".join(box.text for box in line.descendants() if isinstance(box, _boxes.TextBox))
+
+
+def flow_lines(page) -> list[tuple[int, str]]:
+    """(paragraph, text) of each line of the page's flow (not its margin
+    boxes nor its footnotes), in order; `paragraph` tells apart the blocks
+    the lines belong to."""
+    return [(id(parent), line_text(line)) for parent, line in _flow(page._page_box)]
+
+
+def _flow(box):
+    for child in getattr(box, "children", ()):
+        if isinstance(child, (_boxes.MarginBox, _boxes.FootnoteAreaBox)):
+            continue
+        if isinstance(child, _boxes.LineBox):
+            yield box, child
+        else:
+            yield from _flow(child)
 
 
 def calls(page) -> list:

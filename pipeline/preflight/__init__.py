@@ -21,6 +21,8 @@ then a table of the checks passed, and exits 1 if any is an error.
                a colour interior, no RGB
     text.py    lines with positions (pdftotext -bbox-layout) -> widows,
                orphans, ladders, heads and folios
+    finish.py  from the same lines and word boxes: a word hyphenated across
+               a recto's turn, a heading at a page's foot, loose lines
     margins.py from the same lines, each page's inside and outside margin
                against the printer's least (book.yaml print.printer)
     images.py  each image's resolution as placed (pdfimages -list)
@@ -90,7 +92,7 @@ def _one_line(exc: Exception) -> str:
 def _checks(pdf: Path, cover: Path | None, multiple: int | None, config, styles: Path | None) -> list[Finding]:
     import pikepdf
 
-    from pipeline.preflight import boxes, colour, fonts, images, margins, pdfx, pdfx1a, text
+    from pipeline.preflight import boxes, colour, finish, fonts, images, margins, pdfx, pdfx1a, text
     from pipeline.preflight import cover as cover_check
 
     findings: list[Finding] = []
@@ -105,6 +107,7 @@ def _checks(pdf: Path, cover: Path | None, multiple: int | None, config, styles:
         page_boxes = boxes.trim_offsets(doc)
     lines = text.read_pages(pdf, page_boxes)    # one pdftotext run, for the text and the margins
     findings += text.check(lines)
+    findings += finish.check(lines)
     if config is not None:
         findings += margins.check(lines, config)
     findings += images.check(pdf)

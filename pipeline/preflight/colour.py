@@ -63,7 +63,7 @@ def check(doc, pdf: Path, gray: bool, cmyk: bool = False) -> list[Finding]:
     elif gray:
         found = [problem("colour", "C025", n, kinds=", ".join(sorted(k))) for n, k in pages.items()]
     elif cmyk and any(_not_cmyk(k) for k in pages.values()):
-        found = [problem("colour", "C042", n, what=", ".join(sorted(_not_cmyk(k)))) for n, k in pages.items()
+        found = [problem("colour", "C045", n, what=", ".join(sorted(_not_cmyk(k)))) for n, k in pages.items()
                  if _not_cmyk(k)]
     elif cmyk:
         found = [passed("colour", f"{len(pages)} pages draw in CMYK, none in RGB")]

@@ -154,10 +154,10 @@ def _filters(doc, path) -> Finding:
 
 def cmyk_content(doc, ink_limit: int, path: Path | None = None) -> list[Finding]:
     """A printer's CMYK file that is not PDF/X-1a (the generic and KDP
-    covers): no RGB, Lab or ICC-based colour (C042), its total ink within
+    covers): no RGB, Lab or ICC-based colour (C045), its total ink within
     `ink_limit` (C036)."""
     walked = _walk(doc, measure=True)
-    found = [problem("colour spaces", "C042", path=path, what=_list(walked["colour"])) if walked["colour"]
+    found = [problem("colour spaces", "C045", path=path, what=_list(walked["colour"])) if walked["colour"]
              else passed("colour spaces", "DeviceGray and DeviceCMYK only")]
     ink, where = walked["ink"]
     found.append(problem("total ink", "C036", path=path, ink=ink, where=where, limit=ink_limit)

@@ -25,11 +25,10 @@ in the book); widows, orphans and ladders are counted in running text only.
 Thresholds: print.css asks for `widows: 2; orphans: 2`, so in running text
 any widow or orphan is the engine giving up (a keep it could not honour):
 each is a warning, and more than one per 50 pages an error (the rule is not
-taking effect). WeasyPrint 70 has no `hyphenate-limit-lines` (only
-`hyphenate-limit-chars` and `-zone`), so ladders cannot be prevented by the
-sheet: they are counted and reported as warnings (runs of 3 and of 4 or
-more apart), never errors: they are a matter of finish a proofreader can
-fix by hand, not a fault that makes a printer reject or misprint the file.
+taking effect). Ladders are warnings (runs of 3 and of 4 or more apart;
+`--strict` makes them errors): WeasyPrint 70 has no `hyphenate-limit-lines`,
+and the build holds its lines itself (engines/weasyprint.py, `Hold`), so a
+ladder here means that hold failed or the PDF was made elsewhere.
 """
 
 from __future__ import annotations
@@ -64,6 +63,7 @@ class Line:
     x1: float
     y1: float
     text: str
+    gaps: tuple[float, ...] = ()   # points between each word's box and the next one's
 
     @property
     def height(self) -> float:
@@ -96,9 +96,11 @@ def read_pages(pdf: Path, offsets) -> list[Page]:
         left, top, width, height, _ = off
         lines = []
         for line in page.iterfind(".//h:line", ns):
-            words = [w.text or "" for w in line.iterfind("h:word", ns)]
+            boxes = list(line.iterfind("h:word", ns))
+            words = [w.text or "" for w in boxes]
+            gaps = tuple(float(b.get("xMin")) - float(a.get("xMax")) for a, b in zip(boxes, boxes[1:]))
             x0, y0, x1, y1 = (float(line.get(k)) for k in ("xMin", "yMin", "xMax", "yMax"))
-            lines.append(Line(x0 - left, y0 - top, x1 - left, y1 - top, " ".join(words)))
+            lines.append(Line(x0 - left, y0 - top, x1 - left, y1 - top, " ".join(words), gaps))
         lines.sort(key=lambda l: (round(l.y0), l.x0))
         pages.append(Page(number, width, height, lines))
     return pages

@@ -214,13 +214,15 @@ def body(*kinds: str) -> list[tuple[float, str]]:
 
 
 def text_pdf(path: Path, pages: list[tuple[str | None, list]]) -> Path:
-    """One page per (running head or None, body lines), set in Courier, not embedded."""
+    """One page per (running head or None, body lines: (x, text) or (x, text, word spacing in points)),
+    set in Courier, not embedded."""
     doc = pikepdf.new()
     font = doc.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
                                                 BaseFont=pikepdf.Name.Courier))
     for head, lines in pages:
-        rows = ([(60, 40, head)] if head else []) + [(x, 100 + 14 * i, t) for i, (x, t) in enumerate(lines)]
-        ops = "".join(f"BT /F1 10 Tf {x} {H - y} Td ({t}) Tj ET\n" for x, y, t in rows)
+        rows = ([(60, 40, head, 0)] if head else []) + [(x, 100 + 14 * i, t, tw) for i, (x, t, tw) in
+                                                       enumerate((*line, 0)[:3] for line in lines)]
+        ops = "".join(f"BT /F1 10 Tf {tw} Tw {x} {H - y} Td ({t}) Tj ET\n" for x, y, t, tw in rows)
         page = doc.add_blank_page(page_size=(W, H))
         page.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
         page.obj.Contents = doc.make_stream(ops.encode())
@@ -237,6 +239,16 @@ PAGES = [
     ("Libro3", body("short", "indented", "full", "short")),
     ("4", body("indented", "full", "full", "short")),
     (None, body("indented", "full", "full", "short")),
+]
+
+# The finish (preflight/finish.py): page 1, a recto, ends on a hyphen; page 2 holds a loose line
+# (spaces 7 points wider than the short lines', 13 points in all) and ends on a centred heading.
+LOOSE_LINE = (60, "abcdefg " + "abcd " * 6 + "abcx", 7)   # 35 characters and 7 spaces of 13 points: a full line
+CENTRED_LINE = (60 + (FULL - 10) * 3, "Capitulo x")   # 10 characters in the middle of the measure
+FINISH = [
+    ("Libro 1", body("indented", "full", "full", "short", "short", "short", "short", "short", "hyphen")),
+    ("Libro 2", body("indented", "full", "full", "short", "short", "short") + [LOOSE_LINE, CENTRED_LINE]),
+    ("Libro 3", body("full", "full", "full", "short")),
 ]
 
 
@@ -383,7 +395,7 @@ PREFLIGHT = [
     Trigger("C026", lambda tmp: ["check", "pdf", drawn(tmp, b"1 0 0 rg 100 100 200 200 re f"), "--book",
                                  printer_book(tmp, "kdp")]),
     # a colour interior (book.yaml: kdp, color) drawn in RGB, where the printer's file must be CMYK
-    Trigger("C042", lambda tmp: ["check", "pdf", drawn(tmp, b"1 0 0 rg 100 100 200 200 re f"), "--book",
+    Trigger("C045", lambda tmp: ["check", "pdf", drawn(tmp, b"1 0 0 rg 100 100 200 200 re f"), "--book",
                                  printer_book(tmp, "kdp", "color")]),
     # PDF/X-1a (book.yaml: ingramspark): a file that does not claim it; one that claims it, wrong every way
     Trigger("C027", lambda tmp: ["check", "pdf", boxed(tmp), "--book", printer_book(tmp, "ingramspark")]),
@@ -397,6 +409,8 @@ PREFLIGHT = [
     # font programs: two under one tag, a face embedded twice, a glyph its program lacks
     Trigger("C039", check_pdf(lambda tmp: pictured(tmp, pixels=10, points=100))),      # 7 ppi
     Trigger("C040", check_pdf(lambda tmp: pictured(tmp, pixels=100, points=30))),      # 240 ppi
+    # the finish: a loose line, a hyphen across a recto's turn, a heading at a page's foot
+    *[Trigger(code, check_pdf(lambda tmp: text_pdf(tmp / "t.pdf", FINISH))) for code in ("C042", "C043", "C044")],
     Trigger("F101", check_pdf(lambda tmp: fonted(tmp, [b"one program", b"another program"]))),
     Trigger("F102", check_pdf(lambda tmp: fonted(tmp, [b"one program", b"another program"]))),
     Trigger("F103", check_pdf(lambda tmp: fonted(tmp, [FACE.read_bytes()], widths=[99999, [500]]))),

@@ -229,3 +229,43 @@ def test_pages_selected_by_number_keep_styles_of_their_own():
     engine.install()
     document = render_pages(PAGES_CSS + "\n@page :nth(3) { @top-center { content: 'Tres'; } }")
     assert margin_texts(document, "@top-center") == [n == 3 for n in range(1, len(document.pages) + 1)]
+
+
+# -- the hold in the line loop: no hyphen ladders (WeasyPrint 70 has no hyphenate-limit-lines) --------
+
+LADDER_HTML = ('<html lang="es"><body><p style="width: 11em; font-size: 12px; text-align: justify; hyphens: auto; '
+               'hyphenate-limit-chars: 6 3 3">La internacionalización extraordinariamente desproporcionada de '
+               'las correspondientes responsabilidades administrativas transformaba incomprensiblemente '
+               'cualquier conversación revolucionaria en interminables discusiones parlamentarias completamente '
+               'incomprensibles para los trabajadores metalúrgicos.</p></body></html>')
+
+
+def longest_ladder(hold) -> tuple[int, list[str]]:
+    with engine.holding(hold):
+        document = weasyprint.HTML(string=LADDER_HTML).render()
+    lines = [text for page in document.pages for _, text in engine.flow_lines(page)]
+    longest = run = 0
+    for text in lines:
+        run = run + 1 if text.endswith(engine.HYPHENS) else 0
+        longest = max(longest, run)
+    return longest, lines
+
+
+def test_the_engine_alone_sets_a_ladder_of_four_or_more():
+    longest, _ = longest_ladder(None)
+    assert longest >= 4
+
+
+def test_the_hold_keeps_the_same_paragraph_to_two_hyphens_in_a_row():
+    unheld, before = longest_ladder(None)
+    longest, lines = longest_ladder(engine.Hold(turns=False))
+    assert longest <= 2
+    assert "".join(l.removesuffix("\u2010") for l in lines).replace(" ", "") == \
+        "".join(l.removesuffix("\u2010") for l in before).replace(" ", "")   # the same words, none lost
+
+
+def test_the_hold_leaves_the_engines_own_breaking_when_lifted():
+    with engine.holding(engine.Hold()):
+        pass
+    assert longest_ladder(None) == longest_ladder(None)
+    assert engine._HOLD[0] is None

@@ -196,8 +196,8 @@ def test_a_colour_interior_passes_check_pdf_and_rgb_in_it_is_an_error(colour, tm
         page.Contents = doc.make_stream(b"1 0 0 rg 0 0 10 10 re f " + b"".join(
             s.read_bytes() for s in (page.Contents if isinstance(page.Contents, pikepdf.Array) else [page.Contents])))
         doc.save(spoilt)
-    found = [f for f in preflight(spoilt, config=book.config) if f.code == "C042"]
-    assert [(f.page, f.detail) for f in found] == [(5, CODES["C042"].template.format(what="rg"))]
+    found = [f for f in preflight(spoilt, config=book.config) if f.code == "C045"]
+    assert [(f.page, f.detail) for f in found] == [(5, CODES["C045"].template.format(what="rg"))]
 
 
 # -- every printer's cover: CMYK within its ink limit --------------------------------------

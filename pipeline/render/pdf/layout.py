@@ -53,8 +53,8 @@ def stylesheets(styles: Path, config: BookConfig, fetcher: ConfinedFetcher, font
 
 def lay_out(html: str, base: Path, styles: Path, config: BookConfig, fetcher: ConfinedFetcher,
             print_ready: bool = False, multiple: int | None = None, extra_css: str = "",
-            styles_key: str | None = None):
-    """Lay out the pages, padded with blank pages at the end to `multiple`
+            styles_key: str | None = None, hold=None):
+    """Lay out the pages (the lines held to `hold`, an engine.Hold, if given), padded with blank pages at the end to `multiple`
     (default book.yaml's page multiple); `extra_css` goes after the sheets.
     `styles_key`, a digest of the styles folder's content the caller already
     made, spares hashing it again. A resource outside the allowed folders is RefusedURL."""
@@ -62,7 +62,8 @@ def lay_out(html: str, base: Path, styles: Path, config: BookConfig, fetcher: Co
     try:
         fonts, profiles, sheets = _sheets(styles, config, fetcher, print_ready, extra_css, styles_key)
         doc = engine.document(html, fetcher.uri(base), fetcher)
-        document = doc.render(stylesheets=sheets, font_config=fonts, color_profiles=profiles)
+        with engine.holding(hold):
+            document = doc.render(stylesheets=sheets, font_config=fonts, color_profiles=profiles)
         multiple = config.print.page_multiple if multiple is None else multiple
         return pad(document, multiple, sheets, fonts, profiles, base, fetcher)
     except FatalURLFetchingError as exc:

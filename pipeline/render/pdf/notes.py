@@ -219,10 +219,19 @@ def plan_chunks(lines: list[Line]) -> list[Line]:
     """Where to cut one note: the line starts that open its 2nd, 3rd... chunk."""
     if len(lines) < CHUNK_FROM:
         return []
-    cuts = list(range(CHUNK_LINES, len(lines), CHUNK_LINES))
+    cuts = sorted({_between_words(lines, i) for i in range(CHUNK_LINES, len(lines), CHUNK_LINES)})
     if len(lines) - cuts[-1] < 2:
         cuts.pop()
     return [lines[i] for i in cuts]
+
+
+def _between_words(lines: list[Line], i: int) -> int:
+    """The line start nearest `i` that is not inside a hyphenated word: a chunk
+    ending on a hyphen may end a recto, and the reader would turn mid-word."""
+    for j in (i, i + 1, i - 1, i + 2):
+        if 0 < j < len(lines) and not lines[j].hyphenated:
+            return j
+    return i
 
 
 def cut(root, cuts: list[Line]) -> list:

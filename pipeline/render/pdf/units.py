@@ -36,6 +36,7 @@ from pipeline.model import Book
 
 CODE = Path(__file__).resolve().parent
 ADAPTER = Path(engine.__file__).resolve()   # its mends lay pages out too
+TURN_PASSES = 3  # layouts of a unit while a line to set without its hyphen is found after the fact
 MAX_PASSES = 3  # footnote mode: layouts after the first, waiting for '(cont.)' and held notes to settle
 
 
@@ -200,7 +201,7 @@ def _lay_out_unit(setting: Setting, name: str, pages: dict[str, int] | None) -> 
     fetcher = ConfinedFetcher(book.root, setting.styles)   # one for the unit: it lists the files read
 
     def lay_out(html):
-        return _lay_out(setting, html, fetcher)
+        return _lay_out_held(setting, html, fetcher)
 
     doc_ids = unit_documents(book, name)
     lines = None
@@ -218,9 +219,44 @@ def write_pages(setting: Setting, html: str, extra_css: str = "") -> bytes:
     return _write(setting, _lay_out(setting, html, fetcher, extra_css))
 
 
-def _lay_out(setting: Setting, html: str, fetcher: ConfinedFetcher, extra_css: str = ""):
+def _lay_out(setting: Setting, html: str, fetcher: ConfinedFetcher, extra_css: str = "", hold=None):
     return layout.lay_out(html, setting.book.root, setting.styles, setting.book.config, fetcher,
-                          setting.print_ready, multiple=1, extra_css=extra_css, styles_key=setting.version)
+                          setting.print_ready, multiple=1, extra_css=extra_css, styles_key=setting.version,
+                          hold=hold)
+
+
+def _lay_out_held(setting: Setting, html: str, fetcher: ConfinedFetcher):
+    """A unit laid out with its lines held (engine.Hold: no hyphen ladder, no
+    hyphen on the line that fills a recto). The engine guesses a recto's
+    last line as it sets it; where the guess missed (widows, orphans, a
+    footnote taking the room), or a ladder's third line broke at a word's
+    own hyphen, the unit is laid out again with that line (the ladder's
+    first) named: only units with such a fault pay a second layout."""
+    forbid: frozenset = frozenset()
+    for _ in range(TURN_PASSES):
+        hold = engine.Hold(forbid=forbid)
+        document = _lay_out(setting, html, fetcher, hold=hold)
+        found = frozenset(hyphen_faults(document, hold.limit))
+        if not found - forbid:
+            return document
+        forbid |= found
+    return document
+
+
+def hyphen_faults(document, limit: int):
+    """(page, line text) of each line to set without its hyphen: the last
+    line of a recto (odd page: units open on rectos) ending hyphenated, the
+    first of more than `limit` hyphenated lines in a row of one paragraph."""
+    for number, page in enumerate(document.pages, 1):
+        lines = engine.flow_lines(page)
+        if number % 2 and lines and lines[-1][1].endswith(engine.HYPHENS):
+            yield number, lines[-1][1]
+        run, paragraph = 0, None
+        for i, (block, text) in enumerate(lines):
+            run = (run if block == paragraph else 0) + 1 if text.endswith(engine.HYPHENS) else 0
+            paragraph = block
+            if run == limit + 1:
+                yield number, lines[i - limit][1]
 
 
 def _write(setting: Setting, document) -> bytes:

@@ -1,0 +1,113 @@
+"""The finish of a fine book, read back from the pages: page turns and even spacing.
+
+Before: the pages' lines and word boxes (text.read_pages: pdftotext
+-bbox-layout, in trim coordinates).
+After: findings with page numbers (warnings; `check pdf --strict` makes them errors):
+
+- C043 a word hyphenated across a page turn from a recto: the last line of
+  an odd page's text (running text or notes) ends with a hyphen, so the
+  reader turns the leaf mid-word;
+- C044 a heading, or the first line of a section, at the foot of a page:
+  a centred line (a heading, a scene break) that is the page's last line
+  of text or the one before it, on a page the text goes on from (the next
+  page is no opening);
+- C042 loose lines: a justified line of running text whose interword space
+  (the median gap between its word boxes) exceeds twice the face's natural
+  space. The natural space is measured on the same pages: the median gap of
+  the lines set ragged (a paragraph's last line), where the engine does not
+  stretch spaces. The count and its pages are always shown (the spacing
+  row); past the aim of one loose line per ten pages, each page's loose
+  lines are a warning.
+"""
+
+from __future__ import annotations
+
+import statistics
+
+from pipeline.preflight import Finding, passed, problem
+from pipeline.preflight.text import FOLIO, FULL, HYPHENS, INDENT, Page, _running
+
+LOOSE = 2.0        # interword space over the natural space that makes a line loose
+CENTRED = 3.0      # points: a centred line's margins left and right agree within this
+RAGGED_LEAST = 20  # ragged lines needed to measure the natural space
+LOOSE_PER_PAGE = 1 / 10   # the aim: past it, each page's loose lines are a warning
+SHOWN = 12                # pages named in the spacing row
+
+
+def check(pages: list[Page]) -> list[Finding]:
+    height = _running(pages)
+    return (_turns(pages) + _stranded(pages, height)
+            + (_loose(pages, height) if height is not None else [passed("loose lines", "no running text")]))
+
+
+def _text_lines(page: Page):
+    return [l for l in page.zone("body") if l.text.strip()]
+
+
+def _turns(pages: list[Page]) -> list[Finding]:
+    found = [problem("page turns", "C043", p.number, text=lines[-1].text[-30:])
+             for p in pages[:-1] if p.number % 2 and (lines := _text_lines(p)) and lines[-1].text.endswith(HYPHENS)]
+    return found or [passed("page turns", "no word hyphenated across a recto's turn")]
+
+
+def _edges(pages: list[Page]) -> dict[int, tuple[float, float]]:
+    """The measure's left and right edge on rectos (1) and versos (0), whose
+    margins differ: the most common starts and ends of lines."""
+    edges = {}
+    for side in (0, 1):
+        lines = [l for p in pages if p.number % 2 == side for l in _text_lines(p)]
+        if lines:
+            edges[side] = (statistics.mode(round(l.x0) for l in lines), statistics.mode(round(l.x1) for l in lines))
+    return edges
+
+
+def _stranded(pages: list[Page], height: float | None) -> list[Finding]:
+    edges = _edges(pages)
+    found = []
+    for i, p in enumerate(pages[:-1]):
+        lines, after = _text_lines(p), pages[i + 1]
+        opening = any(FOLIO.match(l.text) for l in after.zone("foot"))
+        running = sum(abs(l.height - height) < 0.6 for l in lines) if height else 0
+        if running < 3 or opening or not _text_lines(after):   # display pages (title, epigraphs) end as they will
+            continue
+        for line in lines[-2:]:
+            if line.height >= height - 0.6 and _centred(line, edges[p.number % 2]):   # not a footnote's line
+                found.append(problem("page feet", "C044", p.number, text=line.text[:40]))
+                break
+    return found or [passed("page feet", "no heading or section's first line at a page's foot")]
+
+
+def _centred(line, edges: tuple[float, float]) -> bool:
+    left, right = line.x0 - edges[0], edges[1] - line.x1
+    return left > INDENT and right > INDENT and abs(left - right) < CENTRED
+
+
+def loose_lines(pages: list[Page], height: float) -> tuple[float | None, dict[int, list[str]]]:
+    """(the natural space in points, page -> the loose lines' text)."""
+    body = {p.number: [l for l in p.zone("body") if abs(l.height - height) < 0.6 and l.gaps] for p in pages}
+    edges = _edges(pages)
+    ragged = [g for n, lines in body.items() for l in lines if l.x1 < edges[n % 2][1] - 4 * FULL for g in l.gaps]
+    if len(ragged) < RAGGED_LEAST:
+        return None, {}
+    natural = statistics.median(ragged)
+    loose: dict[int, list[str]] = {}
+    for number, lines in body.items():
+        for l in lines:
+            if l.x1 >= edges[number % 2][1] - FULL and statistics.median(l.gaps) > LOOSE * natural:
+                loose.setdefault(number, []).append(l.text)
+    return natural, loose
+
+
+def _loose(pages: list[Page], height: float) -> list[Finding]:
+    """The figure always (the spacing row, with the pages); each page's loose
+    lines a warning only past the aim of one loose line per ten pages."""
+    natural, loose = loose_lines(pages, height)
+    if natural is None:
+        return [passed("spacing", "too little running text to measure the natural space")]
+    count = sum(len(v) for v in loose.values())
+    where = ", ".join(map(str, sorted(loose)[:SHOWN])) + (", …" if len(loose) > SHOWN else "")
+    figure = f"{count} loose in {len(pages)} pages (natural space {natural:.2f} pt)" + (f": pp. {where}" if loose else "")
+    if count <= len(pages) * LOOSE_PER_PAGE:
+        return [passed("spacing", figure)]
+    return [problem("loose lines", "C042", page, count=len(lines), text=lines[0][:40], times=LOOSE,
+                    aim=round(1 / LOOSE_PER_PAGE)) for page, lines in sorted(loose.items())]
