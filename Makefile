@@ -8,10 +8,11 @@ LOCK   := requirements.lock
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | sha256sum | cut -c1-12)
 SYSTEM := $(VENV)/.system-ok
 ACE    := tools/ace/node_modules/.installed
+READER := tools/reader/node_modules/.installed
 UV     := .cache/uv/bin/uv
 UV_VERSION := 0.13.9
 
-.PHONY: book test check preview setup clean lock
+.PHONY: book test check preview reading setup clean lock
 
 book: setup
 	$(PY) -m pipeline build manuscript -o output
@@ -29,10 +30,20 @@ check: setup
 preview: setup
 	$(PY) -m pipeline preview manuscript -o output
 
-setup: $(SYSTEM) $(STAMP) $(ACE)
+# The built book in a reading engine (foliate-js in Chromium): phone and tablet
+# sizes, notes, page-list, index; report and screenshots in output/reports/reading/.
+reading: setup
+	test -f output/*.epub || $(MAKE) book
+	$(PY) -m tests.reading output/*.epub $$(ls output/*.pdf 2>/dev/null)
+
+setup: $(SYSTEM) $(STAMP) $(ACE) $(READER)
 
 $(ACE): tools/ace/package-lock.json | $(SYSTEM)
 	cd tools/ace && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(READER): tools/reader/package-lock.json | $(SYSTEM)
+	cd tools/reader && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
 $(SYSTEM): tools/setup-system.sh

@@ -5,7 +5,8 @@ Several mentions on one page give one number; consecutive pages merge into
 a range (45–47); a page where the person is named only in notes reads
 "123 n. 4" ("123 nn. 4, 7"). Shared by the printed index (render/pdf/index.py)
 and the canonical text of a build (render/text.py), which must not import
-the print engine.
+the print engine; the ids of entries and letter groups are shared by both
+indexes (render/epub/index.py).
 """
 
 from __future__ import annotations
@@ -13,6 +14,17 @@ from __future__ import annotations
 from collections import defaultdict
 
 from pipeline.model import IndexEntry
+from pipeline.text.ids import slugify
+
+
+def entry_id(key: str) -> str:
+    """An index entry's id, the same in print and in the EPUB: where a print
+    page begins in the index, the EPUB's page marker finds the entry by it."""
+    return "ix-" + slugify(key)
+
+
+def letter_id(letter: str) -> str:
+    return f"ix-letter-{slugify(letter)}"
 
 
 def page_locators(entry: IndexEntry, pages: dict[str, int]) -> list[str]:

@@ -35,7 +35,15 @@ def render_epub(book: Book, out_path: Path, styles_dir: Path, pages: dict[str, i
     docs = [d for d in book.documents if d.role not in SKIPPED]
     pkg = package.new_book(book.config)
     cover_file = _cover(pkg, book, styles_dir)
-    faces = fonts.subset_faces(book, styles_dir / "fonts")
+    where = documents.places(book, page_starts, pages)
+    contents = [_content(book, doc, where) for doc in docs]
+    title_page = documents.render_titlepage(book, book.config.language)
+    page_list = [(s.page, f"{documents.file_name(book.document(s.doc_id))}#{pagebreaks.marker_id(s.page)}")
+                 for s in sorted(page_starts, key=lambda s: s.page)]
+    nav_page = render_nav(book, docs, cover_file, page_list)
+    # subset after rendering: the generated pages' own words (the index's
+    # headnote, the nav's headings) must be in the face too
+    faces = fonts.subset_faces(book, styles_dir / "fonts", [*contents, title_page, nav_page])
     for i, (name, _, _, data) in enumerate(faces, 1):
         pkg.add_item(epub.EpubItem(f"font-{i}", f"fonts/{name}", "font/otf", data))
     css = fonts.font_face_css(faces) + (styles_dir / "epub.css").read_text("utf-8")
@@ -46,15 +54,12 @@ def render_epub(book: Book, out_path: Path, styles_dir: Path, pages: dict[str, i
     pkg.add_item(epub.EpubItem("css", "css/book.css", "text/css", css.encode("utf-8")))
     for i, res in enumerate(book.resources, 1):
         pkg.add_item(epub.EpubItem(f"res-{i}", res.href, res.media_type, images.for_epub(res.path, res.media_type)))
-    where = documents.places(book, page_starts, pages)
-    items = [_item(doc, _content(book, doc, where)) for doc in docs]
+    items = [_item(doc, content) for doc, content in zip(docs, contents)]
     for item in items:
         pkg.add_item(item)
-    title = _xhtml_item("titlepage", "titlepage.xhtml", documents.render_titlepage(book, book.config.language))
+    title = _xhtml_item("titlepage", "titlepage.xhtml", title_page)
     pkg.add_item(title)
-    page_list = [(s.page, f"{documents.file_name(book.document(s.doc_id))}#{pagebreaks.marker_id(s.page)}")
-                 for s in sorted(page_starts, key=lambda s: s.page)]
-    nav = _xhtml_item("nav", "nav.xhtml", render_nav(book, docs, cover_file, page_list), ["nav"])
+    nav = _xhtml_item("nav", "nav.xhtml", nav_page, ["nav"])
     pkg.add_item(nav)
     pkg.add_item(epub.EpubNcx())
     pkg.toc = [epub.Link(documents.file_name(d), d.title, d.id) for d in docs if d.title]

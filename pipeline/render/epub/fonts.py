@@ -39,14 +39,22 @@ def book_text(book: Book) -> str:
     return text
 
 
-def subset_faces(book: Book, fonts_dir: Path) -> list[tuple[str, str, str, bytes]]:
+def subset_faces(book: Book, fonts_dir: Path, pages=()) -> list[tuple[str, str, str, bytes]]:
     """[(file name, style, weight, subset bytes)]: every face, since the
     stylesheet sets note marks in bold; the bold face needs only the figures
-    and what <strong> holds, so subset it to those."""
-    text = book_text(book)
+    and what <strong> holds, so subset it to those. `pages`: the rendered
+    XHTML documents, whose generated words (headnotes, headings) count too."""
+    text = book_text(book) + "".join(_page_text(page) for page in pages)
     strong = "0123456789*" + "".join(re.findall(r"<(?:strong|b)>([^<]*)<", "".join(d.html for d in book.documents)))
     return [(name, style, weight, _subset(fonts_dir / name, strong if weight == "bold" else text))
             for name, style, weight in FACES if (fonts_dir / name).is_file()]
+
+
+def _page_text(page: bytes) -> str:
+    text = TAG.sub(" ", page.decode("utf-8").split("<body", 1)[-1])
+    for entity, char in ENTITY.items():
+        text = text.replace(entity, char)
+    return text
 
 
 def _subset(path: Path, text: str) -> bytes:

@@ -23,7 +23,7 @@ from pipeline.model import Book, Document, IndexEntry, Mention
 from pipeline.render.epub import pagebreaks, semantics
 from pipeline.render.epub.documents import CSS, Places, file_name
 from pipeline.render.epub.xhtml import document, el, serialize
-from pipeline.text.ids import slugify
+from pipeline.render.locators import entry_id, letter_id
 
 WORDS = {
     "es": {"see": "véase", "see-also": "Véase también", "page": "p.", "note": "n.",
@@ -34,10 +34,6 @@ WORDS = {
            "pages": "Numbers refer to the pages of the print edition; “n.” marks a note.",
            "links": "Each number links to a mention of the person in the text or the notes, in reading order."},
 }
-
-
-def entry_id(key: str) -> str:
-    return "ix-" + slugify(key)
 
 
 def render_index(book: Book, doc: Document, where: Places, pages: dict[str, int] | None = None) -> bytes:
@@ -54,7 +50,7 @@ def render_index(book: Book, doc: Document, where: Places, pages: dict[str, int]
     el("p", None, words["pages"] if pages else words["links"], parent=notes)
     files = {d.id: file_name(d) for d in book.documents}
     for letter, entries in groupby(book.index, key=lambda e: e.letter):
-        group_id = f"ix-letter-{slugify(letter)}"
+        group_id = letter_id(letter)
         group = el("section", {"epub:type": "index-group", "class": "index-group", "aria-labelledby": group_id},
                    parent=section)
         el("h2", {"id": group_id}, letter, parent=group)

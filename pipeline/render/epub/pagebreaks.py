@@ -5,6 +5,11 @@ Before: a content document's section and the PageStarts the PDF layout gave
 After:  <span epub:type="pagebreak" role="doc-pagebreak" id="page-123"
         aria-label="123"/> at that word boundary, so that a reader can go to
         the page a printed citation gives, and the nav can list every page.
+
+In a generated document (notes, glossary, index) the two outputs differ in
+markup, so a start names the element it fell in (a note, an entry) and the
+page's first words: the marker goes before those words within that element,
+else within the whole document, else at the element's start.
 """
 
 from __future__ import annotations
@@ -36,7 +41,9 @@ def insert(section, starts: list[PageStart]) -> None:
     by_id = {e.get("id"): e for e in section.iter() if isinstance(e.tag, str) and e.get("id")}
     for start in sorted(starts, key=lambda s: s.page, reverse=True):  # later first: offsets stay valid
         marker = _marker(start.page)
-        if start.anchor and start.anchor in by_id and start.block < 0:
+        if start.text:
+            _at_text(section, by_id.get(start.anchor), start.text, marker, is_block)
+        elif start.anchor and start.anchor in by_id and start.block < 0:
             _at_start(by_id[start.anchor], marker)
         elif start.block < 0 or start.block >= len(blocks):
             _at_start(section, marker)
@@ -102,6 +109,88 @@ def _at_word(block, words: int, marker) -> None:
                 count += 1
             previous = char
     block.append(marker)  # the page begins after the block's last word
+
+
+def _at_text(section, scope, text: str, marker, is_block) -> None:
+    """Before the page's first words: within `scope` (the element the page
+    began in), found in a row, else with a word between each (the EPUB's
+    index reads "p. 45, p. 46" where print reads "45–46"), else its first
+    word alone; then within the section, three words in a row at least."""
+    want = _tokens(text)
+    tries = [(scope, k, 0) for k in range(min(len(want), 6), 1, -1)]
+    tries += [(scope, k, 1) for k in range(min(len(want), 6), 1, -1)] + [(scope, 1, 0)]
+    tries += [(section, k, 0) for k in range(min(len(want), 6), 2, -1)]
+    words = {}
+    for where, k, gap in tries:
+        if where is None:
+            continue
+        if id(where) not in words:
+            words[id(where)] = _words(where, is_block)
+        found = words[id(where)]
+        at = _find([w[0] for w in found], want[:k], gap)
+        if at is not None:
+            _, node, attr, offset = found[at]
+            return _before(node, attr, offset, marker, is_block)
+    _at_start(scope if scope is not None else section, marker)
+
+
+TOKEN = re.compile(r"[^\W_]+")
+
+
+def _tokens(text: str) -> list[str]:
+    """Runs of letters and digits: punctuation, hyphens and dashes, set
+    apart in one output and not in the other, do not count."""
+    return TOKEN.findall(text.lower())
+
+
+def _words(root, is_block) -> list[tuple[str, object, str, int]]:
+    """(token, node, slot, offset) of every run of letters and digits under
+    `root`, at the start of the word (as spaces delimit it) the run is in, so
+    that a marker goes before «word», not between « and word; blocks begin
+    and end words as spaces do."""
+    words, start, previous = [], None, ""
+    for node, attr in text_slots(root):
+        if isinstance(node.tag, str) and is_block(node):
+            start, previous = None, ""
+        for i, char in enumerate(getattr(node, attr) or ""):
+            if SPACE.match(char):
+                start, previous = None, ""
+                continue
+            if start is None:
+                start = (node, attr, i)
+            if TOKEN.match(char):
+                if previous:
+                    words[-1][0] += char.lower()
+                else:
+                    words.append([char.lower(), *start])
+            previous = char if TOKEN.match(char) else ""
+    return [tuple(w) for w in words]
+
+
+def _find(tokens: list[str], want: list[str], gap: int) -> int | None:
+    """Where `want` begins in `tokens`, in a row or with up to `gap` tokens
+    between each two."""
+    for i, token in enumerate(tokens):
+        if token != want[0]:
+            continue
+        at = i
+        for w in want[1:]:
+            nxt = next((j for j in range(at + 1, min(at + 2 + gap, len(tokens))) if tokens[j] == w), None)
+            if nxt is None:
+                break
+            at = nxt
+        else:
+            return i
+    return None
+
+
+def _before(node, attr: str, at: int, marker, is_block) -> None:
+    """At a word's first character; before an inline element the word opens
+    (a note's mark), not inside it."""
+    if attr == "text" and at == 0 and not is_block(node) and node.getparent() is not None:
+        node.addprevious(marker)
+    else:
+        _split(node, attr, at, marker)
 
 
 def _split(node, attr: str, at: int, marker) -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from pipeline.model import Book, IndexEntry
-from pipeline.render.locators import page_locators
+from pipeline.render.locators import entry_id, letter_id, page_locators
 from pipeline.text.fragments import escape
 
 SEE = {"es": ("véase", "véase también"), "en": ("see", "see also")}
@@ -30,7 +30,7 @@ def index_section(book: Book, pages: dict[str, int] | None) -> str:
     see, see_also = SEE.get(lang, SEE["en"])
     out = ['<div class="index-body">']
     for letter, entries in groupby(book.index, key=lambda e: e.letter):
-        out.append(f'<section class="index-group"><h2 class="index-letter">{escape(letter)}</h2>'
+        out.append(f'<section class="index-group"><h2 class="index-letter" id="{letter_id(letter)}">{escape(letter)}</h2>'
                    '<ul class="index-entries">')
         out += [_entry(e, pages, see, see_also) for e in entries]
         out.append("</ul></section>")
@@ -39,7 +39,7 @@ def index_section(book: Book, pages: dict[str, int] | None) -> str:
 
 
 def _entry(entry: IndexEntry, pages, see: str, see_also: str) -> str:
-    parts = [f'<li class="index-entry"><span class="index-term">{escape(entry.label)}</span>']
+    parts = [f'<li class="index-entry" id="{entry_id(entry.key)}"><span class="index-term">{escape(entry.label)}</span>']
     if entry.dates:
         parts.append(f' <span class="index-dates">({escape(entry.dates)})</span>')
     locs = page_locators(entry, pages) if pages is not None else _placeholders(entry)

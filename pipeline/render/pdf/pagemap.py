@@ -7,7 +7,9 @@ After:  one PageStart per page whose first line of text belongs to a book
         that block came before the page — so the EPUB can carry a page break
         marker at the same word boundary. A page that begins inside a
         generated document (notes, glossary, index) points at the nearest
-        element id the EPUB shares (a note, an entry).
+        element id the EPUB shares (a note, an entry) and carries the words
+        at the page's top, so the EPUB can find that word within it (the two
+        outputs lay these documents out differently: no block count holds).
 
 A word broken by hyphenation across the page boundary counts on the page
 where it begins: the marker then stands just after it.
@@ -16,7 +18,7 @@ where it begins: the marker then stands just after it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipeline.engines import weasyprint as engine
 
@@ -26,6 +28,7 @@ BLOCKS = frozenset({"p", "li", "dt", "dd", "h2", "h3", "h4", "h5", "h6", "pre", 
 LINE_BLOCK = "line-block"
 CONTINUES = ("-", "\u2010", "\u00ad")     # a line ending so continues its word on the next line
 WORD = re.compile(r"\S+")
+TOP_WORDS = 8                             # words kept of a generated page's top
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,7 @@ class PageStart:
     block: int          # -1: at the document's start (its opening); else index among its blocks
     words: int          # words of the block before the page begins
     anchor: str = ""    # for generated documents: an id both outputs have
+    text: str = ""      # for generated documents: the page's first words (a word begun before left out)
 
 
 def is_block(element) -> bool:
@@ -49,13 +53,13 @@ def page_starts(document, doc_ids: set[str], generated: set[str] = frozenset()) 
     index = _BlockIndex(generated)
     starts = []
     for number, page in enumerate(document.pages, 1):
-        first = True
-        for line, chain in _flow_lines(engine.page_box(page)):
-            if first:
-                start = index.locate(line, chain, number, doc_ids)
-                if start:
-                    starts.append(start)
-                first = False
+        lines = list(_flow_lines(engine.page_box(page)))
+        start = index.locate(*lines[0], number, doc_ids) if lines else None
+        if start and start.doc_id in generated:
+            start = replace(start, text=index.top_words(lines))
+        if start:
+            starts.append(start)
+        for line, chain in lines:
             index.count(line, chain)
     return starts
 
@@ -107,6 +111,25 @@ class _BlockIndex:
         continued = self.open_word.get(id(block), False)
         self.seen[id(block)] = self.seen.get(id(block), 0) + len(words) - (1 if continued and words else 0)
         self.open_word[id(block)] = bool(words) and text.rstrip().endswith(CONTINUES) and text == text.rstrip()
+
+    def top_words(self, lines) -> str:
+        """The first words of a page (its lines, not yet counted): a word
+        hyphenated across the break is glued whole, and left out when it
+        began on the page before, as the marker then stands after it."""
+        block = _innermost_block(lines[0][1])
+        skip = int(block is not None and self.open_word.get(id(block), False))
+        words: list[str] = []
+        glue = False
+        for line, _ in lines:
+            text = "".join(_texts(line))
+            found = WORD.findall(text)
+            if glue and found and words:
+                words[-1] += found.pop(0)
+            words += found
+            glue = bool(words) and text.rstrip().endswith(CONTINUES) and text == text.rstrip()
+            if len(words) > skip + TOP_WORDS:
+                break
+        return " ".join(words[skip:skip + TOP_WORDS])
 
     def _number(self, block, section, doc_id: str) -> int:
         if id(block) not in self.numbers:
