@@ -49,9 +49,14 @@ def test_references_page_references_and_capitals(tmp_path):
 
 
 def test_citations_are_left_alone(tmp_path):
-    chapter = _chapter(tmp_path, "# T\n\nAs [@fimmen1924, p. 12] and [@fig-a; @smith] say.\n")
-    assert _spans(chapter) == [] and chapter.references == ()
-    assert json.dumps(chapter.blocks).count('"Cite"') == 2
+    """A citation key is not taken for a label: it goes on to the citations,
+    which refuse it here since the book names no bibliography (B005)."""
+    import pytest
+
+    from pipeline.diagnostics import BuildError
+
+    with pytest.raises(BuildError, match=r"ch\.md:3: B005 citation @fimmen1924"):
+        _chapter(tmp_path, "# T\n\nAs [@fimmen1924, p. 12] and [@fig-a; @smith] say.\n")
 
 
 def test_a_labelled_figure_needs_its_own_alt(tmp_path):

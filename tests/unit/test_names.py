@@ -139,7 +139,7 @@ def test_register_schema_errors_stop_with_a_line(tmp_path: Path):
 
 def test_index_html_has_groups_terms_and_cross_references(sample_book):
     html = index_section(sample_book, {"m-epigrafe-1": 5, "m-prefacio-1": 30})
-    assert '<h2 class="index-letter">G</h2>' in html and '<h2 class="index-letter">S</h2>' in html
+    assert 'class="index-letter" id="ix-letter-g">G</h2>' in html and 'class="index-letter" id="ix-letter-s">S</h2>' in html
     assert "Gómez García, Julián</span>, <em class=\"index-see\">véase</em> Gorkin, Julián" in html
     assert "(1901-1987)</span>, <span class=\"index-locators\">30 n. 1</span>" in html
 
