@@ -34,7 +34,8 @@ E, W = Severity.ERROR, Severity.WARNING
 
 # Codes are stable: tests, ignore files and editors refer to them. A code
 # retired is never given to another problem: H001 (book.yaml requires the
-# title it asked for), T012 (an import file's YAML is M003, like any other).
+# title it asked for), T012 (an import file's YAML is M003, like any other),
+# L010 (a colour interior refused for PDF/X-1a, which is now separated to CMYK).
 # tests/integration/test_codes.py holds a fixture that produces each code.
 CODES = _codes(
     # M: the manuscript folder and book.yaml
@@ -125,8 +126,6 @@ CODES = _codes(
                 "({where}): choose a lighter or less saturated colour in styles/cover.css"),
     ("L009", E, "{printer} asks for {standard} (PDF 1.3), which cannot embed the font {font}: {detail}; "
                 "use an OpenType face with CFF outlines (.otf) or a TrueType face"),
-    ("L010", E, "{printer} asks for {standard}, which the pipeline writes for a black-and-white interior "
-                "only: set print.interior: bw, or choose print.printer generic for a colour interior"),
     # T: importing a book from extracted text (`pipeline import`)
     ("T001", E, "import profile {name!r} not found: no structure.yaml in pipeline/importer/profiles/{name} "
                 "nor in a folder of that name"),

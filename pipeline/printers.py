@@ -105,7 +105,6 @@ PRINTERS = {
 }
 PRINTER_NAMES = tuple(PRINTERS)
 WRITTEN = {None, "pdf/x-4", X1A}   # the standards the PDF renderer writes today
-COLOUR_WRITTEN = {None, "pdf/x-4"}    # ... with a colour interior (print.interior: color)
 
 
 def printer(name: str) -> Printer:

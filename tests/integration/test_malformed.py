@@ -272,8 +272,6 @@ CASES = [
          formats="pdf", patch={"pipeline.render.pdf.cmyk.ink_of": lambda cmyk: 300.0}),
     Case("a font PDF 1.3 cannot hold", printer_yaml("ingramspark"), "book.yaml", PRINTER_LINE, "L009",
          formats="pdf", patch={"pipeline.render.pdf.pdfx1a.TTFont": refuse_font}),
-    Case("a colour interior for PDF/X-1a", printer_yaml("ingramspark", interior="color"), "book.yaml",
-         PRINTER_LINE, "L010", formats="pdf"),
 ]
 
 

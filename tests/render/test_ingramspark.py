@@ -237,10 +237,24 @@ def test_css_opacity_stops_the_build_naming_the_page(tmp_path):
     assert diag.path.endswith("book.yaml") and diag.line > 0
 
 
-def test_a_colour_interior_is_refused_before_layout(book, tmp_path):
-    with pytest.raises(PrinterRejects) as caught:
-        render_pdf(ingram_book(book, interior="color"), tmp_path / "book.pdf", print_ready=True)
-    assert caught.value.code == "L010" and caught.value.fields["standard"] == "PDF/X-1a:2001"
+def test_a_colour_interior_is_pdf_x1a_its_picture_alone_off_the_black_plate(book, tmp_path):
+    """A colour interior separated to CMYK in the workers is PDF/X-1a too
+    (it was refused, L010, while only gray interiors were separated)."""
+    manuscript = shutil.copytree(FIXTURE, tmp_path / "ms")
+    picture = Image.new("RGB", (1440, 960), (240, 240, 240))     # 320 ppi across the text width
+    picture.paste((200, 30, 40), (120, 120, 720, 840))
+    picture.save(manuscript / "colores.png")
+    chapter = manuscript / "03-capitulo-dos.md"
+    chapter.write_text(chapter.read_text("utf-8") + "\n\n![Rojo](colores.png)\n", "utf-8")
+    coloured = ingram_book(load_book(manuscript, None, Report()), interior="color")
+    pdf = render_pdf(coloured, tmp_path / "book.pdf", print_ready=True)
+    with pikepdf.open(pdf.path) as doc:
+        assert doc.pdf_version == "1.3" and str(doc.trailer.Info.GTS_PDFXConformance) == "PDF/X-1a:2001"
+        assert str(doc.Root.OutputIntents[0].OutputConditionIdentifier) == "CGATS TR 003"
+    assert [f for f in preflight(pdf.path, config=coloured.config) if f.status == ERROR] == []
+    plates = inked_plates(pdf.path, list(range(1, pdf.page_count + 1)))
+    off_black = {n for n, inked in plates.items() if inked - {"Black"}}
+    assert len(off_black) == 1 and plates[off_black.pop()] >= {"Magenta", "Yellow"}
 
 
 def test_check_pdf_reads_the_glyphs_of_a_bare_cff(files):

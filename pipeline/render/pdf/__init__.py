@@ -120,8 +120,6 @@ def _written(printer: printers.Printer, interior: str) -> None:
     standard = (printer.pdf_variant or "").replace("pdf/x", "PDF/X")
     if printer.pdf_variant not in printers.WRITTEN:
         raise PrinterRejects("L006", printer=printer.name, standard=standard)
-    if interior == "color" and printer.pdf_variant not in printers.COLOUR_WRITTEN:
-        raise PrinterRejects("L010", printer=printer.name, standard=standard)
 
 
 def _printers_finish(book: Book, styles: Path, pages: int) -> tuple[Callable, str | None]:
