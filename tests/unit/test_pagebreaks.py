@@ -45,11 +45,12 @@ def test_a_note_that_opens_the_page_gets_the_marker_before_its_mark():
 
 
 def test_index_locators_read_differently_in_print_still_place_the_marker():
+    """The marker stands before the link "p. 201", never inside it."""
     # print: "201–202, 231"; the EPUB: "p. 201, p. 202, p. 231"
     root = section('<ul><li id="ix-x"><span>Serge, Victor</span>, <a href="a#1">p. 12</a>, '
                    '<a href="a#2">p. 201</a>, <a href="a#3">p. 202</a>, <a href="a#4">p. 231</a></li></ul>')
     pagebreaks.insert(root, [PageStart(597, "doc", -1, 0, "ix-x", "201–202, 231, 237–238")])
-    assert _following_text(root, root.find(f".//{{{NS}}}span[@id='page-597']")).startswith("201, p. 202")
+    assert _following_text(root, root.find(f".//{{{NS}}}span[@id='page-597']")).startswith("p. 201, p. 202")
 
 
 def test_a_page_inside_an_element_without_id_is_found_in_the_section():

@@ -186,11 +186,24 @@ def _find(tokens: list[str], want: list[str], gap: int) -> int | None:
 
 def _before(node, attr: str, at: int, marker, is_block) -> None:
     """At a word's first character; before an inline element the word opens
-    (a note's mark), not inside it."""
-    if attr == "text" and at == 0 and not is_block(node) and node.getparent() is not None:
+    (a note's mark), not inside it; before the whole link a word falls in
+    (the index's "p. 201": a span inside it would split the locator)."""
+    link = _link_around(node if attr == "text" else node.getparent(), is_block)
+    if link is not None:
+        link.addprevious(marker)
+    elif attr == "text" and at == 0 and not is_block(node) and node.getparent() is not None:
         node.addprevious(marker)
     else:
         _split(node, attr, at, marker)
+
+
+def _link_around(node, is_block):
+    """The <a> that holds `node` (itself included), below the block it is in."""
+    while node is not None and isinstance(node.tag, str) and not is_block(node):
+        if node.tag == q("a"):
+            return node
+        node = node.getparent()
+    return None
 
 
 def _split(node, attr: str, at: int, marker) -> None:
