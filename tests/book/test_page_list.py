@@ -21,14 +21,16 @@ def epub_files(epub):
 
 
 def words_after(root, marker_id: str, n: int) -> list[str]:
-    marker = root.find(f".//*[@id='{marker_id}']")
+    """The first `n` words after the marker in reading order: the tails of
+    the elements it stands in count too (a marker inside a glossary link's
+    <abbr> is followed by the abbreviation, then by the link's tail)."""
     texts, started = [], False
-    for node in root.iter():
-        if node is marker:
+    for event, node in etree.iterwalk(root, events=("start", "end")):
+        if started:
+            texts.append((node.text if event == "start" else node.tail) or "")
+        elif event == "end" and node.get("id") == marker_id:
             started = True
             texts.append(node.tail or "")
-        elif started:
-            texts += [node.text or "", node.tail or ""]
         if len(" ".join(texts).split()) > n:
             break
     return " ".join(texts).split()[:n]
