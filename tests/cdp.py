@@ -15,8 +15,9 @@ import subprocess
 import time
 from pathlib import Path
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--mute-audio",
-         "--disable-dev-shm-usage", "--remote-debugging-pipe"]
+from tests.chromium import FLAGS as HEADLESS
+
+FLAGS = [*HEADLESS, "--remote-debugging-pipe"]   # the screen tests' headless flags, driven over a pipe
 
 
 class Chromium:
