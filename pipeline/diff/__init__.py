@@ -68,5 +68,5 @@ def _texts(old, new):
     if old.parts is not None and new.parts is not None:
         return old.parts, new.parts
     if old.pdf and new.pdf:
-        return pdf_parts(old.pdf), pdf_parts(new.pdf)
+        return tuple(pdf_parts(old.pdf, new.pdf))
     raise DiffError("D026", old.label, other=new.label)

@@ -242,14 +242,24 @@ def _blobs(where: Path, shas: list[str], rev: str) -> list[bytes]:
     return blobs
 
 
-def pdf_parts(pdf: Path) -> dict[str, Part]:
-    """A PDF alone: its body text as one part, a sentence a line, so that
-    line and page breaks (reflow) do not count as changes."""
+def pdf_parts(*pdfs: Path) -> list[dict[str, Part]]:
+    """PDFs alone: each one's body text as one part, a sentence a line, so
+    that line and page breaks (reflow) and where a word is split do not count
+    as changes. The PDFs are read together: hyphens.unsplit judges a hyphen
+    at a line's end by the words of both."""
+    from pipeline.diff.hyphens import unsplit
     from pipeline.diff.pdf import Pdf
-    from pipeline.diff.pages import SOFT_HYPHENS
 
-    with Pdf(pdf) as doc:
-        lines = [line for page in doc.body_lines() for line in page]
-    text = "".join(line[:-1] if line.endswith(SOFT_HYPHENS) else line + " " for line in lines)
+    sides = []
+    for pdf in pdfs:
+        with Pdf(pdf) as doc:
+            sides.append(doc.body_lines())
+    return [_pdf_part([line for page in side for line in page]) for side in unsplit(*sides)]
+
+
+def _pdf_part(lines: list[str]) -> dict[str, Part]:
+    from pipeline.diff.hyphens import LAYOUT
+
+    text = " ".join(line.rstrip("".join(LAYOUT)) for line in lines)   # a layout hyphen nothing continued
     sentences = tuple(s.strip() for s in SENTENCE_END.split(text) if s.strip())
     return {"pdf": Part("pdf", "pdf", PartText("PDF text", sentences, ()))}

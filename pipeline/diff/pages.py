@@ -5,8 +5,10 @@
     reflow   the same words, laid out differently (lines or page breaks moved)
     moved    the very same page, at another page number
 
-Pages are aligned by their body text (running heads and folios left out),
-so that a page pushed on by an earlier change is "moved", not "changed".
+Pages are aligned by their body text (running heads and folios left out,
+words split at a line's or a page's end made whole: hyphens.py), so that a
+page pushed on by an earlier change is "moved", not "changed", even where a
+word at its foot is now split elsewhere.
 Inside a run of pages that differ, a word diff over the run says which
 pages hold the inserted or deleted words; the others only reflowed. The
 same diff pairs each old page with the new page now holding its words
@@ -22,12 +24,12 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 from pipeline.diff import images
+from pipeline.diff.hyphens import unsplit
 from pipeline.diff.pairing import pair_pages
 from pipeline.diff.pdf import Pdf
 
 KINDS = ("text", "figures", "reflow", "moved")
-TOKEN = re.compile(r"\d+|[^\W\d_]+|[^\w\s\u2010\u00ad]")
-SOFT_HYPHENS = ("\u2010", "\u00ad")     # WeasyPrint's hyphenation; a real "-" is kept
+TOKEN = re.compile(r"\d+|[^\W\d_]+|[^\w\s\u2010\u00ad]")   # a layout hyphen left at a page's end is no word
 FINGERPRINT_DPI = 20
 
 
@@ -36,6 +38,8 @@ class PageChange:
     kind: str
     old: int | None            # 1-based page numbers; None: no such page on that side
     new: int | None
+    deleted: tuple[str, ...] = ()   # the words the diff takes off the old page (kind "text")
+    inserted: tuple[str, ...] = ()  # and puts on the new one
     boxes_old: list = field(default_factory=list)
     boxes_new: list = field(default_factory=list)
     image_old: bytes | None = None
@@ -65,7 +69,7 @@ class Pagination:
 def compare_pdfs(old: Path, new: Path, dpi: float = 60, max_images: int = 60) -> Pagination:
     """Two PDF paths -> Pagination, with images of at most max_images changed pages."""
     with Pdf(old) as a, Pdf(new) as b:
-        la, lb = a.body_lines(), b.body_lines()
+        la, lb = unsplit(a.body_lines(), b.body_lines())
         first = first_layout_change(a, b)
         changes = classify(la, lb)
         changes += restyled(a, b, la, lb, first, changes)
@@ -87,7 +91,7 @@ def _fingerprint(pdf: Pdf, i: int) -> bytes:
 
 
 def classify(la: list[tuple], lb: list[tuple]) -> list[PageChange]:
-    """Body lines per page, old and new -> the changed and moved pages."""
+    """Body lines per page, old and new, as hyphens.unsplit reads them -> the changed and moved pages."""
     changes: list[PageChange] = []
     for op, i1, i2, j1, j2 in SequenceMatcher(None, la, lb, autojunk=False).get_opcodes():
         if op == "equal":
@@ -119,53 +123,41 @@ def _classify_run(la, lb, old_range: range, new_range: range) -> list[PageChange
                 out.append(PageChange("moved", i + 1, j + 1))
             continue
         kind = "text" if _hit(run.text, i, j) else "figures" if _hit(run.figures, i, j) else "reflow"
-        out.append(PageChange(kind, None if i is None else i + 1, None if j is None else j + 1))
+        out.append(PageChange(kind, None if i is None else i + 1, None if j is None else j + 1,
+                              tuple(run.text[0].get(i, ())), tuple(run.text[1].get(j, ()))))
     return out
 
 
-def _hit(flags: tuple[set, set], i, j) -> bool:
+def _hit(flags: tuple, i, j) -> bool:
     return i in flags[0] or j in flags[1]
 
 
 class _Stream:
-    """The words of a run of pages, hyphenated words rejoined, each word with
-    its page and line; `keys` stand every number for "#"."""
+    """The words of a run of pages (split words already whole, on the line
+    where they begin), each word with its page and line; `keys` stand every
+    number for "#"."""
 
     def __init__(self, pages, page_range: range):
         self.tokens: list[str] = []
         self.where: list[tuple[int, int]] = []
-        carry = ""
         for p in page_range:
             for n, line in enumerate(pages[p]):
-                carry = self._line(line, (p, n), carry)
-        if carry:
-            self._push([carry], self.where[-1] if self.where else (page_range.start, 0))
+                words = TOKEN.findall(line)
+                self.tokens += words
+                self.where += [(p, n)] * len(words)
         self.keys = ["#" if t.isdigit() else t for t in self.tokens]
-
-    def _line(self, line: str, where, carry: str) -> str:
-        hyphen = line.endswith(SOFT_HYPHENS)
-        words = TOKEN.findall(line)
-        if carry and words:
-            words[0], carry = carry + words[0], ""
-        if hyphen and words:
-            carry = words.pop()
-        self._push(words, where)
-        return carry
-
-    def _push(self, words, where) -> None:
-        self.tokens += words
-        self.where += [where] * len(words)
 
 
 @dataclass
 class _Run:
     """What the word diff of a run says about its pages. text, figures: (old
     pages, new pages). Text: pages holding words the diff inserts or deletes (a
-    number counts as a word when it appears or goes: a new note mark). Figures:
+    number counts as a word when it appears or goes: a new note mark), each
+    with those words (none for the page where a deletion joins). Figures:
     numbers that only changed value in place (marks renumbered, a date
     corrected). shared: (old page, new page) -> words the diff keeps, the
     measure pages are paired by."""
-    text: tuple[set, set] = field(default_factory=lambda: (set(), set()))
+    text: tuple[dict, dict] = field(default_factory=lambda: ({}, {}))
     figures: tuple[set, set] = field(default_factory=lambda: (set(), set()))
     shared: Counter = field(default_factory=Counter)
 
@@ -185,8 +177,8 @@ def _changed_pages(a: _Stream, b: _Stream) -> _Run:
                 # now joins; the place of an insertion is not one of the old page,
                 # which may be paired with a new page that only reflowed.
                 if k2 > k1:
-                    _flag(run.text[0], a.where, i1 + k1, i1 + k2)
-                _flag(run.text[1], b.where, j1 + m1, j1 + m2)
+                    _flag(run.text[0], a, i1 + k1, i1 + k2)
+                _flag(run.text[1], b, j1 + m1, j1 + m2)
     return run
 
 
@@ -201,13 +193,16 @@ def _kept(run: _Run, a: _Stream, b: _Stream, span: range, offset: int) -> None:
             run.figures[1].add(pages[1])
 
 
-def _flag(pages: set, where, start: int, stop: int) -> None:
-    """Pages of the words in [start, stop); for an empty range (a deletion, seen
-    from the new side), the page where the text now joins."""
-    if not where:
+def _flag(pages: dict, stream: _Stream, start: int, stop: int) -> None:
+    """Pages of the words in [start, stop), with those words; for an empty
+    range (a deletion, seen from the new side), the page where the text now
+    joins, with none."""
+    if not stream.where:
         return
-    span = range(start, stop) if stop > start else [min(start, len(where) - 1)]
-    pages.update(where[k][0] for k in span)
+    if stop == start:
+        pages.setdefault(stream.where[min(start, len(stream.where) - 1)][0], [])
+    for k in range(start, stop):
+        pages.setdefault(stream.where[k][0], []).append(stream.tokens[k])
 
 
 def _line_opcodes(a: _Stream, b: _Stream):

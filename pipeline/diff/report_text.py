@@ -43,7 +43,8 @@ def _part_dict(p) -> dict:
 
 
 def _page_dict(c) -> dict:
-    return {"kind": c.kind, "old": c.old, "new": c.new, "regions_old": c.boxes_old, "regions_new": c.boxes_new}
+    return {"kind": c.kind, "old": c.old, "new": c.new, "words_deleted": list(c.deleted),
+            "words_inserted": list(c.inserted), "regions_old": c.boxes_old, "regions_new": c.boxes_new}
 
 
 def to_text(report) -> str:

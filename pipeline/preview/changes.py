@@ -14,6 +14,7 @@ moving, so only those are drawn to tell.
 
 from __future__ import annotations
 
+from pipeline.diff.hyphens import unsplit
 from pipeline.diff.pages import PageChange, attach_images, classify
 from pipeline.diff.pdf import Pdf, strip_running
 from pipeline.preview.generation import Generation
@@ -25,7 +26,7 @@ MAX_IMAGES = 12         # changed pages drawn with highlights; the rest only fla
 def compare(old: Generation, new: Generation, dpi: float) -> list[PageChange]:
     """The pages of `new` that differ from `old`, sorted by new page, highlighted
     images attached to the first MAX_IMAGES that are not merely moved."""
-    la, lb = _body_lines(old), _body_lines(new)
+    la, lb = unsplit(_body_lines(old), _body_lines(new))
     changes = classify(la, lb)
     with Pdf(old.pdf) as a, Pdf(new.pdf) as b:
         changes += _restyled(a, b, old, new, la, lb, changes)
