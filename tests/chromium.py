@@ -22,8 +22,11 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 CHROMIUM = "/usr/bin/chromium"
+# Every test's headless Chromium: no window, no sandbox (root in CI), and none
+# of its own fetches (updates, sync, field trials): the tests run offline.
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--hide-scrollbars",
-         "--disable-dev-shm-usage", "--mute-audio"]
+         "--disable-dev-shm-usage", "--mute-audio", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
 
 
 class _Quiet(SimpleHTTPRequestHandler):

@@ -2,7 +2,8 @@
 
     inputs.resolve -> Side, Side
         -> parts.compare_parts (words.py, notes.py)   what the text says
-        -> pages.compare_pdfs (pdf.py, images.py)     where it is printed
+        -> pages.compare_pdfs (pdf.py, hyphens.py, pairing.py, images.py)
+                                                      where it is printed
         -> Report -> report_html / report_text
 """
 

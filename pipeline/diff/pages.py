@@ -8,7 +8,8 @@
 Pages are aligned by their body text (running heads and folios left out,
 words split at a line's or a page's end made whole: hyphens.py), so that a
 page pushed on by an earlier change is "moved", not "changed", even where a
-word at its foot is now split elsewhere.
+word at its foot is now split elsewhere (at its own number, such a page is
+drawn to tell, and "reflow" if the drawing differs).
 Inside a run of pages that differ, a word diff over the run says which
 pages hold the inserted or deleted words; the others only reflowed. The
 same diff pairs each old page with the new page now holding its words

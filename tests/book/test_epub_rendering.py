@@ -11,6 +11,8 @@ import pytest
 from lxml import etree
 from PIL import Image, ImageStat
 
+from tests.chromium import FLAGS as HEADLESS
+
 pytestmark = pytest.mark.book
 
 PROBE = """
@@ -22,9 +24,7 @@ document.fonts.ready.then(function () {
   root.setAttribute("data-overflow", root.scrollWidth > window.innerWidth ? "yes" : "no");
 });
 """
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
-         "--window-size=480,800", "--virtual-time-budget=8000"]
+FLAGS = [*HEADLESS, "--window-size=480,800", "--virtual-time-budget=8000"]   # a phone, fonts given time to load
 
 
 def chromium(args: list[str], profile: Path) -> str:
