@@ -7,15 +7,17 @@ so that a word split elsewhere, or not at all, is no difference.
 
 How the text tells a layout hyphen from a typed one:
 - WeasyPrint sets U+2010 at a hyphenation (the book sets no
-  hyphenate-character, and the manuscript never types U+2010); other
-  producers may set a soft hyphen U+00AD. A line ending so is continued by
+  hyphenate-character; the real book's manuscript never types U+2010, which
+  at a line's end would be read so too); other producers may set a soft
+  hyphen U+00AD. A line ending so is continued by
   the next line of its paragraph: the next line of the page, or, when the
   page's notes stand between (a line starting with a mark or a figure, not
   a letter), the first line of the next page.
 - A hyphen the author typed is "-". pdfium, finding one at a line's end
   between letters, reads the two lines as one and writes U+FFFE where it
-  stood ("Jean\ufffeLouis"). It is read back as "-": the compound stays one
-  hyphenated word, as it is when it falls inside a line. Only a producer
+  stood ("Jean", U+FFFE, "Louis"). It is read back as "-": the compound
+  stays one hyphenated word, as it is when it falls inside a line; a "-"
+  pdfium left at a line's end ("1922-" before "1923") stays too. Only a producer
   that hyphenates with "-" makes U+FFFE stand for a layout hyphen, so the
   word is joined when the text of either side knows it solid ("palabra")
   and never hyphenated ("pala-bra").
@@ -35,7 +37,8 @@ Pages = list[tuple[str, ...]]
 
 
 class Vocabulary:
-    """The words the sides print whole inside a line, and the compounds they print with a typed hyphen."""
+    """The words the sides print, and the compounds they print with a typed hyphen
+    (the halves of split words are among the words: harmless, a join asks for a whole one)."""
 
     def __init__(self, sides: tuple[Pages, ...]):
         # Each distinct spaced token once: the regexes then read a tenth of the book's text.
