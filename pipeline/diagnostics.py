@@ -228,6 +228,8 @@ CODES = _codes(
     ("C044", W, "a heading or a section's first line at the foot of the page: {text!r}"),
     # CMYK in a printer's file separated for its condition: a colour interior, a cover (preflight/colour.py, cover.py)
     ("C045", E, "draws in RGB, Lab or ICC-based colour ({what}), in a printer's file that must be CMYK"),
+    ("C046", E, "total ink of {ink:.0f} % on this page (Ghostscript's separations), over the printer's limit of "
+                "{limit} %: lighten or desaturate the picture or colour there"),
     # S: the snapshot each build keeps for `diff` (printed; the build stands)
     ("S001", W, "snapshot not written, the build is kept: {kind}: {reason}"),
     # F: fonts and print

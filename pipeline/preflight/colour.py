@@ -3,8 +3,12 @@
 Before: the PDF (and, with `--book`, the interior book.yaml promises).
 After: findings: the pages that draw in RGB or CMYK (operators `rg`, `RG`,
 `k`, `K`, colour spaces set by `cs`/`CS`) or place RGB or CMYK images, page
-by page; and for a black-and-white interior a separation proof of sampled
-pages (separations.py): ink on the Black plate alone.
+by page; and a separation proof of sampled pages (separations.py): for a
+black-and-white interior ink on the Black plate alone (C026), for a
+colour interior the plates seen and each page's largest total ink against
+the printer's limit (C046). Ghostscript renders the pages sampled, not
+all: 20 spread over the book, and for a colour interior up to 20 more
+among those that place a CMYK picture or a gradient, where ink gathers.
 """
 
 from __future__ import annotations
@@ -16,11 +20,12 @@ import pikepdf
 
 from pipeline.pdfparts import content_streams
 from pipeline.preflight import Finding, passed, problem
-from pipeline.preflight.separations import inked_plates
+from pipeline.preflight.separations import PLATES, separate
 
 OPERATOR = re.compile(rb"\s(rg|RG|k|K|cs|CS)(?=[\s\[<(/]|\Z)")
 GRAY_SPACES = {"/DeviceGray", "/CalGray", "/Indexed", "/Separation"}
-SAMPLES = 20
+SAMPLES = 20          # pages spread over the book
+COLOURED = 20         # a colour interior: more among the pages with pictures or gradients
 
 
 def colour_pages(doc) -> dict[int, set[str]]:
@@ -54,9 +59,10 @@ def _space(image) -> str:
     return str(space[0]) if isinstance(space, pikepdf.Array) else str(space)
 
 
-def check(doc, pdf: Path, gray: bool, cmyk: bool = False) -> list[Finding]:
+def check(doc, pdf: Path, gray: bool, cmyk: bool = False, ink_limit: int | None = None) -> list[Finding]:
     """`gray`: the file must print on the Black plate alone; `cmyk`: a
-    colour interior for a printer, which must draw in gray and CMYK only."""
+    colour interior for a printer, which must draw in gray and CMYK only,
+    within `ink_limit` (per cent) of total ink."""
     pages = colour_pages(doc)
     if not pages:
         found = [passed("colour", f"all {len(doc.pages)} pages gray")]
@@ -69,7 +75,12 @@ def check(doc, pdf: Path, gray: bool, cmyk: bool = False) -> list[Finding]:
         found = [passed("colour", f"{len(pages)} pages draw in CMYK, none in RGB")]
     else:
         found = [passed("colour", f"{len(pages)} pages draw in colour (a proof, or a colour interior)")]
-    return found + (separations(pdf, len(doc.pages)) if gray else [])
+    if gray:
+        return found + separations(pdf, len(doc.pages))
+    if cmyk:
+        pictured = [n for n, kinds in pages.items() if any(k.startswith(("image", "shading")) for k in kinds)]
+        return found + colour_separations(pdf, len(doc.pages), pictured, ink_limit or 400)
+    return found
 
 
 def _not_cmyk(kinds: set[str]) -> set[str]:
@@ -79,11 +90,33 @@ def _not_cmyk(kinds: set[str]) -> set[str]:
     return {k for k in kinds if k == "rg" or k.startswith("image") and k != "image /DeviceCMYK"}
 
 
+def spread(pages: list[int], count: int) -> list[int]:
+    """`count` of `pages` (in order), evenly spread from the first to the last."""
+    if len(pages) <= count:
+        return list(pages)
+    return sorted({pages[round(i * (len(pages) - 1) / (count - 1))] for i in range(count)})
+
+
 def separations(pdf: Path, count: int) -> list[Finding]:
-    sample = sorted({1 + round(i * (count - 1) / (SAMPLES - 1)) for i in range(SAMPLES)}) if count > 1 else [1]
-    plates = inked_plates(pdf, sample)
+    """A black-and-white interior: the sampled pages ink the Black plate alone (C026)."""
+    sample = spread(list(range(1, count + 1)), SAMPLES)
+    plates = {n: s.plates for n, s in separate(pdf, sample).items()}
     wrong = {n: p - {"Black"} for n, p in plates.items() if p - {"Black"}}
     if wrong:
         return [problem("separations", "C026", n, plates=", ".join(sorted(p))) for n, p in wrong.items()]
     inked = sum(1 for p in plates.values() if p)
     return [passed("separations", f"{len(sample)} sampled pages ({inked} inked): Black plate only")]
+
+
+def colour_separations(pdf: Path, count: int, pictured: list[int], limit: int) -> list[Finding]:
+    """A colour interior: the plates the sampled pages ink, and each page's
+    largest total ink within the printer's `limit` (C046)."""
+    sample = sorted(set(spread(list(range(1, count + 1)), SAMPLES)) | set(spread(pictured, COLOURED)))
+    found = separate(pdf, sample)
+    seen = sorted(set().union(*(s.plates for s in found.values())), key=PLATES.index)
+    plates = [passed("separations", f"{len(sample)} sampled pages ({len(pictured)} with pictures or gradients): "
+                                    f"ink on {', '.join(seen) or 'no plate'}")]
+    over = [problem("total ink", "C046", n, ink=s.ink, limit=limit) for n, s in found.items() if s.ink > limit + 0.5]
+    worst = max(found, key=lambda n: found[n].ink)
+    return plates + (over or [passed("total ink", f"at most {found[worst].ink:.0f} % (p. {worst}) on the "
+                                                  f"{len(sample)} sampled pages; the printer's limit {limit} %")])
