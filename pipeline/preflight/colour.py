@@ -22,14 +22,17 @@ from pipeline.pdfparts import content_streams
 from pipeline.preflight import Finding, passed, problem
 from pipeline.preflight.separations import PLATES, separate
 
-OPERATOR = re.compile(rb"\s(rg|RG|k|K|cs|CS)(?=[\s\[<(/]|\Z)")
-GRAY_SPACES = {"/DeviceGray", "/CalGray", "/Indexed", "/Separation"}
+OPERATOR = re.compile(rb"\s(rg|RG|k|K)(?=[\s\[<(/]|\Z)")
+SPACE_SET = re.compile(rb"(/[^\s/\[\]<>()]+)\s*(?:cs|CS)(?=[\s\[<(/]|\Z)")
+PAINTED = re.compile(rb"(/[^\s/\[\]<>()]+)\s*(scn|SCN|sh)(?=[\s\[<(/]|\Z)")   # a pattern or a shading painted
+GRAY_SPACES = {"/DeviceGray", "/CalGray", "/Indexed", "/Separation", "/Pattern"}
 SAMPLES = 20          # pages spread over the book
 COLOURED = 20         # a colour interior: more among the pages with pictures or gradients
 
 
 def colour_pages(doc) -> dict[int, set[str]]:
-    """1-based page -> what it draws with beyond gray ("rg", "k", "cs", "image /DeviceRGB"...)."""
+    """1-based page -> what it draws with beyond gray ("rg", "k", "cs /DeviceCMYK",
+    "image /DeviceRGB", "shading /DeviceRGB"...)."""
     found = {}
     for number, page in enumerate(doc.pages, 1):
         kinds: set[str] = set()
@@ -40,10 +43,17 @@ def colour_pages(doc) -> dict[int, set[str]]:
 
 
 def _scan(holder, kinds: set, seen: set) -> None:
-    for stream in content_streams(holder):
-        kinds.update(m.group(1).decode().lower() for m in OPERATOR.finditer(b" " + stream.read_bytes()))
     resources = holder.get("/Resources")
-    for xobject in (resources.get("/XObject", {}) if resources is not None else {}).values():
+    resources = resources if resources is not None else pikepdf.Dictionary()
+    named = resources.get("/ColorSpace", {})
+    for stream in content_streams(holder):
+        data = b" " + stream.read_bytes()
+        kinds.update(m.group(1).decode().lower() for m in OPERATOR.finditer(data))
+        kinds.update(f"cs {_family(named.get(n, n))}" for n in _names(SPACE_SET, data)
+                     if _family(named.get(n, n)) not in GRAY_SPACES)
+        for name in _names(PAINTED, data):      # only what the content paints: pages may share resources
+            _painted(resources, name, kinds, seen)
+    for xobject in resources.get("/XObject", {}).values():
         if xobject.objgen in seen:
             continue
         seen.add(xobject.objgen)
@@ -54,9 +64,32 @@ def _scan(holder, kinds: set, seen: set) -> None:
                 kinds.add(f"image {_space(xobject)}")
 
 
-def _space(image) -> str:
-    space = image.get("/ColorSpace")
+def _names(pattern: re.Pattern, data: bytes) -> set[pikepdf.Name]:
+    return {pikepdf.Name(m.group(1).decode("latin-1")) for m in pattern.finditer(data)}
+
+
+def _painted(resources, name: pikepdf.Name, kinds: set, seen: set) -> None:
+    """A tiling pattern's drawing, scanned as a form's; a shading's colour space."""
+    thing = resources.get("/Pattern", {}).get(name) or resources.get("/Shading", {}).get(name)
+    if thing is None or thing.objgen in seen and thing.objgen != (0, 0):
+        return
+    seen.add(thing.objgen)
+    if thing.get("/PatternType") == 1:
+        _scan(thing, kinds, seen)
+        return
+    shading = thing.Shading if thing.get("/PatternType") == 2 else thing
+    space = _family(shading.get("/ColorSpace"))
+    if space not in GRAY_SPACES:
+        kinds.add(f"shading {space}")
+
+
+def _family(space) -> str:
+    """A colour space's family: its name, or an array's first item."""
     return str(space[0]) if isinstance(space, pikepdf.Array) else str(space)
+
+
+def _space(image) -> str:
+    return _family(image.get("/ColorSpace"))
 
 
 def check(doc, pdf: Path, gray: bool, cmyk: bool = False, ink_limit: int | None = None) -> list[Finding]:
@@ -85,9 +118,9 @@ def check(doc, pdf: Path, gray: bool, cmyk: bool = False, ink_limit: int | None 
 
 def _not_cmyk(kinds: set[str]) -> set[str]:
     """What a page draws with that is neither gray nor CMYK: RGB operators,
-    images in RGB, Lab or ICC-based spaces (`cs` alone says nothing: the
-    space it sets is DeviceCMYK in our files)."""
-    return {k for k in kinds if k == "rg" or k.startswith("image") and k != "image /DeviceCMYK"}
+    RGB, Lab or ICC-based spaces set, shadings or images in them."""
+    return {k for k in kinds if k == "rg" or k.startswith(("image", "cs", "shading"))
+            and k.split()[-1] != "/DeviceCMYK"}
 
 
 def spread(pages: list[int], count: int) -> list[int]:
