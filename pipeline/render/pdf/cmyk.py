@@ -46,7 +46,7 @@ from pikepdf import Array, Dictionary, Name, String
 
 from pipeline import printers
 from pipeline.render.pdf.gutter import PrinterRejects
-from pipeline.render.pdf.ink import Recolour, drop_colour_spaces, on_white, recolour
+from pipeline.render.pdf.ink import Recolour, drawn_on, drop_colour_spaces, on_white, recolour
 from pipeline.render.pdf.spaces import CMYK, GRAY, PATTERN, RGB, InkError, Space, lab_to_rgb, space_of
 
 SOURCE_PROFILE = "sRGB.icc"       # what WeasyPrint's RGB and our pictures are in (styles/icc/)
@@ -113,7 +113,12 @@ def cmyk_pdf(data: bytes, separator: Separator, flatten: bool = False) -> bytes:
     black, no ink limit but the profile's), saved with a fixed /ID as
     ink.gray_pdf does."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        to_cmyk(pdf, separator, flatten=flatten)
+        try:
+            to_cmyk(pdf, separator, flatten=flatten)
+        except InkError as exc:
+            from pipeline.render.pdf.unprintable import unprintable   # see there: units.py imports this module
+
+            raise unprintable(exc, "CMYK") from None
         out = io.BytesIO()
         pdf.save(out, static_id=True, fix_metadata_version=False,
                  object_stream_mode=pikepdf.ObjectStreamMode.preserve)
@@ -138,11 +143,12 @@ def to_cmyk(pdf: pikepdf.Pdf, separator: Separator, printer: printers.Printer | 
         where = f"page {number}"
         how = Recolour(lambda data, resources, where=where: _stream(data, resources, separator, seen, where, rich),
                        lambda image, where=where: seen(cmyk_image(image, separator, flatten), "an image", where),
-                       Name.DeviceCMYK, "CMYK", separator.convert)
+                       Name.DeviceCMYK, separator.convert)
         try:
             recolour(pdf, page.obj, done, how)
         except InkError as exc:
-            raise InkError(f"{'cover ' if rich else ''}page {number}: {exc}") from None
+            exc.page = drawn_on(pdf, exc, number)
+            raise
     drop_colour_spaces(pdf)
     if printer is not None and worst[0] > printer.ink_limit + 0.5:
         raise PrinterRejects("L008", printer=printer.name, limit=printer.ink_limit, colour=worst[1], ink=worst[0],
@@ -242,7 +248,7 @@ def _colour(name: str, operands, op, state: dict, separator: Separator, seen, wh
         keep = str(operands[0]) in ("/DeviceGray", "/DeviceCMYK", "/CalGray")    # the bytes as they were
         return pikepdf.ContentStreamInstruction(operands if keep else [device], op)
     if name in ("BI", "INLINE IMAGE"):
-        raise InkError("an inline image cannot be printed in CMYK yet: place the picture as a file")
+        raise InkError("an inline image; place the picture as a file")
     space = SET.get(name.lower()) or (state[side] if name.lower() in ("sc", "scn") else None)
     if space is None or space == PATTERN:
         return pikepdf.ContentStreamInstruction(operands, op)     # `sh`: its shading is separated

@@ -35,8 +35,8 @@ from pikepdf import Name
 
 from pipeline.pdfparts import content_streams
 from pipeline.transparency import transparent
-from pipeline.render.pdf.spaces import CMYK, GRAY, PATTERN, RGB, InkError, Space, lab_to_rgb, recolour_shading, \
-    space_of
+from pipeline.render.pdf.spaces import CMYK, GRAY, PATTERN, RGB, UNCOLOURED, InkError, Space, lab_to_rgb, \
+    recolour_shading, space_of
 
 RGB_WEIGHTS = (0.299, 0.587, 0.114)
 NUMBER = rb"[-+]?(?:\d+\.?\d*|\.\d+)"
@@ -61,7 +61,12 @@ def gray_pdf(data: bytes, flatten: bool = False) -> bytes:
     fixed /ID so that the same PDF gives the same bytes (the merge sets
     the book's own)."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        to_gray(pdf, flatten)
+        try:
+            to_gray(pdf, flatten)
+        except InkError as exc:
+            from pipeline.render.pdf.unprintable import unprintable   # see there: units.py imports this module
+
+            raise unprintable(exc, "gray") from None
         out = io.BytesIO()
         pdf.save(out, static_id=True, fix_metadata_version=False,
                  object_stream_mode=pikepdf.ObjectStreamMode.preserve)
@@ -76,9 +81,10 @@ def to_gray(pdf: pikepdf.Pdf, flatten: bool = False) -> None:
     for number, page in enumerate(pdf.pages, 1):
         try:
             recolour(pdf, page.obj, done, Recolour(_gray_stream, lambda image: gray_image(image, flatten),
-                                                   Name.DeviceGray, "gray", gray_colour))
+                                                   Name.DeviceGray, gray_colour))
         except InkError as exc:
-            raise InkError(f"page {number}: {exc}") from None
+            exc.page = drawn_on(pdf, exc, number)
+            raise
     drop_colour_spaces(pdf)   # only now: forms may share resources
 
 
@@ -92,7 +98,6 @@ class Recolour:
     stream: Callable
     image: Callable
     group: Name
-    into: str            # for messages: "gray", "CMYK"
     colour: Callable
 
 
@@ -112,26 +117,46 @@ def recolour(pdf: pikepdf.Pdf, holder, done: set, how: Recolour, opaque: bool = 
     if resources is None:
         return
     opaque = opaque and _opaque(resources)
-    for shading in resources.get("/Shading", {}).values():
-        _shading(pdf, shading, done, how)
-    for pattern in resources.get("/Pattern", {}).values():
-        if pattern.get("/PatternType") == 2:
-            _shading(pdf, pattern.Shading, done, how)
-        elif pattern.get("/PaintType") == 1:       # a coloured tiling pattern draws as a form does
-            recolour(pdf, pattern, done, how, opaque)
-        else:
-            raise InkError("an uncoloured tiling pattern cannot be printed yet: give the pattern its own colours")
-    for state in resources.get("/ExtGState", {}).values():
-        mask = state.get("/SMask")
+    for kind in ("/Shading", "/Pattern", "/ExtGState", "/XObject"):
+        for name, thing in resources.get(kind, {}).items():
+            try:
+                _recolour_one(pdf, kind, thing, done, how, opaque)
+            except InkError as exc:
+                exc.resource = name        # the page's own name for it last: where it is drawn (to_gray)
+                raise
+
+
+def _recolour_one(pdf: pikepdf.Pdf, kind: str, thing, done: set, how: Recolour, opaque: bool) -> None:
+    if kind == "/Shading":
+        _shading(pdf, thing, done, how)
+    elif kind == "/Pattern" and thing.get("/PatternType") == 2:
+        _shading(pdf, thing.Shading, done, how)
+    elif kind == "/Pattern":
+        if thing.get("/PaintType") != 1:
+            raise InkError(UNCOLOURED)
+        recolour(pdf, thing, done, how, opaque)       # a coloured tiling pattern draws as a form does
+    elif kind == "/ExtGState":
+        mask = thing.get("/SMask")
         if isinstance(mask, pikepdf.Dictionary) and "/G" in mask:
             recolour(pdf, mask.G, done, GRAY_MASK, False)
-    for xobject in resources.get("/XObject", {}).values():
-        if xobject.get("/Subtype") == Name.Form:
-            _drop_idle_group(xobject, opaque)
-            recolour(pdf, xobject, done, how, opaque)
-        elif xobject.get("/Subtype") == Name.Image and xobject.objgen not in done:
-            done.add(xobject.objgen)
-            how.image(xobject)
+    elif thing.get("/Subtype") == Name.Form:
+        _drop_idle_group(thing, opaque)
+        recolour(pdf, thing, done, how, opaque)
+    elif thing.get("/Subtype") == Name.Image and thing.objgen not in done:
+        done.add(thing.objgen)
+        how.image(thing)
+
+
+def drawn_on(pdf: pikepdf.Pdf, exc: InkError, walked: int) -> int:
+    """The page whose content draws the resource `exc` arose in (pages
+    may share their resources: the page walked is not always the one),
+    else `walked`."""
+    name = getattr(exc, "resource", None)
+    if name is None:
+        return walked
+    used = re.compile(re.escape(str(name).encode()) + rb"\s*(?:Do|scn|SCN|sh|gs)" + END)
+    return next((n for n, page in enumerate(pdf.pages, 1)
+                 if any(used.search(s.read_bytes()) for s in content_streams(page.obj))), walked)
 
 
 def _opaque(resources) -> bool:
@@ -157,7 +182,7 @@ def _drop_idle_group(form, opaque: bool) -> None:
 def _shading(pdf: pikepdf.Pdf, shading, done: set, how: Recolour) -> None:
     if shading.objgen == (0, 0) or shading.objgen not in done:
         done.add(shading.objgen)
-        recolour_shading(pdf, shading, how.colour, how.group, how.into)
+        recolour_shading(pdf, shading, how.colour, how.group)
 
 
 def rewrite(pdf: pikepdf.Pdf, holder, change) -> None:
@@ -260,7 +285,7 @@ def _gray_instruction(name: str, operands: list, state: dict, named) -> pikepdf.
     if name in ("sc", "scn", "SC", "SCN") and state[side] != PATTERN:
         return _gray_op(gray_colour(state[side], [float(x) for x in operands])[0], stroke)
     if name in ("BI", "INLINE IMAGE"):
-        raise InkError("an inline image cannot be printed in gray yet: place the picture as a file")
+        raise InkError("an inline image; place the picture as a file")
     return pikepdf.ContentStreamInstruction(operands, pikepdf.Operator(name))   # `sh`: its shading made gray
 
 
@@ -316,4 +341,4 @@ def on_white(picture, smask: pikepdf.Stream):
 
 
 # A soft mask's drawing, in gray whatever the file's colours: its luminosity is what it masks with.
-GRAY_MASK = Recolour(_gray_stream, lambda image: gray_image(image), Name.DeviceGray, "gray", gray_colour)
+GRAY_MASK = Recolour(_gray_stream, lambda image: gray_image(image), Name.DeviceGray, gray_colour)

@@ -32,14 +32,21 @@ from typing import Callable
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
+CONVERTED = (2, 3)                # the shading types converted: axial and radial, all CSS and SVG draw
+SHADINGS = {1: "function-based", 2: "axial", 3: "radial", 4: "a free-form mesh", 5: "a lattice mesh",
+            6: "a Coons patch mesh", 7: "a tensor patch mesh"}
 SAMPLES = 64                      # points of a function sampled again: a step of 1.6 % of the gradient
 D50 = (0.9642, 1.0, 0.8249)
-GRADIENT = "a gradient ({what}) cannot be printed in {into}: draw it as a CSS or SVG linear or radial gradient, " \
-           "or as a picture"
+GRADIENT = "a gradient ({what}); draw it as a CSS or SVG linear or radial gradient, or as a picture"
+
+
+UNCOLOURED = "an uncoloured tiling pattern; give the pattern its own colours"
 
 
 class InkError(Exception):
-    """Something in the interior cannot be printed in the printer's colours as it is."""
+    """Something a page draws cannot be printed in the printer's colours as
+    it is: the message names it and what to change; `page`, set by the
+    caller, the page it is on."""
 
 
 @dataclass(frozen=True)
@@ -75,11 +82,12 @@ def space_of(space, named=None) -> Space:
         if family == "/Lab":
             return Space("lab", tuple(float(v) for v in found[1].WhitePoint))
         if family == "/Pattern":
-            raise InkError("an uncoloured tiling pattern cannot be printed yet: give the pattern its own colours")
+            raise InkError(UNCOLOURED)
         if family in FAMILIES:
             return FAMILIES[family]
-        raise InkError(f"colour space {family} cannot be converted yet: set the colour in sRGB or device-cmyk()")
-    raise InkError(f"colour space {space} ({str(found)[:40]}) is unknown: set the colour in sRGB or device-cmyk()")
+        raise InkError(f"a colour in the {family} colour space; set it in sRGB or device-cmyk()")
+    raise InkError(f"a colour in the colour space {space} ({str(found)[:40]}), unknown; set it in sRGB or "
+                   "device-cmyk()")
 
 
 # -- Lab ----------------------------------------------------------------------------
@@ -118,7 +126,7 @@ def _srgb(linear: float) -> float:
 
 # -- shadings --------------------------------------------------------------------------
 
-def recolour_shading(pdf: pikepdf.Pdf, shading, convert: Callable, target: Name, into: str) -> None:
+def recolour_shading(pdf: pikepdf.Pdf, shading, convert: Callable, target: Name) -> None:
     """`shading` (in place) in the `target` space: `convert(space, values)`
     gives a colour of `space` in it. A shading already in the target space
     (or gray, which every printer's file may hold) is left as it is."""
@@ -126,27 +134,26 @@ def recolour_shading(pdf: pikepdf.Pdf, shading, convert: Callable, target: Name,
     if space == FAMILIES[str(target)] or space == GRAY:
         return
     kind = int(shading.get("/ShadingType", 0))
-    if kind not in (2, 3):
-        what = "a mesh" if kind >= 4 else "function-based"
-        raise InkError(GRADIENT.format(what=f"{what}, shading type {kind}", into=into))
-    shading.Function = _function(pdf, shading.Function, space, convert, into)
+    if kind not in CONVERTED:
+        raise InkError(GRADIENT.format(what=f"shading type {kind}, {SHADINGS.get(kind, 'unknown')}"))
+    shading.Function = _function(pdf, shading.Function, space, convert)
     if "/Background" in shading:
         shading.Background = Array(convert(space, [float(v) for v in shading.Background]))
     shading.ColorSpace = target
 
 
-def _function(pdf: pikepdf.Pdf, function, space: Space, convert: Callable, into: str):
+def _function(pdf: pikepdf.Pdf, function, space: Space, convert: Callable):
     """A type 3 function's stitching kept, its parts converted; a type 2
     sampled again in the target space."""
     kind = int(function.get("/FunctionType", -1)) if isinstance(function, (Dictionary, pikepdf.Stream)) else -1
     if kind == 3:
-        parts = Array([_function(pdf, part, space, convert, into) for part in function.Functions])
+        parts = Array([_function(pdf, part, space, convert) for part in function.Functions])
         return Dictionary({**{k: function[k] for k in function.keys() if k != "/Range"}, "/Functions": parts})
     if kind == 2:
         low, high = (float(v) for v in function.get("/Domain", [0, 1]))
         points = [low + (high - low) * i / (SAMPLES - 1) for i in range(SAMPLES)]
         return _sampled(pdf, (low, high), [convert(space, _exponential(function, x)) for x in points])
-    raise InkError(GRADIENT.format(what="a sampled or calculated colour function", into=into))
+    raise InkError(GRADIENT.format(what="a sampled or calculated colour function"))
 
 
 def _exponential(function, x: float) -> list[float]:
