@@ -25,6 +25,7 @@ from pipeline.preflight.separations import PLATES, separate
 OPERATOR = re.compile(rb"\s(rg|RG|k|K)(?=[\s\[<(/]|\Z)")
 SPACE_SET = re.compile(rb"(/[^\s/\[\]<>()]+)\s*(?:cs|CS)(?=[\s\[<(/]|\Z)")
 PAINTED = re.compile(rb"(/[^\s/\[\]<>()]+)\s*(scn|SCN|sh)(?=[\s\[<(/]|\Z)")   # a pattern or a shading painted
+DRAWN = re.compile(rb"(/[^\s/\[\]<>()]+)\s*Do(?=[\s\[<(/]|\Z)")                 # a form or an image drawn
 GRAY_SPACES = {"/DeviceGray", "/CalGray", "/Indexed", "/Separation", "/Pattern"}
 SAMPLES = 20          # pages spread over the book
 COLOURED = 20         # a colour interior: more among the pages with pictures or gradients
@@ -46,6 +47,7 @@ def _scan(holder, kinds: set, seen: set) -> None:
     resources = holder.get("/Resources")
     resources = resources if resources is not None else pikepdf.Dictionary()
     named = resources.get("/ColorSpace", {})
+    drawn: set = set()
     for stream in content_streams(holder):
         data = b" " + stream.read_bytes()
         kinds.update(m.group(1).decode().lower() for m in OPERATOR.finditer(data))
@@ -53,7 +55,9 @@ def _scan(holder, kinds: set, seen: set) -> None:
                      if _family(named.get(n, n)) not in GRAY_SPACES)
         for name in _names(PAINTED, data):      # only what the content paints: pages may share resources
             _painted(resources, name, kinds, seen)
-    for xobject in resources.get("/XObject", {}).values():
+        drawn |= _names(DRAWN, data)
+    xobjects = resources.get("/XObject", {})
+    for xobject in (xobjects[name] for name in sorted(drawn, key=str) if name in xobjects):
         if xobject.objgen in seen:
             continue
         seen.add(xobject.objgen)
