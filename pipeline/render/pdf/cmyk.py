@@ -20,9 +20,9 @@ from the characterization data: tools/make-icc-profiles.sh):
   as an RGB colour (spaces.py);
 - gradients (tiling patterns around shadings) sampled again in CMYK
   through the same conversion (spaces.py), their neutral stops on K alone;
-- a large black fill on a cover (its bounding box at least
-  printers.RICH_BLACK_MIN both ways: a rectangle, a rounded box, an SVG
-  path) in the printer's rich black.
+- a large black fill on a cover (a rectangle, or a shape of curves and
+  lines such as an SVG circle, at least printers.RICH_BLACK_MIN both ways)
+  in the printer's rich black.
 
 The profiles are made with the printer's total ink limit, so what they
 separate stays within it; `to_cmyk` still measures the total area coverage

@@ -34,9 +34,9 @@ import pikepdf
 from pikepdf import Name
 
 from pipeline.pdfparts import content_streams
-from pipeline.transparency import transparent
 from pipeline.render.pdf.spaces import CMYK, GRAY, PATTERN, RGB, UNCOLOURED, InkError, Space, lab_to_rgb, \
     recolour_shading, space_of
+from pipeline.transparency import transparent
 
 RGB_WEIGHTS = (0.299, 0.587, 0.114)
 NUMBER = rb"[-+]?(?:\d+\.?\d*|\.\d+)"

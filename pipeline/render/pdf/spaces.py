@@ -54,10 +54,6 @@ class Space:
     kind: str                                  # "gray", "rgb", "cmyk", "lab", "pattern"
     white: tuple[float, ...] = D50             # a Lab space's white point (XYZ)
 
-    @property
-    def components(self) -> int:
-        return {"gray": 1, "rgb": 3, "cmyk": 4, "lab": 3, "pattern": 0}[self.kind]
-
 
 GRAY, RGB, CMYK, PATTERN = Space("gray"), Space("rgb"), Space("cmyk"), Space("pattern")
 FAMILIES = {"/DeviceGray": GRAY, "/CalGray": GRAY, "/DeviceRGB": RGB, "/CalRGB": RGB, "/DeviceCMYK": CMYK,
