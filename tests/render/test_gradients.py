@@ -211,3 +211,15 @@ def test_a_large_black_shape_is_rich_black_a_row_of_thin_bars_k_alone(tmp_path):
     assert re.search(rb"q\s+0\.6 0\.4 0\.4 1 k\s+300 100 m", data)          # the circle: rich black
     assert re.search(rb"0 0 0 1 k\s+50 450 2 100 re", data)                   # the bars: K alone
     assert data.count(b"0.6 0.4 0.4 1 k") == 1 and ink == 240
+
+
+def test_check_pdf_finds_a_gradient_left_in_rgb(colour, tmp_path):
+    book, pdf = colour
+    spoilt = tmp_path / "spoilt.pdf"
+    with pikepdf.open(pdf.path) as doc:
+        shading = next(o for o in doc.objects if isinstance(o, pikepdf.Dictionary) and "/ShadingType" in o)
+        shading.ColorSpace = pikepdf.Name.DeviceRGB
+        doc.save(spoilt)
+    found = {f.code: f.detail for f in preflight(spoilt, config=book.config) if f.status == ERROR}
+    assert "a gradient in /DeviceRGB" in found["C034"]                  # PDF/X-1a's own check
+    assert "shading /DeviceRGB" in found["C045"]                       # the printer's CMYK, page by page
