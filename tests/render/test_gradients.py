@@ -223,3 +223,32 @@ def test_check_pdf_finds_a_gradient_left_in_rgb(colour, tmp_path):
     found = {f.code: f.detail for f in preflight(spoilt, config=book.config) if f.status == ERROR}
     assert "a gradient in /DeviceRGB" in found["C034"]                  # PDF/X-1a's own check
     assert "shading /DeviceRGB" in found["C045"]                       # the printer's CMYK, page by page
+
+
+def test_a_gradients_ink_is_measured_as_a_flat_colours_is(tmp_path):
+    """An axial shading from white to a dark brown, separated for TR 003: its darkest colour is the
+    file's largest ink, and over a printer's limit it stops the build (L008) naming the gradient."""
+    from dataclasses import replace
+
+    from pipeline.render.pdf import PrinterRejects
+    from pipeline.render.pdf.cmyk import to_cmyk
+
+    def drawn():
+        doc = pikepdf.new()
+        page = doc.add_blank_page(page_size=(600, 200))
+        function = pikepdf.Dictionary(FunctionType=2, Domain=[0, 1], C0=[1, 1, 1], C1=[0.1, 0.04, 0.02], N=1)
+        shading = pikepdf.Dictionary(ShadingType=2, ColorSpace=pikepdf.Name.DeviceRGB, Coords=[0, 0, 600, 0],
+                                     Function=function)
+        page.obj.Resources = pikepdf.Dictionary(Shading=pikepdf.Dictionary(s0=doc.make_indirect(shading)))
+        page.obj.Contents = doc.make_stream(b"/s0 sh")
+        return doc
+
+    kdp, sep = printers.printer("kdp"), separator(STYLES, printers.TR003)
+    doc = drawn()
+    ink = to_cmyk(doc, sep, kdp)
+    assert ink == pytest.approx(sum(sep.colour(0.1, 0.04, 0.02)) * 100, abs=0.5) and 200 < ink <= 240
+    assert doc.pages[0].Resources.Shading.s0.ColorSpace == pikepdf.Name.DeviceCMYK
+    with pytest.raises(PrinterRejects) as refused:
+        to_cmyk(drawn(), sep, replace(kdp, ink_limit=150))
+    assert refused.value.code == "L008"
+    assert re.match(r"a gradient's #1[9a]0a05 \(C \d+", refused.value.fields["colour"])   # its last sample

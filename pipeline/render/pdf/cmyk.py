@@ -143,7 +143,8 @@ def to_cmyk(pdf: pikepdf.Pdf, separator: Separator, printer: printers.Printer | 
         where = f"page {number}"
         how = Recolour(lambda data, resources, where=where: _stream(data, resources, separator, seen, where, rich),
                        lambda image, where=where: seen(cmyk_image(image, separator, flatten), "an image", where),
-                       Name.DeviceCMYK, separator.convert)
+                       Name.DeviceCMYK, lambda space, values, where=where: _measured(space, values, separator,
+                                                                                    seen, where))
         try:
             recolour(pdf, page.obj, done, how)
         except InkError as exc:
@@ -154,6 +155,13 @@ def to_cmyk(pdf: pikepdf.Pdf, separator: Separator, printer: printers.Printer | 
         raise PrinterRejects("L008", printer=printer.name, limit=printer.ink_limit, colour=worst[1], ink=worst[0],
                              where=worst[2])
     return worst[0]
+
+
+def _measured(space: Space, values, separator: Separator, seen, where: str) -> tuple[float, ...]:
+    """A gradient's colour separated, its ink measured as a flat colour's is."""
+    cmyk = separator.convert(space, values)
+    seen(ink_of(cmyk), "a gradient's " + _described(space, list(values), cmyk), where)
+    return cmyk
 
 
 def output_intent(pdf: pikepdf.Pdf, condition: printers.Condition, styles: Path) -> None:
