@@ -116,7 +116,8 @@ def check(doc, pdf: Path, gray: bool, cmyk: bool = False, ink_limit: int | None 
         return found + separations(pdf, len(doc.pages))
     if cmyk:
         pictured = [n for n, kinds in pages.items() if any(k.startswith(("image", "shading")) for k in kinds)]
-        return found + colour_separations(pdf, len(doc.pages), pictured, ink_limit or 400)
+        limit = ink_limit if ink_limit is not None else 400      # no printer named: all four inks at full
+        return found + colour_separations(pdf, len(doc.pages), pictured, limit)
     return found
 
 
