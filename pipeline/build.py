@@ -102,14 +102,19 @@ def _import_pdf() -> None:
 
 def _render_or_report(book: Book, tmp: Path, formats, styles: Path, step, print_ready: bool, report: Report):
     """_render, with layout failures turned into diagnostics (no traceback)."""
-    codes, rejects = {}, ()
+    codes, rejects, unprintable = {}, (), ()
     if "pdf" in formats:  # WeasyPrint takes a third of a second to import: not for an EPUB alone
         from pipeline.render.pdf import FootnoteLost, PaginationMoved, PrinterRejects, RefusedURL
+        from pipeline.render.pdf.unprintable import Unprintable
 
         codes = {PaginationMoved: "L001", FootnoteLost: "L002", RefusedURL: "L003"}
         rejects = (PrinterRejects,)   # its own code and fields, at book.yaml's print.printer
+        unprintable = (Unprintable,)  # L011 with its fields, at the unit's file
     try:
         staged, pdf = _render(book, tmp, formats, styles, step, print_ready)
+    except unprintable as exc:
+        report.add("L011", *_layout_site(book, exc), **exc.fields)
+        raise BuildError(report) from None
     except rejects as exc:
         where = yamlfile.line_in(book.root / "book.yaml", ["print", "printer"])
         report.add(exc.code, book.root / "book.yaml", where, **exc.fields)

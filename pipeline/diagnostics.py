@@ -126,6 +126,9 @@ CODES = _codes(
                 "({where}): choose a lighter or less saturated colour in styles/cover.css"),
     ("L009", E, "{printer} asks for {standard} (PDF 1.3), which cannot embed the font {font}: {detail}; "
                 "use an OpenType face with CFF outlines (.otf) or a TrueType face"),
+    # L011-: what the printer's colours cannot hold (render/pdf/spaces.py: a gradient that is not linear or radial)
+    ("L011", E, "page {page} of this part holds what cannot be printed in {into}: {what}"),
+    ("L012", E, "{printer}'s cover holds what cannot be printed in CMYK: {what} (styles/cover.css)"),
     # T: importing a book from extracted text (`pipeline import`)
     ("T001", E, "import profile {name!r} not found: no structure.yaml in pipeline/importer/profiles/{name} "
                 "nor in a folder of that name"),
@@ -228,6 +231,8 @@ CODES = _codes(
     ("C044", W, "a heading or a section's first line at the foot of the page: {text!r}"),
     # CMYK in a printer's file separated for its condition: a colour interior, a cover (preflight/colour.py, cover.py)
     ("C045", E, "draws in RGB, Lab or ICC-based colour ({what}), in a printer's file that must be CMYK"),
+    ("C046", E, "total ink of {ink:.0f} % on this page (Ghostscript's separations), over the printer's limit of "
+                "{limit} %: lighten or desaturate the picture or colour there"),
     # S: the snapshot each build keeps for `diff` (printed; the build stands)
     ("S001", W, "snapshot not written, the build is kept: {kind}: {reason}"),
     # F: fonts and print

@@ -61,7 +61,7 @@ class Printer:
     least_outside_mm: float = 0.0
     spine_mm_per_page: Optional[dict[str, float]] = None   # by paper colour; None: the book's paper
     barcode_mm: tuple[float, float] = (92.0, 26.0)         # the white area on the back cover
-    ink_limit: int = 300                # the cover's total area coverage, per cent
+    ink_limit: int = 300                # total area coverage, per cent (the cover, a colour interior)
     links: bool = True                  # link annotations and bookmarks may stay in the interior
     condition: Condition = FOGRA39      # what its CMYK (cover, colour interior) is separated for
 

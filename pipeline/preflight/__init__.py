@@ -16,9 +16,10 @@ then a table of the checks passed, and exits 1 if any is an error.
     pdfx1a.py  for a file claiming PDF/X-1a:2001: PDF 1.3, Info keys, a CMYK
                or registered OutputIntent, no transparency, no RGB/Lab/ICC,
                no OpenType program; a cover's total ink
-    colour.py  RGB and CMYK page by page; for a gray interior, separations
-               of sampled pages through Ghostscript (separations.py); for
-               a colour interior, no RGB
+    colour.py  RGB and CMYK page by page; separations of sampled pages
+               through Ghostscript (separations.py): for a gray interior
+               the Black plate alone, for a colour interior no RGB, the
+               plates seen and each page's total ink within the printer's
     text.py    lines with positions (pdftotext -bbox-layout) -> widows,
                orphans, ladders, heads and folios
     finish.py  from the same lines and word boxes: a word hyphenated across
@@ -99,7 +100,7 @@ def _checks(pdf: Path, cover: Path | None, multiple: int | None, config, styles:
     with pikepdf.open(pdf) as doc:
         printer = pdfx.is_pdfx(doc) or pdfx1a.claims(doc)
         findings += colour.check(doc, pdf, gray=_gray_interior(config, printer),
-                                 cmyk=_cmyk_interior(config, printer))
+                                 cmyk=_cmyk_interior(config, printer), ink_limit=_ink_limit(config))
         findings += pdfx1a.identification(doc, required=printer, wanted=_x1a_wanted(config))
         findings += boxes.check(doc, config, printer)
         findings += fonts.check(doc, styles)
@@ -121,6 +122,13 @@ def _x1a_wanted(config) -> bool:
     from pipeline import printers
 
     return bool(config) and printers.printer(config.print.printer).pdf_variant == printers.X1A
+
+
+def _ink_limit(config) -> int | None:
+    """The total ink book.yaml's printer allows, per cent."""
+    from pipeline import printers
+
+    return printers.printer(config.print.printer).ink_limit if config else None
 
 
 def _gray_interior(config, pdfx: bool) -> bool:

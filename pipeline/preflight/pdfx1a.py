@@ -214,6 +214,20 @@ def _holder(holder, where: str, out: dict, seen: set) -> None:
         elif xobject.get("/Subtype") == Name.Image and xobject.objgen not in seen:
             seen.add(xobject.objgen)
             _image(xobject, where, out)
+    for pattern in resources.get("/Pattern", {}).values():    # a gradient: a tiling pattern around a shading
+        if pattern.get("/PatternType") == 1:
+            _holder(pattern, where, out, seen)
+        elif "/Shading" in pattern:
+            _shading(pattern.Shading, where, out)
+    for shading in resources.get("/Shading", {}).values():
+        _shading(shading, where, out)
+
+
+def _shading(shading, where: str, out: dict) -> None:
+    space = shading.get("/ColorSpace")
+    base = space[0] if isinstance(space, pikepdf.Array) else space
+    if str(base) in BANNED_SPACES:
+        out["colour"].append(f"{where}: a gradient in {base}")
 
 
 def _indexed_rgb(space) -> bool:

@@ -78,6 +78,8 @@ def test_cover_passes_the_preflight(findings):
 
 def test_printer_pdf_passes_the_preflight(findings):
     assert [f for f in findings if f.status == ERROR] == []
+    assert next(f.detail for f in findings if f.check == "separations") == \
+        "20 sampled pages (20 inked): Black plate only"
 
 
 def test_generic_files_name_fogra39_and_the_cover_is_cmyk_within_its_limit(printer, findings):
@@ -129,6 +131,9 @@ def test_ingramspark_files_are_pdfx1a_and_pass_the_preflight(real_book, tmp_path
         out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
         assert "CID Type 0C" in out and "(OT)" not in out
         assert subprocess.run(["qpdf", "--check", str(path)], capture_output=True).returncode == 0
+    assert_each_face_once(pdf.path)
+    assert next(f.detail for f in findings if f.check == "separations") == \
+        "20 sampled pages (20 inked): Black plate only"
 
 
 @pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
@@ -141,6 +146,28 @@ def test_kdp_files_pass_the_preflight_with_separations(kdp):
     assert [f.detail for f in findings if f.check == "separations"] == [
         "20 sampled pages (20 inked): Black plate only"]
     assert {"cover: colour spaces", "cover: total ink"} <= {f.check for f in findings}
+
+
+def test_kdp_files_ink_the_black_plate_alone_list_each_face_once_and_the_cover_within_its_limit(kdp):
+    """What the strict xfail above would prove beside the margins (issue 20 holds it), checked alone."""
+    from pipeline.preflight import colour
+    from pipeline.preflight import cover as cover_check
+
+    book, pdf, cover = kdp
+    assert [f.detail for f in colour.separations(pdf.path, pdf.page_count)] == [
+        "20 sampled pages (20 inked): Black plate only"]
+    assert_each_face_once(pdf.path)
+    found = cover_check.check(cover, pdf.path, book.config, STYLES)
+    assert [f.detail for f in found if f.status == ERROR] == []
+    assert re.match(r"at most \d+ %.*the printer's limit 300 %", next(f.detail for f in found
+                                                                     if f.check == "cover: total ink"))
+
+
+def assert_each_face_once(path) -> None:
+    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    names = [r.split()[0] for r in out.splitlines()[2:]]
+    faces = [re.sub(r"^[A-Z]{6}\+", "", n) for n in names]
+    assert names and len(faces) == len(set(faces)) and len({n[:6] for n in names}) == len(names)
 
 
 def test_kdp_gutter_of_610_pages_is_met_by_moving_the_text_block(kdp, real_pdf):

@@ -397,6 +397,9 @@ PREFLIGHT = [
     # a colour interior (book.yaml: kdp, color) drawn in RGB, where the printer's file must be CMYK
     Trigger("C045", lambda tmp: ["check", "pdf", drawn(tmp, b"1 0 0 rg 100 100 200 200 re f"), "--book",
                                  printer_book(tmp, "kdp", "color")]),
+    # a colour interior (book.yaml: kdp, color) laying 400 % of ink, over KDP's 300 %
+    Trigger("C046", lambda tmp: ["check", "pdf", drawn(tmp, b"1 1 1 1 k 100 100 200 200 re f"), "--book",
+                                 printer_book(tmp, "kdp", "color")]),
     # PDF/X-1a (book.yaml: ingramspark): a file that does not claim it; one that claims it, wrong every way
     Trigger("C027", lambda tmp: ["check", "pdf", boxed(tmp), "--book", printer_book(tmp, "ingramspark")]),
     *[Trigger(code, check_pdf(bad_x1a)) for code in ("C028", "C029", "C030", "C031", "C032", "C033", "C034",

@@ -105,6 +105,24 @@ def refuse_font(*args, **kwargs):
     raise ValueError("not an OpenType font")
 
 
+def gradient(ms: Path) -> None:
+    """The generic printer's files, and chapter two ending on an SVG figure drawing a linear gradient."""
+    printer_yaml("generic")(ms)
+    (ms / "degradado.svg").write_text(GRADIENT_SVG, "utf-8")
+    append(CH2, "\n\n![Un degradado](degradado.svg)\n")(ms)
+
+
+GRADIENT_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" width="600" height="150"><defs><linearGradient id="g">'
+                '<stop offset="0" stop-color="#e06010"/><stop offset="1" stop-color="#1060c0"/></linearGradient>'
+                '</defs><rect width="600" height="150" fill="url(#g)"/></svg>')
+
+
+def refuse_colour(self, space, values):
+    from pipeline.render.pdf.spaces import InkError
+
+    raise InkError("a colour in the /DeviceN colour space; set it in sRGB or device-cmyk()")
+
+
 PRINTER_LINE = (FIXTURE / "book.yaml").read_text("utf-8").splitlines().index("notes:") + 3
 CH2_LINES = (FIXTURE / CH2).read_text("utf-8").count("\n")
 YAML_LINES = (FIXTURE / "book.yaml").read_text("utf-8").count("\n")
@@ -270,6 +288,12 @@ CASES = [
          formats="pdf", patch={"pipeline.render.pdf.pdfx1a.transparent": lambda state: "an opacity of 0.5"}),
     Case("cover ink over the printer's limit", printer_yaml("ingramspark"), "book.yaml", PRINTER_LINE, "L008",
          formats="pdf", patch={"pipeline.render.pdf.cmyk.ink_of": lambda cmyk: 300.0}),
+    # a gradient the printer's colours cannot hold (WeasyPrint 70 draws only axial and radial ones, which
+    # are converted: the types converted made none), at the chapter holding it; the same on the cover
+    Case("a gradient not converted", gradient, CH2, None, "L011", formats="pdf",
+         patch={"pipeline.render.pdf.spaces.CONVERTED": ()}),
+    Case("a cover colour not converted", printer_yaml("generic"), "book.yaml", PRINTER_LINE, "L012",
+         formats="pdf", patch={"pipeline.render.pdf.cmyk.Separator.convert": refuse_colour}),
     Case("a font PDF 1.3 cannot hold", printer_yaml("ingramspark"), "book.yaml", PRINTER_LINE, "L009",
          formats="pdf", patch={"pipeline.render.pdf.pdfx1a.TTFont": refuse_font}),
 ]

@@ -257,6 +257,35 @@ def test_the_printers_file_is_gray_and_inks_the_black_plate_alone(which, built, 
     assert all(plates[p] == {"Black"} for p in pages), plates
 
 
+@pytest.mark.parametrize("which", ["generic", "kdp", "ingramspark"])
+def test_the_printers_file_lists_each_face_once(which, built, kdp, ingramspark):
+    pdf = {"generic": built[1] / f"{SLUG}.pdf", "kdp": kdp[1], "ingramspark": ingramspark[1]}[which]
+    out = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    names = [row.split()[0] for row in out.splitlines()[2:]]
+    faces = [re.sub(r"^[A-Z]{6}\+", "", n) for n in names]
+    assert names and len(faces) == len(set(faces)) and len({n[:6] for n in names}) == len(names)
+
+
+@pytest.fixture(scope="module")
+def kdp_colour(book, tmp_path_factory):
+    """KDP's colour interior of the English book (its figure in RGB)."""
+    printed = with_print(book, printer="kdp", interior="color")
+    return printed, render_pdf(printed, tmp_path_factory.mktemp("kdp-colour") / "book.pdf", print_ready=True).path
+
+
+def test_a_kdp_colour_interior_inks_colour_for_the_figure_alone_within_the_limit(kdp_colour):
+    printed, pdf = kdp_colour
+    findings = preflight(pdf, config=printed.config)
+    assert [f"{f.check}: {f.detail}" for f in findings if f.status == ERROR] == []
+    checks = {f.check: f.detail for f in findings}
+    assert checks["separations"].endswith("(1 with pictures or gradients): ink on Cyan, Magenta, Yellow, Black")
+    ink = float(re.match(r"at most (\d+) % \(p\. (\d+)\)", checks["total ink"]).group(1))
+    assert 100 < ink <= 300                                        # the figure's colours, within KDP's limit
+    plates = inked_plates(pdf, sampled_pages(pdf))
+    assert plates.pop(figure_page(pdf)) >= {"Cyan", "Magenta", "Yellow"}
+    assert set().union(*plates.values()) == {"Black"}              # the text: K alone
+
+
 # -- footnotes ------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

@@ -190,6 +190,11 @@ def test_a_colour_interior_passes_check_pdf_and_rgb_in_it_is_an_error(colour, tm
     findings = preflight(pdf.path, config=book.config)
     assert [f for f in findings if f.status == ERROR] == []
     assert "none in RGB" in next(f for f in findings if f.check == "colour").detail
+    checks = {f.check: f.detail for f in findings}      # the pictures' pages sampled beside the 20 spread
+    assert re.search(r"\(1 with pictures or gradients\): ink on Cyan, Magenta, Yellow, Black$",
+                     checks["separations"])
+    ink = float(re.match(r"at most (\d+) % \(p\. (\d+)\)", checks["total ink"]).group(1))
+    assert 150 < ink <= 330                               # the picture's red, separated for FOGRA39
     spoilt = tmp_path / "spoilt.pdf"
     with pikepdf.open(pdf.path) as doc:
         page = doc.pages[4].obj

@@ -16,8 +16,13 @@ from the characterization data: tools/make-icc-profiles.sh):
   the press's darkest, not clipped);
 - images perceptual (the gamut compressed as a whole, detail kept in
   what the press cannot reach), through Pillow's ImageCms (LittleCMS);
-- a large black fill on a cover (both sides at least
-  printers.RICH_BLACK_MIN) in the printer's rich black.
+- a Lab colour (CSS `lab()`, `lch()`, `oklab()`) taken to sRGB first, then
+  as an RGB colour (spaces.py);
+- gradients (tiling patterns around shadings) sampled again in CMYK
+  through the same conversion (spaces.py), their neutral stops on K alone;
+- a large black fill on a cover (a rectangle, or a shape of curves and
+  lines such as an SVG circle, at least printers.RICH_BLACK_MIN both ways)
+  in the printer's rich black.
 
 The profiles are made with the printer's total ink limit, so what they
 separate stays within it; `to_cmyk` still measures the total area coverage
@@ -41,11 +46,13 @@ from pikepdf import Array, Dictionary, Name, String
 
 from pipeline import printers
 from pipeline.render.pdf.gutter import PrinterRejects
-from pipeline.render.pdf.ink import InkError, Recolour, drop_colour_spaces, on_white, recolour
+from pipeline.render.pdf.ink import Recolour, drawn_on, drop_colour_spaces, on_white, recolour
+from pipeline.render.pdf.spaces import CMYK, GRAY, PATTERN, RGB, InkError, Space, lab_to_rgb, space_of
 
 SOURCE_PROFILE = "sRGB.icc"       # what WeasyPrint's RGB and our pictures are in (styles/icc/)
 PAINT = {"f", "F", "f*", "B", "B*", "b", "b*"}       # operators that fill a path
 PATH_START = {"m", "re"}
+POINTS = {"m": 2, "l": 2, "c": 6, "v": 4, "y": 4}      # path operators: their operands are points
 
 
 class Separator:
@@ -68,6 +75,14 @@ class Separator:
             pixel = ImageCms.applyTransform(Image.new("RGB", (1, 1), rgb), self._vectors).getpixel((0, 0))
             self._colours[rgb] = tuple(round(v / 255, 4) for v in pixel)
         return self._colours[rgb]
+
+    def convert(self, space: Space, values) -> tuple[float, ...]:
+        """A colour of `space` (gray, RGB, CMYK, Lab) in CMYK: gray on K alone, CMYK as it is."""
+        if space == GRAY:
+            return (0.0, 0.0, 0.0, round(1 - float(values[0]), 4))
+        if space == CMYK:
+            return tuple(float(v) for v in values)
+        return self.colour(*(values if space == RGB else lab_to_rgb(values, space.white)))
 
     def picture(self, picture: Image.Image) -> Image.Image:
         """An RGB picture -> CMYK; its neutral pixels on K alone, like the vectors'."""
@@ -98,7 +113,12 @@ def cmyk_pdf(data: bytes, separator: Separator, flatten: bool = False) -> bytes:
     black, no ink limit but the profile's), saved with a fixed /ID as
     ink.gray_pdf does."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        to_cmyk(pdf, separator, flatten=flatten)
+        try:
+            to_cmyk(pdf, separator, flatten=flatten)
+        except InkError as exc:
+            from pipeline.render.pdf.unprintable import unprintable   # see there: units.py imports this module
+
+            raise unprintable(exc, "CMYK") from None
         out = io.BytesIO()
         pdf.save(out, static_id=True, fix_metadata_version=False,
                  object_stream_mode=pikepdf.ObjectStreamMode.preserve)
@@ -121,18 +141,27 @@ def to_cmyk(pdf: pikepdf.Pdf, separator: Separator, printer: printers.Printer | 
     done: set = set()
     for number, page in enumerate(pdf.pages, 1):
         where = f"page {number}"
-        how = Recolour(lambda data, _resources, where=where: _stream(data, separator, seen, where, rich),
+        how = Recolour(lambda data, resources, where=where: _stream(data, resources, separator, seen, where, rich),
                        lambda image, where=where: seen(cmyk_image(image, separator, flatten), "an image", where),
-                       Name.DeviceCMYK, "CMYK")
+                       Name.DeviceCMYK, lambda space, values, where=where: _measured(space, values, separator,
+                                                                                    seen, where))
         try:
             recolour(pdf, page.obj, done, how)
         except InkError as exc:
-            raise InkError(f"{'cover ' if rich else ''}page {number}: {exc}") from None
+            exc.page = drawn_on(pdf, exc, number)
+            raise
     drop_colour_spaces(pdf)
     if printer is not None and worst[0] > printer.ink_limit + 0.5:
         raise PrinterRejects("L008", printer=printer.name, limit=printer.ink_limit, colour=worst[1], ink=worst[0],
                              where=worst[2])
     return worst[0]
+
+
+def _measured(space: Space, values, separator: Separator, seen, where: str) -> tuple[float, ...]:
+    """A gradient's colour separated, its ink measured as a flat colour's is."""
+    cmyk = separator.convert(space, values)
+    seen(ink_of(cmyk), "a gradient's " + _described(space, list(values), cmyk), where)
+    return cmyk
 
 
 def output_intent(pdf: pikepdf.Pdf, condition: printers.Condition, styles: Path) -> None:
@@ -149,10 +178,11 @@ def output_intent(pdf: pikepdf.Pdf, condition: printers.Condition, styles: Path)
         Info=String(condition.info), DestOutputProfile=profile))])
 
 
-def _stream(data: bytes, separator: Separator, seen, where: str, rich: bool) -> bytes:
+def _stream(data: bytes, resources, separator: Separator, seen, where: str, rich: bool) -> bytes:
     out: list = []
-    # components of each side's space; the fill is pure black; the scale of user space to the page's
-    state = {"fill": 3, "stroke": 3, "black": False, "scale": (1.0, 1.0)}
+    named = resources.get("/ColorSpace", {}) if resources is not None else {}
+    # each side's space; the fill is pure black; the scale of user space to the page's
+    state = {"fill": RGB, "stroke": RGB, "black": False, "scale": (1.0, 1.0), "named": named}
     stack, path = [], _Path()
     for operands, op in _parse(data):
         name = str(op)
@@ -165,9 +195,7 @@ def _stream(data: bytes, separator: Separator, seen, where: str, rich: bool) -> 
         if name == "cm":
             a, b, c, d = (float(x) for x in operands[:4])   # lengths of the axes: rotation kept out
             state["scale"] = (state["scale"][0] * math.hypot(a, b), state["scale"][1] * math.hypot(c, d))
-        if name == "re":
-            width, height = abs(float(operands[2])) * state["scale"][0], abs(float(operands[3])) * state["scale"][1]
-            path.large |= min(width, height) >= printers.RICH_BLACK_MIN
+        path.extend(name, operands, state["scale"])
         if name in PAINT or name == "n":
             if rich and name in PAINT and state["black"] and path.large and path.start is not None:
                 _rich_black(out, path.start, seen, where)
@@ -181,11 +209,28 @@ def _stream(data: bytes, separator: Separator, seen, where: str, rich: bool) -> 
 
 
 class _Path:
-    """The path being built: where in the output it began, whether it holds a large rectangle."""
+    """The path being built: where in the output it began, whether one of
+    its parts is large (a rectangle, or a subpath whose points span, in the
+    page's units, at least printers.RICH_BLACK_MIN both ways: a rounded box,
+    an SVG shape; not the bars of a barcode side by side, each thin)."""
 
     def __init__(self):
         self.start: int | None = None
         self.large = False
+        self._box: list[float] | None = None      # the subpath's x0, y0, x1, y1
+
+    def extend(self, name: str, operands, scale) -> None:
+        if name == "re":
+            width, height = abs(float(operands[2])) * scale[0], abs(float(operands[3])) * scale[1]
+            self.large |= min(width, height) >= printers.RICH_BLACK_MIN
+        elif name in POINTS:
+            if name == "m":
+                self._box = None
+            values = [float(v) for v in operands[:POINTS[name]]]
+            xs, ys = [x * scale[0] for x in values[::2]], [y * scale[1] for y in values[1::2]]
+            box = self._box or [min(xs), min(ys), max(xs), max(ys)]
+            self._box = [min(box[0], *xs), min(box[1], *ys), max(box[2], *xs), max(box[3], *ys)]
+            self.large |= min(self._box[2] - self._box[0], self._box[3] - self._box[1]) >= printers.RICH_BLACK_MIN
 
 
 def _rich_black(out: list, start: int | None, seen, where: str) -> None:
@@ -196,39 +241,43 @@ def _rich_black(out: list, start: int | None, seen, where: str) -> None:
                         pikepdf.ContentStreamInstruction(list(printers.RICH_BLACK), pikepdf.Operator("k"))]
 
 
+SET = {"rg": RGB, "g": GRAY, "k": CMYK}           # operators that set a device colour with its space
+
+
 def _colour(name: str, operands, op, state: dict, separator: Separator, seen, where: str):
-    """One instruction, its RGB colour (if any) separated; every colour's ink measured."""
+    """One instruction, its colour (if any) separated; every colour's ink measured."""
     stroke = name.isupper()
     side = "stroke" if stroke else "fill"
-    setter = name in ("sc", "scn", "SC", "SCN")
-    values = [float(x) for x in operands] if name in ("rg", "RG", "k", "K", "g", "G") or setter else None
-    if name in ("rg", "RG") or setter and state[side] == 3:
-        cmyk = separator.colour(*values)
-        seen(ink_of(cmyk), _hex(values) + " " + _plates(cmyk), where)
-        _black(state, side, cmyk)
-        return pikepdf.ContentStreamInstruction(list(cmyk), pikepdf.Operator("K" if stroke else "k"))
-    if name in ("k", "K") or setter and state[side] == 4:
-        seen(ink_of(values), _plates(values), where)
-        _black(state, side, values)
-    elif name in ("g", "G") or setter and state[side] == 1:
-        seen(round((1 - values[0]) * 100, 2), f"gray {values[0]:g}", where)
-        _black(state, side, (0, 0, 0, 1 - values[0]))
-    elif name in ("cs", "CS"):
-        space = str(operands[0])
-        if space in ("/DeviceRGB", "/CalRGB"):
-            state[side] = 3
-            return pikepdf.ContentStreamInstruction([Name.DeviceCMYK], pikepdf.Operator(name))
-        if space not in ("/DeviceCMYK", "/DeviceGray", "/CalGray"):
-            raise InkError(f"colour space {space} cannot be printed in CMYK yet")
-        state[side] = 4 if space == "/DeviceCMYK" else 1
-    elif name in ("sh", "BI", "INLINE IMAGE"):
-        raise InkError(f"operator {name} (a shading or an inline image) cannot be printed in CMYK yet")
-    return pikepdf.ContentStreamInstruction(operands, op)
-
-
-def _black(state: dict, side: str, cmyk) -> None:
+    if name in ("cs", "CS"):
+        state[side] = space = space_of(operands[0], state["named"])
+        if space == PATTERN:           # `/Pattern cs /p0 scn`: the pattern's own drawing is separated
+            return pikepdf.ContentStreamInstruction(operands, op)
+        device = Name.DeviceGray if space == GRAY else Name.DeviceCMYK
+        keep = str(operands[0]) in ("/DeviceGray", "/DeviceCMYK", "/CalGray")    # the bytes as they were
+        return pikepdf.ContentStreamInstruction(operands if keep else [device], op)
+    if name in ("BI", "INLINE IMAGE"):
+        raise InkError("an inline image; place the picture as a file")
+    space = SET.get(name.lower()) or (state[side] if name.lower() in ("sc", "scn") else None)
+    if space is None or space == PATTERN:
+        return pikepdf.ContentStreamInstruction(operands, op)     # `sh`: its shading is separated
+    values = [float(x) for x in operands]
+    cmyk = separator.convert(space, values)
+    seen(ink_of(cmyk), _described(space, values, cmyk), where)
     if side == "fill":
         state["black"] = tuple(float(v) for v in cmyk) == (0.0, 0.0, 0.0, 1.0)
+    if space in (GRAY, CMYK):
+        return pikepdf.ContentStreamInstruction(operands, op)     # gray and CMYK stand as they are
+    return pikepdf.ContentStreamInstruction(list(cmyk), pikepdf.Operator("K" if stroke else "k"))
+
+
+def _described(space: Space, values: list[float], cmyk) -> str:
+    """A colour as L008 names it: as the sheets set it, and its plates."""
+    if space == GRAY:
+        return f"gray {values[0]:g}"
+    if space == CMYK:
+        return _plates(cmyk)
+    written = _hex(values) if space == RGB else "lab(" + " ".join(f"{v:g}" for v in values) + ")"
+    return f"{written} {_plates(cmyk)}"
 
 
 def _hex(rgb) -> str:

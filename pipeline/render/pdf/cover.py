@@ -31,6 +31,8 @@ from pipeline.engines.weasyprint import FontConfiguration
 from pipeline.manuscript import PAPERS, BookConfig, PrintSettings, mm
 from pipeline.render.pdf import cmyk, layout, merge, pdfx1a
 from pipeline.render.pdf.fetcher import ConfinedFetcher
+from pipeline.render.pdf.gutter import PrinterRejects
+from pipeline.render.pdf.spaces import InkError
 
 SPINE_TEXT_MIN_MM = 8.0          # below this a title on the spine is unreadable: none is set
 MODULE_MM = 0.264                # 80 % of the nominal 0.33 mm EAN module (within 80-200 %)
@@ -193,7 +195,10 @@ def render_cover(config: BookConfig, pages: int, out_path: Path, styles: Path) -
     data = layout.write(document, None, config, variant, part="cover")
     with pikepdf.open(io.BytesIO(data)) as pdf:
         separator = cmyk.separator(styles, printer.condition)
-        cmyk.to_cmyk(pdf, separator, printer)
+        try:
+            cmyk.to_cmyk(pdf, separator, printer)
+        except InkError as exc:
+            raise PrinterRejects("L012", printer=printer.name, what=str(exc)) from None
         if printer.pdf_variant == printers.X1A:
             pdfx1a.make(pdf, config, printer.name, styles)
             merge.save(pdf, out_path, layout.document_id(config, "cover"), pdfx1a.VERSION, force=True)

@@ -13,8 +13,13 @@ keep their RGB.
 
 A colour becomes its luminance (Rec. 601 weights: what a grayscale
 conversion in print software gives), so pure black stays exactly 0 and
-white 1. What cannot be turned gray faithfully (shadings, patterns,
-colours in a space we do not know) stops with `InkError`, naming the page.
+white 1; a Lab colour (CSS `lab()`, `lch()`, `oklab()`) is taken to sRGB
+first. Gradients are turned gray with the rest (spaces.py): the tiling
+patterns WeasyPrint draws them in are walked as forms are, their shadings
+sampled again in gray; a soft mask's drawing too (its luminosity is what
+it masks with, the same in gray). What cannot be turned gray faithfully
+(a mesh gradient, a colour in a space we do not know) stops with
+`InkError`, naming the page and what to change.
 """
 
 from __future__ import annotations
@@ -29,6 +34,9 @@ import pikepdf
 from pikepdf import Name
 
 from pipeline.pdfparts import content_streams
+from pipeline.render.pdf.spaces import CMYK, GRAY, PATTERN, RGB, UNCOLOURED, InkError, Space, lab_to_rgb, \
+    recolour_shading, space_of
+from pipeline.transparency import transparent
 
 RGB_WEIGHTS = (0.299, 0.587, 0.114)
 NUMBER = rb"[-+]?(?:\d+\.?\d*|\.\d+)"
@@ -42,10 +50,6 @@ RGB_OPERANDS = re.compile(rb"(?:^|\s)(" + NUMBER + rb")\s+(" + NUMBER + rb")\s+(
 NEEDS_PARSER = re.compile(rb"\s(?:cs|CS|scn?|SCN?|[kK]|sh|BI)" + END)
 
 
-class InkError(Exception):
-    """Something in the interior cannot be printed in gray as it is."""
-
-
 def gray_of(r: float, g: float, b: float) -> float:
     if r == g == b:
         return r
@@ -57,7 +61,12 @@ def gray_pdf(data: bytes, flatten: bool = False) -> bytes:
     fixed /ID so that the same PDF gives the same bytes (the merge sets
     the book's own)."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        to_gray(pdf, flatten)
+        try:
+            to_gray(pdf, flatten)
+        except InkError as exc:
+            from pipeline.render.pdf.unprintable import unprintable   # see there: units.py imports this module
+
+            raise unprintable(exc, "gray") from None
         out = io.BytesIO()
         pdf.save(out, static_id=True, fix_metadata_version=False,
                  object_stream_mode=pikepdf.ObjectStreamMode.preserve)
@@ -72,9 +81,10 @@ def to_gray(pdf: pikepdf.Pdf, flatten: bool = False) -> None:
     for number, page in enumerate(pdf.pages, 1):
         try:
             recolour(pdf, page.obj, done, Recolour(_gray_stream, lambda image: gray_image(image, flatten),
-                                                   Name.DeviceGray, "gray"))
+                                                   Name.DeviceGray, gray_colour))
         except InkError as exc:
-            raise InkError(f"page {number}: {exc}") from None
+            exc.page = drawn_on(pdf, exc, number)
+            raise
     drop_colour_spaces(pdf)   # only now: forms may share resources
 
 
@@ -83,15 +93,18 @@ class Recolour:
     """How `recolour` changes what a page draws: each content stream
     (`stream(data, resources)` -> new bytes), each image (in place), and the
     colour space transparency groups blend in (else an RGB blend of the new
-    colours separates into inks they do not hold)."""
+    colours separates into inks they do not hold); `colour(space, values)`:
+    a colour in the new space (a gradient's, sampled again)."""
     stream: Callable
     image: Callable
     group: Name
-    into: str            # for messages: "gray", "CMYK"
+    colour: Callable
 
 
-def recolour(pdf: pikepdf.Pdf, holder, done: set, how: Recolour) -> None:
-    """`holder` (a page or a form), then every form and image it draws, each once."""
+def recolour(pdf: pikepdf.Pdf, holder, done: set, how: Recolour, opaque: bool = True) -> None:
+    """`holder` (a page, a form, a tiling pattern), then every form, pattern,
+    shading, soft mask and image it draws, each once. `opaque`: nothing
+    transparent is in force where `holder` is drawn."""
     if holder.objgen != (0, 0):
         if holder.objgen in done:
             return
@@ -103,15 +116,73 @@ def recolour(pdf: pikepdf.Pdf, holder, done: set, how: Recolour) -> None:
     rewrite(pdf, holder, lambda data: how.stream(data, resources))
     if resources is None:
         return
-    for key in ("/Pattern", "/Shading"):
-        if len(resources.get(key, {})):
-            raise InkError(f"a {key[1:].lower()} (gradient or tiling) cannot be printed in {how.into} yet")
-    for xobject in resources.get("/XObject", {}).values():
-        if xobject.get("/Subtype") == Name.Form:
-            recolour(pdf, xobject, done, how)
-        elif xobject.get("/Subtype") == Name.Image and xobject.objgen not in done:
-            done.add(xobject.objgen)
-            how.image(xobject)
+    opaque = opaque and _opaque(resources)
+    for kind in ("/Shading", "/Pattern", "/ExtGState", "/XObject"):
+        for name, thing in resources.get(kind, {}).items():
+            try:
+                _recolour_one(pdf, kind, thing, done, how, opaque)
+            except InkError as exc:
+                exc.resource = name        # the page's own name for it last: where it is drawn (to_gray)
+                raise
+
+
+def _recolour_one(pdf: pikepdf.Pdf, kind: str, thing, done: set, how: Recolour, opaque: bool) -> None:
+    if kind == "/Shading":
+        _shading(pdf, thing, done, how)
+    elif kind == "/Pattern" and thing.get("/PatternType") == 2:
+        _shading(pdf, thing.Shading, done, how)
+    elif kind == "/Pattern":
+        if thing.get("/PaintType") != 1:
+            raise InkError(UNCOLOURED)
+        recolour(pdf, thing, done, how, opaque)       # a coloured tiling pattern draws as a form does
+    elif kind == "/ExtGState":
+        mask = thing.get("/SMask")
+        if isinstance(mask, pikepdf.Dictionary) and "/G" in mask:
+            recolour(pdf, mask.G, done, GRAY_MASK, False)
+    elif thing.get("/Subtype") == Name.Form:
+        _drop_idle_group(thing, opaque)
+        recolour(pdf, thing, done, how, opaque)
+    elif thing.get("/Subtype") == Name.Image and thing.objgen not in done:
+        done.add(thing.objgen)
+        how.image(thing)
+
+
+def drawn_on(pdf: pikepdf.Pdf, exc: InkError, walked: int) -> int:
+    """The page whose content draws the resource `exc` arose in (pages
+    may share their resources: the page walked is not always the one),
+    else `walked`."""
+    name = getattr(exc, "resource", None)
+    if name is None:
+        return walked
+    used = re.compile(re.escape(str(name).encode()) + rb"\s*(?:Do|scn|SCN|sh|gs)" + END)
+    return next((n for n, page in enumerate(pdf.pages, 1)
+                 if any(used.search(s.read_bytes()) for s in content_streams(page.obj))), walked)
+
+
+def _opaque(resources) -> bool:
+    """No graphics state in `resources` sets an opacity, a soft mask or a blend mode."""
+    return all(transparent(state) is None for state in resources.get("/ExtGState", {}).values())
+
+
+def _drop_idle_group(form, opaque: bool) -> None:
+    """The transparency group of a form drawn where nothing is transparent,
+    holding nothing transparent itself, not knockout (WeasyPrint puts one
+    around every gradient): it changes nothing on the page, yet a RIP
+    blends the group in its own space and converts the result, so that a
+    gray gradient lands on four plates (Ghostscript's tiffsep does), and
+    PDF/X-1a allows no group at all."""
+    group = form.get("/Group")
+    if group is None or group.get("/S") != Name.Transparency or not opaque or group.get("/K") is True:
+        return
+    resources = form.get("/Resources")
+    if resources is None or _opaque(resources):
+        del form["/Group"]
+
+
+def _shading(pdf: pikepdf.Pdf, shading, done: set, how: Recolour) -> None:
+    if shading.objgen == (0, 0) or shading.objgen not in done:
+        done.add(shading.objgen)
+        recolour_shading(pdf, shading, how.colour, how.group)
 
 
 def rewrite(pdf: pikepdf.Pdf, holder, change) -> None:
@@ -143,6 +214,13 @@ def _drop_colour_spaces(holder, seen: set) -> None:
     for xobject in resources.get("/XObject", {}).values():
         if xobject.get("/Subtype") == Name.Form:
             _drop_colour_spaces(xobject, seen)
+    for pattern in resources.get("/Pattern", {}).values():
+        if pattern.get("/PatternType") == 1:
+            _drop_colour_spaces(pattern, seen)
+    for state in resources.get("/ExtGState", {}).values():
+        mask = state.get("/SMask")
+        if isinstance(mask, pikepdf.Dictionary) and "/G" in mask:
+            _drop_colour_spaces(mask.G, seen)
 
 
 # -- content streams --------------------------------------------------------
@@ -180,33 +258,35 @@ def _number(value: float) -> bytes:
 
 def _gray_parsed(data: bytes, resources) -> bytes:
     """The slow, exact way: parse, rewrite each colour operator, unparse."""
-    spaces = resources.get("/ColorSpace", {}) if resources is not None else {}
-    out, state, stack = [], {"fill": 3, "stroke": 3}, []
-    for operands, op in pikepdf.parse_content_stream(pikepdf.Stream(pikepdf.new(), data)):
+    named = resources.get("/ColorSpace", {}) if resources is not None else {}
+    out, state, stack = [], {"fill": RGB, "stroke": RGB}, []
+    scratch = pikepdf.new()     # alive while the stream is parsed
+    for operands, op in pikepdf.parse_content_stream(pikepdf.Stream(scratch, data)):
         name = str(op)
         if name == "q":
             stack.append(dict(state))
         elif name == "Q" and stack:
             state = stack.pop()
-        out.append(_gray_instruction(name, list(operands), state, spaces))
+        out.append(_gray_instruction(name, list(operands), state, named))
     return pikepdf.unparse_content_stream(out)
 
 
-def _gray_instruction(name: str, operands: list, state: dict, spaces) -> pikepdf.ContentStreamInstruction:
+def _gray_instruction(name: str, operands: list, state: dict, named) -> pikepdf.ContentStreamInstruction:
     stroke = name.isupper() or name in ("SC", "SCN")
     side = "stroke" if stroke else "fill"
-    if name in ("rg", "RG"):
-        return _gray_op(gray_of(*map(float, operands)), stroke)
-    if name in ("k", "K"):
-        return _gray_op(_gray_of_cmyk(*map(float, operands)), stroke)
+    device = {"rg": RGB, "k": CMYK}.get(name.lower())
+    if device is not None:
+        return _gray_op(gray_colour(device, [float(x) for x in operands])[0], stroke)
     if name in ("cs", "CS"):
-        state[side] = _components(operands[0], spaces)
+        state[side] = space_of(operands[0], named)
+        if state[side] == PATTERN:       # `/Pattern cs /p0 scn`: the pattern's own drawing is made gray
+            return pikepdf.ContentStreamInstruction(operands, pikepdf.Operator(name))
         return pikepdf.ContentStreamInstruction([Name.DeviceGray], pikepdf.Operator(name))
-    if name in ("sc", "scn", "SC", "SCN"):
-        return _gray_op(_gray_of_components([float(x) for x in operands], state[side]), stroke)
-    if name in ("sh", "BI", "INLINE IMAGE"):
-        raise InkError(f"operator {name} (a shading or an inline image) cannot be printed in gray yet")
-    return pikepdf.ContentStreamInstruction(operands, pikepdf.Operator(name))
+    if name in ("sc", "scn", "SC", "SCN") and state[side] != PATTERN:
+        return _gray_op(gray_colour(state[side], [float(x) for x in operands])[0], stroke)
+    if name in ("BI", "INLINE IMAGE"):
+        raise InkError("an inline image; place the picture as a file")
+    return pikepdf.ContentStreamInstruction(operands, pikepdf.Operator(name))   # `sh`: its shading made gray
 
 
 def _gray_op(value: float, stroke: bool) -> pikepdf.ContentStreamInstruction:
@@ -217,25 +297,15 @@ def _gray_of_cmyk(c: float, m: float, y: float, k: float) -> float:
     return gray_of(*((1 - min(1.0, x + k)) for x in (c, m, y)))
 
 
-def _components(space, spaces) -> int:
-    """How many numbers a colour in `space` takes: 1 gray, 3 RGB, 4 CMYK."""
-    device = {"/DeviceGray": 1, "/DeviceRGB": 3, "/DeviceCMYK": 4, "/CalRGB": 3, "/CalGray": 1}
-    if str(space) in device:
-        return device[str(space)]
-    found = spaces.get(space) if spaces is not None else None
-    if isinstance(found, pikepdf.Array) and str(found[0]) == "/ICCBased":
-        return int(found[1].N)
-    if isinstance(found, pikepdf.Array) and str(found[0]) in device:
-        return device[str(found[0])]
-    raise InkError(f"colour space {space} ({str(found)[:40]}) cannot be printed in gray yet")
-
-
-def _gray_of_components(values: list[float], components: int) -> float:
-    if components == 1:
-        return values[0]
-    if components == 3:
-        return gray_of(*values)
-    return _gray_of_cmyk(*values)
+def gray_colour(space: Space, values: list[float]) -> tuple[float]:
+    """A colour of `space` in gray."""
+    if space == GRAY:
+        return (values[0],)
+    if space == RGB:
+        return (gray_of(*values),)
+    if space == CMYK:
+        return (_gray_of_cmyk(*values),)
+    return (gray_of(*lab_to_rgb(values, space.white)),)
 
 
 # -- images -----------------------------------------------------------------
@@ -268,3 +338,7 @@ def on_white(picture, smask: pikepdf.Stream):
     if mask.size != picture.size:
         mask = mask.resize(picture.size, Image.Resampling.BILINEAR)
     return Image.composite(picture, Image.new(picture.mode, picture.size, "white"), mask)
+
+
+# A soft mask's drawing, in gray whatever the file's colours: its luminosity is what it masks with.
+GRAY_MASK = Recolour(_gray_stream, lambda image: gray_image(image), Name.DeviceGray, gray_colour)
