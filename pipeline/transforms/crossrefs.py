@@ -25,6 +25,9 @@ PAGE_WORDS = ("p.", "pp.", "page", "página", "pág.")   # a prefix ending so as
 SENTENCE_END = (".", "!", "?", "…")
 ANY = re.compile(r"[@#](?:" + "|".join(CROSSREF_PREFIXES) + ")")
 TYPES = frozenset(("Cite", "Header", "Figure", "Table", "Para", "Plain"))
+# a note's mark stands after a sentence's full stop ("1868.¹ Figure 1.1 shows"): a
+# footnote, or a citation that a note style makes a note, leaves the sentence ended
+MARKS = ("Note", "Cite")
 
 
 @dataclass(frozen=True)
@@ -106,7 +109,8 @@ def _strip(inlines: list) -> list:
 
 def _capitalise(inlines: list) -> None:
     """A reference that opens a sentence is set with a capital ("Figure 3
-    shows"); "p. @sec-x" outside brackets is a page reference too."""
+    shows"), also after a note's mark; "p. @sec-x" outside brackets is a
+    page reference too."""
     i = 2
     while i < len(inlines):
         item = inlines[i]
@@ -120,8 +124,8 @@ def _capitalise(inlines: list) -> None:
         if _is_xref(item) and (before is None or before.endswith(SENTENCE_END)):
             item["c"][0][2].append(["cap", "1"])
         if item["t"] == "Str":
-            before = item["c"]
-        elif item["t"] not in ("Space", "SoftBreak", "LineBreak"):
+            before = item["c"] or before   # citeproc leaves an empty Str after a note it moved
+        elif item["t"] not in ("Space", "SoftBreak", "LineBreak", *MARKS):
             before = ""
 
 
