@@ -76,6 +76,8 @@ CODES = _codes(
     ("B003", W, "bibliography entry {key} is never cited: cite it, or list it under nocite in book.yaml"),
     ("B004", E, "citeproc could not format the citations with this style: {detail}"),
     ("B005", E, "citation @{key}, but book.yaml names no bibliography (a literal @ is written \\@)"),
+    ("B006", E, "one bracket holds the cross-reference @{ref} and the citation @{key}: give each its own "
+                "brackets ([@{ref}] [@{key}])"),
     # N: notes
     ("N001", E, "reference to undefined note [^{label}]"),
     ("N002", E, "note [^{label}] is never referenced"),

@@ -12,7 +12,8 @@ One citeproc run per chapter: ibid. and short forms start afresh at each
 chapter, as books print them. Cross-references (`@fig-crane`,
 text/crossref.py) are Cites to Pandoc but no citations: they are held out of
 citeproc and put back as they were. A key the bibliography lacks is B001 at
-its line; a citation in a book without a bibliography B005.
+its line; a citation in a book without a bibliography B005; a bracket that
+mixes a cross-reference and a citation (`[@fig-a; @smith2001]`) B006.
 """
 
 from __future__ import annotations
@@ -97,6 +98,10 @@ def _sites(text: str, cites: list[dict]) -> tuple[Site, ...]:
 def _check(path: Path, bib: Bibliography | None, citing) -> None:
     report = Report()
     for cite, site in citing:
+        refs = [k for k in _keys(cite) if is_crossref(k)]
+        if refs:   # citeproc would take the label for a work; which words the bracket wants is the author's call
+            report.add("B006", path, site.line, ref=refs[0], key=next(k for k in _keys(cite) if not is_crossref(k)))
+            continue
         for key in _keys(cite):
             if is_crossref(key):
                 continue

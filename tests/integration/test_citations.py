@@ -234,6 +234,16 @@ def test_diagnostics_name_the_place(tmp_path, capsys, name, old, new, where, cod
     assert f"{where}: {code} " in err, err
 
 
+def test_a_bracket_mixing_a_cross_reference_and_a_citation_is_refused(tmp_path, capsys):
+    """`[@fig-a; @smith2001]`: citeproc would take the label for a work, and
+    which words the bracket should print (one parenthesis, a note beside a
+    reference) is the author's call: an error at the bracket's line."""
+    err = failing(tmp_path, capsys, edit("02-printers.md", "[@eisenstein1968; @febvre1958]",
+                                         "[see @sec-archives; @febvre1958]"))
+    assert ("02-printers.md:7: B006 one bracket holds the cross-reference @sec-archives and the citation "
+            "@febvre1958: give each its own brackets ([@sec-archives] [@febvre1958])") in err, err
+
+
 def test_a_citation_without_a_bibliography(tmp_path, capsys):
     def drop(ms: Path):
         edit("book.yaml", "bibliography: sources.bib\ncsl: chicago-notes-bibliography-subsequent-ibid\n"
