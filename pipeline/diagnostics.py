@@ -74,7 +74,7 @@ CODES = _codes(
     ("B001", E, "citation key @{key} is not in the bibliography"),
     ("B002", E, "the bibliography cannot be read: {detail}"),
     ("B003", W, "bibliography entry {key} is never cited: cite it, or list it under nocite in book.yaml"),
-    ("B004", E, "citeproc could not format the citations with this style: {detail}"),
+    ("B004", E, "citeproc could not format the citations with the style {style}: {detail}"),
     ("B005", E, "citation @{key}, but book.yaml names no bibliography (a literal @ is written \\@)"),
     ("B006", E, "one bracket holds the cross-reference @{ref} and the citation @{key}: give each its own "
                 "brackets ([@{ref}] [@{key}])"),

@@ -258,7 +258,39 @@ def test_a_style_citeproc_cannot_use(tmp_path, capsys):
         (ms / "house.csl").write_text("<style>not a CSL style", "utf-8")
         edit("book.yaml", "csl: chicago-notes-bibliography-subsequent-ibid", "csl: house.csl")(ms)
     err = failing(tmp_path, capsys, broken)
-    assert re.search(r"house\.csl: B004 citeproc could not format", err), err
+    assert "house.csl:1: B004 citeproc could not format the citations with the style house.csl: " in err, err
+
+
+def test_an_entry_citeproc_cannot_decode_is_b002_at_the_entry(tmp_path, capsys):
+    """Our JSON reader takes any object with an id; citeproc wants its dates
+    as arrays, and says which entry it stopped at: that entry's line."""
+    def bad_entry(ms: Path):
+        (ms / "more.json").write_text('[\n  {"id": "good2000", "type": "book", "title": "Good"},\n'
+                                      '  {"id": "bad2001", "type": "book",\n'
+                                      '   "issued": {"date-parts": "2001"}}\n]\n', "utf-8")
+        edit("book.yaml", "bibliography: sources.bib", "bibliography: [sources.bib, more.json]")(ms)
+        edit("book.yaml", "nocite: [warde1956,", "nocite: [good2000, bad2001, warde1956,")(ms)
+    err = failing(tmp_path, capsys, bad_entry)
+    assert re.search(r"more\.json:3: B002 the bibliography cannot be read: citeproc: .*date-parts", err), err
+
+
+def test_a_failure_on_a_chapters_citations_names_the_chapter(tmp_path, capsys, monkeypatch):
+    """When the bibliography and the style each pass alone, what failed is the
+    chapter's citations: B004 at the first one (a failure injected, as no
+    input we know of makes citeproc fail there)."""
+    from pipeline.engines import pandoc
+
+    real = pandoc.citeproc
+
+    def fails_on_citations(doc, meta):
+        if doc["blocks"] and meta.get("bibliography"):
+            raise pandoc.PandocFailed("CiteprocError: injected")
+        return real(doc, meta)
+
+    monkeypatch.setattr(pandoc, "citeproc", fails_on_citations)
+    err = failing(tmp_path, capsys, lambda ms: None)
+    assert ("01-archives.md:4: B004 citeproc could not format the citations with the style "
+            "chicago-notes-bibliography-subsequent-ibid.csl: CiteprocError: injected") in err, err
 
 
 def test_an_entry_never_cited_is_a_warning(tmp_path, capsys):
