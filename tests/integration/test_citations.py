@@ -300,14 +300,34 @@ def test_an_entry_never_cited_is_a_warning(tmp_path, capsys):
     assert main(["build", str(ms), "-o", str(tmp_path / "out2"), "--format", "epub", "-q", "--strict"]) == 1
 
 
-def test_a_numeric_style_is_refused(tmp_path, capsys):
-    """Numbers would restart with each chapter's citeproc run, and miss the references list's."""
+NUMBERED = {   # the parts of IEEE's and Vancouver's styles that make them numeric
+    "ieee.csl": '<info><category citation-format="numeric"/></info>',
+    "vancouver.csl": '<info><title>No category</title></info><citation><layout vertical-align="sup">'
+                     '<text variable="citation-number"/></layout></citation>',
+}
+
+
+@pytest.mark.parametrize("name", sorted(NUMBERED))
+def test_a_numeric_style_is_refused(tmp_path, capsys, name):
+    """Numbers would restart with each chapter's citeproc run, and miss the
+    references list's: refused, by its category or by the number its citations print."""
     def numeric(ms: Path):
-        (ms / "house.csl").write_text('<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text">'
-                                      '<info><category citation-format="numeric"/></info></style>', "utf-8")
-        edit("book.yaml", "csl: chicago-notes-bibliography-subsequent-ibid", "csl: house.csl")(ms)
+        (ms / name).write_text('<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text">'
+                               f'{NUMBERED[name]}<bibliography><layout><text variable="title"/></layout>'
+                               '</bibliography></style>', "utf-8")
+        edit("book.yaml", "csl: chicago-notes-bibliography-subsequent-ibid", f"csl: {name}")(ms)
     err = failing(tmp_path, capsys, numeric)
-    assert "book.yaml:17: M016 CSL style 'house.csl' not usable: a numeric style" in err, err
+    assert f"book.yaml:17: M016 CSL style '{name}' not usable: a numeric style, which the pipeline does not" in err
+
+
+def test_a_style_numbering_only_its_bibliography_is_not_numeric(tmp_path):
+    from pipeline import manuscript
+
+    ms = variant(tmp_path, ("csl: chicago-notes-bibliography-subsequent-ibid", "csl: house.csl"))
+    (ms / "house.csl").write_text('<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text"><citation>'
+                                  '<layout><text variable="title"/></layout></citation><bibliography><layout>'
+                                  '<text variable="citation-number"/></layout></bibliography></style>', "utf-8")
+    assert manuscript.load(ms).csl == ms / "house.csl"
 
 
 def test_an_edited_bibliography_reaches_the_cached_chapters(tmp_path):
