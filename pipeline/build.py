@@ -104,9 +104,9 @@ def _render_or_report(book: Book, tmp: Path, formats, styles: Path, step, print_
     """_render, with layout failures turned into diagnostics (no traceback)."""
     codes, rejects = {}, ()
     if "pdf" in formats:  # WeasyPrint takes a third of a second to import: not for an EPUB alone
-        from pipeline.render.pdf import FootnoteLost, PaginationMoved, PrinterRejects, RefusedURL
+        from pipeline.render.pdf import FootnoteLost, PaginationMoved, PrinterRejects, RefusedURL, TableTooWide
 
-        codes = {PaginationMoved: "L001", FootnoteLost: "L002", RefusedURL: "L003"}
+        codes = {PaginationMoved: "L001", FootnoteLost: "L002", RefusedURL: "L003", TableTooWide: "L011"}
         rejects = (PrinterRejects,)   # its own code and fields, at book.yaml's print.printer
     try:
         staged, pdf = _render(book, tmp, formats, styles, step, print_ready)

@@ -128,6 +128,7 @@ CODES = _codes(
                 "({where}): choose a lighter or less saturated colour in styles/cover.css"),
     ("L009", E, "{printer} asks for {standard} (PDF 1.3), which cannot embed the font {font}: {detail}; "
                 "use an OpenType face with CFF outlines (.otf) or a TrueType face"),
+    ("L011", E, "a table is wider than the text block: {detail}"),
     # T: importing a book from extracted text (`pipeline import`)
     ("T001", E, "import profile {name!r} not found: no structure.yaml in pipeline/importer/profiles/{name} "
                 "nor in a folder of that name"),

@@ -69,6 +69,47 @@ def mark(source: Source, blocks: list) -> tuple[list, tuple[Target, ...], tuple[
     return blocks, tuple(targets), tuple(refs), diags
 
 
+TABLE_ROW = re.compile(r"^\s*[|+]")
+TABLE_RULE = re.compile(r"^\s*[-:=+| ]*-{3,}[-:=+| ]*$")
+
+
+def table_lines(source: Source, blocks: list) -> tuple[int, ...]:
+    """The line of each table of the text (not of its notes), in order: the
+    first row that holds the table's first cell, after the table before it
+    (Pandoc keeps no positions). A row is a line of a pipe or grid table, or
+    a line next to a rule of dashes (simple and multiline tables)."""
+    lines = source.text.split("\n")
+    found: list[int] = []
+
+    def visit(node):
+        if isinstance(node, list):
+            for item in node:
+                visit(item)
+        elif isinstance(node, dict) and node.get("t") == "Table":
+            found.append(_table_line(lines, _first_cell(node), found[-1] if found else 0))
+        elif isinstance(node, dict) and node.get("t") != "Note" and isinstance(node.get("c"), list):
+            visit(node["c"])
+
+    visit(blocks)
+    return tuple(found)
+
+
+def _first_cell(table: dict) -> str:
+    head, bodies = table["c"][3], table["c"][4]
+    rows = head[1] or [row for body in bodies for row in body[3]]
+    cells = rows[0][1] if rows else []
+    words = stringify(cells[0][4]).split() if cells else []
+    return words[0] if words else ""
+
+
+def _table_line(lines: list[str], cell: str, after: int) -> int:
+    for i in range(after, len(lines)):
+        if cell in lines[i] and (TABLE_ROW.match(lines[i]) or any(
+                0 <= j < len(lines) and TABLE_RULE.match(lines[j]) for j in (i - 1, i + 1))):
+            return i + 1
+    return after or 1
+
+
 def _line(source: Source, key: str) -> int:
     return source.line_of("#" + key, 1)
 

@@ -282,6 +282,41 @@ def test_wide_table_is_set_smaller_within_the_text_block(epub, built, pages):
     assert words and min(a for a, _ in words) >= inside - 1 and max(b for _, b in words) <= width - outside + 1
 
 
+WIDE = """# Berths in Full
+
+Every measure the board took of each berth, too many to set across a page.
+
+| Berth | Northernmost | Southernmost | Superstructure | Warehousing | Refrigeration | Hydraulicity |
+|------:|:-------------|:-------------|:---------------|:------------|:--------------|:-------------|
+| 1 | Unreconstructed | Unreconstructed | Uncharacteristically | Interconnected | Overcapitalised | Counterbalanced |
+
+Table: Everything at once. {#tbl-everything}
+"""
+
+
+def test_a_table_too_wide_even_set_smaller_stops_the_build_at_its_line(tmp_path, capsys):
+    """Seven columns of long words: set smaller (six columns or more) it is
+    still wider than the text block, which the layout measures: L011 at the
+    table's first row, exit 1, the output there before left as it was."""
+    ms = tmp_path / "ms"
+    ms.mkdir()
+    config = (FIXTURE / "book.yaml").read_text("utf-8")
+    config = config[:config.index("bibliography:")] + "contents:\n  - {file: 01-wide.md, role: chapter}\n"
+    (ms / "book.yaml").write_text(config, "utf-8")
+    (ms / "01-wide.md").write_text("\n" * 4 + WIDE, "utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / f"{SLUG}.pdf").write_bytes(b"the last good book")
+    assert main(["build", str(ms), "-o", str(out), "--format", "pdf", "-q"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    assert re.match(rf"{re.escape(str(ms / '01-wide.md'))}:9: L011 a table is wider than the text block: "
+                    r"table 1 of 01-wide.md is (\d+\.\d) mm wide on page \d+ of its unit, the text block 114.0 mm",
+                    err), err
+    assert float(re.search(r"is (\d+\.\d) mm", err).group(1)) > 114
+    assert (out / f"{SLUG}.pdf").read_bytes() == b"the last good book"
+
+
 def test_nothing_overflows_a_480_px_screen(built, tmp_path):
     """The chapters with the tables in headless Chromium at 480 px: the wide
     table scrolls in its wrapper, the page does not."""

@@ -37,6 +37,7 @@ from pipeline.model import Book
 CODE = Path(__file__).resolve().parent
 ADAPTER = Path(engine.__file__).resolve()   # its mends lay pages out too
 TURN_PASSES = 3  # layouts of a unit while a line to set without its hyphen is found after the fact
+MM_PER_PX = 25.4 / 96   # CSS px
 MAX_PASSES = 3  # footnote mode: layouts after the first, waiting for '(cont.)' and held notes to settle
 
 
@@ -56,6 +57,10 @@ class PaginationMoved(LayoutFailed):
 
 class FootnoteLost(LayoutFailed):
     """A footnote stands too far from its call, or runs off its page."""
+
+
+class TableTooWide(LayoutFailed):
+    """A table runs into the margin, even set smaller."""
 
 
 @dataclass(frozen=True)
@@ -208,6 +213,7 @@ def _lay_out_unit(setting: Setting, name: str, pages: dict[str, int] | None) -> 
     if book.config.notes.print == "footnotes" and any(book.document(d).notes for d in doc_ids):
         lines = notes_.note_lines(lay_out(measure_html(book, set(doc_ids))))
     document, own = _settle(book, name, pages, lines, lay_out)
+    _check_tables(book, document, doc_ids)
     if book.config.notes.print == "endnotes" and any(book.document(d).role == "notes" for d in doc_ids):
         own = {**own, **notes_.note_pages(document)}
     return _result(name, book, document, own, _write(setting, document), fetcher)
@@ -316,6 +322,25 @@ def _check_footnotes(book: Book, document, pages: dict[str, int], doc_ids) -> No
         for area_top, area_bottom in engine.footnote_extents(page):
             if area_top < top - 0.5 or area_bottom > bottom + 0.5:
                 raise FootnoteLost(f"the footnotes of page {number} of {doc_ids[0]} run off the page")
+
+
+def _check_tables(book: Book, document, doc_ids) -> None:
+    """No table wider than the text block by more than a hair (0.5 px): the
+    sheets set a table of six columns or more smaller, and one still too wide
+    is the author's to split. Tables are told apart by their order of first
+    appearance, which is the text's (a table broken over pages comes again)."""
+    if not doc_ids or "<table" not in book.document(doc_ids[0]).html:
+        return
+    doc = book.document(doc_ids[0])
+    seen: dict = {}
+    for number, page in enumerate(document.pages, 1):
+        for element, width, room in engine.tables(page):
+            index = seen.setdefault(id(element), len(seen))
+            if width > room + 0.5:
+                where = doc.tables[index] if index < len(doc.tables) else None
+                raise TableTooWide(f"table {index + 1} of {doc.source} is {width * MM_PER_PX:.1f} mm wide on "
+                                   f"page {number} of its unit, the text block {room * MM_PER_PX:.1f} mm: split "
+                                   "it, or cut its columns or their longest words", where)
 
 
 def _result(name, book: Book, document, own, pdf: bytes, fetcher) -> UnitLayout:
