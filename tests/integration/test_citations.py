@@ -4,7 +4,9 @@ author-date style and in Spanish, read back from the EPUB and the PDF.
 tests/fixtures/citations cites a BibLaTeX file in Chicago notes (ibid.
 variant) with endnotes; variants are written into tmp_path by changing
 book.yaml. The diagnostics are proven with path and line here, and each
-code through the command line in test_codes.py.
+code through the command line in test_codes.py. EPUBCheck and Ace check
+citations in both kinds of style on the scholarly fixture
+(test_scholarly_book.py), with figures, tables and cross-references beside them.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ from lxml import etree
 
 from pipeline.cli import main
 from pipeline.collation import sort_key
-from tests.conftest import epubcheck
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "citations"
 SLUG = "paper-trails"
@@ -183,17 +184,6 @@ def test_the_pdfs_citations_link_to_the_entries_too(notes_book):
         links = [str(a.get("/Dest", a.get("/A", {}).get("/D", ""))) for page in pdf.pages for a in page.get("/Annots", [])]
     cited = [d for d in links if d.startswith("bib-")]
     assert len(cited) >= 6 and set(cited) <= dests and {f"bib-{k}" for k in KEYS} <= dests
-
-
-def test_the_epubs_pass_epubcheck(notes_book, author_date):
-    for out in (notes_book, author_date):
-        assert epubcheck(out / f"{SLUG}.epub") == []
-
-
-def test_the_epub_passes_ace(notes_book, tmp_path):
-    from pipeline.validate import run_ace
-
-    assert run_ace(notes_book / f"{SLUG}.epub", tmp_path).problems == ()
 
 
 # -- diagnostics, with their place ------------------------------------------------------------------
