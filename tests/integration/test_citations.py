@@ -234,6 +234,18 @@ def test_a_bracket_mixing_a_cross_reference_and_a_citation_is_refused(tmp_path, 
             "@febvre1958: give each its own brackets ([@sec-archives] [@febvre1958])") in err, err
 
 
+def test_a_cross_reference_and_a_citation_in_brackets_of_their_own(tmp_path):
+    """What B006 asks for: `[see @sec-x] [@key, 4]` gives the reference's
+    words, then the citation (here a note: the citations fixture's style)."""
+    ms = variant(tmp_path)
+    edit("02-printers.md", "# The Printers’ Own Voice", "# The Printers’ Own Voice {#sec-printers}")(ms)
+    edit("02-printers.md", "[@eisenstein1968; @febvre1958]", "[see @sec-printers] [@febvre1958, 4]")(ms)
+    printers = docs(build(ms, tmp_path / "out", "epub"))["printers"]
+    assert "tradesman see “The Printers’ Own Voice”.4" in text(printers)
+    assert notes_of(docs(tmp_path / "out")["notes"], "printers")[-1] == (
+        "4 Lucien Febvre and Henri-Jean Martin, L’apparition du livre (Albin Michel, 1958), 4.")
+
+
 def test_a_citation_without_a_bibliography(tmp_path, capsys):
     def drop(ms: Path):
         edit("book.yaml", "bibliography: sources.bib\ncsl: chicago-notes-bibliography-subsequent-ibid\n"
