@@ -292,27 +292,64 @@ Every measure the board took of each berth, too many to set across a page.
 
 Table: Everything at once. {#tbl-everything}
 """
+LONG = """# Berths in Full
+
+Five measures of each berth, in the board's long words.
+
+| Northernmost | Southernmost | Warehousing | Refrigeration | Counterbalanced |
+|:-------------|:-------------|:------------|:--------------|:----------------|
+| Unreconstructed | Uncharacteristically | Interconnected | Overcapitalised | Counterbalancing |
+
+Table: Long words. {#tbl-long}
+"""
+
+
+def _one_table_book(tmp: Path, chapter: str) -> tuple[Path, Path]:
+    """A book of one chapter (four blank lines, then `chapter`), and an output
+    folder holding a stale PDF."""
+    ms = tmp / "ms"
+    ms.mkdir()
+    config = (FIXTURE / "book.yaml").read_text("utf-8")
+    config = config[:config.index("bibliography:")] + "contents:\n  - {file: 01-wide.md, role: chapter}\n"
+    (ms / "book.yaml").write_text(config, "utf-8")
+    (ms / "01-wide.md").write_text("\n" * 4 + chapter, "utf-8")
+    out = tmp / "out"
+    out.mkdir()
+    (out / f"{SLUG}.pdf").write_bytes(b"the last good book")
+    return ms, out
+
+
+def test_a_table_the_layout_finds_too_wide_is_set_smaller(tmp_path):
+    """Five columns (under the six the sheets set smaller by rule) of long
+    words: 130 mm at the table's own size, over the 114 mm text block. The
+    layout finds it, sets it smaller (8 pt) and lays the chapter out again:
+    every word between the margins."""
+    ms, out = _one_table_book(tmp_path, LONG)
+    assert main(["build", str(ms), "-o", str(out), "--format", "pdf", "-q", "--strict"]) == 0
+    pages = _pages(out)
+    number = next(i for i, p in enumerate(pages, 1) if "Long words" in p)
+    box = subprocess.run(["pdftotext", "-bbox", "-f", str(number), "-l", str(number), str(out / f"{SLUG}.pdf"),
+                          "-"], capture_output=True, text=True, check=True).stdout
+    words = {w: (float(a), float(b), float(d) - float(c)) for a, c, b, d, w in re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]+)</word>', box)}
+    cells = [words[w] for w in ("Northernmost", "Uncharacteristically", "Counterbalancing")]
+    assert all(height < 8.5 for _, _, height in cells) and words["Five"][2] > 10   # 8 pt beside the text's 11
+    width = float(re.search(r'<page width="([\d.]+)"', box).group(1))
+    inside, outside = (19 * MM, 17 * MM) if number % 2 else (17 * MM, 19 * MM)
+    assert min(a for a, _, _ in words.values()) >= inside - 1 and max(b for _, b, _ in words.values()) <= width - outside + 1
 
 
 def test_a_table_too_wide_even_set_smaller_stops_the_build_at_its_line(tmp_path, capsys):
     """Seven columns of long words: set smaller (six columns or more) it is
     still wider than the text block, which the layout measures: L011 at the
     table's first row, exit 1, the output there before left as it was."""
-    ms = tmp_path / "ms"
-    ms.mkdir()
-    config = (FIXTURE / "book.yaml").read_text("utf-8")
-    config = config[:config.index("bibliography:")] + "contents:\n  - {file: 01-wide.md, role: chapter}\n"
-    (ms / "book.yaml").write_text(config, "utf-8")
-    (ms / "01-wide.md").write_text("\n" * 4 + WIDE, "utf-8")
-    out = tmp_path / "out"
-    out.mkdir()
-    (out / f"{SLUG}.pdf").write_bytes(b"the last good book")
+    ms, out = _one_table_book(tmp_path, WIDE)
     assert main(["build", str(ms), "-o", str(out), "--format", "pdf", "-q"]) == 1
     err = capsys.readouterr().err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
     assert re.match(rf"{re.escape(str(ms / '01-wide.md'))}:9: L011 a table is wider than the text block: "
-                    r"table 1 of 01-wide.md is (\d+\.\d) mm wide on page \d+ of its unit, the text block 114.0 mm",
-                    err), err
+                    r"table 1 of 01-wide.md is (\d+\.\d) mm wide on page \d+ of its unit, the text block 114.0 mm, "
+                    "even set smaller", err), err
     assert float(re.search(r"is (\d+\.\d) mm", err).group(1)) > 114
     assert (out / f"{SLUG}.pdf").read_bytes() == b"the last good book"
 
