@@ -371,7 +371,9 @@ def _check_tables(book: Book, document, doc_ids) -> None:
     """No table wider than the text block: the sheets set a table of six
     columns or more smaller, the layout sets smaller any other it finds too
     wide, and one still too wide is the author's to split."""
-    for index, number, width, room in _wide_tables(book, document, doc_ids)[:1]:
+    wide = _wide_tables(book, document, doc_ids)
+    if wide:
+        index, number, width, room = wide[0]
         doc = book.document(doc_ids[0])
         where = doc.tables[index] if index < len(doc.tables) else None
         raise TableTooWide(f"table {index + 1} of {doc.source} is {width * MM_PER_PX:.1f} mm wide on "
