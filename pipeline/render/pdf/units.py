@@ -373,12 +373,12 @@ def _check_tables(book: Book, document, doc_ids) -> None:
     wide, and one still too wide is the author's to split."""
     wide = _wide_tables(book, document, doc_ids)
     if wide:
-        index, number, width, room = wide[0]
+        index, _, width, room = wide[0]
         doc = book.document(doc_ids[0])
         where = doc.tables[index] if index < len(doc.tables) else None
-        raise TableTooWide(f"table {index + 1} of {doc.source} is {width * MM_PER_PX:.1f} mm wide on "
-                           f"page {number} of its unit, the text block {room * MM_PER_PX:.1f} mm, even set "
-                           "smaller: split it, or cut its columns or their longest words", where)
+        raise TableTooWide(f"table {index + 1} of {doc.source} is {width * MM_PER_PX:.1f} mm wide, the text "
+                           f"block {room * MM_PER_PX:.1f} mm, even set smaller: split it, or cut its columns or "
+                           "their longest words", where)
 
 
 def _result(name, book: Book, document, own, pdf: bytes, fetcher) -> UnitLayout:
