@@ -104,10 +104,10 @@ def _render_or_report(book: Book, tmp: Path, formats, styles: Path, step, print_
     """_render, with layout failures turned into diagnostics (no traceback)."""
     codes, rejects, unprintable = {}, (), ()
     if "pdf" in formats:  # WeasyPrint takes a third of a second to import: not for an EPUB alone
-        from pipeline.render.pdf import FootnoteLost, PaginationMoved, PrinterRejects, RefusedURL
+        from pipeline.render.pdf import FootnoteLost, PaginationMoved, PrinterRejects, RefusedURL, TableTooWide
         from pipeline.render.pdf.unprintable import Unprintable
 
-        codes = {PaginationMoved: "L001", FootnoteLost: "L002", RefusedURL: "L003"}
+        codes = {PaginationMoved: "L001", FootnoteLost: "L002", RefusedURL: "L003", TableTooWide: "L013"}
         rejects = (PrinterRejects,)   # its own code and fields, at book.yaml's print.printer
         unprintable = (Unprintable,)  # L011 with its fields, at the unit's file
     try:

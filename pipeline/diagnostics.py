@@ -74,8 +74,10 @@ CODES = _codes(
     ("B001", E, "citation key @{key} is not in the bibliography"),
     ("B002", E, "the bibliography cannot be read: {detail}"),
     ("B003", W, "bibliography entry {key} is never cited: cite it, or list it under nocite in book.yaml"),
-    ("B004", E, "citeproc could not format the citations with this style: {detail}"),
+    ("B004", E, "citeproc could not format the citations with the style {style}: {detail}"),
     ("B005", E, "citation @{key}, but book.yaml names no bibliography (a literal @ is written \\@)"),
+    ("B006", E, "one bracket holds the cross-reference @{ref} and the citation @{key}: give each its own "
+                "brackets ([@{ref}] [@{key}])"),
     # N: notes
     ("N001", E, "reference to undefined note [^{label}]"),
     ("N002", E, "note [^{label}] is never referenced"),
@@ -129,6 +131,7 @@ CODES = _codes(
     # L011-: what the printer's colours cannot hold (render/pdf/spaces.py: a gradient that is not linear or radial)
     ("L011", E, "page {page} of this part holds what cannot be printed in {into}: {what}"),
     ("L012", E, "{printer}'s cover holds what cannot be printed in CMYK: {what} (styles/cover.css)"),
+    ("L013", E, "a table is wider than the text block: {detail}"),
     # T: importing a book from extracted text (`pipeline import`)
     ("T001", E, "import profile {name!r} not found: no structure.yaml in pipeline/importer/profiles/{name} "
                 "nor in a folder of that name"),

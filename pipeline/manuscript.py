@@ -264,6 +264,9 @@ def _bibliography_file(root: Path, name: str, line: int, path: Path, report: Rep
 
 
 NUMERIC = re.compile(r"<category\b[^>]*\bcitation-format=\"numeric\"")
+# a style that says nothing of its format but numbers its citations: the number
+# in the citation's layout (IEEE's "[1]", Vancouver's superscripts)
+CITATION_NUMBER = re.compile(r"<citation\b(?:(?!</citation>).)*?\bvariable=\"citation-number\"", re.S)
 
 
 def _csl(root: Path, name: str | None, line: int, path: Path, report: Report) -> Path | None:
@@ -288,7 +291,8 @@ def _not_numeric(target: Path, name: str, line: int, path: Path, report: Report)
     """Each chapter's citations are formatted alone (ibid. restarts with the
     chapter): a numeric style would number each chapter's works from 1,
     and the references list would not match. Refused rather than wrong."""
-    if NUMERIC.search(target.read_text("utf-8", errors="replace")[:20000]):
+    text = target.read_text("utf-8", errors="replace")
+    if NUMERIC.search(text[:20000]) or CITATION_NUMBER.search(text):
         report.add("M016", path, line, name=name, detail="a numeric style, which the pipeline does not support "
                                                          "(each chapter is formatted alone, so its numbers would "
                                                          "restart): choose a note or author-date style")

@@ -44,6 +44,7 @@ class Document:
     source: str | None        # manuscript-relative path, None when generated
 
     short_title: str | None = None   # for running heads, from book.yaml
+    tables: tuple[str, ...] = ()     # "path:line" of each table of the text, in order (print checks their width)
 
     @property
     def generated(self) -> bool:

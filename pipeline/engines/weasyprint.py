@@ -186,6 +186,9 @@ PRIVATE = (
     Private(f"{_BOXES}.Box.height", "a page's content height", _BOX_API),
     Private(f"{_BOXES}.Box.margin_height", "a footnote area's height", _BOX_API, ("self",)),
     Private(f"{_BOXES}.Box.content_box_y", "a page's content top", _BOX_API, ("self",)),
+    Private(f"{_BOXES}.TableBox", "`tables`: a table's width, checked against the text block", _BOX_API),
+    Private(f"{_BOXES}.Box.width", "a page's content width", _BOX_API),
+    Private(f"{_BOXES}.Box.border_width", "a table's width", _BOX_API, ("self",)),
 )
 
 
@@ -605,6 +608,27 @@ def text(box) -> str | None:
 def is_margin_or_footnotes(box) -> bool:
     """A margin box (running head, folio) or the footnote area: not the page's flow."""
     return isinstance(box, (_boxes.MarginBox, _boxes.FootnoteAreaBox))
+
+
+def tables(page) -> list[tuple[object, float, float]]:
+    """(element, width, room) of each table on the page outside its footnote
+    area, in order: its border box's width and the page's content width, in
+    CSS px. A table wider than the room runs into the margin: the engine
+    lays a table out at least as wide as its widest unbreakable words."""
+    room = page._page_box.width
+    found: list = []
+
+    def walk(box):
+        for child in getattr(box, "children", ()):
+            if isinstance(child, (_boxes.MarginBox, _boxes.FootnoteAreaBox)):
+                continue
+            if isinstance(child, _boxes.TableBox):
+                found.append((child.element, child.border_width(), room))
+            else:
+                walk(child)
+
+    walk(page._page_box)
+    return found
 
 
 def content_extent(page) -> tuple[float, float]:

@@ -115,6 +115,17 @@ def _entry_list(data, what: str) -> list:
     return data
 
 
+def entry_line(path: Path, index: int) -> int:
+    """The line of a file's `index`-th entry (0 first), as citeproc counts them."""
+    text = path.read_text("utf-8", errors="replace")
+    try:
+        items = _items(path, BIBLIOGRAPHY_FORMATS[path.suffix.lower()], text)
+    except _Broken:
+        return 1
+    item = items[index] if 0 <= index < len(items) else None
+    return _line(text, str(item["id"])) if isinstance(item, dict) and "id" in item else 1
+
+
 def _line(text: str, key: str) -> int:
     """The line that defines `key`: its first occurrence as a whole token."""
     found = re.search(rf"(?<![\w:.-]){re.escape(key)}(?![\w:.-])", text)

@@ -12,7 +12,8 @@ One citeproc run per chapter: ibid. and short forms start afresh at each
 chapter, as books print them. Cross-references (`@fig-crane`,
 text/crossref.py) are Cites to Pandoc but no citations: they are held out of
 citeproc and put back as they were. A key the bibliography lacks is B001 at
-its line; a citation in a book without a bibliography B005.
+its line; a citation in a book without a bibliography B005; a bracket that
+mixes a cross-reference and a citation (`[@fig-a; @smith2001]`) B006.
 """
 
 from __future__ import annotations
@@ -24,14 +25,18 @@ import re
 import threading
 from pathlib import Path
 
+from lxml import etree
+
 from pipeline.diagnostics import BuildError, Report
 from pipeline.engines import pandoc
+from pipeline.read import bibliography
 from pipeline.read.bibliography import Bibliography
 from pipeline.read.labels import Site
 from pipeline.text.crossref import is_crossref
 from pipeline.text.ids import citation_id
 
 HELD = "crossref-held"
+BIBLIOGRAPHY_FAILED = re.compile(r"Error reading bibliography file (.+?):\s*Error in \$\[(\d+)\](?:\['([^']*)'\])?:?")
 LINK = "citation-link"
 
 
@@ -47,7 +52,7 @@ def apply(path: Path, text: str, doc: dict, bib: Bibliography | None, cache_dir:
     _check(path, bib, citing)
     keys = tuple(k for c, _ in citing for k in _keys(c) if not is_crossref(k))
     held = [_hold(c) for c, _ in zip(cites, sites) if all(map(is_crossref, _keys(c)))]
-    done, warnings = _citeproc(path, doc, bib, cache_dir, version)
+    done, warnings = _citeproc(path, citing[0][1].line, doc, bib, cache_dir, version)
     return _finish(done["blocks"], held), sites, keys, warnings
 
 
@@ -97,6 +102,10 @@ def _sites(text: str, cites: list[dict]) -> tuple[Site, ...]:
 def _check(path: Path, bib: Bibliography | None, citing) -> None:
     report = Report()
     for cite, site in citing:
+        refs = [k for k in _keys(cite) if is_crossref(k)]
+        if refs:   # citeproc would take the label for a work; which words the bracket wants is the author's call
+            report.add("B006", path, site.line, ref=refs[0], key=next(k for k in _keys(cite) if not is_crossref(k)))
+            continue
         for key in _keys(cite):
             if is_crossref(key):
                 continue
@@ -115,7 +124,7 @@ def _hold(cite: dict) -> dict:
     return original
 
 
-def _citeproc(path: Path, doc: dict, bib: Bibliography, cache_dir: Path | None, version: str):
+def _citeproc(path: Path, line: int, doc: dict, bib: Bibliography, cache_dir: Path | None, version: str):
     text = json.dumps(doc, ensure_ascii=False, sort_keys=True)
     key = hashlib.sha256(f"{version}\0{bib.digest}\0{text}".encode()).hexdigest()
     cached = cache_dir / "cite" / f"{key}.json" if cache_dir else None
@@ -125,9 +134,7 @@ def _citeproc(path: Path, doc: dict, bib: Bibliography, cache_dir: Path | None, 
     try:
         done, stderr = pandoc.citeproc(doc, bib.meta())
     except pandoc.PandocFailed as exc:
-        report = Report()
-        report.add("B004", bib.csl, 0, detail=f"{exc} (reading {path.name})")
-        raise BuildError(report) from None
+        raise BuildError(failure(path, line, doc, bib, str(exc))) from None
     warnings = [line.removeprefix("[WARNING]").strip() for line in stderr.splitlines() if line.startswith("[WARNING]")]
     if cached:
         cached.parent.mkdir(parents=True, exist_ok=True)
@@ -135,6 +142,38 @@ def _citeproc(path: Path, doc: dict, bib: Bibliography, cache_dir: Path | None, 
         tmp.write_text(json.dumps({"doc": done, "warnings": warnings}, ensure_ascii=False), "utf-8")
         tmp.replace(cached)
     return done, warnings
+
+
+def failure(path: Path, line: int, doc: dict, bib: Bibliography, message: str) -> Report:
+    """Where citeproc's failure lies, looked for only once it has failed: an
+    entry of a CSL JSON file it cannot decode (B002 at the entry: the JSON
+    reader here takes any object with an id), else the style, tried alone on
+    an empty document (B004 at the CSL file, at the line its XML breaks), else
+    this chapter's citations (B004 at the first one's line)."""
+    report = Report()
+    found = BIBLIOGRAPHY_FAILED.search(message)
+    file = next((p for p in bib.files if found and str(p) == found.group(1)), None)
+    if file is not None:
+        field = f" {found.group(3)}:" if found.group(3) else ""
+        detail = f"citeproc:{field} {message[found.end():].strip()}"
+        report.add("B002", file, bibliography.entry_line(file, int(found.group(2))), detail=detail)
+        return report
+    try:
+        pandoc.citeproc({**doc, "blocks": [], "meta": {}}, {"csl": str(bib.csl), "lang": bib.lang})
+    except pandoc.PandocFailed as style:
+        report.add("B004", bib.csl, _xml_line(bib.csl), style=bib.csl.name, detail=str(style))
+        return report
+    report.add("B004", path, line, style=bib.csl.name, detail=message)
+    return report
+
+
+def _xml_line(path: Path) -> int:
+    """The line where a style's XML stops being well formed (0: it is, the fault is CSL's)."""
+    try:
+        etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError as exc:
+        return exc.lineno or 1
+    return 0
 
 
 def _finish(blocks: list, held: list[dict]) -> list:

@@ -91,7 +91,8 @@ def _document(manuscript, part, chapter: Chapter, numbering, taken, finish: Fini
     rel = str(part.path.relative_to(manuscript.root.resolve()))
     return Document(doc_id, part.role, title, finish(title_html, link_terms=False) if title else "",
                     heading.number if heading else None, heading.dates if heading else None,
-                    names.finish(finish(body_html), doc_id), notes, rel, part.short_title)
+                    names.finish(finish(body_html), doc_id), notes, rel, part.short_title,
+                    tuple(f"{chapter.source.path}:{line}" for line in chapter.tables))
 
 
 class _Numbering:

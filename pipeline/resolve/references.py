@@ -14,7 +14,7 @@ from pathlib import Path
 from pipeline.diagnostics import BuildError, Report
 from pipeline.engines import pandoc
 from pipeline.read.bibliography import Bibliography
-from pipeline.read.citations import citation
+from pipeline.read.citations import citation, failure
 from pipeline.resolve.html import to_html
 from pipeline.text.ids import citation_id
 
@@ -40,10 +40,8 @@ def html(bib: Bibliography, keys: list[str], api: tuple, cache_dir: Path | None)
            "blocks": [{"t": "Para", "c": [citation(wanted)]}]}
     try:
         done, _ = pandoc.citeproc(doc, {**bib.meta(), "link-citations": False})
-    except pandoc.PandocFailed as exc:
-        report = Report()
-        report.add("B004", bib.csl, 0, detail=f"{exc} (listing the references)")
-        raise BuildError(report) from None
+    except pandoc.PandocFailed as exc:   # no chapter of its own: the style's file, failing that
+        raise BuildError(failure(bib.csl, 0, doc, bib, f"{exc} (listing the references)")) from None
     refs = [b for b in done["blocks"] if b["t"] == "Div" and b["c"][0][0] == "refs"]
     return to_html([[_ided(b) for b in refs]], tuple(api), cache_dir)[0]
 

@@ -42,4 +42,5 @@ def transform(source: Source, matcher: Matcher = NO_REGISTER, name_matcher: Name
     # (path, text, API version) but not a second AST to hold and to cache.
     return Chapter(source=replace(source, blocks=[]), heading=heading, blocks=blocks, notes=found, diagnostics=tuple(diags),
                    abbreviations=used, unknown_acronyms=unknown, images=images.collect(source),
-                   names=sites, targets=targets, references=references)
+                   names=sites, targets=targets, references=references,
+                   tables=crossrefs.table_lines(source, blocks))

@@ -41,3 +41,4 @@ class Chapter:
     names: tuple = ()                                         # NameSites: mentions for the index, in order
     targets: tuple = ()                                       # crossrefs.Targets: labels defined here
     references: tuple = ()                                    # crossrefs.References: labels referred to
+    tables: tuple[int, ...] = ()                              # the line of each table of the text, in order

@@ -25,6 +25,9 @@ PAGE_WORDS = ("p.", "pp.", "page", "página", "pág.")   # a prefix ending so as
 SENTENCE_END = (".", "!", "?", "…")
 ANY = re.compile(r"[@#](?:" + "|".join(CROSSREF_PREFIXES) + ")")
 TYPES = frozenset(("Cite", "Header", "Figure", "Table", "Para", "Plain"))
+# a note's mark stands after a sentence's full stop ("1868.¹ Figure 1.1 shows"): a
+# footnote, or a citation that a note style makes a note, leaves the sentence ended
+MARKS = ("Note", "Cite")
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,47 @@ def mark(source: Source, blocks: list) -> tuple[list, tuple[Target, ...], tuple[
         return blocks, (), (), []
     blocks = walk(blocks, action, only=TYPES)
     return blocks, tuple(targets), tuple(refs), diags
+
+
+TABLE_ROW = re.compile(r"^\s*[|+]")
+TABLE_RULE = re.compile(r"^\s*[-:=+| ]*-{3,}[-:=+| ]*$")
+
+
+def table_lines(source: Source, blocks: list) -> tuple[int, ...]:
+    """The line of each table of the text (not of its notes), in order: the
+    first row that holds the table's first cell, after the table before it
+    (Pandoc keeps no positions). A row is a line of a pipe or grid table, or
+    a line next to a rule of dashes (simple and multiline tables)."""
+    lines = source.text.split("\n")
+    found: list[int] = []
+
+    def visit(node):
+        if isinstance(node, list):
+            for item in node:
+                visit(item)
+        elif isinstance(node, dict) and node.get("t") == "Table":
+            found.append(_table_line(lines, _first_cell(node), found[-1] if found else 0))
+        elif isinstance(node, dict) and node.get("t") != "Note" and isinstance(node.get("c"), list):
+            visit(node["c"])
+
+    visit(blocks)
+    return tuple(found)
+
+
+def _first_cell(table: dict) -> str:
+    head, bodies = table["c"][3], table["c"][4]
+    rows = head[1] or [row for body in bodies for row in body[3]]
+    cells = rows[0][1] if rows else []
+    words = stringify(cells[0][4]).split() if cells else []
+    return words[0] if words else ""
+
+
+def _table_line(lines: list[str], cell: str, after: int) -> int:
+    for i in range(after, len(lines)):
+        if cell in lines[i] and (TABLE_ROW.match(lines[i]) or any(
+                0 <= j < len(lines) and TABLE_RULE.match(lines[j]) for j in (i - 1, i + 1))):
+            return i + 1
+    return after or 1
 
 
 def _line(source: Source, key: str) -> int:
@@ -106,7 +150,8 @@ def _strip(inlines: list) -> list:
 
 def _capitalise(inlines: list) -> None:
     """A reference that opens a sentence is set with a capital ("Figure 3
-    shows"); "p. @sec-x" outside brackets is a page reference too."""
+    shows"), also after a note's mark; "p. @sec-x" outside brackets is a
+    page reference too."""
     i = 2
     while i < len(inlines):
         item = inlines[i]
@@ -120,8 +165,8 @@ def _capitalise(inlines: list) -> None:
         if _is_xref(item) and (before is None or before.endswith(SENTENCE_END)):
             item["c"][0][2].append(["cap", "1"])
         if item["t"] == "Str":
-            before = item["c"]
-        elif item["t"] not in ("Space", "SoftBreak", "LineBreak"):
+            before = item["c"] or before   # citeproc leaves an empty Str after a note it moved
+        elif item["t"] not in ("Space", "SoftBreak", "LineBreak", *MARKS):
             before = ""
 
 

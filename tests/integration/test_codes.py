@@ -505,6 +505,7 @@ CITATIONS = [
     Trigger("B004", cited(("book.yaml", STYLE, "csl: house.csl"), extra={"house.csl": "<style>no CSL"})),
     Trigger("B005", cited(("book.yaml", "bibliography: sources.bib\n" + STYLE + "\nnocite: [warde1956, nunez1985, nandu2001]\n", ""),
                           ("book.yaml", "  - {role: references, title: Bibliography}\n", ""))),
+    Trigger("B006", cited(("02-printers.md", "[@eisenstein1968; @febvre1958]", "[@febvre1958; @fig-press]"))),
     Trigger("M015", cited(("book.yaml", "bibliography: sources.bib", "bibliography: sources.txt"))),
     Trigger("M016", cited(("book.yaml", STYLE, "csl: harvard"))),
 ]

@@ -275,6 +275,8 @@ CASES = [
          patch={"pipeline.render.pdf.layout.anchors": lambda document: {}}),
     Case("layout reads a refused file", lambda ms: None, CH2, None, "L003", formats="pdf",
          patch={"pipeline.render.pdf.fetcher.ConfinedFetcher.check": refuse_images}),
+    Case("a table too wide for the text block", append(CH2, "\n| A | B |\n|---|---|\n| " + "Unbreakable" * 12
+                                                          + " | x |\n"), CH2, CH2_LINES + 2, "L013", formats="pdf"),
     Case("ignore entry without reason", write("ignore.yaml", "- code: A001\n  match: OGPU\n"),
          "ignore.yaml", 1, "M004"),
     # what the printer named in book.yaml would refuse (print.printer's line)

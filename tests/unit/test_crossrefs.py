@@ -91,3 +91,15 @@ def test_a_page_break_never_stands_between_table_rows():
     assert _marker_lands("rows") == ("td", "2")
     assert _marker_lands("start") == ("div", "table")
     assert _marker_lands("end") == ("div", "table")
+
+
+def test_each_table_of_the_text_has_the_line_of_its_first_row(tmp_path):
+    """Pandoc keeps no positions: a table's line (L013 points at it) is its
+    first row holding its first cell, after the table before; pipe, grid and
+    simple tables alike, a table in a note left out."""
+    text = ("# Tables\n\nThe Year of the berths.[^n]\n\n"
+            "| Year | Berth |\n|------|------:|\n| 1871 | 1 |\n\n"          # pipe: line 5
+            "+------+-------+\n| Year | Crane |\n+======+=======+\n| 1868 | 1 |\n+------+-------+\n\n"   # grid: 10
+            "  Year   Tons\n  ----   ----\n  1868   40\n\n"                  # simple: 15
+            "[^n]: A note's table.\n\n    | Year | x |\n    |---|---|\n    | 1 | 2 |\n")
+    assert _chapter(tmp_path, text).tables == (5, 10, 15)

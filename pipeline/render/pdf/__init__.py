@@ -51,7 +51,7 @@ from pipeline.render.pdf.gutter import PrinterRejects
 from pipeline.render.pdf.html import (COPYRIGHT, FRONT_ROLES, HALF_TITLE, TITLE_PAGE, TOC, build_unit,
                                       needs_pages, unit_names)
 from pipeline.render.pdf.pagemap import PageStart
-from pipeline.render.pdf.units import FootnoteLost, Layouts, PaginationMoved, Setting, UnitLayout
+from pipeline.render.pdf.units import FootnoteLost, Layouts, PaginationMoved, Setting, TableTooWide, UnitLayout
 from pipeline.model import Book
 
 STYLES = Path(__file__).resolve().parents[3] / "styles"
@@ -60,7 +60,7 @@ FURNITURE_CSS = "@page { marks: none; }"   # the crop marks are the text pages'
 PAGE_REF = re.compile(r'class="xref-page" href="#([^"]+)"')
 BLANK = '<html><body class="pad"></body></html>'   # the page before a recto opening, and the padding
 
-__all__ = ["FootnoteLost", "PaginationMoved", "PdfResult", "PrinterRejects", "RefusedURL", "render_pdf"]
+__all__ = ["FootnoteLost", "PaginationMoved", "PdfResult", "PrinterRejects", "RefusedURL", "TableTooWide", "render_pdf"]
 
 
 @dataclass(frozen=True)

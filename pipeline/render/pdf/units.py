@@ -21,8 +21,11 @@ import functools
 import hashlib
 import os
 import pickle
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
+
+from lxml import html as lxml_html
 
 from pipeline import printers
 from pipeline.engines import weasyprint as engine
@@ -37,6 +40,8 @@ from pipeline.model import Book
 CODE = Path(__file__).resolve().parent
 ADAPTER = Path(engine.__file__).resolve()   # its mends lay pages out too
 TURN_PASSES = 3  # layouts of a unit while a line to set without its hyphen is found after the fact
+MM_PER_PX = 25.4 / 96   # CSS px
+TABLE_WRAP = re.compile(r'<div class="(table-wrap[^"]*)"')
 MAX_PASSES = 3  # footnote mode: layouts after the first, waiting for '(cont.)' and held notes to settle
 
 
@@ -56,6 +61,10 @@ class PaginationMoved(LayoutFailed):
 
 class FootnoteLost(LayoutFailed):
     """A footnote stands too far from its call, or runs off its page."""
+
+
+class TableTooWide(LayoutFailed):
+    """A table runs into the margin, even set smaller."""
 
 
 @dataclass(frozen=True)
@@ -208,6 +217,10 @@ def _lay_out_unit(setting: Setting, name: str, pages: dict[str, int] | None) -> 
     if book.config.notes.print == "footnotes" and any(book.document(d).notes for d in doc_ids):
         lines = notes_.note_lines(lay_out(measure_html(book, set(doc_ids))))
     document, own = _settle(book, name, pages, lines, lay_out)
+    smaller = frozenset(i for i, *_ in _wide_tables(book, document, doc_ids) if not _set_smaller(book, doc_ids, i))
+    if smaller:   # set smaller, as the sheets set a table of many columns, and laid out again
+        document, own = _settle(book, name, pages, lines, lambda html: lay_out(_smaller(html, smaller)))
+    _check_tables(book, document, doc_ids)
     if book.config.notes.print == "endnotes" and any(book.document(d).role == "notes" for d in doc_ids):
         own = {**own, **notes_.note_pages(document)}
     return _result(name, book, document, own, _write(setting, document), fetcher)
@@ -316,6 +329,56 @@ def _check_footnotes(book: Book, document, pages: dict[str, int], doc_ids) -> No
         for area_top, area_bottom in engine.footnote_extents(page):
             if area_top < top - 0.5 or area_bottom > bottom + 0.5:
                 raise FootnoteLost(f"the footnotes of page {number} of {doc_ids[0]} run off the page")
+
+
+def _wide_tables(book: Book, document, doc_ids) -> list[tuple[int, int, float, float]]:
+    """(index, page, width, room) of each table of the text wider than the
+    text block by more than a hair (0.5 px), its index its place among the
+    text's tables. Tables are told apart by their order of first appearance,
+    which is the text's (a table broken over pages comes again)."""
+    if not doc_ids or "<table" not in book.document(doc_ids[0]).html:
+        return []
+    seen: dict = {}
+    found = []
+    for number, page in enumerate(document.pages, 1):
+        for element, width, room in engine.tables(page):
+            index = seen.setdefault(id(element), len(seen))
+            if width > room + 0.5 and index not in (f[0] for f in found):
+                found.append((index, number, width, room))
+    return found
+
+
+def _set_smaller(book: Book, doc_ids, index: int) -> bool:
+    """Whether the text's table `index` is set smaller already (resolve's
+    rule: six columns or more)."""
+    wraps = TABLE_WRAP.findall(book.document(doc_ids[0]).html)
+    return index < len(wraps) and "wide" in wraps[index]
+
+
+def _smaller(html: str, indices: frozenset[int]) -> str:
+    """The unit's HTML with the text's tables `indices` set smaller: their
+    wrappers (not those of tables in footnotes) take the class "wide"."""
+    root = lxml_html.document_fromstring(html)
+    wraps = [w for w in root.iter("div") if (w.get("class") or "").startswith("table-wrap")
+             and not any("footnote" in (a.get("class") or "") for a in w.iterancestors())]
+    for i in indices:
+        if i < len(wraps):
+            wraps[i].set("class", "table-wrap wide")
+    return lxml_html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
+
+
+def _check_tables(book: Book, document, doc_ids) -> None:
+    """No table wider than the text block: the sheets set a table of six
+    columns or more smaller, the layout sets smaller any other it finds too
+    wide, and one still too wide is the author's to split."""
+    wide = _wide_tables(book, document, doc_ids)
+    if wide:
+        index, _, width, room = wide[0]
+        doc = book.document(doc_ids[0])
+        where = doc.tables[index] if index < len(doc.tables) else None
+        raise TableTooWide(f"table {index + 1} of {doc.source} is {width * MM_PER_PX:.1f} mm wide, the text "
+                           f"block {room * MM_PER_PX:.1f} mm, even set smaller: split it, or cut its columns or "
+                           "their longest words", where)
 
 
 def _result(name, book: Book, document, own, pdf: bytes, fetcher) -> UnitLayout:

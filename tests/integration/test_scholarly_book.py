@@ -1,12 +1,18 @@
-"""A manuscript with labelled figures and tables and references to them:
-tests/fixtures/figures (issue 19, parts 2-4).
+"""One manuscript with every scholarly apparatus at once: tests/fixtures/scholarly
+(issue 19, point 5), built in a note style and in an author-date style.
 
-Two chapters in English, figures numbered per chapter with captions and
-credits, a table with Pandoc's alignments and a 60-row table that runs over
-two pages, references to figures, tables, chapters, sections and a note,
-page references (`[p. @fig-quay]`), lists of illustrations and of tables.
-Built once per module through the CLI, --strict (a warning would stop it);
-the page references are checked against the pages of the PDF itself.
+Two chapters in English citing a BibLaTeX file (in the text, in a note of
+the author's, narratively, several works in one bracket, ibid.), figures
+numbered per chapter with captions, credits and alt text, a table with
+Pandoc's alignments, a 60-row table that runs over two pages, an
+eight-column table set smaller, references to figures, tables, chapters,
+sections, a note and pages (`[p. @fig-quay]`), lists of illustrations and of
+tables, the works cited. Built once per module through the CLI, --strict (a
+warning would stop it): as it stands (Chicago notes-bibliography, endnotes)
+and with book.yaml switched to Chicago author-date with footnotes, so each
+style meets each notes mode of the print. The page references are checked
+against the pages of the PDF itself, the citation links against the
+entries they land on.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ from pipeline.diagnostics import Report
 from pipeline.render.epub.images import MAX_SIDE, for_epub
 from tests.conftest import epubcheck
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "figures"
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "scholarly"
 SLUG = "cranes-and-quays"
 X = {"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"}
 MM = 72 / 25.4
@@ -43,15 +49,24 @@ def built(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def footnoted(tmp_path_factory) -> Path:
-    """The same book with footnotes in print: a page reference in a note is
-    set where the note falls, its page counted as the book counts."""
-    ms = shutil.copytree(FIXTURE, tmp_path_factory.mktemp("footnoted") / "ms")
+def author_date(tmp_path_factory) -> Path:
+    """The same book in Chicago author-date with footnotes in print: a page
+    reference in a note is set where the note falls, its page counted as the
+    book counts; the citations stand in the text."""
+    ms = shutil.copytree(FIXTURE, tmp_path_factory.mktemp("author-date") / "ms")
     cfg = ms / "book.yaml"
-    cfg.write_text(cfg.read_text("utf-8").replace("figures:", "notes:\n  print: footnotes\nfigures:"), "utf-8")
+    text = cfg.read_text("utf-8")
+    for old, new in (("csl: chicago-notes-bibliography-subsequent-ibid", "csl: chicago-author-date"),
+                     ("print: endnotes", "print: footnotes")):
+        assert old in text
+        text = text.replace(old, new)
+    cfg.write_text(text, "utf-8")
     out = ms.parent / "out"
     assert main(["build", str(ms), "-o", str(out), "--strict", "-q"]) == 0
     return out
+
+
+BUILDS = ("built", "author_date")
 
 
 def _epub(folder: Path) -> dict[str, etree._Element]:
@@ -93,11 +108,11 @@ def _target_text(epub, href: str) -> str:
     return _text(node)
 
 
-@pytest.mark.parametrize("notes", ["endnotes", "footnotes"])
-def test_every_page_reference_prints_the_page_its_target_is_on(notes, request):
+@pytest.mark.parametrize("which", BUILDS)
+def test_every_page_reference_prints_the_page_its_target_is_on(which, request):
     """Each `[p. @…]` reads "p. N" in the EPUB and in the PDF, and page N of
     the PDF (its folio N) is where the target's caption or heading stands."""
-    folder = request.getfixturevalue("built" if notes == "endnotes" else "footnoted")
+    folder = request.getfixturevalue(which)
     epub, pages = _epub(folder), _pages(folder)
     refs = [(a.get("href"), _text(a)) for doc in epub.values()
             for a in doc.xpath("//x:a[@class='xref-page']", namespaces=X)]
@@ -120,7 +135,7 @@ def test_references_are_worded_numbered_and_linked(epub):
                                                                                   namespaces=X)}
     assert {("Figure 1.1", "cranes.xhtml#fig-crane"), ("table 1.1", "cranes.xhtml#tbl-lifts"),
             ("chapter 2", "quays.xhtml#quays"), ("table 2.1", "quays.xhtml#tbl-berths"),
-            ("figure 2.1", "quays.xhtml#fig-quay"), ("note 1", "notes.xhtml#note-cranes-1"),
+            ("figure 2.1", "quays.xhtml#fig-quay"), ("note 2", "notes.xhtml#note-cranes-2"),
             ("table 2.2", "quays.xhtml#tbl-dims"),
             ("“Tonnage”", "quays.xhtml#sec-tonnage"), ("“The hydraulic crane”", "cranes.xhtml#sec-hydraulic"),
             ("chapter 1", "cranes.xhtml#cranes"), ("figure 1.1", "cranes.xhtml#fig-crane")} == words
@@ -134,6 +149,82 @@ def test_every_link_of_the_epub_lands_on_an_id(epub):
     for href in inside:
         name, ident = href.split("#")
         assert ident in ids[name], href
+
+
+KEYS = ("armstrong1868", "fimmen1924", "board1890", "jackson1983")   # as the list sorts them: Harbour Board under H
+
+
+def _notes_of(epub, part: str) -> list[str]:
+    """A chapter's endnotes in the EPUB, in order, each with its number."""
+    return [_text(li) for li in epub["notes.xhtml"].xpath(
+        f"//x:ol[preceding-sibling::x:h2[@id='notes-{part}']]/x:li", namespaces=X)]
+
+
+def test_a_note_style_makes_citations_notes_numbered_with_the_authors_own(epub, pages):
+    cranes = epub["cranes.xhtml"]
+    assert [a.text for a in cranes.xpath("//x:a[@class='noteref']", namespaces=X)] == ["1", "2", "3", "4"]
+    notes = _notes_of(epub, "cranes")
+    assert notes[0] == "1 Gordon Jackson, The History and Archaeology of Ports (World’s Work, 1983), 45."
+    assert notes[1].startswith("2 The harbour board’s minutes") and notes[1].endswith(
+        "are in Harbour Board, Return of Berths, Cranes and Tonnage, Annual report (Harbour Board, 1890).")
+    assert notes[2] == "3 Jackson, The History and Archaeology of Ports, 46."     # short form: a note between
+    assert notes[3].startswith("4 “On the Application of Water Pressure to Cranes,”")   # author named in the text
+    assert "As William Armstrong4 argued" in _text(cranes)
+    quays = _notes_of(epub, "quays")   # a chapter starts afresh: the first citation of a work is full again
+    assert quays[0] == ("1 Harbour Board, Return of Berths, Cranes and Tonnage, Annual report (Harbour Board, 1890), "
+                        "3; Gordon Jackson, The History and Archaeology of Ports (World’s Work, 1983), 50.")
+    assert "in 1868.1 Figure 1.1 shows" in _text(cranes)   # a capital after the note's mark
+    printed = "\n".join(pages)
+    assert re.search(r"3\s+Jackson, The History and Archaeology of Ports, 46\.", printed)
+
+
+def test_an_author_date_style_cites_in_the_text(author_date):
+    epub, pages = _epub(author_date), _pages(author_date)
+    cranes = _text(epub["cranes.xhtml"])
+    assert "in 1868 (Jackson 1983, 45). Figure 1.1 shows" in cranes
+    assert "As Armstrong (1868, 70) argued" in cranes
+    assert [a.text for a in epub["cranes.xhtml"].xpath("//x:a[@class='noteref']", namespaces=X)] == ["1"]
+    assert "(Harbour Board 1890, 3; Jackson 1983, 50)" in _text(epub["quays.xhtml"])
+    printed = "\n".join(pages)
+    assert "(Fimmen 1924, 33)" in printed and "Jackson, Gordon. 1983. The History" in printed
+
+
+@pytest.mark.parametrize("which", BUILDS)
+def test_every_citation_is_formatted_and_links_to_its_entry(which, request):
+    """No `@key` left raw; each citation's link, in the EPUB and in the PDF,
+    lands on its entry of the works cited, which lists the works cited only."""
+    import pikepdf
+
+    folder = request.getfixturevalue(which)
+    epub = _epub(folder)
+    for name, doc in epub.items():
+        assert not re.search(r"@\w", _text(doc)), name
+    entries = epub["references.xhtml"].xpath("//x:div[@class='csl-entry']", namespaces=X)
+    assert [e.get("id") for e in entries] == [f"bib-{k}" for k in KEYS]   # sorted by author
+    links = [(name, a) for name, doc in epub.items() for a in doc.xpath("//x:a[@class='citation-link']",
+                                                                         namespaces=X)]
+    assert len(links) == 7   # jackson ×3, the board ×2, armstrong, fimmen
+    for name, a in links:
+        file, ident = a.get("href").split("#")
+        entry = epub[file].xpath(f"//*[@id='{ident}']", namespaces=X)
+        assert file == "references.xhtml" and entry and entry[0].get("class") == "csl-entry", a.get("href")
+        # the link's words are the entry's: the author's name, or the title the short form gives
+        author = _text(entry[0]).split(",")[0].split(".")[0]
+        assert author.split()[0] in _text(a) or _text(a).split(",")[0] in _text(entry[0]), (_text(a), author)
+    with pikepdf.open(folder / f"{SLUG}.pdf") as pdf:
+        dests = set()
+
+        def collect(node):
+            names = node.get("/Names", [])
+            dests.update(str(names[i]) for i in range(0, len(names), 2))
+            for kid in node.get("/Kids", []):
+                collect(kid)
+
+        collect(pdf.Root.Names.Dests)
+        cited = [str(a.get("/Dest", a.get("/A", {}).get("/D", ""))) for page in pdf.pages
+                 for a in page.get("/Annots", [])]
+    cited = {d for d in cited if d.startswith("bib-")}   # a link set over two lines is two annotations
+    assert cited == {f"bib-{k}" for k in KEYS} and cited <= dests
 
 
 def test_captions_are_numbered_with_their_credit(epub):
@@ -191,6 +282,78 @@ def test_wide_table_is_set_smaller_within_the_text_block(epub, built, pages):
     assert words and min(a for a, _ in words) >= inside - 1 and max(b for _, b in words) <= width - outside + 1
 
 
+WIDE = """# Berths in Full
+
+Every measure the board took of each berth, too many to set across a page.
+
+| Berth | Northernmost | Southernmost | Superstructure | Warehousing | Refrigeration | Hydraulicity |
+|------:|:-------------|:-------------|:---------------|:------------|:--------------|:-------------|
+| 1 | Unreconstructed | Unreconstructed | Uncharacteristically | Interconnected | Overcapitalised | Counterbalanced |
+
+Table: Everything at once. {#tbl-everything}
+"""
+LONG = """# Berths in Full
+
+Five measures of each berth, in the board's long words.
+
+| Northernmost | Southernmost | Warehousing | Refrigeration | Counterbalanced |
+|:-------------|:-------------|:------------|:--------------|:----------------|
+| Unreconstructed | Uncharacteristically | Interconnected | Overcapitalised | Counterbalancing |
+
+Table: Long words. {#tbl-long}
+"""
+
+
+def _one_table_book(tmp: Path, chapter: str) -> tuple[Path, Path]:
+    """A book of one chapter (four blank lines, then `chapter`), and an output
+    folder holding a stale PDF."""
+    ms = tmp / "ms"
+    ms.mkdir()
+    config = (FIXTURE / "book.yaml").read_text("utf-8")
+    config = config[:config.index("bibliography:")] + "contents:\n  - {file: 01-wide.md, role: chapter}\n"
+    (ms / "book.yaml").write_text(config, "utf-8")
+    (ms / "01-wide.md").write_text("\n" * 4 + chapter, "utf-8")
+    out = tmp / "out"
+    out.mkdir()
+    (out / f"{SLUG}.pdf").write_bytes(b"the last good book")
+    return ms, out
+
+
+def test_a_table_the_layout_finds_too_wide_is_set_smaller(tmp_path):
+    """Five columns (under the six the sheets set smaller by rule) of long
+    words: 130 mm at the table's own size, over the 114 mm text block. The
+    layout finds it, sets it smaller (8 pt) and lays the chapter out again:
+    every word between the margins."""
+    ms, out = _one_table_book(tmp_path, LONG)
+    assert main(["build", str(ms), "-o", str(out), "--format", "pdf", "-q", "--strict"]) == 0
+    pages = _pages(out)
+    number = next(i for i, p in enumerate(pages, 1) if "Long words" in p)
+    box = subprocess.run(["pdftotext", "-bbox", "-f", str(number), "-l", str(number), str(out / f"{SLUG}.pdf"),
+                          "-"], capture_output=True, text=True, check=True).stdout
+    words = {w: (float(a), float(b), float(d) - float(c)) for a, c, b, d, w in re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]+)</word>', box)}
+    cells = [words[w] for w in ("Northernmost", "Uncharacteristically", "Counterbalancing")]
+    assert all(height < 8.5 for _, _, height in cells) and words["Five"][2] > 10   # 8 pt beside the text's 11
+    width = float(re.search(r'<page width="([\d.]+)"', box).group(1))
+    inside, outside = (19 * MM, 17 * MM) if number % 2 else (17 * MM, 19 * MM)
+    assert min(a for a, _, _ in words.values()) >= inside - 1 and max(b for _, b, _ in words.values()) <= width - outside + 1
+
+
+def test_a_table_too_wide_even_set_smaller_stops_the_build_at_its_line(tmp_path, capsys):
+    """Seven columns of long words: set smaller (six columns or more) it is
+    still wider than the text block, which the layout measures: L013 at the
+    table's first row, exit 1, the output there before left as it was."""
+    ms, out = _one_table_book(tmp_path, WIDE)
+    assert main(["build", str(ms), "-o", str(out), "--format", "pdf", "-q"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    assert re.match(rf"{re.escape(str(ms / '01-wide.md'))}:9: L013 a table is wider than the text block: "
+                    r"table 1 of 01-wide.md is (\d+\.\d) mm wide, the text block 114.0 mm, "
+                    "even set smaller", err), err
+    assert float(re.search(r"is (\d+\.\d) mm", err).group(1)) > 114
+    assert (out / f"{SLUG}.pdf").read_bytes() == b"the last good book"
+
+
 def test_nothing_overflows_a_480_px_screen(built, tmp_path):
     """The chapters with the tables in headless Chromium at 480 px: the wide
     table scrolls in its wrapper, the page does not."""
@@ -227,10 +390,11 @@ def test_epub_images_are_scaled_for_screens(built):
     assert for_epub(small, "image/png") == small.read_bytes()        # within the limit: as it is
 
 
-def test_epubcheck_and_ace_are_clean(built, tmp_path):
+@pytest.mark.parametrize("which", BUILDS)
+def test_epubcheck_and_ace_are_clean(which, request, tmp_path):
     from pipeline.validate import run_ace
 
-    epub_path = built / f"{SLUG}.epub"
+    epub_path = request.getfixturevalue(which) / f"{SLUG}.epub"
     assert epubcheck(epub_path) == []
     verdict = run_ace(epub_path, tmp_path)
     assert verdict.problems == ()
@@ -246,7 +410,8 @@ def test_numbering_per_chapter_or_continuous(tmp_path):
     from pipeline.render.text import book_texts   # the snapshot's text lists them too, for the diff
 
     assert "\n2.2 The three largest berths" in book_texts(book)["tables"]
-    assert (labels["fig-quay"], labels["tbl-berths"], labels["note-steam"]) == ("figure 2.1", "table 2.1", "note 1")
+    # the author's note is the second of its chapter: a citation's note comes first
+    assert (labels["fig-quay"], labels["tbl-berths"], labels["note-steam"]) == ("figure 2.1", "table 2.1", "note 2")
     ms = shutil.copytree(FIXTURE, tmp_path / "ms")
     cfg = ms / "book.yaml"
     cfg.write_text(cfg.read_text("utf-8").replace("numbering: chapter", "numbering: continuous"), "utf-8")
