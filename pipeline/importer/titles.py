@@ -49,6 +49,11 @@ PROTECTED = re.compile(r"\[\^[^\]\s]+\]|\[[^\]\n]*\]\{[^}\n]*\}")
 # "L’Affaire Toulaev". Shorter forms are common words in another case ("Le
 # Temps", "le temps"; "La Vérité", "la vérité"): they match as written.
 LOOSE_WORDS = 3
+# Where a title that is also a name stands in a citation: before the city,
+# the publisher and year, or "cit." ("Broué, Trotsky, París, Fayard, 1988";
+# "Marie, Trotsky, Fayard, 2006"; "Trotsky, cit."), not "Trotsky, que…".
+CITED = (r"(?=,? \(?(?:París|Paris|Madrid|Londres|Nueva York|Barcelona|México|Bruselas|Lausanne|Moscú|Berlín"
+         r"|cit\.|op\. cit\.|ibid)|, [A-Z][^,;()]{0,40}, (?:1[89]|20)\d\d)")
 
 
 def fold(text: str) -> str:
@@ -91,7 +96,8 @@ class Entry:
     text: str                    # as the text writes it: "l’Humanité"
     lang: str | None = None      # None: Spanish, the book's language
     kind: str = "work"           # work | periodical | phrase
-    lines: tuple[int, ...] = ()  # only in the blocks of these source lines ("Staline", a name elsewhere)
+    lines: tuple[int, ...] = ()  # only in the blocks of these source lines ("la revista Action")
+    cited: bool = False          # only in a citation (CITED): "Staline", a name elsewhere
 
 
 class _Row(BaseModel):
@@ -99,6 +105,7 @@ class _Row(BaseModel):
     text: str = Field(min_length=1)
     lang: Optional[str] = Field(default=None, pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
     lines: list[int] = []
+    cited: bool = False
     why: Optional[str] = None
 
 
@@ -125,7 +132,7 @@ class Register:
 
     @classmethod
     def of(cls, spec: TitlesSpec) -> "Register":
-        entries = [Entry(r.text, r.lang, kind, tuple(r.lines))
+        entries = [Entry(r.text, r.lang, kind, tuple(r.lines), r.cited)
                    for kind, name in KINDS for r in getattr(spec, name) or []]
         return cls(entries, [r.text for r in spec.not_ or []])
 
@@ -133,13 +140,14 @@ class Register:
         """One alternation, longest form first, so that "Le Monde diplomatique"
         wins over "Le Monde"; the forms bound to lines only where a line is one of them."""
         here = set(lines)
-        forms = {key(emit.escape(e.text)): emit.escape(e.text) for e in self.entries
+        forms = {key(emit.escape(e.text)): (emit.escape(e.text), e.cited) for e in self.entries
                  if not e.lines or here & set(e.lines)}
-        forms.update({key(emit.escape(t)): emit.escape(t) for t in self.excluded})
+        forms.update({key(emit.escape(t)): (emit.escape(t), False) for t in self.excluded})
         if not forms:
             return None
-        ordered = sorted(forms.values(), key=lambda t: (-len(t), t))
-        return re.compile(BEFORE + "(" + "|".join(map(_regex, ordered)) + ")" + AFTER)
+        ordered = sorted(forms.values(), key=lambda f: (-len(f[0]), f[0]))
+        return re.compile(BEFORE + "(" + "|".join(_regex(t) + (CITED if cited else "") for t, cited in ordered)
+                          + ")" + AFTER)
 
 
 KINDS = (("work", "works"), ("periodical", "periodicals"), ("phrase", "phrases"))
