@@ -32,10 +32,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
+from typing import Optional
+
+from pydantic import BaseModel, ConfigDict
 
 from . import pages as pages_mod, source as source_mod
 from .lexicon import Lexicon
+from .repair import load_rules
 
 # Compared without ligatures: the source's damaged glyphs (! " # $ < 8 9) and
 # the manuscript's repaired letters (fi, fl, ff, ffl, th) both drop out, so
@@ -192,14 +195,20 @@ WORDS = Lexicon(Counter())   # wordfreq alone: Spanish, French, English
 HYPHENATED = re.compile(r"\b([^\W\d_]+)-([^\W\d_]+)\b")
 
 
+class _Term(BaseModel):
+    """What the scan reads of an abbreviations.yaml entry (the build checks the rest)."""
+    model_config = ConfigDict(extra="allow")
+    term: str
+
+
 def scan(manuscript: Path, report: Report, words_too: frozenset[str] = frozenset()) -> None:
     """Whole-book scans for faults an alignment cannot see. `words_too`: acronyms
     that are also words somewhere (French "ce"), not counted in lower case."""
     register = manuscript / "abbreviations.yaml"
-    rows = (yaml.safe_load(register.read_text("utf-8")) or []) if register.is_file() else []
-    terms = [r["term"] for r in rows
-             if str(r["term"]).isupper() and str(r["term"]).isalpha() and len(str(r["term"])) > 1
-             and str(r["term"]).lower() not in words_too]
+    rows = (source_mod.read_yaml(register, Optional[list[_Term]], "M004") or []) if register.is_file() else []
+    terms = [r.term for r in rows
+             if r.term.isupper() and r.term.isalpha() and len(r.term) > 1
+             and r.term.lower() not in words_too]
     lower = re.compile(r"(?<![\w\[])(" + "|".join(re.escape(t.lower()) for t in terms) + r")(?![\w\]])"
                        if terms else r"(?!)")
     paras, notes = blocks(manuscript)
@@ -252,9 +261,7 @@ def measure(src, manuscript: Path, paragraphs: int = PARAGRAPHS, notes: int = NO
         for name, text in rng.sample(pool, min(count, len(pool))):
             aligner.align(manuscript_keys(text), sample, f"{name} {kind}")
     whole = Report()
-    repair_file = src.profile_dir / "repair.yaml"
-    repair = yaml.safe_load(repair_file.read_text("utf-8")) if repair_file.is_file() else {}
-    caps = (repair or {}).get("small_caps") or {}
+    caps = load_rules(src.profile_dir).get("small_caps") or {}
     scan(manuscript, whole, frozenset(str(w).lower() for w in (caps.get("context_acronyms") or [])
                                       + (caps.get("not_acronyms") or [])))
     return sample, whole
