@@ -204,3 +204,33 @@ def test_titles_in_verse_subheads_and_epigraph_attributions(part_text):
     notes = part_text("05-el-desaliento-y-el-entusiasmo.md")
     assert "en su tren de los frentes, *Terrorismo y comunismo*,[^86]" in notes
     assert "*[L’An I de la révolution russe]{lang=fr}*. Les débuts" in part_text("16-bibliografia.md")
+
+
+def _aligned(source: str, ours: str, turns=None) -> fidelity.Report:
+    words = [(fidelity.key(w), n) for n, w in enumerate(source.split(), 1)]
+    report = fidelity.Report()
+    fidelity.Aligner([(k, n) for k, n in words if k], turns).align(fidelity.manuscript_keys(ours), report, "p")
+    return report
+
+
+def test_fidelity_counts_no_fault_the_import_mended():       # source 2146 "dife rencias", 8999 "perió-"
+    assert _aligned("eran pocas las dife rencias esenciales entre unos y otros",
+                    "eran pocas las diferencias esenciales entre unos y otros").total == 0
+    assert _aligned("eran pocas las de la esenciales entre unos y otros",
+                    "eran pocas las dela esenciales entre unos y otros").faults == {"garbled word": 1}
+    # a note's word hyphenated at a page's foot: the source glues it to the next page's first word
+    source = "le escribe a Mounier un suelto del perióun poco más de cuarenta años dico informa de la muerte"
+    turn = {source.split().index("perióun"): len(fidelity.key("perió"))}
+    assert _aligned(source, "le escribe a Mounier un suelto del periódico informa de la muerte", turn).total == 0
+    assert _aligned(source, "le escribe a Mounier un suelto del periódico informa de la muerte").total == 1
+
+
+def test_fidelity_places_the_rest_of_a_paragraph_past_its_window():    # seed 808: 11-…, source ~18547
+    letters = "bcdgkmnpqrsvwxz"     # no digits (no key), no ligature
+
+    def words(head: str, n: int) -> str:
+        return " ".join(head + letters[i % 15] + letters[i // 15 % 15] for i in range(n))
+    first, notes, rest = words("uno", 60), words("nota", 700), words("tres", 60)
+    report = _aligned(f"{first} {notes} {rest}", f"{first} {rest}")
+    assert report.total == 0 and report.words == 120
+    assert _aligned(f"{first} {notes} {rest}", f"{first} {rest} sobra").faults == {"added word": 1}
