@@ -234,3 +234,9 @@ def test_fidelity_places_the_rest_of_a_paragraph_past_its_window():    # seed 80
     report = _aligned(f"{first} {notes} {rest}", f"{first} {rest}")
     assert report.total == 0 and report.words == 120
     assert _aligned(f"{first} {notes} {rest}", f"{first} {rest} sobra").faults == {"added word": 1}
+
+
+def test_blank_inside_an_open_bracket_is_stray():                # source 484-486
+    out = paragraphs([[(484, "____ Staline, París, Fayard, 2001 [ed. cast.: Stalin, Madrid, Ediciones"),
+                       (485, ""), (486, "Palabra, 2008].")]])
+    assert out == ["____ Staline, París, Fayard, 2001 [ed. cast.: Stalin, Madrid, Ediciones Palabra, 2008]."]
