@@ -11,7 +11,11 @@ edition sets in italics the titles of books and periodicals (*Pravda*,
 Spanish titles get no `lang` (the book's language). A form inside «»
 is an article's or a poem's title, set in quotes, not italics: it is left
 alone. `not` lists longer phrases that hold a title and are no title ("Librairie de l’Humanité", a
-publisher): their occurrences are left alone.
+publisher): their occurrences are left alone. A form of three words or more
+is found whatever the case and accents after its first letter (LOOSE_WORDS);
+`cited: true` keeps a title that is also a name ("Staline") to citations
+(CITED); `lines: [N]` keeps a form to the blocks of those source lines
+("la revista Action", 22520).
 
 `python -m pipeline.importer.titles suggest MANUSCRIPT` lists candidates for
 the register (from the bibliography's entries and from cue words: "la revista

@@ -35,19 +35,23 @@ def test_every_italic_of_the_manuscript_is_an_em_with_its_language_in_the_epub(r
     # a page's marker may stand between the <em> and its language
     assert len(re.findall(r'<em>(?:<span epub:type="pagebreak"[^>]*/>)?<span lang="([\w-]+)" xml:lang="\1">',
                           xhtml)) == foreign > 1300
-    for phrase, lang in FOREIGN:
-        assert f'<em><span lang="{lang}" xml:lang="{lang}">{phrase}</span></em>' in xhtml, phrase
+    # each phrase's words, whatever the index or glossary marks inside them
+    set_in = {(lang, re.sub(r"<[^>]+>", "", inner)) for lang, inner in
+              re.findall(r'<em><span lang="([\w-]+)" xml:lang="\1">(.*?)</span></em>', xhtml)}
+    assert [item for item in FOREIGN if (item[1], item[0]) not in set_in] == []
     assert "<em>Terrorismo y comunismo</em>" in xhtml      # Spanish: no lang of its own
 
 
 @pytest.fixture(scope="module")
 def pdf_runs(real_pdf) -> str:
-    return subprocess.run(["pdftohtml", "-xml", "-i", "-q", "-stdout", str(real_pdf.path)],
-                          capture_output=True, text=True, check=True).stdout
+    xml = subprocess.run(["pdftohtml", "-xml", "-i", "-q", "-stdout", str(real_pdf.path)],
+                         capture_output=True, text=True, check=True).stdout
+    return re.sub(r"</?a\b[^>]*>", "", xml)     # a note's link may hold a title's last letter
 
 
 def test_titles_and_foreign_phrases_are_italic_in_the_pdf(pdf_runs):
     for phrase, _ in FOREIGN:
         assert f"<i>{phrase}" in pdf_runs, phrase
     # a title inside an italic subhead is set roman
-    assert "<i>Las </i>Memorias<i> como obra de vida" in pdf_runs
+    assert re.search(r"<i>Las </i></text>\s*<text [^>]*>Memorias</text>\s*<text [^>]*><i> como obra de vida",
+                     pdf_runs)
