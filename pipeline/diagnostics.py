@@ -148,6 +148,8 @@ CODES = _codes(
     ("T013", E, "ignore entry without code, match or reason: {entry}"),
     ("T014", E, "the profile names line {number}, but the source has {lines} lines: is it the profile's text?"),
     ("T015", E, "structure.yaml {key}: {detail}"),
+    ("T016", E, "titles.yaml {key}: {detail}"),
+    ("T017", E, "repair.yaml {key}: {detail}"),
     # D: `diff`, its inputs (exit status 2: trouble, told apart from 1, "the builds differ")
     ("D001", E, "{count} snapshot(s) here, need {needed}: build the book again, or name OLD and NEW"),
     ("D002", E, "no such file, and a git revision cannot start with '-'"),

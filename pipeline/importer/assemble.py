@@ -71,7 +71,7 @@ class Repairer:
             if found:
                 text = f"{text[:found.start()]}[{word}]{{.smallcaps}}{text[found.end():]}"
                 self.small_caps_set += 1
-        return self.italics.apply(text)
+        return self.italics.apply(text, tuple(line for line, _ in lines))
 
     def text(self, lines: list[tuple[int, str]]) -> str:
         text, decisions = repair.repair_paragraph([t.strip() for _, t in lines], lines[0][0], self.context)
@@ -192,13 +192,15 @@ def _note(note, layout, fixer: Repairer, log) -> str:
 def _render(block: structure.Block, fixer: Repairer, same_author: dict | None) -> str:
     lines = block.lines
     if block.kind == "heading":
-        return emit.heading(block.level, block.title or fixer.text(lines))
+        if block.title:
+            return emit.heading(block.level, block.title)
+        return emit.heading(block.level, fixer.markup(emit.escape(fixer.text(lines)), lines), escaped=True)
     if block.kind == "scene":
         return "* * *"
     if block.kind == "verse":
-        return emit.line_block([fixer.text([ln]) for ln in lines])
+        return emit.line_block([fixer.markup(emit.escape(fixer.text([ln])), [ln]) for ln in lines], escaped=True)
     if block.kind == "dateline":
-        return emit.div("dateline", emit.escape(fixer.text(lines)))
+        return emit.div("dateline", fixer.markup(emit.escape(fixer.text(lines)), lines))
     if block.kind == "item":
         first = (lines[0][0], re.sub(r"^\s?-\s+", "", lines[0][1]))
         return "- " + fixer.markup(emit.escape(fixer.text([first] + lines[1:])), lines)
@@ -229,7 +231,7 @@ def _epigraphs(source: Source, part: dict, fixer: Repairer) -> str:
                        f"{{lang={langs[para[0][0]]}}}"
             paras.append(text)
         a, b = item["attribution"]
-        attribution = " \\\n".join(emit.escape(fixer.text([(n, source.line(n))]))
+        attribution = " \\\n".join(fixer.markup(emit.escape(fixer.text([(n, source.line(n))])), [(n, "")])
                                    for n in range(a, b + 1) if source.line(n).strip())
         body = "\n\n".join(paras + [emit.div("attribution", attribution)])
         out.append(emit.div("epigraph", body))

@@ -44,9 +44,11 @@ def escape_start(text: str) -> str:
     return "\\" + text if LEADING.match(text) else text
 
 
-def heading(level: int, title: str, attrs: dict | None = None, note: str | None = None) -> str:
-    """heading(1, "Mundo", {"number": "I"}) → '# Mundo {number=I}'."""
-    text = "#" * level + " " + escape(title)
+def heading(level: int, title: str, attrs: dict | None = None, note: str | None = None,
+            escaped: bool = False) -> str:
+    """heading(1, "Mundo", {"number": "I"}) → '# Mundo {number=I}'. `escaped`:
+    the title is Markdown already (its italics set)."""
+    text = "#" * level + " " + (title if escaped else escape(title))
     if note:
         text += f"[^{note}]"
     if attrs:
@@ -63,9 +65,10 @@ def div(kind: str, body: str) -> str:
     return f"::: {kind}\n{body}\n:::"
 
 
-def line_block(lines: list[str]) -> str:
-    """Verse: "| first line" / "| second line"."""
-    return "\n".join("| " + escape(line) for line in lines)
+def line_block(lines: list[str], escaped: bool = False) -> str:
+    """Verse: "| first line" / "| second line". `escaped`: the lines are
+    Markdown already (their italics set)."""
+    return "\n".join("| " + (line if escaped else escape(line)) for line in lines)
 
 
 def indent(text: str) -> str:

@@ -32,10 +32,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
+from typing import Optional
+
+from pydantic import BaseModel, ConfigDict
 
 from . import pages as pages_mod, source as source_mod
 from .lexicon import Lexicon
+from .repair import load_rules
 
 # Compared without ligatures: the source's damaged glyphs (! " # $ < 8 9) and
 # the manuscript's repaired letters (fi, fl, ff, ffl, th) both drop out, so
@@ -84,20 +87,38 @@ def wilson(faults: int, words: int, z: float = 1.96) -> tuple[float, float]:
 
 def source_words(src) -> list[tuple[str, int]]:
     """The source's words in order, page furniture gone, line-end hyphens joined."""
+    return source_text(src)[0]
+
+
+def source_text(src) -> tuple[list[tuple[str, int]], dict[int, int]]:
+    """source_words, and for each word joined across a page turn the length
+    of the key of its part before the hyphen ("perió-" at a note's page end
+    glued to the next page's first word, whatever it is)."""
     pages, _ = pages_mod.split_pages(src.lines, src.profile.get("pages", {}), src.profile.get("drop", []) or [])
     out: list[tuple[str, int]] = []
-    carry = ""
-    for page in pages:
+    turned: dict[int, int] = {}
+    carry, carry_page = "", 0
+    for number, page in enumerate(pages):
         for line, text in page.lines:
             tokens = text.split()
             if carry and tokens:
-                tokens[0] = carry + tokens[0]
+                if number != carry_page:
+                    turned[len(out)] = len(key(carry))
+                # "Portulan-⏎Flammarion": a capital keeps its hyphen (and is no ffi glyph)
+                tokens[0] = carry + ("-" if tokens[0][:1].isupper() else "") + tokens[0]
                 carry = ""
             if tokens and tokens[-1].endswith("-") and len(tokens[-1]) > 1:
-                carry = tokens.pop()[:-1]
+                carry, carry_page = tokens.pop()[:-1], number
             out.extend((t, line) for t in tokens)
-    keyed = [(key(w), n) for w, n in out]
-    return [(k, n) for k, n in keyed if k]
+    words, turns, kept = [], {}, 0
+    for i, (w, n) in enumerate(out):
+        k = key(w)
+        if k:
+            if i in turned:
+                turns[kept] = turned[i]
+            words.append((k, n))
+            kept += 1
+    return words, turns
 
 
 def blocks(manuscript: Path) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -125,19 +146,21 @@ def manuscript_keys(text: str) -> list[str]:
 
 
 class Aligner:
-    def __init__(self, words: list[tuple[str, int]]):
+    def __init__(self, words: list[tuple[str, int]], turns: dict[int, int] | None = None):
         self.keys = [k for k, _ in words]
         self.lines = [n for _, n in words]
+        self.turns = turns or {}
         self.index: dict[tuple, list[int]] = defaultdict(list)
         for i in range(len(self.keys) - ANCHOR):
             self.index[tuple(self.keys[i:i + ANCHOR])].append(i)
 
-    def align(self, keys: list[str], report: Report, where: str) -> None:
+    def align(self, keys: list[str], report: Report, where: str, counted: bool = False) -> None:
         """Faults of one block: its words that the source does not give there."""
         start = self._anchor(keys)
         if start is None and len(keys) <= ANCHOR + 2:
             return   # too short to place: not counted either way
-        report.words += len(keys)
+        if not counted:
+            report.words += len(keys)
         if start is None:
             report.add("unaligned block", f"{where}: {' '.join(keys[:8])}")
             return
@@ -145,7 +168,16 @@ class Aligner:
         matcher = difflib.SequenceMatcher(None, keys, window, autojunk=False)
         blocks = matcher.get_matching_blocks()
         last = max((b.a + b.size for b in blocks if b.size), default=0)
+        if 0 < last < len(keys) - ANCHOR and self._anchor(keys[last:]) is not None:
+            # A long paragraph runs past the window (pages of notes between
+            # its pages): its rest is placed on its own, not called added.
+            self.align(keys[last:], report, where, counted=True)
+            keys = keys[:last]
         for tag, a0, a1, b0, b1 in matcher.get_opcodes():
+            if a0 >= len(keys):
+                break
+            if tag == "replace" and self._mended(keys[a0:a1], start + b0, start + b1):
+                continue
             if tag in ("replace", "insert") and a0 < last:
                 kind = "garbled word" if tag == "replace" else "added word"
                 line = self.lines[min(start + b0, len(self.lines) - 1)]
@@ -157,6 +189,20 @@ class Aligner:
             elif tag == "replace" and a0 >= last:
                 for k in keys[a0:a1]:
                     report.add("garbled word", f"{where}: {k}")
+
+    def _mended(self, ours: list[str], b0: int, b1: int) -> bool:
+        """No fault where the source is at fault and the import mended it:
+        letters the extraction split ("dife rencias" → "diferencias": the same
+        letters, and a piece no word: "de la" → "dela" is a fault), or a word hyphenated across a page turn
+        that the source glues to the next page's first word ("perió-" +
+        "un" → "periódico": the part before the hyphen is ours; the rest is
+        on that page after its body)."""
+        theirs = self.keys[b0:b1]
+        if len(ours) == 1 and len(theirs) > 1 and "".join(theirs) == ours[0] \
+                and not all(WORDS.known(t) for t in theirs):
+            return True
+        cut = self.turns.get(b0, 0) if len(ours) == 1 else 0
+        return cut >= 3 and ours[0].startswith(theirs[0][:cut])
 
     def _anchor(self, keys: list[str]) -> int | None:
         """Where the block starts in the source: at its first run of words the
@@ -192,14 +238,20 @@ WORDS = Lexicon(Counter())   # wordfreq alone: Spanish, French, English
 HYPHENATED = re.compile(r"\b([^\W\d_]+)-([^\W\d_]+)\b")
 
 
+class _Term(BaseModel):
+    """What the scan reads of an abbreviations.yaml entry (the build checks the rest)."""
+    model_config = ConfigDict(extra="allow")
+    term: str
+
+
 def scan(manuscript: Path, report: Report, words_too: frozenset[str] = frozenset()) -> None:
     """Whole-book scans for faults an alignment cannot see. `words_too`: acronyms
     that are also words somewhere (French "ce"), not counted in lower case."""
     register = manuscript / "abbreviations.yaml"
-    rows = (yaml.safe_load(register.read_text("utf-8")) or []) if register.is_file() else []
-    terms = [r["term"] for r in rows
-             if str(r["term"]).isupper() and str(r["term"]).isalpha() and len(str(r["term"])) > 1
-             and str(r["term"]).lower() not in words_too]
+    rows = (source_mod.read_yaml(register, Optional[list[_Term]], "M004") or []) if register.is_file() else []
+    terms = [r.term for r in rows
+             if r.term.isupper() and r.term.isalpha() and len(r.term) > 1
+             and r.term.lower() not in words_too]
     lower = re.compile(r"(?<![\w\[])(" + "|".join(re.escape(t.lower()) for t in terms) + r")(?![\w\]])"
                        if terms else r"(?!)")
     paras, notes = blocks(manuscript)
@@ -244,7 +296,7 @@ PARAGRAPHS, NOTES, SEED = 450, 300, 22
 def measure(src, manuscript: Path, paragraphs: int = PARAGRAPHS, notes: int = NOTES,
             seed: int = SEED) -> tuple[Report, Report]:
     """(sample, whole-book scans) of `manuscript` against the loaded source."""
-    aligner = Aligner(source_words(src))
+    aligner = Aligner(*source_text(src))
     paras, note_blocks = blocks(manuscript)
     rng = random.Random(seed)
     sample = Report()
@@ -252,9 +304,7 @@ def measure(src, manuscript: Path, paragraphs: int = PARAGRAPHS, notes: int = NO
         for name, text in rng.sample(pool, min(count, len(pool))):
             aligner.align(manuscript_keys(text), sample, f"{name} {kind}")
     whole = Report()
-    repair_file = src.profile_dir / "repair.yaml"
-    repair = yaml.safe_load(repair_file.read_text("utf-8")) if repair_file.is_file() else {}
-    caps = (repair or {}).get("small_caps") or {}
+    caps = load_rules(src.profile_dir).get("small_caps") or {}
     scan(manuscript, whole, frozenset(str(w).lower() for w in (caps.get("context_acronyms") or [])
                                       + (caps.get("not_acronyms") or [])))
     return sample, whole

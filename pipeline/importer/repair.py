@@ -23,7 +23,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import yaml
+from typing import Optional
+
+from pydantic import BaseModel, ConfigDict
 
 from .glyphs import fix_initial_l, repair_glyphs, unambiguous_repairs
 from .hyphens import HyphenRules, Token, join_lines
@@ -31,6 +33,54 @@ from .lexicon import Lexicon, book_vocabulary, real_compounds
 from .smallcaps import NOTE_RE, SmallCapsRules, restore_small_caps
 
 PROFILE_FILE = "repair.yaml"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class _Hyphens(_Strict):
+    keep_prefixes: list[str] = []
+    fl_prefixes: list[str] = []
+    joins: list[str] = []
+
+
+class _Roman(_Strict):
+    ambiguous: list[str] = []
+    before: list[str] = []
+    articles: list[str] = []
+    after: list[str] = []
+    followed_by: list[str] = []
+    never_after: list[str] = []
+    not_after_names: list[str] = []
+    list_joiners: list[str] = []
+
+
+class _SmallCaps(_Strict):
+    acronyms: list[str] = []
+    context_acronyms: list[str] = []
+    determiners: list[str] = []
+    not_acronyms: list[str] = []
+    dotted: list[str] = []
+    roman: _Roman = _Roman()
+
+
+class RepairSpec(_Strict):
+    """repair.yaml: every key the repair reads, of its kind (T017 at the line at fault)."""
+    hyphens: _Hyphens = _Hyphens()
+    small_caps: _SmallCaps = _SmallCaps()
+    glyph_exceptions: dict[str, str] = {}
+
+
+def load_rules(profile_dir) -> dict:
+    """The profile's repair.yaml as plain data ({} without one); ImportError_
+    at the line at fault."""
+    from .source import read_yaml
+
+    path = pathlib.Path(profile_dir) / PROFILE_FILE
+    if not path.exists():
+        return {}
+    return (read_yaml(path, Optional[RepairSpec], "T017") or RepairSpec()).model_dump()
 WORD_RE = re.compile(r"[^\W\d_]+")
 
 
@@ -60,9 +110,7 @@ class RepairContext:
         `acronyms`: the book's own register (from the abbreviations list),
         added to the profile's list.
         """
-        path = pathlib.Path(profile_dir) / PROFILE_FILE
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
-        data = data or {}
+        data = load_rules(profile_dir)
         words, hyphenated = book_vocabulary(source_lines)
         words.update(unambiguous_repairs(source_lines))
         lexicon = Lexicon(words)

@@ -174,9 +174,13 @@ def _verse_boundary(layout: Layout, a: int, b: int) -> bool:
 def _stray_blank(prev: str, nxt: str, join_after: frozenset[str] = frozenset()) -> bool:
     """A blank line inside a sentence is an extraction accident:
     "el con-" ⏎⏎ "greso" and "Fayard," ⏎⏎ "1997." join; "…muerte." ⏎⏎ "Y" does not;
-    "¿Los obreros del" ⏎⏎ "Arsenal?" joins when `join_after` holds "del"."""
+    "¿Los obreros del" ⏎⏎ "Arsenal?" joins when `join_after` holds "del";
+    "[ed. cast.: Stalin, Madrid, Ediciones" ⏎⏎ "Palabra, 2008]." joins: a
+    bracket the line opened is still open (484)."""
     prev = TOKEN_TAIL.sub("", prev.rstrip())
     if prev.endswith("-") or prev.endswith(","):
+        return True
+    if prev.count("[") > prev.count("]"):
         return True
     if prev.rsplit(" ", 1)[-1].lower() in join_after:
         return True

@@ -11,7 +11,11 @@ edition sets in italics the titles of books and periodicals (*Pravda*,
 Spanish titles get no `lang` (the book's language). A form inside «»
 is an article's or a poem's title, set in quotes, not italics: it is left
 alone. `not` lists longer phrases that hold a title and are no title ("Librairie de l’Humanité", a
-publisher): their occurrences are left alone.
+publisher): their occurrences are left alone. A form of three words or more
+is found whatever the case and accents after its first letter (LOOSE_WORDS);
+`cited: true` keeps a title that is also a name ("Staline") to citations
+(CITED); `lines: [N]` keeps a form to the blocks of those source lines
+("la revista Action", 22520).
 
 `python -m pipeline.importer.titles suggest MANUSCRIPT` lists candidates for
 the register (from the bibliography's entries and from cue words: "la revista
@@ -23,13 +27,17 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Optional
 
 import yaml
+from pydantic import BaseModel, ConfigDict, Field
 
 from . import emit
+from .source import read_yaml
 
 REGISTER = "titles.yaml"
 LETTER = r"[^\W\d_]"
@@ -39,6 +47,52 @@ BEFORE = r"(?<![\w’'«])"
 AFTER = r"(?![\w’'»])"
 # Spans the import must not enter: note tokens, spans already set.
 PROTECTED = re.compile(r"\[\^[^\]\s]+\]|\[[^\]\n]*\]\{[^}\n]*\}")
+# A form of this many words or more is found whatever the case and accents
+# of its letters after the first: the book cites one work as "Vie et Mort de
+# Léon Trotsky" and "Vie et mort de Léon Trotsky", "L’Affaire Toulaév" and
+# "L’Affaire Toulaev". Shorter forms are common words in another case ("Le
+# Temps", "le temps"; "La Vérité", "la vérité"): they match as written.
+LOOSE_WORDS = 3
+# Where a title that is also a name stands in a citation: before the city,
+# the publisher and year, or "cit." ("Broué, Trotsky, París, Fayard, 1988";
+# "Marie, Trotsky, Fayard, 2006"; "Trotsky, cit."), not "Trotsky, que…".
+CITED = (r"(?=,? \(?(?:París|Paris|Madrid|Londres|Nueva York|Barcelona|México|Bruselas|Lausanne|Moscú|Berlín"
+         r"|cit\.|op\. cit\.|ibid)|, [A-Z][^,;()]{0,40}, (?:1[89]|20)\d\d)")
+
+
+def fold(text: str) -> str:
+    """One character for one: lower case, no accent, "'" as "’" (the
+    matcher's positions stay those of the text)."""
+    return "".join(_FOLD.get(c, c) for c in text)
+
+
+def _base(c: str) -> str:
+    return unicodedata.normalize("NFD", c)[0].lower()
+
+
+_LATIN = [chr(i) for i in range(0x41, 0x250) if chr(i).isalpha() and len(unicodedata.normalize("NFD", chr(i))) <= 2]
+_FOLD = {c: _base(c) for c in _LATIN} | {"'": "’", "œ": "œ", "Œ": "œ"}
+_VARIANTS: dict[str, str] = {}
+for _c in _LATIN + ["'", "’"]:
+    _VARIANTS[_FOLD.get(_c, _c)] = _VARIANTS.get(_FOLD.get(_c, _c), "") + _c
+
+
+def loose(form: str) -> bool:
+    return len(form.split()) >= LOOSE_WORDS
+
+
+def key(form: str) -> str:
+    """What identifies a form to the matcher: the form, or for a loose form
+    its first character and the fold of the rest."""
+    return form[0] + fold(form[1:]) if loose(form) else form
+
+
+def _regex(form: str) -> str:
+    if not loose(form):
+        return re.escape(form)
+    rest = "".join("[" + re.escape(_VARIANTS[fold(c)]) + "]" if fold(c) in _VARIANTS else re.escape(c)
+                   for c in form[1:])
+    return re.escape(form[0]) + rest
 
 
 @dataclass(frozen=True)
@@ -46,6 +100,26 @@ class Entry:
     text: str                    # as the text writes it: "l’Humanité"
     lang: str | None = None      # None: Spanish, the book's language
     kind: str = "work"           # work | periodical | phrase
+    lines: tuple[int, ...] = ()  # only in the blocks of these source lines ("la revista Action")
+    cited: bool = False          # only in a citation (CITED): "Staline", a name elsewhere
+
+
+class _Row(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str = Field(min_length=1)
+    lang: Optional[str] = Field(default=None, pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+    lines: list[int] = []
+    cited: bool = False
+    why: Optional[str] = None
+
+
+class TitlesSpec(BaseModel):
+    """titles.yaml: what the import reads of it, checked (T016 at the line at fault)."""
+    model_config = ConfigDict(extra="forbid")
+    works: Optional[list[_Row]] = None
+    periodicals: Optional[list[_Row]] = None
+    phrases: Optional[list[_Row]] = None
+    not_: Optional[list[_Row]] = Field(default=None, alias="not")
 
 
 @dataclass
@@ -58,57 +132,77 @@ class Register:
         path = Path(profile_dir) / REGISTER
         if not path.is_file():
             return cls([], [])
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        entries = [Entry(str(e["text"]), e.get("lang"), kind)
-                   for kind, key in (("work", "works"), ("periodical", "periodicals"), ("phrase", "phrases"))
-                   for e in data.get(key) or []]
-        return cls(entries, [str(n["text"]) for n in data.get("not") or []])
+        return cls.of(read_yaml(path, Optional[TitlesSpec], "T016") or TitlesSpec())
 
-    def pattern(self) -> re.Pattern | None:
+    @classmethod
+    def of(cls, spec: TitlesSpec) -> "Register":
+        entries = [Entry(r.text, r.lang, kind, tuple(r.lines), r.cited)
+                   for kind, name in KINDS for r in getattr(spec, name) or []]
+        return cls(entries, [r.text for r in spec.not_ or []])
+
+    def pattern(self, lines: tuple[int, ...] = ()) -> re.Pattern | None:
         """One alternation, longest form first, so that "Le Monde diplomatique"
-        wins over "Le Monde"."""
-        forms = sorted({emit.escape(e.text) for e in self.entries} | {emit.escape(t) for t in self.excluded},
-                       key=lambda t: (-len(t), t))
+        wins over "Le Monde"; the forms bound to lines only where a line is one of them."""
+        here = set(lines)
+        forms = {key(emit.escape(e.text)): (emit.escape(e.text), e.cited) for e in self.entries
+                 if not e.lines or here & set(e.lines)}
+        forms.update({key(emit.escape(t)): (emit.escape(t), False) for t in self.excluded})
         if not forms:
             return None
-        return re.compile(BEFORE + "(" + "|".join(map(re.escape, forms)) + ")" + AFTER)
+        ordered = sorted(forms.values(), key=lambda f: (-len(f[0]), f[0]))
+        return re.compile(BEFORE + "(" + "|".join(_regex(t) + (CITED if cited else "") for t, cited in ordered)
+                          + ")" + AFTER)
+
+
+KINDS = (("work", "works"), ("periodical", "periodicals"), ("phrase", "phrases"))
 
 
 class Italics:
     """Sets the register's forms in escaped Markdown text; counts what it set."""
 
     def __init__(self, register: Register):
-        self.by_form = {emit.escape(e.text): e for e in register.entries}
-        self.excluded = {emit.escape(t) for t in register.excluded}
+        self.register = register
+        self.by_key = {key(emit.escape(e.text)): e for e in register.entries}
+        self.excluded = {key(emit.escape(t)) for t in register.excluded}
         self.regex = register.pattern()
+        self._bound = {n for e in register.entries for n in e.lines}
+        self._patterns: dict[tuple[int, ...], re.Pattern | None] = {(): self.regex}
         self.counts: Counter = Counter()
-        self.found: Counter = Counter()     # per form, excluded phrases too
+        self.found: Counter = Counter()     # per key, excluded phrases too
 
     def unused(self) -> list[str]:
         """Register forms the text never holds: a misspelt entry, or one for
         an edition that no longer names the work."""
-        return sorted(f for f in set(self.by_form) | self.excluded if not self.found[f])
+        forms = [emit.escape(e.text) for e in self.register.entries] + \
+            [emit.escape(t) for t in self.register.excluded]
+        return sorted({f for f in forms if not self.found[key(f)]})
 
-    def apply(self, text: str) -> str:
-        if self.regex is None:
+    def apply(self, text: str, lines: tuple[int, ...] = ()) -> str:
+        """`lines`: the source lines of the block, for the forms bound to lines."""
+        bound = tuple(sorted(self._bound.intersection(lines)))
+        if bound not in self._patterns:
+            self._patterns[bound] = self.register.pattern(bound)
+        regex = self._patterns[bound]
+        if regex is None:
             return text
         out, last = [], 0
         for span in PROTECTED.finditer(text):
-            out.append(self._plain(text[last:span.start()]))
+            out.append(self._plain(regex, text[last:span.start()]))
             out.append(span.group(0))
             last = span.end()
-        out.append(self._plain(text[last:]))
+        out.append(self._plain(regex, text[last:]))
         return "".join(out)
 
-    def _plain(self, text: str) -> str:
-        return self.regex.sub(self._one, text) if text else text
+    def _plain(self, regex: re.Pattern, text: str) -> str:
+        return regex.sub(self._one, text) if text else text
 
     def _one(self, m: re.Match) -> str:
         form = m.group(1)
-        self.found[form] += 1
-        if form in self.excluded:
+        k = key(form)
+        self.found[k] += 1
+        if k in self.excluded:
             return form
-        entry = self.by_form[form]
+        entry = self.by_key[k]
         self.counts[entry.kind] += 1
         if entry.lang:
             return f"*[{form}]{{lang={entry.lang}}}*"

@@ -172,3 +172,71 @@ def test_memorias_is_italic_only_as_serges_book(imported):
     assert "la *[Révolution Prolétarienne]{lang=fr}*, núm. 259" in everything
     assert "«Essénine», *[Esprit du Temps]{lang=fr}*" in everything
     assert "Forms of titles.yaml the text never holds" not in (imported.parent / "import-report.md").read_text()
+
+
+def test_a_long_title_is_found_whatever_its_case_and_accents_a_short_one_as_written():
+    register = titles.Register([titles.Entry("Vie et Mort de Léon Trotsky", "fr"), titles.Entry("Le Temps", "fr"),
+                                titles.Entry("L’Affaire Toulaév", "fr")], [])
+    it = titles.Italics(register)
+    text = it.apply("Serge, Vie et mort de Leon Trotsky, cap. X; le temps y Le temps; Le Temps; L’Affaire Toulaev")
+    assert text == ("Serge, *[Vie et mort de Leon Trotsky]{lang=fr}*, cap. X; le temps y Le temps; "
+                    "*[Le Temps]{lang=fr}*; L’Affaire Toulaev")
+    assert "vie et Mort de Léon Trotsky" == it.apply("vie et Mort de Léon Trotsky")   # the first letter as written
+    assert it.unused() == ["L’Affaire Toulaév"]
+
+
+def test_a_name_that_is_a_title_is_italic_only_where_cited_or_on_its_lines():   # source 479, 13490, 22520
+    register = titles.Register([titles.Entry("Staline", "fr", cited=True), titles.Entry("Trotsky", "fr", cited=True),
+                                titles.Entry("Action", "fr", lines=(22520,))], ["prefacio de Trotsky"])
+    it = titles.Italics(register)
+    assert it.apply("——— Staline, París, Le Seuil, 1967.") == "——— *[Staline]{lang=fr}*, París, Le Seuil, 1967."
+    assert it.apply("P. Broué, Trotsky, cit., p. 256") == "P. Broué, *[Trotsky]{lang=fr}*, cit., p. 256"
+    assert it.apply("J.-J. Marie, Trotsky, Fayard, 2006") == "J.-J. Marie, *[Trotsky]{lang=fr}*, Fayard, 2006"
+    assert it.apply("Staline, que, Trotsky y [prefacio de Trotsky, París]") == \
+        "Staline, que, Trotsky y [prefacio de Trotsky, París]"
+    assert it.apply("la revista Action.", (22519, 22520)) == "la revista *[Action]{lang=fr}*."
+    assert it.apply("la revista Action.", (100,)) == "la revista Action."
+
+
+def test_titles_in_verse_subheads_and_epigraph_attributions(part_text):
+    assert "Victor Serge, *[Carnets]{lang=fr}*" in part_text("00-epigrafes.md")
+    assert "\n## Las *Memorias* como obra de vida" in part_text("01-prefacio.md")
+    notes = part_text("05-el-desaliento-y-el-entusiasmo.md")
+    assert "en su tren de los frentes, *Terrorismo y comunismo*,[^86]" in notes
+    assert "*[L’An I de la révolution russe]{lang=fr}*. Les débuts" in part_text("16-bibliografia.md")
+
+
+def _aligned(source: str, ours: str, turns=None) -> fidelity.Report:
+    words = [(fidelity.key(w), n) for n, w in enumerate(source.split(), 1)]
+    report = fidelity.Report()
+    fidelity.Aligner([(k, n) for k, n in words if k], turns).align(fidelity.manuscript_keys(ours), report, "p")
+    return report
+
+
+def test_fidelity_counts_no_fault_the_import_mended():       # source 2146 "dife rencias", 8999 "perió-"
+    assert _aligned("eran pocas las dife rencias esenciales entre unos y otros",
+                    "eran pocas las diferencias esenciales entre unos y otros").total == 0
+    assert _aligned("eran pocas las de la esenciales entre unos y otros",
+                    "eran pocas las dela esenciales entre unos y otros").faults == {"garbled word": 1}
+    # a note's word hyphenated at a page's foot: the source glues it to the next page's first word
+    source = "le escribe a Mounier un suelto del perióun poco más de cuarenta años dico informa de la muerte"
+    turn = {source.split().index("perióun"): len(fidelity.key("perió"))}
+    assert _aligned(source, "le escribe a Mounier un suelto del periódico informa de la muerte", turn).total == 0
+    assert _aligned(source, "le escribe a Mounier un suelto del periódico informa de la muerte").total == 1
+
+
+def test_fidelity_places_the_rest_of_a_paragraph_past_its_window():    # seed 808: 11-…, source ~18547
+    letters = "bcdgkmnpqrsvwxz"     # no digits (no key), no ligature
+
+    def words(head: str, n: int) -> str:
+        return " ".join(head + letters[i % 15] + letters[i // 15 % 15] for i in range(n))
+    first, notes, rest = words("uno", 60), words("nota", 700), words("tres", 60)
+    report = _aligned(f"{first} {notes} {rest}", f"{first} {rest}")
+    assert report.total == 0 and report.words == 120
+    assert _aligned(f"{first} {notes} {rest}", f"{first} {rest} sobra").faults == {"added word": 1}
+
+
+def test_blank_inside_an_open_bracket_is_stray():                # source 484-486
+    out = paragraphs([[(484, "____ Staline, París, Fayard, 2001 [ed. cast.: Stalin, Madrid, Ediciones"),
+                       (485, ""), (486, "Palabra, 2008].")]])
+    assert out == ["____ Staline, París, Fayard, 2001 [ed. cast.: Stalin, Madrid, Ediciones Palabra, 2008]."]

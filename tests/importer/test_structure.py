@@ -97,7 +97,7 @@ def test_special_blocks(part_text):
                   "D. Traducciones"]:
         assert re.search(rf"^#+ {re.escape(title)}", bibliography, re.M), title
     note = part_text("02-nota-del-editor.md")
-    assert "\n——— Staline, París, Le Seuil, 1967." in note and "____" not in note
+    assert "\n——— *[Staline]{lang=fr}*, París, Le Seuil, 1967." in note and "____" not in note
     assert "## Sobre la historia rusa y soviética" in note
 
 

@@ -422,25 +422,28 @@ PREFLIGHT = [
 
 # -- import ----------------------------------------------------------------------
 
-def profile(tmp: Path, register: str | None = None, structure: str | None = None) -> Path:
-    """A small profile: the source's first line is a one-entry list of abbreviations."""
+def profile(tmp: Path, register: str | None = None, structure: str | None = None, **files: str) -> Path:
+    """A small profile: the source's first line is a one-entry list of abbreviations.
+    `files`: other profile files by stem (titles="...", repair="...")."""
     folder = tmp / "profile"
     folder.mkdir(exist_ok=True)
     (folder / "structure.yaml").write_text(structure or (
         "book: {title: T}\nparts:\n  - {layout: abbreviations, title: Abreviaturas, lines: [1, 1]}\n"))
     if register is not None:
         (folder / "register.yaml").write_text(register)
+    for stem, text in files.items():
+        (folder / f"{stem}.yaml").write_text(text)
     return folder
 
 
 def imported(register: str | None = None, structure: str | None = None, corrections: str | None = None,
-             source: bytes = b"pc: Partido comunista.\n", name: str | None = None):
+             source: bytes = b"pc: Partido comunista.\n", name: str | None = None, **files: str):
     def args(tmp: Path) -> list:
         (tmp / "source.txt").write_bytes(source)
         (tmp / "ms").mkdir(exist_ok=True)
         if corrections is not None:
             (tmp / "ms" / "corrections.yaml").write_text(corrections)
-        chosen = name if name is not None else profile(tmp, register, structure)
+        chosen = name if name is not None else profile(tmp, register, structure, **files)
         return ["import", tmp / "source.txt", "-o", tmp / "ms", "--profile", chosen, "--report", tmp / "r.md"]
     return args
 
@@ -464,6 +467,8 @@ IMPORT = [
     Trigger("T013", imported(register="ignore: [{code: A001}]\n")),
     Trigger("T014", imported(structure=HEADING.replace("heading_lines: [1, 1]", "heading_lines: [7, 7]"))),
     Trigger("T015", imported(structure="book: {title: T}\nparts:\n  - {title: Uno, lines: [1, 2]}\n")),
+    Trigger("T016", imported(titles="works:\n  - {text: Pravda, lang: ru-Latn, kind: diario}\n")),
+    Trigger("T017", imported(repair="hyphens:\n  keep_prefix: [ex]\n")),
 ]
 
 # -- build, beyond the manuscript ---------------------------------------------------
