@@ -40,6 +40,17 @@ TURN_PASSES = 3  # layouts of a unit while a line to set without its hyphen is f
 MAX_PASSES = 3  # footnote mode: layouts after the first, waiting for '(cont.)' and held notes to settle
 
 
+_KEEPING = [None]   # the process that keeps its units' layouts (keep_layouts), not its forked workers
+
+
+def keep_layouts() -> None:
+    """Keep, in this process, the last layouts of the units it lays out, so
+    that the next layout of an edited unit starts from the page the edit
+    falls on (the live preview: one unit edited is laid out here, not in a
+    worker). The outputs are those of a cold build."""
+    _KEEPING[0] = os.getpid()
+
+
 class LayoutFailed(RuntimeError):
     """A unit's layout cannot be trusted. `unit`: the document id laid out
     (None: the book as a whole); `source`: "path:line" when one note is at
@@ -188,9 +199,12 @@ def _task(job):
 
 def lay_out_unit(setting: Setting, name: str, pages: dict[str, int] | None) -> UnitLayout:
     """Lay one unit out (footnote mode: measure, cut, settle) and write its PDF;
-    a failure carries the unit's name back (its message names the file)."""
+    a failure carries the unit's name back (its message names the file).
+    In a process that keeps layouts (`keep_layouts`), from the unit's last
+    layout in it where the edit allows (engine.keeping)."""
     try:
-        return _lay_out_unit(setting, name, pages)
+        with engine.keeping((name, setting.version) if _KEEPING[0] == os.getpid() else None):
+            return _lay_out_unit(setting, name, pages)
     except (LayoutFailed, RefusedURL) as exc:
         exc.unit = name
         raise
