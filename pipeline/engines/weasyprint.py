@@ -139,8 +139,8 @@ _KEPT_PRIVATE = (   # `keeping`: a unit laid out again from the page an edit fal
         ("font_config", "the kept pages' boxes use the same fonts"),
         ("style_for", "the page styles and the page size of the kept layout"))),
     Private("weasyprint.css.targets.TargetCollector.counter_lookup_items", "target counters", _INCREMENTAL),
-    Private(f"{_BOXES}.BlockBox", "a page that begins at a block, not inside a paragraph", _INCREMENTAL),
-    Private(f"{_BOXES}.BlockLevelBox", "a page that begins at a block, not inside a paragraph", _INCREMENTAL),
+    Private(f"{_BOXES}.BlockBox", "where a page begins: at a block, or inside a paragraph", _INCREMENTAL),
+    Private(f"{_BOXES}.BlockLevelBox", "where a page begins: at a block, or inside a paragraph", _INCREMENTAL),
 )
 
 PRIVATE = (
@@ -673,8 +673,9 @@ def replace_in_metadata(pdf, pattern, replacement: bytes) -> None:
 # those states under `key`; the next layout under the same key, of HTML
 # that differs only inside one element, takes the earlier pages as they
 # were up to the page before the first that holds that element (going back
-# to a page that begins at a block, so that no paragraph's held lines start
-# halfway), makes pages from there, and once a page begins after the
+# to a page that begins at a block or after a line without a hyphen, so that
+# the hold's count of hyphenated lines in a row starts as it would), makes
+# pages from there, and once a page begins after the
 # element in the state the earlier layout had there, takes the earlier
 # pages from there on. What follows the page making (bookmarks, named
 # strings, margin boxes) runs over all pages as it always does. Anything
@@ -826,7 +827,7 @@ def _plan(old: Kept, html, root_box, context) -> _Plan | None:
     if not pages or pages[-1] == len(old.pages) - 1 and pages[0] <= 1:
         return None
     restart = max(pages[0] - 1, 0)
-    while restart and not (old.starts[restart] and _at_block(root_box, old.maker[restart][0])):
+    while restart and not (old.starts[restart] and _fresh(root_box, old, restart)):
         restart -= 1
     return _Plan(old, restart, pages[-1], number, size_new - size_old, number + size_old)
 
@@ -873,16 +874,22 @@ def _common(parents: dict, x, y):
     return y
 
 
-def _at_block(root_box, resume_at) -> bool:
-    """Whether a page resuming at `resume_at` begins at a block, not inside a paragraph."""
-    box, stack = root_box, resume_at
+def _fresh(root_box, old: Kept, index: int) -> bool:
+    """Whether page `index` can be made again from where it begins alone:
+    at a block, or inside a plain paragraph after a line that ends without
+    a hyphen (the hold counts a paragraph's hyphenated lines in a row, and
+    a paragraph begun on the page before starts its count afresh here)."""
+    box, stack = root_box, old.maker[index][0]
     while stack is not None:
         if len(stack) != 1 or type(box) is not _boxes.BlockBox:
             return False
-        (index, stack), = stack.items()
-        if index >= len(box.children):
+        (at, stack), = stack.items()
+        if at >= len(box.children):
             return False
-        box = box.children[index]
+        box = box.children[at]
+        if isinstance(box, _boxes.LineBox):
+            lines = [line for _, line in _flow(old.pages[index - 1][0])]
+            return bool(lines) and not line_text(lines[-1]).endswith(HYPHENS)
     return isinstance(box, _boxes.BlockLevelBox)
 
 
