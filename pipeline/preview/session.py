@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
+from pipeline import snapshot
 from pipeline.preview import generation as generation_
 from pipeline.preview.changes import compare
 from pipeline.preview.generation import Generation
@@ -37,7 +38,7 @@ class Outcome:
 
 
 class Session:
-    def __init__(self, rebuild: Callable[[], Outcome], folder: Path, texts_cache: Path, dpi: int = DPI):
+    def __init__(self, rebuild: Callable[[Callable], Outcome], folder: Path, texts_cache: Path, dpi: int = DPI):
         self.rebuild, self.folder, self.texts_cache, self.dpi = rebuild, folder, texts_cache, dpi
         self.hub, self.pictures = Hub(), Pictures(dpi)
         self.current: Generation | None = None
@@ -47,6 +48,7 @@ class Session:
         self.errors: list[str] = []
         self.warnings: list[str] = []
         self.building, self.closed = False, False
+        self.early: tuple[int, bytes] | None = None   # (page, picture): the changed page, before the build ends
         self.timing: dict[str, float] = {}
         self._lock = threading.Lock()
         shutil.rmtree(folder, ignore_errors=True)   # the links of an earlier session
@@ -62,10 +64,12 @@ class Session:
     def update(self) -> None:
         """Build once and show the result: the new pages, or the errors over the old ones."""
         self.building = True
+        self.timing = {}
         self.publish()
-        start = time.perf_counter()
+        start = self._start = time.perf_counter()
         outcome = self._build()
-        self.timing = {"build": time.perf_counter() - start}
+        self.early = None
+        self.timing = {"build": time.perf_counter() - start, **self.timing}
         if outcome.failed:
             self.errors = outcome.diagnostics
         else:
@@ -79,9 +83,35 @@ class Session:
 
     def _build(self) -> Outcome:
         try:
-            return self.rebuild()
+            return self.rebuild(self._early)
         except Exception as exc:   # a bug in a stage: said on the page, and the session goes on
             return Outcome(diagnostics=[f"preview: the build failed: {type(exc).__name__}: {exc}"], failed=True)
+
+    def _early(self, pdf: bytes, first: int, count: int) -> None:
+        """A unit laid out anew, expected from physical page `first`: its first
+        page whose words differ from the page on screen there is drawn and
+        shown at once, before the build merges, writes the EPUB and ends.
+        The drawing is of the unit's page alone (no running head or folio:
+        those are laid over at the merge); the build's own follows."""
+        current = self.current
+        if current is None or self.closed:
+            return
+        path = self.folder / "early.pdf"
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(pdf)
+        texts = snapshot.page_texts(path, jobs=1)
+        page = next((i for i, text in enumerate(texts)
+                     if not _same_words(text, current.texts[first - 1 + i] if first - 1 + i < len(current.texts)
+                                        else "")), None)
+        if page is None:
+            return
+        self.early = (first + page, self.pictures.draw(path, page + 1))
+        self.timing["early"] = time.perf_counter() - self._start
+        self.publish()
+
+    def early_picture(self, page: int) -> bytes | None:
+        early = self.early
+        return early[1] if early and early[0] == page else None
 
     def _advance(self, outcome: Outcome) -> None:
         number = self.current.number + 1 if self.current else 1
@@ -108,7 +138,16 @@ class Session:
             "size": list(current.size) if current else None,
             "pages": [[p.key, p.part, p.anchor] for p in current.pages] if current else [],
             "changed": [_change(c, current.number) for c in self.changes if c.new] if current else [],
+            "early": {"page": self.early[0], "image": f"/early/{self.early[0]}.png"} if self.early else None,
         }
+
+
+def _same_words(unit_page: str, shown: str) -> bool:
+    """A unit's page (no running head, no folio) reads as the page on
+    screen, whose first or last line may be its head or folio."""
+    new = [line.strip() for line in unit_page.split("\n") if line.strip()]
+    old = [line.strip() for line in shown.split("\n") if line.strip()]
+    return new in (old, old[1:], old[:-1], old[1:-1])
 
 
 def _change(change, number: int) -> dict:

@@ -104,6 +104,7 @@ class Layouts:
         self.cache = Path(cache_dir) / "layout" if cache_dir else None
         self.version = setting.version
         self.pool = None
+        self.fresh: set[str] = set()   # units laid out, not taken from the cache
 
     def __enter__(self):
         return self
@@ -133,6 +134,7 @@ class Layouts:
         missing = [i for i, hit in enumerate(found) if hit is None]
         jobs = [(lay_out_unit, (n, wanted[n])) for n in todo] + [(write_pages, documents[i]) for i in missing]
         results = self._map(jobs)
+        self.fresh.update(todo)
         for name, result in zip(todo, results):
             # from the HTML built here for the key: the worker need not build it once more to tell
             done[name] = replace(result, needs_pages=needs_pages(keys[name][1]))
