@@ -701,6 +701,7 @@ class Kept:
     fonts: object           # the font configuration the pages' boxes use (same sheets, same fonts)
     hold: str               # the hold in force (repr)
     made: int = 0           # pages made by the last layout (the rest taken from the one before)
+    first_made: int = 0     # the first of them (0-based)
     invalid: bool = False   # the engine made its pages in more than one pass: nothing to start from
 
 
@@ -722,6 +723,17 @@ def keeping(key):
 def kept(key) -> Kept | None:
     """The layout kept under `key` (tests and the benchmark read `made`)."""
     return _KEPT.get(key)
+
+
+def made_pages(key, document) -> range | None:
+    """The pages (0-based) of `document` its layout made, when it took the
+    others from the layout kept before under `key`; None if it made them all
+    (or `document` is not the one kept)."""
+    record = _KEPT.get(key)
+    if (record is None or record.made >= len(record.pages) or len(record.pages) > len(document.pages)
+            or any(record.pages[i][0] is not document.pages[i]._page_box for i in range(len(record.pages)))):
+        return None
+    return range(record.first_made, record.first_made + record.made)
 
 
 def render(doc: weasyprint.HTML, **options):
@@ -905,6 +917,7 @@ def _resumed(plan: _Plan, record: Kept):
         context.page_maker = [_state(item) for item in old.maker[:start + 1]]
         context.rendered_notes = []
         record.starts.append(_clean(context))
+        record.first_made = start
         for i in range(start):
             yield _taken(old, i, record, html, context, moved)
         i = start

@@ -113,10 +113,27 @@ def test_a_whole_build_from_kept_layouts_is_a_cold_build(manuscript, keeping, tm
     build(manuscript, out)
     for old, new, _ in (EDITS[3], EDITS[4], EDITS[1]):   # the first laid out whole, in this process
         edit(manuscript, old, new)
-        build(manuscript, out)
+        told = []
+        build(manuscript, out, early=lambda pdf, first, count: told.append((pdf, first, count)))
     kept = engine.kept(next(k for k in engine._KEPT if k[0] == UNIT))
     assert kept.made < len(kept.pages)
     units._KEEPING[0] = None
     cold = build(manuscript, tmp_path / "cold")
     for fmt, path in cold.outputs.items():
         assert (out / path.name).read_bytes() == path.read_bytes(), fmt
+    # the last build told the pages it made anew, before writing the unit whole, at the pages they fall on
+    (pdf, first, count), = told
+    made, final = _texts(pdf), _texts(cold.outputs["pdf"].read_bytes())
+    assert len(made) == kept.made < count
+    for n, text in enumerate(made, first):
+        assert text and text in final[n - 1]
+
+
+def _texts(pdf: bytes) -> list[str]:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(pdf)
+    try:
+        return [" ".join(page.get_textpage().get_text_range().split()) for page in document]
+    finally:
+        document.close()

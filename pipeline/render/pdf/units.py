@@ -41,6 +41,7 @@ MAX_PASSES = 3  # footnote mode: layouts after the first, waiting for '(cont.)' 
 
 
 _KEEPING = [None]   # the process that keeps its units' layouts (keep_layouts), not its forked workers
+_EARLY: list = [None]   # (process, hook) while Layouts lays units out here (Layouts.early)
 
 
 def keep_layouts() -> None:
@@ -105,6 +106,9 @@ class Layouts:
         self.version = setting.version
         self.pool = None
         self.fresh: set[str] = set()   # units laid out, not taken from the cache
+        # early(name, PDF of some of its pages, the first's 0-based number, page counts by unit): told,
+        # before a unit laid out in this process is written whole, of the pages its kept layout made anew
+        self.early = None
 
     def __enter__(self):
         return self
@@ -133,7 +137,14 @@ class Layouts:
         found = [self._cached(k) for k in doc_keys]
         missing = [i for i, hit in enumerate(found) if hit is None]
         jobs = [(lay_out_unit, (n, wanted[n])) for n in todo] + [(write_pages, documents[i]) for i in missing]
-        results = self._map(jobs)
+        if self.early is not None and todo:
+            counts = {n: d.count for n, d in done.items()}
+            _EARLY[0] = (os.getpid(), lambda name, pdf, first, count: self.early(name, pdf, first,
+                                                                                 {**counts, name: count}))
+        try:
+            results = self._map(jobs)
+        finally:
+            _EARLY[0] = None
         self.fresh.update(todo)
         for name, result in zip(todo, results):
             # from the HTML built here for the key: the worker need not build it once more to tell
@@ -226,7 +237,21 @@ def _lay_out_unit(setting: Setting, name: str, pages: dict[str, int] | None) -> 
     document, own = _settle(book, name, pages, lines, lay_out)
     if book.config.notes.print == "endnotes" and any(book.document(d).role == "notes" for d in doc_ids):
         own = {**own, **notes_.note_pages(document)}
+    _tell_early(setting, name, document)
     return _result(name, book, document, own, _write(setting, document), fetcher)
+
+
+def _tell_early(setting: Setting, name: str, document) -> None:
+    """The pages a kept layout made anew, written alone and handed to the
+    hook in force (Layouts.early), before the unit is written whole: the
+    preview shows the changed page without waiting for the others' drawing."""
+    hook = _EARLY[0]
+    if hook is None or hook[0] != os.getpid():
+        return
+    made = engine.made_pages((name, setting.version), document)
+    if made is not None:
+        hook[1](name, _write(setting, document.copy(document.pages[made.start:made.stop])), made.start,
+                len(document.pages))
 
 
 def write_pages(setting: Setting, html: str, extra_css: str = "") -> bytes:
