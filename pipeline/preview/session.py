@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from pipeline import snapshot
+from pipeline import freshness, snapshot
 from pipeline.preview import generation as generation_
 from pipeline.preview.changes import compare
 from pipeline.preview.generation import Generation
@@ -72,6 +72,8 @@ class Session:
         self.timing = {"build": time.perf_counter() - start, **self.timing}
         if outcome.failed:
             self.errors = outcome.diagnostics
+            if self.current is None:
+                self._last_good()
         else:
             self.errors, self.warnings = [], outcome.diagnostics
             if outcome.keys is not None or self.current is None:   # a no-op build changed no page
@@ -86,6 +88,15 @@ class Session:
             return self.rebuild(self._early)
         except Exception as exc:   # a bug in a stage: said on the page, and the session goes on
             return Outcome(diagnostics=[f"preview: the build failed: {type(exc).__name__}: {exc}"], failed=True)
+
+    def _last_good(self) -> None:
+        """The first build failed: the pages of the build before it, if its
+        outputs are still in the output folder as it recorded them."""
+        outputs = freshness.last_outputs(self.folder.parent)
+        if "pdf" in outputs:
+            current = generation_.make(1, outputs, None, self.folder, self.texts_cache)
+            with self._lock:
+                self.current = current
 
     def _early(self, pdf: bytes, first: int, count: int) -> None:
         """A unit laid out anew, expected from physical page `first`: its first
