@@ -21,7 +21,7 @@ from typing import Callable, Iterable
 
 from pipeline import freshness, snapshot
 from pipeline.preview import generation as generation_
-from pipeline.preview.changes import compare
+from pipeline.preview.changes import changed_words, compare
 from pipeline.preview.generation import Generation
 from pipeline.preview.server import Hub, Pictures
 
@@ -45,6 +45,7 @@ class Session:
         self.previous: Generation | None = None   # still served while a browser catches up
         self.changes: list = []
         self.images: dict[tuple[int, int], bytes] = {}
+        self.words: dict[int, str] = {}   # changed page -> its first added words, marked in the EPUB's text
         self.errors: list[str] = []
         self.warnings: list[str] = []
         self.building, self.closed = False, False
@@ -129,9 +130,10 @@ class Session:
         new = generation_.make(number, outcome.outputs, outcome.keys, self.folder, self.texts_cache)
         changes = compare(self.current, new, self.dpi) if self.current else []
         images = {(number, c.new): c.image_new for c in changes if c.image_new is not None}
+        words = {c.new: changed_words(self.current, new, c) for c in changes if c.new and c.kind != "moved"}
         with self._lock:
             gone, self.previous, self.current = self.previous, self.current, new
-            self.changes, self.images = changes, images
+            self.changes, self.images, self.words = changes, images, words
         if gone is not None:
             generation_.forget(gone)
 
@@ -148,7 +150,8 @@ class Session:
             "timing": {k: round(v, 3) for k, v in self.timing.items()},
             "size": list(current.size) if current else None,
             "pages": [[p.key, p.part, p.anchor] for p in current.pages] if current else [],
-            "changed": [_change(c, current.number) for c in self.changes if c.new] if current else [],
+            "changed": [_change(c, current.number, self.words.get(c.new, "")) for c in self.changes if c.new]
+            if current else [],
             "early": {"page": self.early[0], "image": f"/early/{self.early[0]}.png"} if self.early else None,
         }
 
@@ -161,9 +164,9 @@ def _same_words(unit_page: str, shown: str) -> bool:
     return new in (old, old[1:], old[:-1], old[1:-1])
 
 
-def _change(change, number: int) -> dict:
+def _change(change, number: int, words: str = "") -> dict:
     image = f"/changed/{number}/{change.new}.png" if change.image_new is not None else None
-    return {"page": change.new, "old": change.old, "kind": change.kind, "image": image}
+    return {"page": change.new, "old": change.old, "kind": change.kind, "image": image, "words": words}
 
 
 class Watcher:
