@@ -760,6 +760,7 @@ def _kept_layout(layout_document):
         old = _KEPT.pop(key, None)
         plan = _plan(old, html, root_box, context) if old is not None else None
         record = Kept(html.etree_element, [], [], [], [], {}, context.font_config, repr(_HOLD[0]))
+        record.invalid = bool(context.footnotes)   # the document's footnotes, gathered as its boxes were built
         pages_of = _resumed(plan, record) if plan else _recorded(record)
         before, _layout.make_all_pages = _layout.make_all_pages, pages_of
         try:
@@ -780,7 +781,7 @@ def _kept_layout(layout_document):
 
 
 def _keepable(context, record: Kept) -> bool:
-    return (record.pages and not record.invalid and not context.footnotes and not context.reported_footnotes
+    return (record.pages and not record.invalid and not context.reported_footnotes
             and not any(context.running_elements.values())
             and not context.target_collector.counter_lookup_items)
 
@@ -791,7 +792,8 @@ def _clean(context) -> bool:
 
 
 def _state(item):
-    """A page_maker item (initialize_page_maker, remake_page), copied, with the counter of pages as the first pass has it."""
+    """A page_maker item (initialize_page_maker, remake_page), copied, with
+    the counter of pages as the engine's first pass has it."""
     resume_at, next_page, right_page, page_state, _ = item
     state = copy.deepcopy(page_state)
     state[1]["pages"] = [0]
@@ -851,7 +853,7 @@ def _changed(old, new):
     a, b = list(old.iter()), list(new.iter())
     same = [_signature(x) == _signature(y) for x, y in zip(a, b)]
     first = next((i for i, s in enumerate(same) if not s), None if len(a) == len(b) else min(len(a), len(b)))
-    if first is None:
+    if first is None or first >= min(len(a), len(b)):   # the same, or a difference only its parent shows
         return None
     tail = 0
     while tail < min(len(a), len(b)) - first and _signature(a[-1 - tail]) == _signature(b[-1 - tail]):
