@@ -108,6 +108,13 @@ class Session:
         current = self.current
         if current is None or self.closed:
             return
+        try:
+            self._show_early(current, pdf, first)
+        except Exception as exc:   # pdfium, pdftoppm: the build goes on, and shows the page when it ends
+            print(f"preview: the changed page could not be shown early: {type(exc).__name__}: {exc}",
+                  file=sys.stderr)
+
+    def _show_early(self, current: Generation, pdf: bytes, first: int) -> None:
         path = self.folder / "early.pdf"
         self.folder.mkdir(parents=True, exist_ok=True)
         path.write_bytes(pdf)
