@@ -54,10 +54,14 @@ def load_book(root: Path, cache_dir: Path | None, report: Report, step: Callable
 
 
 def build(root: Path, out_dir: Path, formats=FORMATS, styles: Path = STYLES,
-          step: Callable = lambda *_: None, strict: bool = False, print_ready: bool | None = None) -> Result:
+          step: Callable = lambda *_: None, strict: bool = False, print_ready: bool | None = None,
+          early: Callable[[bytes, int, int], None] | None = None) -> Result:
     """Build `formats` into `out_dir`; with `strict`, warnings stop the build
     before anything is written. `print_ready` (default: book.yaml
     print.print_ready) makes the PDF the printer's file and adds its cover.
+    `early(pdf, first page, page count)` is handed each unit laid out anew
+    as soon as it is, with the physical page it is expected to start on
+    (the live preview shows its changed page before the rest is done).
 
     When nothing the build reads changed since the last build into
     `out_dir` and its outputs are untouched, nothing is done: the Result
@@ -80,7 +84,7 @@ def build(root: Path, out_dir: Path, formats=FORMATS, styles: Path = STYLES,
     report.check(strict)
     result = Result(book, diagnostics=report.items)
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".build-") as tmp:
-        staged, result.pdf = _render_or_report(book, Path(tmp), formats, styles, step, print_ready, report)
+        staged, result.pdf = _render_or_report(book, Path(tmp), formats, styles, step, print_ready, report, early)
         report.check(strict)   # warnings the render found (F104): with --strict the outputs stay as they were
         freshness.forget(out_dir)
         for fmt, path in staged.items():
@@ -100,7 +104,8 @@ def _import_pdf() -> None:
     import pipeline.render.pdf  # noqa: F401
 
 
-def _render_or_report(book: Book, tmp: Path, formats, styles: Path, step, print_ready: bool, report: Report):
+def _render_or_report(book: Book, tmp: Path, formats, styles: Path, step, print_ready: bool, report: Report,
+                      early=None):
     """_render, with layout failures turned into diagnostics (no traceback)."""
     codes, rejects, unprintable = {}, (), ()
     if "pdf" in formats:  # WeasyPrint takes a third of a second to import: not for an EPUB alone
@@ -111,7 +116,7 @@ def _render_or_report(book: Book, tmp: Path, formats, styles: Path, step, print_
         rejects = (PrinterRejects,)   # its own code and fields, at book.yaml's print.printer
         unprintable = (Unprintable,)  # L011 with its fields, at the unit's file
     try:
-        staged, pdf = _render(book, tmp, formats, styles, step, print_ready)
+        staged, pdf = _render(book, tmp, formats, styles, step, print_ready, early)
     except unprintable as exc:
         report.add("L011", *_layout_site(book, exc), **exc.fields)
         raise BuildError(report) from None
@@ -154,7 +159,7 @@ def _layout_site(book: Book, exc) -> tuple[Path, int]:
     return yaml_path, yamlfile.line_in(yaml_path, ["contents", where]) if where is not None else 1
 
 
-def _render(book: Book, tmp: Path, formats, styles: Path, step, print_ready: bool = False):
+def _render(book: Book, tmp: Path, formats, styles: Path, step, print_ready: bool = False, early=None):
     """(staged output files by format, the PdfResult or None)."""
     staged = {fmt: tmp / f"{book.slug}.{fmt}" for fmt in ("pdf", "epub") if fmt in formats}
     write_epub = functools.partial(_write_epub, book, staged["epub"], styles) if "epub" in staged else None
@@ -162,16 +167,18 @@ def _render(book: Book, tmp: Path, formats, styles: Path, step, print_ready: boo
         step("write EPUB")
         write_epub()
         return staged, None
-    return staged, _render_pdf(book, staged, tmp.parent / ".cache", styles, step, print_ready, write_epub)
+    return staged, _render_pdf(book, staged, tmp.parent / ".cache", styles, step, print_ready, write_epub, early)
 
 
-def _render_pdf(book: Book, staged: dict, cache: Path, styles: Path, step, print_ready: bool, write_epub):
+def _render_pdf(book: Book, staged: dict, cache: Path, styles: Path, step, print_ready: bool, write_epub,
+                early=None):
     """The PDF, and the EPUB (`write_epub`) as soon as the PDF's pages are
     known, while the PDF is merged; the printer's cover after them."""
     from pipeline.render.pdf import render_pdf
 
     step("lay out PDF" + (" for the printer" if print_ready else "") + (", write EPUB" if write_epub else ""))
-    pdf = render_pdf(book, staged["pdf"], styles, print_ready=print_ready, cache_dir=cache, alongside=write_epub)
+    pdf = render_pdf(book, staged["pdf"], styles, print_ready=print_ready, cache_dir=cache, alongside=write_epub,
+                     early=early)
     if print_ready:  # the cover's spine needs the final page count
         from pipeline.render.pdf.cover import render_cover
 

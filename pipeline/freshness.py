@@ -71,6 +71,18 @@ def record(out_dir: Path, key: str, outputs: dict[str, Path], diagnostics: list[
     os.replace(tmp, target)
 
 
+def last_outputs(out_dir: Path) -> dict[str, Path]:
+    """The outputs the last recorded build left in `out_dir`, those still
+    as it wrote them ({} if none): what a tool may show when the build it
+    runs now fails."""
+    try:
+        record = json.loads((Path(out_dir) / RECORD).read_text("utf-8"))
+        outputs = {fmt: (Path(out_dir) / name, sha) for fmt, (name, sha) in record["outputs"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+    return {fmt: path for fmt, (path, sha) in outputs.items() if path.is_file() and _sha256(path) == sha}
+
+
 def forget(out_dir: Path) -> None:
     """A build that failed or changed the outputs some other way: no record."""
     (Path(out_dir) / RECORD).unlink(missing_ok=True)

@@ -23,22 +23,25 @@ def add_parser(sub) -> None:
 
 def run(args) -> int:
     from pipeline.preview import preview
+    from pipeline.render.pdf.units import keep_layouts
 
     def ready(url: str) -> None:
         print(f"preview: {url} (Ctrl-C to stop)", flush=True)
 
-    return preview(lambda: rebuild(args.manuscript, args.output), [args.manuscript, STYLES], args.output,
-                   args.port, ready)
+    keep_layouts()   # an edited unit is laid out here: from the page the edit falls on, the next time
+    return preview(lambda early: rebuild(args.manuscript, args.output, early), [args.manuscript, STYLES],
+                   args.output, args.port, ready)
 
 
-def rebuild(root: Path, out: Path):
-    """One build, as `build` runs it, told in the preview's terms (an Outcome)."""
+def rebuild(root: Path, out: Path, early=None):
+    """One build, as `build` runs it, told in the preview's terms (an Outcome);
+    `early` is handed each unit laid out anew (build's `early`)."""
     from pipeline.build import build
     from pipeline.diagnostics import BuildError, make
     from pipeline.preview import Outcome
 
     try:
-        result = build(root, out)
+        result = build(root, out, early=early)
     except BuildError as exc:
         return Outcome(diagnostics=[str(d) for d in exc.report.items], failed=True)
     except OSError as exc:   # as `build` says it: an output folder that is a file, a disk full

@@ -77,7 +77,9 @@ The same line gives the same choice: the layout stays deterministic.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
+import copy
 import functools
 import xml.etree.ElementTree as ET
 import zlib
@@ -88,6 +90,8 @@ import lxml.etree
 import lxml.html
 import pydyf
 import weasyprint
+from weasyprint import document as _document
+from weasyprint import layout as _layout
 from weasyprint.formatting_structure import boxes as _boxes
 from weasyprint.layout import inline as _inline
 from weasyprint.layout import page as _page
@@ -116,6 +120,28 @@ _MATRIX = "none filed: page.anchors and page.bookmarks in PDF coordinates"
 _BOX_API = "none filed: the box tree is undocumented on purpose (Kozea/WeasyPrint#265)"
 _LINES = "Kozea/WeasyPrint#1357 (hyphenate-limit-lines and the rest of the hyphenate-limit-* family)"
 _READ = "the endnote heads, footnote cuts and EPUB page-list read where lines fell"
+
+_INCREMENTAL = ("none filed: a public way to lay a document out again from a page it holds (nearest: "
+                "Kozea/WeasyPrint#578, long documents)")
+_KEPT_PRIVATE = (   # `keeping`: a unit laid out again from the page an edit falls on (issue 23)
+    Private("weasyprint.document.layout_document", "wrapped: a layout keeps its pages and their states, and "
+            "starts from those kept", _INCREMENTAL, ("html", "root_box", "context", "max_loops")),
+    Private("weasyprint.layout.make_all_pages", "replaced while a kept layout is followed: pages made from one",
+            _INCREMENTAL, ("context", "root_box", "html", "pages")),
+    Private("weasyprint.layout.page.make_all_pages", "the engine's page making, its pages recorded", _INCREMENTAL,
+            ("context", "root_box", "html", "pages")),
+    Private("weasyprint.layout.initialize_page_maker", "makes context.page_maker, the state each page starts "
+            "from (where the text resumes, side, counters)", _INCREMENTAL, ("context", "root_box")),
+    *(Private(f"weasyprint.layout.LayoutContext.{name}", why, _INCREMENTAL) for name, why in (
+        ("rendered_notes", "set as make_all_pages sets it"),
+        ("running_elements", "a layout with running elements is not kept"),
+        ("target_collector", "a layout with target counters is not kept"),
+        ("font_config", "the kept pages' boxes use the same fonts"),
+        ("style_for", "the page styles and the page size of the kept layout"))),
+    Private("weasyprint.css.targets.TargetCollector.counter_lookup_items", "target counters", _INCREMENTAL),
+    Private(f"{_BOXES}.BlockBox", "where a page begins: at a block, or inside a paragraph", _INCREMENTAL),
+    Private(f"{_BOXES}.BlockLevelBox", "where a page begins: at a block, or inside a paragraph", _INCREMENTAL),
+)
 
 PRIVATE = (
     Private("weasyprint.text.ffi.harfbuzz_subset", "fonts subset by HarfBuzz, or refused: WeasyPrint's fallback "
@@ -189,6 +215,7 @@ PRIVATE = (
     Private(f"{_BOXES}.TableBox", "`tables`: a table's width, checked against the text block", _BOX_API),
     Private(f"{_BOXES}.Box.width", "a page's content width", _BOX_API),
     Private(f"{_BOXES}.Box.border_width", "a table's width", _BOX_API, ("self",)),
+    *_KEPT_PRIVATE,
 )
 
 
@@ -657,3 +684,327 @@ def replace_in_metadata(pdf, pattern, replacement: bytes) -> None:
     for obj in pdf.objects:
         if getattr(obj, "extra", {}).get("Type") == "/Metadata":
             obj.stream = [pattern.sub(replacement, part) for part in obj.stream]
+
+
+# -- laying a unit out again from the page an edit falls on (issue 23) -------------------
+#
+# The live preview lays the same unit out again after every save, most often
+# with one paragraph changed. WeasyPrint keeps, for every page, the state the
+# next page starts from (`context.page_maker`: where the text resumes, the
+# next page's break and side, the page counters) and makes a page again from
+# it (`remake_page`, its own way of making again pages whose counters
+# changed). While `keeping(key)` is in force, a layout keeps its pages and
+# those states under `key`; the next layout under the same key, of HTML
+# that differs only inside one element, takes the earlier pages as they
+# were up to the page before the first that holds that element (going back
+# to a page that begins at a block or after a line without a hyphen, so that
+# the hold's count of hyphenated lines in a row starts as it would), makes
+# pages from there, and once a page begins after the
+# element in the state the earlier layout had there, takes the earlier
+# pages from there on. What follows the page making (bookmarks, named
+# strings, margin boxes) runs over all pages as it always does. Anything
+# this cannot follow gives the whole layout again: footnotes, running
+# elements, target counters, another pass of the engine's own (counters of
+# pages), floats or absolutes broken across pages, other sheets or hold,
+# a document changed in more than one place. The result is the layout a
+# cold build makes, page for page (tests/render/test_incremental.py).
+
+_KEEP: list = [None]        # the key layouts are kept under, while `keeping`
+_KEPT: dict = {}            # key -> Kept, the last layout under that key
+KEPT_MOST = 6               # units kept at once (a preview's most recently edited)
+
+
+@dataclass
+class Kept:
+    tree: object            # the HTML's element tree the pages were laid out from
+    pages: list             # (page box, its children as made, its root's children as made)
+    starts: list            # per page: whether nothing (footnote, broken float) carries into it
+    maker: list             # context.page_maker, the state each page starts from
+    elements: list          # per page: the sorted preorder numbers of the elements it holds boxes of
+    sizes: dict             # style_for.initial_page_sizes, set by the first page
+    fonts: object           # the font configuration the pages' boxes use (same sheets, same fonts)
+    hold: str               # the hold in force (repr)
+    made: int = 0           # pages made by the last layout (the rest taken from the one before)
+    first_made: int = 0     # the first of them (0-based)
+    invalid: bool = False   # the engine made its pages in more than one pass: nothing to start from
+
+
+class _Redo(Exception):
+    """The kept layout cannot be followed here: lay the document out whole."""
+
+
+@contextlib.contextmanager
+def keeping(key):
+    """Layouts made meanwhile keep their pages under `key` (None: nothing kept),
+    and start from those kept under it where they can."""
+    before, _KEEP[0] = _KEEP[0], key
+    try:
+        yield
+    finally:
+        _KEEP[0] = before
+
+
+def kept(key) -> Kept | None:
+    """The layout kept under `key` (tests and the benchmark read `made`)."""
+    return _KEPT.get(key)
+
+
+def made_pages(key, document) -> range | None:
+    """The pages (0-based) of `document` its layout made, when it took the
+    others from the layout kept before under `key`; None if it made them all
+    (or `document` is not the one kept)."""
+    record = _KEPT.get(key)
+    if (record is None or record.made >= len(record.pages) or len(record.pages) > len(document.pages)
+            or any(record.pages[i][0] is not document.pages[i]._page_box for i in range(len(record.pages)))):
+        return None
+    return range(record.first_made, record.first_made + record.made)
+
+
+def render(doc: weasyprint.HTML, **options):
+    """`doc.render(**options)`, starting from a layout kept under the key in force."""
+    _install_kept()
+    try:
+        return doc.render(**options)
+    except _Redo:
+        _KEPT.pop(_KEEP[0], None)
+        return doc.render(**options)
+
+
+def _install_kept() -> None:
+    if not getattr(_document.layout_document, "_kept", False):
+        _document.layout_document = _kept_layout(_document.layout_document)
+
+
+def _kept_layout(layout_document):
+    @functools.wraps(layout_document)
+    def wrapper(html, root_box, context, *args):
+        key = _KEEP[0]
+        if key is None:
+            return layout_document(html, root_box, context, *args)
+        old = _KEPT.pop(key, None)
+        plan = _plan(old, html, root_box, context) if old is not None else None
+        record = Kept(html.etree_element, [], [], [], [], {}, context.font_config, repr(_HOLD[0]))
+        record.invalid = bool(context.footnotes)   # the document's footnotes, gathered as its boxes were built
+        pages_of = _resumed(plan, record) if plan else _recorded(record)
+        before, _layout.make_all_pages = _layout.make_all_pages, pages_of
+        try:
+            pages = list(layout_document(html, root_box, context, *args))
+        finally:
+            _layout.make_all_pages = before
+        if _keepable(context, record):
+            record.maker = [_state(item) for item in context.page_maker]
+            record.sizes = dict(context.style_for.initial_page_sizes)
+            record.elements = _elements_by_page(html.etree_element, record)
+            _KEPT[key] = record
+            while len(_KEPT) > KEPT_MOST:
+                del _KEPT[next(iter(_KEPT))]
+        return pages
+
+    wrapper._kept = True
+    return wrapper
+
+
+def _keepable(context, record: Kept) -> bool:
+    return (record.pages and not record.invalid and not context.reported_footnotes
+            and not any(context.running_elements.values())
+            and not context.target_collector.counter_lookup_items)
+
+
+def _clean(context) -> bool:
+    """Nothing carried from one page into the next but where the text resumes."""
+    return not (context.footnotes or context.reported_footnotes or context.broken_out_of_flow)
+
+
+def _state(item):
+    """A page_maker item (initialize_page_maker, remake_page), copied, with
+    the counter of pages as the engine's first pass has it."""
+    resume_at, next_page, right_page, page_state, _ = item
+    state = copy.deepcopy(page_state)
+    state[1]["pages"] = [0]
+    fresh = {"content_changed": False, "pages_wanted": False, "anchors": [], "content_lookups": []}
+    return copy.deepcopy(resume_at), dict(next_page), right_page, state, fresh
+
+
+def _same_state(a, b) -> bool:
+    return _state(a)[:4] == _state(b)[:4]
+
+
+def _recorded(record: Kept):
+    """The engine's own page making, its pages and the state before each kept."""
+    def pages_of(context, root_box, html, pages):
+        record.invalid = record.invalid or bool(pages)   # the engine's second pass
+        starts, made = [_clean(context)], []
+        for page in _page.make_all_pages(context, root_box, html, pages):
+            made.append((page, tuple(page.children), list(page.children[0].children)))
+            starts.append(_clean(context))
+            yield page
+        record.pages[:], record.starts[:], record.made = made, starts, len(made)
+    return pages_of
+
+
+@dataclass
+class _Plan:
+    old: Kept
+    restart: int            # the first page made again
+    last: int               # the last earlier page that holds the changed element
+    number: int             # preorder number of the changed element (the same in both trees)
+    shift: int              # elements added (removed: negative) inside the changed element
+    after: int              # preorder number of the first element after the changed one (in the earlier tree)
+
+
+def _plan(old: Kept, html, root_box, context) -> _Plan | None:
+    """Where to start making pages again, or None (the whole layout)."""
+    if old.fonts is not context.font_config or old.hold != repr(_HOLD[0]) or context.footnotes:
+        return None
+    changed = _changed(old.tree, html.etree_element)
+    if changed is None:
+        return None
+    number, size_old, size_new = changed
+    pages = [i for i, numbers in enumerate(old.elements)
+             if bisect.bisect_left(numbers, number + size_old) > bisect.bisect_left(numbers, number)]
+    if not pages or pages[-1] == len(old.pages) - 1 and pages[0] <= 1:
+        return None
+    restart = max(pages[0] - 1, 0)
+    while restart and not (old.starts[restart] and _fresh(root_box, old, restart)):
+        restart -= 1
+    return _Plan(old, restart, pages[-1], number, size_new - size_old, number + size_old)
+
+
+def _changed(old, new):
+    """(preorder number, size in elements before, after) of the one element
+    whose subtree holds every difference between the trees; None if they
+    are the same, or differ at the root."""
+    a, b = list(old.iter()), list(new.iter())
+    same = [_signature(x) == _signature(y) for x, y in zip(a, b)]
+    first = next((i for i, s in enumerate(same) if not s), None if len(a) == len(b) else min(len(a), len(b)))
+    if first is None or first >= min(len(a), len(b)):   # the same, or a difference only its parent shows
+        return None
+    tail = 0
+    while tail < min(len(a), len(b)) - first and _signature(a[-1 - tail]) == _signature(b[-1 - tail]):
+        tail += 1
+    parents_a, parents_b = _parents(old), _parents(new)
+    top = _common(parents_a, a[first], a[max(len(a) - tail - 1, first)])
+    number = a.index(top)
+    if number == 0 or _common(parents_b, b[first], b[max(len(b) - tail - 1, first)]) is not b[number]:
+        return None
+    return number, sum(1 for _ in top.iter()), sum(1 for _ in b[number].iter())
+
+
+def _signature(element):
+    """What an element is, without its children's content: its tag,
+    attributes, text, and the text after each child."""
+    return element.tag, sorted(element.attrib.items()), element.text, [c.tail for c in element], len(element)
+
+
+def _parents(tree) -> dict:
+    return {id(child): parent for parent in tree.iter() for child in parent}
+
+
+def _common(parents: dict, x, y):
+    """The nearest element holding both `x` and `y`."""
+    above = []
+    while x is not None:
+        above.append(x)
+        x = parents.get(id(x))
+    held = {id(e) for e in above}
+    while id(y) not in held:
+        y = parents[id(y)]
+    return y
+
+
+def _fresh(root_box, old: Kept, index: int) -> bool:
+    """Whether page `index` can be made again from where it begins alone:
+    at a block, or inside a plain paragraph after a line that ends without
+    a hyphen (the hold counts a paragraph's hyphenated lines in a row, and
+    a paragraph begun on the page before starts its count afresh here)."""
+    box, stack = root_box, old.maker[index][0]
+    while stack is not None:
+        if len(stack) != 1 or type(box) is not _boxes.BlockBox:
+            return False
+        (at, stack), = stack.items()
+        if at >= len(box.children):
+            return False
+        box = box.children[at]
+        if isinstance(box, _boxes.LineBox):
+            lines = [line for _, line in _flow(old.pages[index - 1][0])]
+            return bool(lines) and not line_text(lines[-1]).endswith(HYPHENS)
+    return isinstance(box, _boxes.BlockLevelBox)
+
+
+def _resumed(plan: _Plan, record: Kept):
+    """make_all_pages from the plan's page; the earlier layout's pages before
+    it and, once a page begins where it began then, after it."""
+    old, start = plan.old, plan.restart
+
+    def pages_of(context, root_box, html, pages):
+        if pages or not _same_state(context.page_maker[0], old.maker[0]):
+            raise _Redo
+        moved = _moved_elements(plan, html.etree_element)
+        context.page_maker = [_state(item) for item in old.maker[:start + 1]]
+        context.rendered_notes = []
+        record.starts.append(_clean(context))
+        record.first_made = start
+        for i in range(start):
+            yield _taken(old, i, record, html, context, moved)
+        i = start
+        while True:
+            context.page_maker[i] = _state(context.page_maker[i])
+            page, resume_at = _page.remake_page(i, context, root_box, html)
+            record.pages.append((page, tuple(page.children), list(page.children[0].children)))
+            record.starts.append(_clean(context))
+            record.made += 1
+            yield page
+            i += 1
+            if resume_at is None and not context.reported_footnotes:
+                context.page_maker = context.page_maker[:i + 1]
+                return
+            if (plan.last < i < len(old.pages) and old.starts[i] and _clean(context)
+                    and _same_state(context.page_maker[i], old.maker[i])):
+                break
+        context.page_maker[i:] = [_state(item) for item in old.maker[i:]]
+        for j in range(i, len(old.pages)):
+            yield _taken(old, j, record, html, context, moved)
+    return pages_of
+
+
+def _moved_elements(plan: _Plan, tree) -> dict:
+    """id(element of the earlier tree) -> the same element of `tree`, for
+    every element outside the changed one (those after it stand `shift` further)."""
+    before, after = list(plan.old.tree.iter()), list(tree.iter())
+    moved = {}
+    for n, element in enumerate(before):
+        if n < plan.number:
+            moved[id(element)] = after[n]
+        elif n >= plan.after:
+            moved[id(element)] = after[n + plan.shift]
+    return moved
+
+
+def _taken(old: Kept, i: int, record: Kept, html, context, moved: dict):
+    """Page `i` of the earlier layout, as its making left it (what follows
+    the making adds margin boxes again), its boxes pointing at the same
+    elements of this document's tree, its page styles computed as the
+    engine computes them for each page it makes."""
+    page, children, root_children = old.pages[i]
+    page.children = list(children)
+    children[0].children = list(root_children)
+    for box in page.descendants():
+        element = getattr(box, "element", None)
+        if element is not None:
+            if id(element) not in moved:   # a box of the changed element on a page taken: cannot be
+                raise _Redo
+            box.element = moved[id(element)]
+    _page.set_page_type_computed_styles(page.page_type, html, context.style_for)
+    if i == 0:   # as the engine's first page sets them, after its styles
+        context.style_for.initial_page_sizes.update(old.sizes)
+    record.pages.append(old.pages[i])
+    record.starts.append(old.starts[i + 1])
+    return page
+
+
+def _elements_by_page(tree, record: Kept) -> list:
+    """Per page, the sorted preorder numbers of the elements its boxes were made for."""
+    numbers = {id(e): i for i, e in enumerate(tree.iter())}
+    return [sorted({numbers[id(box.element)] for box in page.descendants()
+                    if getattr(box, "element", None) is not None and id(box.element) in numbers})
+            for page, _, _ in record.pages]

@@ -20,7 +20,7 @@ from pipeline.preview.session import Outcome, Session, Watcher, follow, report
 __all__ = ["Outcome", "Session", "preview"]
 
 
-def preview(rebuild: Callable[[], Outcome], watched: list[Path], out_dir: Path, port: int,
+def preview(rebuild: Callable[[Callable], Outcome], watched: list[Path], out_dir: Path, port: int,
             ready: Callable[[str], None] = print, stop: threading.Event | None = None) -> int:
     """Serve on the loopback address, build, then build again on every save
     until interrupted (or `stop` is set). `ready(url)` is told where, before

@@ -14,6 +14,9 @@ moving, so only those are drawn to tell.
 
 from __future__ import annotations
 
+import re
+from difflib import SequenceMatcher
+
 from pipeline.diff.hyphens import unsplit
 from pipeline.diff.pages import PageChange, attach_images, classify
 from pipeline.diff.pdf import Pdf, strip_running
@@ -21,6 +24,8 @@ from pipeline.preview.generation import Generation
 
 FINGERPRINT_DPI = 20    # the diff's: enough to see a line move
 MAX_IMAGES = 12         # changed pages drawn with highlights; the rest only flagged
+MAX_WORDS = 6           # of the first changed run on a page, what the EPUB's text is searched for
+BROKEN = re.compile(r"[-\u2010\u00ad\ufffe]$")   # a line ending inside a word the next line goes on with
 
 
 def compare(old: Generation, new: Generation, dpi: float) -> list[PageChange]:
@@ -52,3 +57,24 @@ def _restyled(a: Pdf, b: Pdf, old: Generation, new: Generation, la, lb, changes)
         if a.render(i, FINGERPRINT_DPI).tobytes() != b.render(i, FINGERPRINT_DPI).tobytes():
             out.append(PageChange("reflow", i + 1, i + 1))
     return out
+
+
+def changed_words(old: Generation, new: Generation, change: PageChange) -> str:
+    """The first words of `change`'s new page that its old page lacks, as
+    the EPUB reads them (a word hyphenated across lines whole), for the
+    text beside the page to mark: "" when none were added."""
+    if change.old is None or change.new is None or change.kind == "moved":
+        return ""
+    a, b = _words(old.texts[change.old - 1]), _words(new.texts[change.new - 1])
+    for op, _, _, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op in ("replace", "insert"):
+            return " ".join(b[j1:min(j2, j1 + MAX_WORDS)])
+    return ""
+
+
+def _words(text: str) -> list[str]:
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    joined = ""
+    for line in lines:
+        joined = BROKEN.sub("", joined) + line if BROKEN.search(joined) else (joined + " " + line).strip()
+    return joined.split()

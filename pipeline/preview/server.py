@@ -5,6 +5,7 @@
     /events                Server-Sent Events: the state, again after every build
     /page/KEY.png          a page by its key, drawn on first request (pdftoppm), kept
     /changed/GEN/N.png     page N of build GEN with the diff's highlights
+    /early/N.png           page N as a build under way laid it out (its text block), before the build ends
     /epub/GEN/PATH         a file of build GEN's EPUB (its XHTML, sheets, fonts, images)
 
 A page's picture is named by its key, the same for the same page whatever
@@ -82,6 +83,10 @@ class Pictures:
                 return png
         return None
 
+    def draw(self, pdf: Path, page: int) -> bytes:
+        """Page `page` (1-based) of `pdf`, drawn now (not kept)."""
+        return self._draw(pdf, page)
+
     def _draw(self, pdf: Path, page: int) -> bytes:
         # pdftoppm in its own process: pdfium, which the build uses in this
         # process meanwhile (snapshots, the diff), is not thread-safe.
@@ -108,6 +113,7 @@ class _Handler(BaseHTTPRequestHandler):
         (re.compile(r"/events"), "_events"),
         (re.compile(r"/page/([\w-]+)\.png"), "_page"),
         (re.compile(r"/changed/(\d+)/(\d+)\.png"), "_changed"),
+        (re.compile(r"/early/(\d+)\.png"), "_early"),
         (re.compile(r"/epub/(\d+)/(.+)"), "_epub"),
     ]
 
@@ -162,6 +168,12 @@ class _Handler(BaseHTTPRequestHandler):
         if png is None:
             return self.send_error(404)
         self._send(png, "image/png", "max-age=31536000, immutable")
+
+    def _early(self, page: str):
+        png = self.session.early_picture(int(page))
+        if png is None:
+            return self.send_error(404)
+        self._send(png, "image/png")
 
     def _epub(self, number: str, name: str):
         generation = next((g for g in self.session.generations() if g and g.number == int(number)), None)

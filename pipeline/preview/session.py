@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
+from pipeline import freshness, snapshot
 from pipeline.preview import generation as generation_
-from pipeline.preview.changes import compare
+from pipeline.preview.changes import changed_words, compare
 from pipeline.preview.generation import Generation
 from pipeline.preview.server import Hub, Pictures
 
@@ -37,16 +38,18 @@ class Outcome:
 
 
 class Session:
-    def __init__(self, rebuild: Callable[[], Outcome], folder: Path, texts_cache: Path, dpi: int = DPI):
+    def __init__(self, rebuild: Callable[[Callable], Outcome], folder: Path, texts_cache: Path, dpi: int = DPI):
         self.rebuild, self.folder, self.texts_cache, self.dpi = rebuild, folder, texts_cache, dpi
         self.hub, self.pictures = Hub(), Pictures(dpi)
         self.current: Generation | None = None
         self.previous: Generation | None = None   # still served while a browser catches up
         self.changes: list = []
         self.images: dict[tuple[int, int], bytes] = {}
+        self.words: dict[int, str] = {}   # changed page -> its first added words, marked in the EPUB's text
         self.errors: list[str] = []
         self.warnings: list[str] = []
         self.building, self.closed = False, False
+        self.early: tuple[int, bytes] | None = None   # (page, picture): the changed page, before the build ends
         self.timing: dict[str, float] = {}
         self._lock = threading.Lock()
         shutil.rmtree(folder, ignore_errors=True)   # the links of an earlier session
@@ -62,12 +65,16 @@ class Session:
     def update(self) -> None:
         """Build once and show the result: the new pages, or the errors over the old ones."""
         self.building = True
+        self.timing = {}
         self.publish()
-        start = time.perf_counter()
+        start = self._start = time.perf_counter()
         outcome = self._build()
-        self.timing = {"build": time.perf_counter() - start}
+        self.early = None
+        self.timing = {"build": time.perf_counter() - start, **self.timing}
         if outcome.failed:
             self.errors = outcome.diagnostics
+            if self.current is None:
+                self._last_good()
         else:
             self.errors, self.warnings = [], outcome.diagnostics
             if outcome.keys is not None or self.current is None:   # a no-op build changed no page
@@ -79,18 +86,61 @@ class Session:
 
     def _build(self) -> Outcome:
         try:
-            return self.rebuild()
+            return self.rebuild(self._early)
         except Exception as exc:   # a bug in a stage: said on the page, and the session goes on
             return Outcome(diagnostics=[f"preview: the build failed: {type(exc).__name__}: {exc}"], failed=True)
+
+    def _last_good(self) -> None:
+        """The first build failed: the pages of the build before it, if its
+        outputs are still in the output folder as it recorded them."""
+        outputs = freshness.last_outputs(self.folder.parent)
+        if "pdf" in outputs:
+            current = generation_.make(1, outputs, None, self.folder, self.texts_cache)
+            with self._lock:
+                self.current = current
+
+    def _early(self, pdf: bytes, first: int, count: int) -> None:
+        """A unit laid out anew, expected from physical page `first`: its first
+        page whose words differ from the page on screen there is drawn and
+        shown at once, before the build merges, writes the EPUB and ends.
+        The drawing is of the unit's page alone (no running head or folio:
+        those are laid over at the merge); the build's own follows."""
+        current = self.current
+        if current is None or self.closed:
+            return
+        try:
+            self._show_early(current, pdf, first)
+        except Exception as exc:   # pdfium, pdftoppm: the build goes on, and shows the page when it ends
+            print(f"preview: the changed page could not be shown early: {type(exc).__name__}: {exc}",
+                  file=sys.stderr)
+
+    def _show_early(self, current: Generation, pdf: bytes, first: int) -> None:
+        path = self.folder / "early.pdf"
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(pdf)
+        texts = snapshot.page_texts(path, jobs=1)
+        page = next((i for i, text in enumerate(texts)
+                     if not _same_words(text, current.texts[first - 1 + i] if first - 1 + i < len(current.texts)
+                                        else "")), None)
+        if page is None:
+            return
+        self.early = (first + page, self.pictures.draw(path, page + 1))
+        self.timing["early"] = time.perf_counter() - self._start
+        self.publish()
+
+    def early_picture(self, page: int) -> bytes | None:
+        early = self.early
+        return early[1] if early and early[0] == page else None
 
     def _advance(self, outcome: Outcome) -> None:
         number = self.current.number + 1 if self.current else 1
         new = generation_.make(number, outcome.outputs, outcome.keys, self.folder, self.texts_cache)
         changes = compare(self.current, new, self.dpi) if self.current else []
         images = {(number, c.new): c.image_new for c in changes if c.image_new is not None}
+        words = {c.new: changed_words(self.current, new, c) for c in changes if c.new and c.kind != "moved"}
         with self._lock:
             gone, self.previous, self.current = self.previous, self.current, new
-            self.changes, self.images = changes, images
+            self.changes, self.images, self.words = changes, images, words
         if gone is not None:
             generation_.forget(gone)
 
@@ -107,13 +157,23 @@ class Session:
             "timing": {k: round(v, 3) for k, v in self.timing.items()},
             "size": list(current.size) if current else None,
             "pages": [[p.key, p.part, p.anchor] for p in current.pages] if current else [],
-            "changed": [_change(c, current.number) for c in self.changes if c.new] if current else [],
+            "changed": [_change(c, current.number, self.words.get(c.new, "")) for c in self.changes if c.new]
+            if current else [],
+            "early": {"page": self.early[0], "image": f"/early/{self.early[0]}.png"} if self.early else None,
         }
 
 
-def _change(change, number: int) -> dict:
+def _same_words(unit_page: str, shown: str) -> bool:
+    """A unit's page (no running head, no folio) reads as the page on
+    screen, whose first or last line may be its head or folio."""
+    new = [line.strip() for line in unit_page.split("\n") if line.strip()]
+    old = [line.strip() for line in shown.split("\n") if line.strip()]
+    return new in (old, old[1:], old[:-1], old[1:-1])
+
+
+def _change(change, number: int, words: str = "") -> dict:
     image = f"/changed/{number}/{change.new}.png" if change.image_new is not None else None
-    return {"page": change.new, "old": change.old, "kind": change.kind, "image": image}
+    return {"page": change.new, "old": change.old, "kind": change.kind, "image": image, "words": words}
 
 
 class Watcher:

@@ -2,7 +2,7 @@
 
 One preview of a copy of the sample fixture, one browser: the pages are
 shown, an edit changes the page it falls on (its picture, highlighted, and
-the EPUB's text beside it), a broken note reference shows its diagnostic
+the EPUB's text beside it, the added words marked), a broken note reference shows its diagnostic
 over the last good pages, and mending it clears the error.
 """
 
@@ -44,6 +44,13 @@ RED = """(() => {
   const d = g.getImageData(0, 0, c.width, c.height).data; let n = 0;
   for (let i = 0; i < d.length; i += 4) if (d[i] > d[i + 1] + 40 && d[i] > d[i + 2] + 40) n++;
   return n;
+})()"""
+
+# The words marked in the EPUB's text beside the page (page.html `mark`).
+MARKED = """(() => {
+  const win = document.getElementById('text').contentWindow;
+  const mark = win && win.CSS.highlights && win.CSS.highlights.get('changed');
+  return mark ? [...mark][0].toString() : null;
 })()"""
 
 
@@ -89,6 +96,8 @@ def test_preview_follows_edits_and_errors(preview, tmp_path):
         assert after["page"] == before["page"] and after["kind"] == "text"
         assert after["src"] != before["src"] and after["src"].startswith("/changed/")
         assert browser.evaluate(RED % after["page"]) > 500, "the changed lines are not highlighted"
+        marked = browser.wait_for(MARKED, what="the added words marked in the EPUB's text")
+        assert marked == "hondamente", marked
 
         _edit(ms, NEW, BROKEN)
         failed = browser.wait_for(f"(() => {{ const p = {PAGE}; return p.failed && p; }})()", what="the error")

@@ -35,6 +35,7 @@ it falls.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from contextlib import nullcontext
@@ -84,13 +85,16 @@ class Pagination:
 
 def render_pdf(book: Book, out_path: Path, styles_dir: Path | None = None, print_ready: bool | None = None,
                jobs: int | None = None, cache_dir: Path | None = None,
-               alongside: Callable[[PdfResult], None] | None = None) -> PdfResult:
+               alongside: Callable[[PdfResult], None] | None = None,
+               early: Callable[[bytes, int, int], None] | None = None) -> PdfResult:
     """`print_ready` (default: book.yaml print.print_ready) writes the
     printer's file, as book.yaml's print.printer asks (pipeline/printers.py).
     `jobs` processes lay units out (default: one per core); `cache_dir`
     keeps laid-out units for the next build. `alongside(result)` is called
     once every page is known, in a forked process while the PDF is merged
-    (jobs > 1), or after the merge."""
+    (jobs > 1), or after the merge. `early(pdf, first page, count)` is
+    handed each unit laid out anew (not from the cache) as soon as all are,
+    with the physical page it starts on if the contents keep their length."""
     styles = Path(styles_dir or STYLES)
     if print_ready is None:
         print_ready = book.config.print.print_ready
@@ -99,7 +103,7 @@ def render_pdf(book: Book, out_path: Path, styles_dir: Path | None = None, print
     setting = Setting(book, styles, print_ready)
     names = unit_names(book)
     with Layouts(setting, jobs, cache_dir) as lay:
-        units, pagination, blank, furniture_pdfs = _lay_out_all(book, lay, names)
+        units, pagination, blank, furniture_pdfs = _lay_out_all(book, lay, names, tell=early)
         parallel = lay.jobs > 1
     result = PdfResult(Path(out_path), pagination.total, pagination.anchors, units[names[0]].page_size,
                        _resources(units, names), _page_starts(names, units, pagination),
@@ -166,7 +170,7 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _lay_out_all(book: Book, lay: Layouts, names: list[str]):
+def _lay_out_all(book: Book, lay: Layouts, names: list[str], tell=None):
     """Every unit, then in one round those that print page numbers (the
     contents) with the pages, the last unit if it waits for them (the
     index: where it starts is known without it, and its length moves
@@ -176,7 +180,13 @@ def _lay_out_all(book: Book, lay: Layouts, names: list[str]):
     new pages. -> (units, pagination, the blank page's PDF, the
     furniture PDFs in page order)."""
     last = names[-1] if needs_pages(build_unit(book, names[-1])) else None
+    told: set[str] = set()   # units whose pages made anew were handed to `tell` as they were made
+    if tell is not None:
+        lay.early = functools.partial(_early_pages, book, names, told, tell)
     units = lay.run({n: None for n in names if n != last})
+    lay.early = None
+    if tell is not None:
+        _early(book, names, units, lay.fresh - told, tell)
     numbered = [n for n in units if units[n].needs_pages]
     targets = page_targets(book)
     drawn: dict[tuple[str, str], bytes] = {}
@@ -195,6 +205,23 @@ def _lay_out_all(book: Book, lay: Layouts, names: list[str]):
             units.update(laid)
             return _finish(book, lay, names, units, drawn)
     raise PaginationMoved(f"the contents or the index still changed length after {MAX_PASSES} layouts")
+
+
+def _early_pages(book: Book, names, told: set, early, name: str, pdf: bytes, first: int, counts: dict) -> None:
+    """Pages of a unit made anew (Layouts.early), with where they fall if
+    nothing before them moves, once every unit before it has its count."""
+    before = names[:names.index(name) + 1]
+    if all(n in counts for n in before):
+        starts, _ = merge.paginate([counts[n] for n in before], [True] * len(before), book.config.print.page_multiple)
+        told.add(name)
+        early(pdf, starts[-1] + first + 1, counts[name])
+
+
+def _early(book: Book, names, units, fresh, early) -> None:
+    """Each unit laid out anew, with where it starts if nothing before it moves."""
+    pagination = paginate(book, names, units)
+    for name in (n for n in names if n in fresh and n in units):
+        early(units[name].laid.pdf, pagination.starts[name] + 1, units[name].count)
 
 
 def page_targets(book: Book) -> set[str]:

@@ -62,8 +62,8 @@ def lay_out(html: str, base: Path, styles: Path, config: BookConfig, fetcher: Co
     try:
         fonts, profiles, sheets = _sheets(styles, config, fetcher, print_ready, extra_css, styles_key)
         doc = engine.document(html, fetcher.uri(base), fetcher)
-        with engine.holding(hold):
-            document = doc.render(stylesheets=sheets, font_config=fonts, color_profiles=profiles)
+        with engine.holding(hold):   # from a layout kept under the key in force (engine.keeping), where it can
+            document = engine.render(doc, stylesheets=sheets, font_config=fonts, color_profiles=profiles)
         multiple = config.print.page_multiple if multiple is None else multiple
         return pad(document, multiple, sheets, fonts, profiles, base, fetcher)
     except FatalURLFetchingError as exc:

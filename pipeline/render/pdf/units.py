@@ -45,6 +45,18 @@ TABLE_WRAP = re.compile(r'<div class="(table-wrap[^"]*)"')
 MAX_PASSES = 3  # footnote mode: layouts after the first, waiting for '(cont.)' and held notes to settle
 
 
+_KEEPING = [None]   # the process that keeps its units' layouts (keep_layouts), not its forked workers
+_EARLY: list = [None]   # (process, hook) while Layouts lays units out here (Layouts.early)
+
+
+def keep_layouts() -> None:
+    """Keep, in this process, the last layouts of the units it lays out, so
+    that the next layout of an edited unit starts from the page the edit
+    falls on (the live preview: one unit edited is laid out here, not in a
+    worker). The outputs are those of a cold build."""
+    _KEEPING[0] = os.getpid()
+
+
 class LayoutFailed(RuntimeError):
     """A unit's layout cannot be trusted. `unit`: the document id laid out
     (None: the book as a whole); `source`: "path:line" when one note is at
@@ -102,6 +114,10 @@ class Layouts:
         self.cache = Path(cache_dir) / "layout" if cache_dir else None
         self.version = setting.version
         self.pool = None
+        self.fresh: set[str] = set()   # units laid out, not taken from the cache
+        # early(name, PDF of some of its pages, the first's 0-based number, page counts by unit): told,
+        # before a unit laid out in this process is written whole, of the pages its kept layout made anew
+        self.early = None
 
     def __enter__(self):
         return self
@@ -130,7 +146,15 @@ class Layouts:
         found = [self._cached(k) for k in doc_keys]
         missing = [i for i, hit in enumerate(found) if hit is None]
         jobs = [(lay_out_unit, (n, wanted[n])) for n in todo] + [(write_pages, documents[i]) for i in missing]
-        results = self._map(jobs)
+        if self.early is not None and todo:
+            counts = {n: d.count for n, d in done.items()}
+            _EARLY[0] = (os.getpid(), lambda name, pdf, first, count: self.early(name, pdf, first,
+                                                                                 {**counts, name: count}))
+        try:
+            results = self._map(jobs)
+        finally:
+            _EARLY[0] = None
+        self.fresh.update(todo)
         for name, result in zip(todo, results):
             # from the HTML built here for the key: the worker need not build it once more to tell
             done[name] = replace(result, needs_pages=needs_pages(keys[name][1]))
@@ -197,9 +221,12 @@ def _task(job):
 
 def lay_out_unit(setting: Setting, name: str, pages: dict[str, int] | None) -> UnitLayout:
     """Lay one unit out (footnote mode: measure, cut, settle) and write its PDF;
-    a failure carries the unit's name back (its message names the file)."""
+    a failure carries the unit's name back (its message names the file).
+    In a process that keeps layouts (`keep_layouts`), from the unit's last
+    layout in it where the edit allows (engine.keeping)."""
     try:
-        return _lay_out_unit(setting, name, pages)
+        with engine.keeping((name, setting.version) if _KEEPING[0] == os.getpid() else None):
+            return _lay_out_unit(setting, name, pages)
     except (LayoutFailed, RefusedURL) as exc:
         exc.unit = name
         raise
@@ -223,7 +250,21 @@ def _lay_out_unit(setting: Setting, name: str, pages: dict[str, int] | None) -> 
     _check_tables(book, document, doc_ids)
     if book.config.notes.print == "endnotes" and any(book.document(d).role == "notes" for d in doc_ids):
         own = {**own, **notes_.note_pages(document)}
+    _tell_early(setting, name, document)
     return _result(name, book, document, own, _write(setting, document), fetcher)
+
+
+def _tell_early(setting: Setting, name: str, document) -> None:
+    """The pages a kept layout made anew, written alone and handed to the
+    hook in force (Layouts.early), before the unit is written whole: the
+    preview shows the changed page without waiting for the others' drawing."""
+    hook = _EARLY[0]
+    if hook is None or hook[0] != os.getpid():
+        return
+    made = engine.made_pages((name, setting.version), document)
+    if made is not None:
+        hook[1](name, _write(setting, document.copy(document.pages[made.start:made.stop])), made.start,
+                len(document.pages))
 
 
 def write_pages(setting: Setting, html: str, extra_css: str = "") -> bytes:

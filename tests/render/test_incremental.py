@@ -1,0 +1,139 @@
+"""A unit laid out again from the page an edit falls on (engines/weasyprint.py
+`keeping`, render/pdf/units.py `keep_layouts`, issue 23) is the unit a cold
+layout makes, byte for byte; and so is a whole build made that way.
+
+The sample fixture's chapters are a page or two: a copy of it gets a long
+chapter (about a dozen pages) of paragraphs, a list and a quotation, with
+endnotes, so that an edit has pages before and after it to keep.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.build import build, load_book
+from pipeline.diagnostics import Report
+from pipeline.engines import weasyprint as engine
+from pipeline.render.pdf import STYLES, units
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "sample"
+LONG = "03-capitulo-dos.md"
+UNIT = "capitulo-dos"
+SENTENCES = [
+    "Los palacios dormitaban a lo largo de las amplias avenidas o delante de los canales helados.",
+    "La población de Petrogrado acababa de descender en un año a unas setecientas mil almas en pena.",
+    "Algunos trineos descubiertos, arrastrados por caballos famélicos, se iban sin prisa sobre la blancura.",
+    "Tropas de soldados medio andrajosos caminaban bajo faroles rojos con el fusil colgado del hombro.",
+    "Era la capital del Frío, del Hambre, del Odio y de la Tenacidad, y nadie lo ignoraba entonces.",
+    "Las elegantes fachadas barrocas de las residencias imperiales estaban pintadas de rojo sangre.",
+    "Incomprensiblemente, la administración revolucionaria multiplicaba sus comisiones extraordinarias.",
+    "Fuimos a contemplar desde el muelle del Neva las casamatas bajas de la fortaleza de Pedro y Pablo.",
+]
+
+
+def long_chapter() -> str:
+    rng = random.Random(23)
+    parts = ["# Capítulo largo {number=II}", ""]
+    for n in range(60):
+        text = " ".join(rng.choice(SENTENCES) for _ in range(rng.randint(2, 7)))
+        if n == 45:   # longer than a page: it runs across a page break
+            text = " ".join(SENTENCES * 3) + " Y aquí el fin del párrafo largo."
+        parts += [f"Párrafo {n}: {text}" + ("[^1]" if n == 5 else ""), ""]
+        if n == 12:
+            parts += [f"- {s}" for s in SENTENCES[:4]] + [""]
+        if n == 20:
+            parts += ["> " + " ".join(SENTENCES[3:7]), ""]
+    return "\n".join(parts + ["[^1]: Una nota en un párrafo.", ""])
+
+
+@pytest.fixture
+def manuscript(tmp_path):
+    ms = shutil.copytree(FIXTURE, tmp_path / "ms")
+    (ms / LONG).write_text(long_chapter(), "utf-8")
+    return ms
+
+
+@pytest.fixture
+def keeping(monkeypatch):
+    monkeypatch.setattr(units, "_KEEPING", [None])
+    monkeypatch.setattr(engine, "_KEPT", {})
+    units.keep_layouts()
+
+
+def edit(ms: Path, old: str, new: str) -> None:
+    path = ms / LONG
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def lay_out(ms: Path, keep: bool):
+    setting = units.Setting(load_book(ms, None, Report()), STYLES, False)
+    units._KEEPING[0] = units.os.getpid() if keep else None
+    layout = units.lay_out_unit(setting, UNIT, None)
+    return layout, engine.kept((UNIT, setting.version))
+
+
+# (old, new, whether pages must be taken from the earlier layout)
+EDITS = [
+    # as long as before, after the page break inside the paragraph: the page
+    # after the break begins where it did, and still is not the one before
+    ("el fin del párrafo largo.", "EL FIN del párrafo largo.", True),
+    ("Párrafo 17: ", "Párrafo 17 (un inciso bastante largo que añade una línea o dos al párrafo): ", True),
+    ("Párrafo 17 (un inciso bastante largo que añade una línea o dos al párrafo): ", "Párrafo 17: ", True),
+    ("Párrafo 9: ", "Párrafo 9 *con énfasis*: ", True),   # an element added inside the paragraph
+    ("Párrafo 12: ", "Párrafo doce: ", True),              # just before the list
+    ("Párrafo 59: ", "Párrafo último: ", True),            # on the last page: the pages before kept
+    ("Párrafo 0: ", "Párrafo primero: ", False),           # on the first page: nothing before it to keep
+    ("Párrafo 40: ", "Párrafo 40 bis.\n\nPárrafo 40: ", False),   # a paragraph added: the whole layout
+]
+
+
+def test_an_edited_unit_laid_out_from_its_kept_layout_is_the_cold_one(manuscript, keeping):
+    first, kept = lay_out(manuscript, keep=True)
+    assert kept is not None and kept.made == first.count >= 10
+    for old, new, partial in EDITS:
+        edit(manuscript, old, new)
+        again, kept = lay_out(manuscript, keep=True)
+        cold, _ = lay_out(manuscript, keep=False)
+        assert again == cold, f"{new!r}: the kept layout differs from the cold one"
+        assert again.laid.pdf == cold.laid.pdf
+        if partial:
+            assert kept.made < cold.count, f"{new!r}: every page was made again"
+
+
+def test_a_whole_build_from_kept_layouts_is_a_cold_build(manuscript, keeping, tmp_path):
+    """The preview's builds, into one output folder, in one process: the
+    last one's files are those a cold build of the same manuscript makes."""
+    out = tmp_path / "out"
+    build(manuscript, out)
+    for old, new, _ in (EDITS[3], EDITS[4], EDITS[1]):   # the first laid out whole, in this process
+        edit(manuscript, old, new)
+        told = []
+        build(manuscript, out, early=lambda pdf, first, count: told.append((pdf, first, count)))
+    kept = engine.kept(next(k for k in engine._KEPT if k[0] == UNIT))
+    assert kept.made < len(kept.pages)
+    units._KEEPING[0] = None
+    cold = build(manuscript, tmp_path / "cold")
+    for fmt, path in cold.outputs.items():
+        assert (out / path.name).read_bytes() == path.read_bytes(), fmt
+    # the last build told the pages it made anew, before writing the unit whole, at the pages they fall on
+    (pdf, first, count), = told
+    made, final = _texts(pdf), _texts(cold.outputs["pdf"].read_bytes())
+    assert len(made) == kept.made < count
+    for n, text in enumerate(made, first):
+        assert text and text in final[n - 1]
+
+
+def _texts(pdf: bytes) -> list[str]:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(pdf)
+    try:
+        return [" ".join(page.get_textpage().get_text_range().split()) for page in document]
+    finally:
+        document.close()

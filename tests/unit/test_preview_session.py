@@ -1,0 +1,52 @@
+"""The preview's session without a browser or a build (preview/session.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pypdfium2 as pdfium
+
+from pipeline import freshness
+from pipeline.preview import Outcome, Session
+
+ERROR = "ms/02-capitulo-uno.md:3: N001 the note [^99] is not defined"
+
+
+def _failing(early) -> Outcome:
+    return Outcome(diagnostics=[ERROR], failed=True)
+
+
+def _pdf(path: Path, pages: int) -> Path:
+    document = pdfium.PdfDocument.new()
+    for _ in range(pages):
+        document.new_page(360, 560)
+    document.save(str(path))
+    document.close()
+    return path
+
+
+def _session(out: Path) -> Session:
+    return Session(_failing, out / ".preview", out / ".cache" / "page-texts.json")
+
+
+def test_a_first_build_that_fails_shows_the_last_good_build_left_in_the_output(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    freshness.record(out, "an earlier build", {"pdf": _pdf(out / "book.pdf", 3)}, [])
+    session = _session(out)
+    session.update()
+    state = session.state()
+    assert state["errors"] == [ERROR] and state["generation"] == 1 and len(state["pages"]) == 3
+
+
+def test_without_a_good_build_in_the_output_only_the_errors_show(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    _pdf(out / "book.pdf", 3)   # left by something else: no record of a build
+    session = _session(out)
+    session.update()
+    assert session.state()["pages"] == [] and session.state()["errors"] == [ERROR]
+    freshness.record(out, "an earlier build", {"pdf": out / "book.pdf"}, [])
+    (out / "book.pdf").write_bytes(b"%PDF- changed since")   # not the file the build wrote
+    session.update()
+    assert session.state()["pages"] == []
