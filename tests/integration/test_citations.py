@@ -22,6 +22,7 @@ from lxml import etree
 
 from pipeline.cli import main
 from pipeline.collation import sort_key
+from tests.pdflinks import link_targets, named_destinations
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "citations"
 SLUG = "paper-trails"
@@ -172,16 +173,7 @@ def test_the_pdfs_citations_link_to_the_entries_too(notes_book):
     import pikepdf
 
     with pikepdf.open(notes_book / f"{SLUG}.pdf") as pdf:
-        dests = set()
-
-        def collect(node):
-            names = node.get("/Names", [])
-            dests.update(str(names[i]) for i in range(0, len(names), 2))
-            for kid in node.get("/Kids", []):
-                collect(kid)
-
-        collect(pdf.Root.Names.Dests)
-        links = [str(a.get("/Dest", a.get("/A", {}).get("/D", ""))) for page in pdf.pages for a in page.get("/Annots", [])]
+        dests, links = named_destinations(pdf), link_targets(pdf)
     cited = [d for d in links if d.startswith("bib-")]
     assert len(cited) >= 6 and set(cited) <= dests and {f"bib-{k}" for k in KEYS} <= dests
 

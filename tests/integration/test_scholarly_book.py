@@ -33,6 +33,7 @@ from pipeline.cli import main
 from pipeline.diagnostics import Report
 from pipeline.render.epub.images import MAX_SIDE, for_epub
 from tests.conftest import epubcheck
+from tests.pdflinks import link_targets, named_destinations
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "scholarly"
 SLUG = "cranes-and-quays"
@@ -212,17 +213,7 @@ def test_every_citation_is_formatted_and_links_to_its_entry(which, request):
         author = _text(entry[0]).split(",")[0].split(".")[0]
         assert author.split()[0] in _text(a) or _text(a).split(",")[0] in _text(entry[0]), (_text(a), author)
     with pikepdf.open(folder / f"{SLUG}.pdf") as pdf:
-        dests = set()
-
-        def collect(node):
-            names = node.get("/Names", [])
-            dests.update(str(names[i]) for i in range(0, len(names), 2))
-            for kid in node.get("/Kids", []):
-                collect(kid)
-
-        collect(pdf.Root.Names.Dests)
-        cited = [str(a.get("/Dest", a.get("/A", {}).get("/D", ""))) for page in pdf.pages
-                 for a in page.get("/Annots", [])]
+        dests, cited = named_destinations(pdf), link_targets(pdf)
     cited = {d for d in cited if d.startswith("bib-")}   # a link set over two lines is two annotations
     assert cited == {f"bib-{k}" for k in KEYS} and cited <= dests
 
