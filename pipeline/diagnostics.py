@@ -228,6 +228,8 @@ CODES = _codes(
     ("C044", W, "a heading or a section's first line at the foot of the page: {text!r}"),
     # CMYK in a printer's file separated for its condition: a colour interior, a cover (preflight/colour.py, cover.py)
     ("C045", E, "draws in RGB, Lab or ICC-based colour ({what}), in a printer's file that must be CMYK"),
+    # a line past the text block, read from the pages like the finish (preflight/finish.py)
+    ("C046", W, "a line runs {mm:.2f} mm past the measure: {text!r}"),
     # S: the snapshot each build keeps for `diff` (printed; the build stands)
     ("S001", W, "snapshot not written, the build is kept: {kind}: {reason}"),
     # F: fonts and print
