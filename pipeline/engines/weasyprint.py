@@ -443,7 +443,7 @@ _LOOSER_HYPHENS = {"hyphenate_limit_chars": (5, 2, 2)}
 _TIGHTER = (0.35,)   # of the natural space, taken off every space of the line
 _TRACKED = (0.02,)   # em, added between letters: the words take up some of what the spaces would
 # a held line still ending on a word's own hyphen ("anarco-sindi-"): its spaces squeezed, so that the word fits whole
-_SQUEEZED = 0.45   # of a space off each space
+_SQUEEZED = (0.45, 0.6)   # of a space off each space, in turn (never half: see above)
 
 
 def _set_again(context, linebox, make, made, held: bool, limit: float | None, edge: float):
@@ -462,7 +462,7 @@ def _set_again(context, linebox, make, made, held: bool, limit: float | None, ed
     hyphens = {"hyphens": "none"} if held else _LOOSER_HYPHENS
     tries = ([(hyphens, {})] + [(hyphens, {"word_spacing": -cut * space}) for cut in _TIGHTER]
              + [(hyphens, {"letter_spacing": track * size}) for track in _TRACKED]
-             + ([(hyphens, {"word_spacing": -_SQUEEZED * space})] if held else []))
+             + ([(hyphens, {"word_spacing": -cut * space}) for cut in _SQUEEZED] if held else []))
     for changes, added in tries:
         with _styled(linebox, changes, added) as pin:
             line, resume_at = make()

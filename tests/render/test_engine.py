@@ -328,3 +328,15 @@ def test_a_squeezed_line_keeps_its_letters_within_the_measure(tmp_path):
     texts = [b for b in document.pages[0]._page_box.descendants() if type(b).__name__ == "TextBox"]
     assert any(b.style["word_spacing"] < 0 for b in texts)                 # some line was squeezed
     assert all(b.style["letter_spacing"] == "normal" for b in texts)       # and no letters
+
+
+def test_a_line_set_again_adds_to_each_boxs_own_tracking():
+    # small capitals carry their own letter spacing: a tracked try adds to it, never replaces it
+    html = '<p>Un texto con <abbr style="letter-spacing: 2px">UGT</abbr> en versalitas.</p>'
+    document = weasyprint.HTML(string=html).render()
+    line = next(b for b in document.pages[0]._page_box.descendants() if type(b).__name__ == "LineBox")
+    spacing = lambda: sorted({str(b.style["letter_spacing"]) for b in line.descendants()})   # noqa: E731
+    assert spacing() == ["2.0", "normal"]
+    with engine._styled(line, {"hyphens": "none"}, {"letter_spacing": 0.5}):
+        assert spacing() == ["0.5", "2.5"]
+    assert spacing() == ["2.0", "normal"]
