@@ -437,7 +437,7 @@ def _loose(context, line, resume_at, hold: Hold) -> bool:
 # each space, as the squeeze was (WeasyPrint doubles the spacing of a space
 # at a box's edge, after a name or a note call, for Pango to halve; a space
 # taken to nothing that way is drawn half a space wider than measured).
-# Each try is also measured as it will be drawn (`_right`), and one that
+# Each try is also measured as it will be drawn (`_refused`), and one that
 # ends further right than the engine's own line is refused.
 _LOOSER_HYPHENS = {"hyphenate_limit_chars": (5, 2, 2)}
 _TIGHTER = (0.35,)   # of the natural space, taken off every space of the line
@@ -456,8 +456,6 @@ def _set_again(context, linebox, make, made, held: bool, limit: float | None, ed
         return held and line_text(line).endswith(HYPHENS), limit is not None and stretch > limit, stretch
 
     best, worst = made, faults(*made)
-    laid, drawn = _right(context, made[0])
-    allowed = max(edge * _ROUNDING, laid), max(edge + _DRAWN, drawn)
     space, size = _space(context, linebox.style), linebox.style["font_size"]
     hyphens = {"hyphens": "none"} if held else _LOOSER_HYPHENS
     tries = ([(hyphens, {})] + [(hyphens, {"word_spacing": -cut * space}) for cut in _TIGHTER]
@@ -467,7 +465,7 @@ def _set_again(context, linebox, make, made, held: bool, limit: float | None, ed
         with _styled(linebox, changes, added) as pin:
             line, resume_at = make()
             pin(line)
-        if any(end > most for end, most in zip(_right(context, line), allowed)):
+        if _refused(context, line, made[0], edge, drawn=bool(added)):
             continue
         now = faults(line, resume_at)
         if now < worst:
@@ -484,20 +482,30 @@ _ROUNDING = 1 + 1e-9   # WeasyPrint's own slack on a line's right end (layout/in
 _DRAWN = 0.04 * 96 / 25.4   # px
 
 
-def _right(context, line) -> tuple[float, float]:
-    """Where the line ends on the right: (its boxes as laid out, the text of
-    each as it will be drawn: Pango may draw a box's text wider than the
-    engine measured it, `_set_again`)."""
-    laid = max((child.position_x + child.margin_width() for child in line.children), default=line.position_x)
-    drawn = laid
+def _refused(context, line, made, edge: float, drawn: bool) -> bool:
+    """Whether a try ends past the measure, and further than the engine's
+    own line `made`: its boxes as laid out, and with `drawn` (its spacing
+    was changed) its text as it will be drawn, which Pango may draw wider
+    than the engine measured it (see `_set_again`)."""
+    if _laid_right(line) > max(edge * _ROUNDING, _laid_right(made)):
+        return True
+    return drawn and (right := _drawn_right(context, line)) > edge + _DRAWN and right > _drawn_right(context, made)
+
+
+def _laid_right(line) -> float:
+    return max((child.position_x + child.margin_width() for child in line.children), default=line.position_x)
+
+
+def _drawn_right(context, line) -> float:
+    right = line.position_x
     for box in line.descendants():
         if isinstance(box, _boxes.TextBox) and box.text.strip():
             layout = _line_break.create_layout(box.text, box.style, context, None,
                                                getattr(box, "justification_spacing", 0))
             layout.set_text(box.text, justify=True)   # as drawing sets it
             first, _ = layout.get_first_line()
-            drawn = max(drawn, box.position_x + _line_break.line_size(first, box.style)[0])
-    return laid, drawn
+            right = max(right, box.position_x + _line_break.line_size(first, box.style)[0])
+    return right
 
 
 def _stretch(context, line) -> float:

@@ -313,7 +313,7 @@ def test_a_held_line_is_never_set_wider_than_the_measure(tmp_path, monkeypatch):
     pdf, tree, _ = held(LONG_WORDS, 22, tmp_path)
     assert max(tree) <= 1e-6 and max(pdf.values()) < 0.1
     assert "internacionali\u2010" in pdf
-    monkeypatch.setattr(engine, "_right", lambda context, line: (0.0, 0.0))   # without the refusal: 22 points past
+    monkeypatch.setattr(engine, "_refused", lambda *args, **kwargs: False)   # without the refusal: 22 points past
     pdf, tree, _ = held(LONG_WORDS, 22, tmp_path)
     assert max(tree) > 10 and max(pdf.values()) > 10
 
