@@ -93,6 +93,7 @@ from weasyprint.layout import inline as _inline
 from weasyprint.layout import page as _page
 from weasyprint.matrix import Matrix as _Matrix
 from weasyprint.text import ffi as _ffi
+from weasyprint.text import fonts as _fonts
 from weasyprint.text import line_break as _line_break
 from weasyprint.text.fonts import FontConfiguration  # noqa: F401  (documented: the API reference's "Fonts")
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse  # noqa: F401  (public)
@@ -159,6 +160,10 @@ PRIVATE = (
     Private(f"{_BOXES}.Box.content_box_x", "the measure a line is set in", _LINES, ("self",)),
     Private("weasyprint.text.line_break.Layout.set_text", "a line set again, measured as it will be drawn", _LINES,
             ("self", "text", "justify")),
+    Private("weasyprint.text.fonts.get_pango_font_key", "the size a run's glyphs are drawn at (`_drift`)", _LINES,
+            ("pango_font",)),
+    *(Private(f"weasyprint.text.ffi.{name}", "`_drift`: where WeasyPrint's PDF puts a line's glyphs", _LINES)
+      for name in ("ffi", "pango", "FROM_UNITS")),
     Private("weasyprint.text.line_break.Layout.get_first_line", "the width of a space in a face", _LINES,
             ("self",)),
     Private("weasyprint.text.line_break.line_size", "the width of a space in a face", _LINES, ("line", "style")),
@@ -504,8 +509,30 @@ def _drawn_right(context, line) -> float:
                                                getattr(box, "justification_spacing", 0))
             layout.set_text(box.text, justify=True)   # as drawing sets it
             first, _ = layout.get_first_line()
-            right = max(right, box.position_x + _line_break.line_size(first, box.style)[0])
+            right = max(right, box.position_x + _line_break.line_size(first, box.style)[0] + _drift(first))
     return right
+
+
+def _drift(first) -> float:
+    """How much further right than Pango placed it WeasyPrint's PDF ends a
+    line, in px: it writes each glyph's offset from the face's advance in
+    thousandths of an em, truncated (draw/text.py, `int(kerning)`). Spaces
+    set narrower than the face's each lose a fraction to the right; wider
+    ones to the left (a justified line ends a little short)."""
+    drift, logical = 0.0, _ffi.ffi.new("PangoRectangle *")
+    run = first.runs[0]
+    while run != _ffi.ffi.NULL:
+        item, run = run.data, run.next
+        font = item.item.analysis.font
+        size = _fonts.get_pango_font_key(font)[2]
+        for glyph in item.glyphs.glyphs[0:item.glyphs.num_glyphs]:
+            if glyph.glyph == _ffi.pango.PANGO_GLYPH_EMPTY or glyph.glyph & _ffi.pango.PANGO_GLYPH_UNKNOWN_FLAG:
+                continue
+            _ffi.pango.pango_font_get_glyph_extents(font, glyph.glyph, _ffi.ffi.NULL, logical)
+            width = round(logical.width * 1000 * _ffi.FROM_UNITS / size)
+            kerning = width + glyph.geometry.x_offset / size - glyph.geometry.width * 1000 * _ffi.FROM_UNITS / size
+            drift += (kerning - int(kerning)) * size / 1000
+    return drift
 
 
 def _stretch(context, line) -> float:
