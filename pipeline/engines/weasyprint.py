@@ -429,9 +429,11 @@ def _loose(context, line, resume_at, hold: Hold) -> bool:
 # held, else shorter fragments allowed at a hyphen; then spaces a third of
 # a space tighter (one more syllable fits, and justification gives back
 # what it can; a word's own hyphen, which hyphenation off cannot move, goes
-# inside the line); then letters tracked two hundredths of an em wider (the
-# words fill some of what the spaces would). Each try is a line laid out
-# again: three at most, on the lines that need them. Spacing is changed by
+# inside the line); then letters tracked two, then four hundredths of an em
+# wider (the words fill some of what the spaces would); on a held line, last,
+# its spaces squeezed harder, so that the word the hyphen was held from
+# fits whole. Each try is a line laid out again, on the lines that need
+# them. Spacing is changed by
 # adding to what each box's style has (small capitals keep their own
 # tracking). Two ways a try drew past the measure though laid out within
 # it (0.3 mm on the real book: KDP's inside margin failed), so neither is
@@ -446,9 +448,8 @@ def _loose(context, line, resume_at, hold: Hold) -> bool:
 # ends further right than the engine's own line is refused.
 _LOOSER_HYPHENS = {"hyphenate_limit_chars": (5, 2, 2)}
 _TIGHTER = (0.35,)   # of the natural space, taken off every space of the line
-_TRACKED = (0.02,)   # em, added between letters: the words take up some of what the spaces would
-# a held line still ending on a word's own hyphen ("anarco-sindi-"): its spaces squeezed, so that the word fits whole
-_SQUEEZED = (0.45, 0.6)   # of a space off each space, in turn (never half: see above)
+_TRACKED = (0.02, 0.04)   # em, added between letters, in turn: the words take up some of what the spaces would
+_SQUEEZED = (0.45, 0.6, 0.75)   # of a space off each space, in turn (never half: see above)
 
 
 def _set_again(context, linebox, make, made, held: bool, limit: float | None, edge: float):
