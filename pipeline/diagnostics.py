@@ -238,6 +238,8 @@ CODES = _codes(
     ("C045", E, "draws in RGB, Lab or ICC-based colour ({what}), in a printer's file that must be CMYK"),
     ("C046", E, "total ink of {ink:.0f} % on this page (Ghostscript's separations), over the printer's limit of "
                 "{limit} %: lighten or desaturate the picture or colour there"),
+    # a line past the text block, read from the pages like the finish (preflight/finish.py)
+    ("C047", W, "a line runs {mm:.2f} mm past the measure: {text!r}"),
     # S: the snapshot each build keeps for `diff` (printed; the build stands)
     ("S001", W, "snapshot not written, the build is kept: {kind}: {reason}"),
     # F: fonts and print

@@ -97,6 +97,7 @@ from weasyprint.layout import inline as _inline
 from weasyprint.layout import page as _page
 from weasyprint.matrix import Matrix as _Matrix
 from weasyprint.text import ffi as _ffi
+from weasyprint.text import fonts as _fonts
 from weasyprint.text import line_break as _line_break
 from weasyprint.text.fonts import FontConfiguration  # noqa: F401  (documented: the API reference's "Fonts")
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse  # noqa: F401  (public)
@@ -179,8 +180,16 @@ PRIVATE = (
             _LINES, ("self", "bottom_space", "position_y")),
     Private(f"{_BOXES}.Box.style", "a line's hyphens or word spacing, changed for one line", _LINES),
     Private(f"{_BOXES}.TextBox.justification_spacing", "how far a justified line's spaces are stretched", _LINES),
-    Private("weasyprint.text.line_break.create_layout", "the width of a space in a face", _LINES,
-            ("text", "style", "context", "max_width", "justification_spacing")),
+    Private(f"{_BOXES}.Box.position_x", "where a line set again ends: no try may run past the measure", _LINES),
+    Private(f"{_BOXES}.Box.width", "the measure a line is set in", _LINES),
+    Private(f"{_BOXES}.Box.margin_width", "where a line set again ends", _LINES, ("self",)),
+    Private(f"{_BOXES}.Box.content_box_x", "the measure a line is set in", _LINES, ("self",)),
+    Private("weasyprint.text.line_break.Layout.set_text", "a line set again, measured as it will be drawn", _LINES,
+            ("self", "text", "justify")),
+    Private("weasyprint.text.fonts.get_pango_font_key", "the size a run's glyphs are drawn at (`_drift`)", _LINES,
+            ("pango_font",)),
+    *(Private(f"weasyprint.text.ffi.{name}", "`_drift`: where WeasyPrint's PDF puts a line's glyphs", _LINES)
+      for name in ("ffi", "pango", "FROM_UNITS")),
     Private("weasyprint.text.line_break.Layout.get_first_line", "the width of a space in a face", _LINES,
             ("self",)),
     Private("weasyprint.text.line_break.line_size", "the width of a space in a face", _LINES, ("line", "style")),
@@ -340,9 +349,9 @@ def holding(hold: Hold | None):
 
 def _held_lines(get_next_linebox):
     @functools.wraps(get_next_linebox)  # the engine's own stays as __wrapped__
-    def wrapper(context, linebox, position_y, bottom_space, skip_stack, *args):
+    def wrapper(context, linebox, position_y, bottom_space, skip_stack, containing_block, *args):
         def make():
-            return get_next_linebox(context, linebox, position_y, bottom_space, skip_stack, *args)
+            return get_next_linebox(context, linebox, position_y, bottom_space, skip_stack, containing_block, *args)
 
         hold = _HOLD[0]
         line, resume_at = make()
@@ -352,7 +361,8 @@ def _held_lines(get_next_linebox):
         before = runs.get(repr(skip_stack), 0)
         held = _must_not_hyphenate(hold, context, line, before, bottom_space)
         if held and line_text(line).endswith(HYPHENS) or hold.loose and _loose(context, line, resume_at, hold):
-            line, resume_at = _set_again(context, linebox, make, (line, resume_at), held, hold.loose)
+            edge = containing_block.content_box_x() + containing_block.width
+            line, resume_at = _set_again(context, linebox, make, (line, resume_at), held, hold.loose, edge)
         runs[repr(resume_at)] = before + 1 if line_text(line).endswith(HYPHENS) else 0
         return line, resume_at
 
@@ -449,39 +459,111 @@ def _loose(context, line, resume_at, hold: Hold) -> bool:
 # held, else shorter fragments allowed at a hyphen; then spaces a third of
 # a space tighter (one more syllable fits, and justification gives back
 # what it can; a word's own hyphen, which hyphenation off cannot move, goes
-# inside the line); then letters tracked two hundredths of an em wider (the
-# words fill some of what the spaces would). Each try is a line laid out
-# again: three at most, on the lines that need them.
+# inside the line); then letters tracked two, then four hundredths of an em
+# wider (the words fill some of what the spaces would); on a held line, last,
+# its spaces squeezed harder, so that the word the hyphen was held from
+# fits whole. Each try is a line laid out again, on the lines that need
+# them. Spacing is changed by
+# adding to what each box's style has (small capitals keep their own
+# tracking). Two ways a try drew past the measure though laid out within
+# it (0.3 mm on the real book: KDP's inside margin failed), so neither is
+# tried: letters tighter than the face's (WeasyPrint writes each glyph's
+# offset truncated to a thousandth of an em, `int(kerning)` in
+# draw/text.py, and over a line of tightened letters the truncations add
+# up to the glyphs drifting right), and exactly half a space taken off
+# each space, as the squeeze was (WeasyPrint doubles the spacing of a space
+# at a box's edge, after a name or a note call, for Pango to halve; a space
+# taken to nothing that way is drawn half a space wider than measured).
+# Each try is also measured as it will be drawn (`_refused`), and one that
+# ends further right than the engine's own line is refused.
 _LOOSER_HYPHENS = {"hyphenate_limit_chars": (5, 2, 2)}
 _TIGHTER = (0.35,)   # of the natural space, taken off every space of the line
-_TRACKED = (0.02,)   # em, added between letters: the words take up some of what the spaces would
-# a held line still ending on a word's own hyphen ("anarco-sindi-"): squeezed, so that the word fits whole
-_SQUEEZED = (0.5, -0.01)   # of a space off each space; em between letters
+_TRACKED = (0.02, 0.04)   # em, added between letters, in turn: the words take up some of what the spaces would
+_SQUEEZED = (0.45, 0.6, 0.75)   # of a space off each space, in turn (never half: see above)
 
 
-def _set_again(context, linebox, make, made, held: bool, limit: float | None):
+def _set_again(context, linebox, make, made, held: bool, limit: float | None, edge: float):
+    """The best of the tries (see above) for the line `made`; a try that
+    ends past `edge`, the right of the line's containing block (with
+    WeasyPrint's own tolerance), and further than the engine's own line is
+    refused."""
     def faults(line, resume_at):
         stretch = _stretch(context, line) if resume_at is not None else 0.0
         return held and line_text(line).endswith(HYPHENS), limit is not None and stretch > limit, stretch
 
     best, worst = made, faults(*made)
-    space = _space(context, linebox.style)
+    space, size = _space(context, linebox.style), linebox.style["font_size"]
     hyphens = {"hyphens": "none"} if held else _LOOSER_HYPHENS
-    spacing, size = linebox.style["word_spacing"], linebox.style["font_size"]
-    tries = ([hyphens] + [{"word_spacing": spacing - cut * space, **hyphens} for cut in _TIGHTER]
-             + [{"letter_spacing": track * size, **hyphens} for track in _TRACKED]
-             + ([{"word_spacing": spacing - _SQUEEZED[0] * space, "letter_spacing": _SQUEEZED[1] * size, **hyphens}]
-                if held else []))
-    for changes in tries:
-        with _styled(linebox, **changes) as pin:
+    tries = ([(hyphens, {})] + [(hyphens, {"word_spacing": -cut * space}) for cut in _TIGHTER]
+             + [(hyphens, {"letter_spacing": track * size}) for track in _TRACKED]
+             + ([(hyphens, {"word_spacing": -cut * space}) for cut in _SQUEEZED] if held else []))
+    for changes, added in tries:
+        with _styled(linebox, changes, added) as pin:
             line, resume_at = make()
             pin(line)
+        if _refused(context, line, made[0], edge, drawn=bool(added)):
+            continue
         now = faults(line, resume_at)
         if now < worst:
             best, worst = (line, resume_at), now
         if not (worst[0] or worst[1]):
             break
     return best
+
+
+_ROUNDING = 1 + 1e-9   # WeasyPrint's own slack on a line's right end (layout/inline.py split_inline_box)
+# and ours on text as drawn, which Pango and WeasyPrint round apart from the layout by a tenth of a px or
+# two on a line with several boxes: 0.04 mm, under the 0.05 mm a printer's measure of the margins allows
+# (preflight/margins.py)
+_DRAWN = 0.04 * 96 / 25.4   # px
+
+
+def _refused(context, line, made, edge: float, drawn: bool) -> bool:
+    """Whether a try ends past the measure, and further than the engine's
+    own line `made`: its boxes as laid out, and with `drawn` (its spacing
+    was changed) its text as it will be drawn, which Pango may draw wider
+    than the engine measured it (see `_set_again`)."""
+    if _laid_right(line) > max(edge * _ROUNDING, _laid_right(made)):
+        return True
+    return drawn and (right := _drawn_right(context, line)) > edge + _DRAWN and right > _drawn_right(context, made)
+
+
+def _laid_right(line) -> float:
+    return max((child.position_x + child.margin_width() for child in line.children), default=line.position_x)
+
+
+def _drawn_right(context, line) -> float:
+    right = line.position_x
+    for box in line.descendants():
+        if isinstance(box, _boxes.TextBox) and box.text.strip():
+            layout = _line_break.create_layout(box.text, box.style, context, None,
+                                               getattr(box, "justification_spacing", 0))
+            layout.set_text(box.text, justify=True)   # as drawing sets it
+            first, _ = layout.get_first_line()
+            right = max(right, box.position_x + _line_break.line_size(first, box.style)[0] + _drift(first))
+    return right
+
+
+def _drift(first) -> float:
+    """How much further right than Pango placed it WeasyPrint's PDF ends a
+    line, in px: it writes each glyph's offset from the face's advance in
+    thousandths of an em, truncated (draw/text.py, `int(kerning)`). Spaces
+    set narrower than the face's each lose a fraction to the right; wider
+    ones to the left (a justified line ends a little short)."""
+    drift, logical = 0.0, _ffi.ffi.new("PangoRectangle *")
+    run = first.runs[0]
+    while run != _ffi.ffi.NULL:
+        item, run = run.data, run.next
+        font = item.item.analysis.font
+        size = _fonts.get_pango_font_key(font)[2]
+        for glyph in item.glyphs.glyphs[0:item.glyphs.num_glyphs]:
+            if glyph.glyph == _ffi.pango.PANGO_GLYPH_EMPTY or glyph.glyph & _ffi.pango.PANGO_GLYPH_UNKNOWN_FLAG:
+                continue
+            _ffi.pango.pango_font_get_glyph_extents(font, glyph.glyph, _ffi.ffi.NULL, logical)
+            width = round(logical.width * 1000 * _ffi.FROM_UNITS / size)
+            kerning = width + glyph.geometry.x_offset / size - glyph.geometry.width * 1000 * _ffi.FROM_UNITS / size
+            drift += (kerning - int(kerning)) * size / 1000
+    return drift
 
 
 def _stretch(context, line) -> float:
@@ -510,14 +592,17 @@ def _space(context, style) -> float:
 
 
 @contextlib.contextmanager
-def _styled(linebox, **changes):
-    """`changes` made to every style the line's boxes use, for one line;
-    yields `pin(line)`, which gives the boxes of a line made meanwhile
+def _styled(linebox, changes: dict, added: dict):
+    """`changes` made to every style the line's boxes use, and `added` added
+    to each one's own spacing ("normal" letter spacing counts as 0), for one
+    line; yields `pin(line)`, which gives the boxes of a line made meanwhile
     styles of their own that keep the changes (the text is drawn from them)."""
     styles = list({id(box.style): box.style for box in linebox.descendants()}.values())
-    saved = [{key: style[key] for key in changes} for style in styles]   # all read before any is changed:
-    for style in styles:                                                 # an anonymous style inherits lazily
+    keys = [*changes, *added]
+    saved = [{key: style[key] for key in keys} for style in styles]   # all read before any is changed:
+    for style, own in zip(styles, saved):                              # an anonymous style inherits lazily
         style.update(changes)
+        style.update({key: (0 if own[key] == "normal" else own[key]) + value for key, value in added.items()})
 
     def pin(line):
         for box in line.descendants():

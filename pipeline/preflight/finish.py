@@ -17,7 +17,17 @@ After: findings with page numbers (warnings; `check pdf --strict` makes them err
   the lines set ragged (a paragraph's last line), where the engine does not
   stretch spaces. The count and its pages are always shown (the spacing
   row); past the aim of one loose line per ten pages, each page's loose
-  lines are a warning.
+  lines are a warning;
+- C047 an overfull line: a line of text that runs past the measure, left
+  or right, by more than `OVERFULL`. The measure is read from the pages:
+  on each side (recto, verso) the edges most lines start and end at. A
+  full line as pdftotext reads it strays from that edge by up to 0.3
+  points (a note call's superscript, the last glyph's advance), never by
+  half a point; a line the engine could not break, or letters set tighter
+  than the face's (their advance boxes overlap, and readers that add them
+  up see the line run on), goes further. Margins (C037, C038) measure
+  against a printer's least; this measures against the book's own text
+  block, in every printer mode and in the proof.
 """
 
 from __future__ import annotations
@@ -25,18 +35,19 @@ from __future__ import annotations
 import statistics
 
 from pipeline.preflight import Finding, passed, problem
-from pipeline.preflight.text import FOLIO, FULL, HYPHENS, INDENT, Page, _running
+from pipeline.preflight.text import FOLIO, FULL, HYPHENS, INDENT, MM, Page, _running
 
 LOOSE = 2.0        # interword space over the natural space that makes a line loose
 CENTRED = 3.0      # points: a centred line's margins left and right agree within this
 RAGGED_LEAST = 20  # ragged lines needed to measure the natural space
 LOOSE_PER_PAGE = 1 / 10   # the aim: past it, each page's loose lines are a warning
 SHOWN = 12                # pages named in the spacing row
+OVERFULL = 0.5            # points past the measure's edge that make a line overfull
 
 
 def check(pages: list[Page]) -> list[Finding]:
     height = _running(pages)
-    return (_turns(pages) + _stranded(pages, height)
+    return (_turns(pages) + _stranded(pages, height) + _overfull(pages)
             + (_loose(pages, height) if height is not None else [passed("loose lines", "no running text")]))
 
 
@@ -59,6 +70,32 @@ def _edges(pages: list[Page]) -> dict[int, tuple[float, float]]:
         if lines:
             edges[side] = (statistics.mode(round(l.x0) for l in lines), statistics.mode(round(l.x1) for l in lines))
     return edges
+
+
+def _measure(pages: list[Page]) -> dict[int, tuple[float, float]]:
+    """`_edges` to a hundredth of a point: the median start (end) of the
+    lines that start (end) at the most common whole point."""
+    measure = {}
+    for side, (left, right) in _edges(pages).items():
+        lines = [l for p in pages if p.number % 2 == side for l in _text_lines(p)]
+        measure[side] = (statistics.median(l.x0 for l in lines if round(l.x0) == left),
+                         statistics.median(l.x1 for l in lines if round(l.x1) == right))
+    return measure
+
+
+def _overfull(pages: list[Page]) -> list[Finding]:
+    measure, found, most = _measure(pages), [], 0.0
+    for p in pages:
+        if p.number % 2 not in measure:
+            continue
+        left, right = measure[p.number % 2]
+        for line in _text_lines(p):
+            over = max(line.x1 - right, left - line.x0)
+            most = max(most, over)
+            if over > OVERFULL:
+                text = line.text[-40:] if line.x1 - right > left - line.x0 else line.text[:40]
+                found.append(problem("overfull lines", "C047", p.number, mm=over / MM, text=text))
+    return found or [passed("overfull lines", f"none past the measure (the most {max(most, 0) / MM:.2f} mm)")]
 
 
 def _stranded(pages: list[Page], height: float | None) -> list[Finding]:

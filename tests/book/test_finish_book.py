@@ -2,7 +2,7 @@
 it, in endnote mode (the session's build) and in footnote mode (the
 session's footnote build, already made for tests/book/test_notes_print.py):
 no hyphen ladder, no word hyphenated across a recto's turn, no heading at a
-page's foot, no widow or orphan, no warning at all; and loose lines (937
+page's foot, no widow or orphan, no line past the measure, no warning at all; and loose lines (937
 before the hold in the line loop) no more than measured when it was made,
 which is under the aim of one per ten pages."""
 
@@ -17,7 +17,9 @@ from pipeline.preflight import run as preflight
 
 pytestmark = pytest.mark.book
 
-LOOSE = {"endnotes": 40, "footnotes": 45}   # loose lines measured on the real book (check pdf's spacing row)
+# loose lines measured on the real book (check pdf's spacing row): 40 and 45 were counted while some held
+# lines were drawn up to 0.3 mm past the measure (issue 20's notes); set within it, a few stay loose
+LOOSE = {"endnotes": 43, "footnotes": 48}
 
 
 def strict(pdf_path, config) -> tuple[list, int]:

@@ -136,9 +136,6 @@ def test_ingramspark_files_are_pdfx1a_and_pass_the_preflight(real_book, tmp_path
         "20 sampled pages (20 inked): Black plate only"
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "issue 20 regression: lines the hyphen hold sets again run up to 0.3 mm past the measure on about 20 "
-    "versos, so KDP's 19.05 mm inside margin measures 18.74 (C037); the hold must refuse an overfull try"))
 def test_kdp_files_pass_the_preflight_with_separations(kdp):
     book, pdf, cover = kdp
     findings = preflight(pdf.path, cover, config=book.config)

@@ -242,13 +242,14 @@ PAGES = [
 ]
 
 # The finish (preflight/finish.py): page 1, a recto, ends on a hyphen; page 2 holds a loose line
-# (spaces 7 points wider than the short lines', 13 points in all) and ends on a centred heading.
+# (spaces 7 points wider than the short lines', 13 points in all) and ends on a centred heading;
+# page 3 holds a line a character (6 points) longer than the measure.
 LOOSE_LINE = (60, "abcdefg " + "abcd " * 6 + "abcx", 7)   # 35 characters and 7 spaces of 13 points: a full line
 CENTRED_LINE = (60 + (FULL - 10) * 3, "Capitulo x")   # 10 characters in the middle of the measure
 FINISH = [
     ("Libro 1", body("indented", "full", "full", "short", "short", "short", "short", "short", "hyphen")),
     ("Libro 2", body("indented", "full", "full", "short", "short", "short") + [LOOSE_LINE, CENTRED_LINE]),
-    ("Libro 3", body("full", "full", "full", "short")),
+    ("Libro 3", body("full", "full", "full", "short") + [(60, words(FULL + 1))]),
 ]
 
 
@@ -413,7 +414,7 @@ PREFLIGHT = [
     Trigger("C039", check_pdf(lambda tmp: pictured(tmp, pixels=10, points=100))),      # 7 ppi
     Trigger("C040", check_pdf(lambda tmp: pictured(tmp, pixels=100, points=30))),      # 240 ppi
     # the finish: a loose line, a hyphen across a recto's turn, a heading at a page's foot
-    *[Trigger(code, check_pdf(lambda tmp: text_pdf(tmp / "t.pdf", FINISH))) for code in ("C042", "C043", "C044")],
+    *[Trigger(code, check_pdf(lambda tmp: text_pdf(tmp / "t.pdf", FINISH))) for code in ("C042", "C043", "C044", "C047")],
     Trigger("F101", check_pdf(lambda tmp: fonted(tmp, [b"one program", b"another program"]))),
     Trigger("F102", check_pdf(lambda tmp: fonted(tmp, [b"one program", b"another program"]))),
     Trigger("F103", check_pdf(lambda tmp: fonted(tmp, [FACE.read_bytes()], widths=[99999, [500]]))),

@@ -269,3 +269,74 @@ def test_the_hold_leaves_the_engines_own_breaking_when_lifted():
         pass
     assert longest_ladder(None) == longest_ladder(None)
     assert engine._HOLD[0] is None
+
+
+# -- a line set again never runs past the measure ----------------------------------------------
+
+MEASURE_CSS = """@font-face { font-family: Book; src: url(EBGaramond12-Regular.otf); }
+@page { size: 120mm 200mm; margin: 10mm; }
+body { font: 11pt/13pt Book; margin: 0; }
+p { margin: 0; width: {width}mm; text-align: justify; hyphens: auto; }"""
+COMPOUNDS = ("Los grupos anarco-sindicalistas y los comités franco-belgas discutían la alianza germano-soviética "
+             "con los delegados político-militares de la región ruso-polaca, mientras los círculos "
+             "social-demócratas y los obreros greco-católicos observaban la crisis económico-financiera.")
+LONG_WORDS = "La internacionalización extraordinariamente desproporcionada de las responsabilidades " + COMPOUNDS
+EVERY_LINE = engine.Hold(limit=0, turns=False, loose=None)   # every line held from its hyphen
+
+
+def held(text: str, width: float, tmp_path):
+    """(the PDF's lines past the measure's right edge, in points; the box tree's; the document)."""
+    from weasyprint.formatting_structure import boxes
+
+    from pipeline.preflight.text import read_pages
+
+    fonts = FontConfiguration()
+    sheet = weasyprint.CSS(string=MEASURE_CSS.replace("{width}", str(width)), base_url=FONTS.as_uri() + "/",
+                           font_config=fonts)
+    with engine.holding(EVERY_LINE):
+        document = weasyprint.HTML(string=f'<html lang="es"><p>{text}</p></html>').render(
+            stylesheets=[sheet], font_config=fonts)
+    document.write_pdf(tmp_path / "held.pdf")
+    edge = (10 + width) * 72 / 25.4    # the page's margin and the paragraph's width
+    pdf = {line.text: line.x1 - edge for page in read_pages(tmp_path / "held.pdf", [(0, 0, 0, 0, None)] * 9)
+           for line in page.lines}
+    paragraph = next(b for b in document.pages[0]._page_box.descendants() if b.element_tag == "p")
+    right = paragraph.content_box_x() + paragraph.width
+    tree = [max(box.position_x + box.margin_width() for box in line.children) - right
+            for line in paragraph.children if isinstance(line, boxes.LineBox)]
+    return pdf, tree, document
+
+
+def test_a_held_line_is_never_set_wider_than_the_measure(tmp_path, monkeypatch):
+    # in 22 mm, hyphenation off leaves "internacionalización" wider than the
+    # measure: that try is refused, and the engine's hyphenated line kept
+    pdf, tree, _ = held(LONG_WORDS, 22, tmp_path)
+    assert max(tree) <= 1e-6 and max(pdf.values()) < 0.1
+    assert "internacionali\u2010" in pdf
+    monkeypatch.setattr(engine, "_refused", lambda *args, **kwargs: False)   # without the refusal: 22 points past
+    pdf, tree, _ = held(LONG_WORDS, 22, tmp_path)
+    assert max(tree) > 10 and max(pdf.values()) > 10
+
+
+def test_a_squeezed_line_keeps_its_letters_within_the_measure(tmp_path):
+    # Held lines that cannot lose their hyphen ("ruso-") are set again with
+    # tighter spaces. Letters set tighter too (as they were) drew the line
+    # "político-militares de la región ruso-polaca," 0.46 points past the
+    # edge, as pdftotext and printers' preflights read the glyphs.
+    pdf, tree, document = held(COMPOUNDS, 60, tmp_path)
+    assert max(pdf.values()) < 0.1 and max(tree) <= 1e-6
+    texts = [b for b in document.pages[0]._page_box.descendants() if type(b).__name__ == "TextBox"]
+    assert any(b.style["word_spacing"] < 0 for b in texts)                 # some line was squeezed
+    assert all(b.style["letter_spacing"] == "normal" for b in texts)       # and no letters
+
+
+def test_a_line_set_again_adds_to_each_boxs_own_tracking():
+    # small capitals carry their own letter spacing: a tracked try adds to it, never replaces it
+    html = '<p>Un texto con <abbr style="letter-spacing: 2px">UGT</abbr> en versalitas.</p>'
+    document = weasyprint.HTML(string=html).render()
+    line = next(b for b in document.pages[0]._page_box.descendants() if type(b).__name__ == "LineBox")
+    spacing = lambda: sorted({str(b.style["letter_spacing"]) for b in line.descendants()})   # noqa: E731
+    assert spacing() == ["2.0", "normal"]
+    with engine._styled(line, {"hyphens": "none"}, {"letter_spacing": 0.5}):
+        assert spacing() == ["0.5", "2.5"]
+    assert spacing() == ["2.0", "normal"]

@@ -236,13 +236,16 @@ def _lay_out_unit(setting: Setting, name: str, pages: dict[str, int] | None) -> 
     book = setting.book
     fetcher = ConfinedFetcher(book.root, setting.styles)   # one for the unit: it lists the files read
 
+    forbid = [frozenset()]   # the lines named so far, carried from each layout of the unit to the next
+
     def lay_out(html):
-        return _lay_out_held(setting, html, fetcher)
+        document, forbid[0] = _lay_out_held(setting, html, fetcher, forbid[0])
+        return document
 
     doc_ids = unit_documents(book, name)
     lines = None
     if book.config.notes.print == "footnotes" and any(book.document(d).notes for d in doc_ids):
-        lines = notes_.note_lines(lay_out(measure_html(book, set(doc_ids))))
+        lines = notes_.note_lines(_lay_out_held(setting, measure_html(book, set(doc_ids)), fetcher)[0])
     document, own = _settle(book, name, pages, lines, lay_out)
     smaller = frozenset(i for i, *_ in _wide_tables(book, document, doc_ids) if not _set_smaller(book, doc_ids, i))
     if smaller:   # set smaller, as the sheets set a table of many columns, and laid out again
@@ -279,22 +282,24 @@ def _lay_out(setting: Setting, html: str, fetcher: ConfinedFetcher, extra_css: s
                           hold=hold)
 
 
-def _lay_out_held(setting: Setting, html: str, fetcher: ConfinedFetcher):
-    """A unit laid out with its lines held (engine.Hold: no hyphen ladder, no
-    hyphen on the line that fills a recto). The engine guesses a recto's
-    last line as it sets it; where the guess missed (widows, orphans, a
-    footnote taking the room), or a ladder's third line broke at a word's
-    own hyphen, the unit is laid out again with that line (the ladder's
-    first) named: only units with such a fault pay a second layout."""
-    forbid: frozenset = frozenset()
+def _lay_out_held(setting: Setting, html: str, fetcher: ConfinedFetcher, forbid: frozenset = frozenset()):
+    """(a unit laid out with its lines held, the lines named): engine.Hold,
+    no hyphen ladder, no hyphen on the line that fills a recto. The engine
+    guesses a recto's last line as it sets it; where the guess missed
+    (widows, orphans, a footnote taking the room), or a ladder's third line
+    broke at a word's own hyphen, the unit is laid out again with that line
+    (the ladder's first) named: only units with such a fault pay a second
+    layout. `forbid`, the lines an earlier layout of the same unit named
+    (footnote mode lays a unit out until its notes settle), is named from
+    the start: each of those layouts pays again only for a fault of its own."""
     for _ in range(TURN_PASSES):
         hold = engine.Hold(forbid=forbid)
         document = _lay_out(setting, html, fetcher, hold=hold)
         found = frozenset(hyphen_faults(document, hold.limit))
         if not found - forbid:
-            return document
+            return document, forbid
         forbid |= found
-    return document
+    return document, forbid
 
 
 def hyphen_faults(document, limit: int):
