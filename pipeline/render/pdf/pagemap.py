@@ -12,7 +12,11 @@ After:  one PageStart per page whose first line of text belongs to a book
         outputs lay these documents out differently: no block count holds).
 
 A word broken by hyphenation across the page boundary counts on the page
-where it begins: the marker then stands just after it.
+where it begins: the marker then stands just after it. So does a word a
+line leaves without a hyphen and with no space: a line may break before an
+inline element the text touches (a note call after "hermano," or "Caspio…",
+which Pango may set at the next line's start); both outputs read
+"hermano,12" as one word.
 """
 
 from __future__ import annotations
@@ -108,7 +112,7 @@ class _BlockIndex:
             return
         text = "".join(_texts(line))
         words = WORD.findall(text)
-        continued = self.open_word.get(id(block), False)
+        continued = self._continues(line, block)
         self.seen[id(block)] = self.seen.get(id(block), 0) + len(words) - (1 if continued and words else 0)
         self.open_word[id(block)] = bool(words) and text.rstrip().endswith(CONTINUES) and text == text.rstrip()
 
@@ -117,19 +121,25 @@ class _BlockIndex:
         hyphenated across the break is glued whole, and left out when it
         began on the page before, as the marker then stands after it."""
         block = _innermost_block(lines[0][1])
-        skip = int(block is not None and self.open_word.get(id(block), False))
+        skip = int(block is not None and self._continues(*lines[0]))
         words: list[str] = []
         glue = False
-        for line, _ in lines:
+        for line, chain in lines:
             text = "".join(_texts(line))
             found = WORD.findall(text)
-            if glue and found and words:
+            if (glue or _glued(line, _innermost_block(chain))) and found and words:
                 words[-1] += found.pop(0)
             words += found
             glue = bool(words) and text.rstrip().endswith(CONTINUES) and text == text.rstrip()
             if len(words) > skip + TOP_WORDS:
                 break
         return " ".join(words[skip:skip + TOP_WORDS])
+
+    def _continues(self, line, block) -> bool:
+        """Whether `line` begins inside the word the block's line before ended on."""
+        if block is None or id(block) not in self.open_word:
+            return False
+        return self.open_word[id(block)] or _glued(line, block)
 
     def _number(self, block, section, doc_id: str) -> int:
         if id(block) not in self.numbers:
@@ -147,6 +157,48 @@ def _texts(box):
         if text is not None:
             yield text
         stack.extend(reversed(engine.children(b)))
+
+
+def _glued(line, block) -> bool:
+    """Whether `line` begins with an inline element of `block` (a note call)
+    that its text touches with no space before it: the line broke inside a
+    word, which the line's own text cannot tell (its trailing space is gone)."""
+    first = next((b for b in _boxes(line) if engine.text(b)), None)
+    if first is None or block is None or engine.is_pseudo(first):
+        return False
+    element = engine.element(first)
+    own = (element.text or "") if element is not None else ""
+    if element is None or element is block or not own[:1].strip() or not own.startswith(engine.text(first)):
+        return False
+    before = _text_before(block, element)
+    return bool(before) and not before[-1].isspace()
+
+
+def _boxes(box):
+    """`box` and the boxes under it, in reading order."""
+    stack = [box]
+    while stack:
+        b = stack.pop()
+        yield b
+        stack.extend(reversed(engine.children(b)))
+
+
+def _text_before(block, target) -> str:
+    """The last text of `block` before `target`'s own text, in document order."""
+    last = ""
+    stack = [(block, False)]
+    while stack:
+        node, done = stack.pop()
+        if done:   # the node's tail comes after all of its children
+            last = node.tail or last
+            continue
+        if node is target:
+            return last
+        last = node.text or last
+        if node is not block:
+            stack.append((node, True))
+        stack.extend((child, False) for child in reversed(list(node)))
+    return last
 
 
 def _section(chain, doc_ids: set[str]):
