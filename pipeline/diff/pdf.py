@@ -21,6 +21,9 @@ DPI_RANGE = (20, 150)
 FOLIO = re.compile(r"^(\d+|[ivxlcdm]+)$")   # arabic, or the lower-case roman of front matter
 DIGITS = re.compile(r"\d+")
 HEAD_REPEATS = 3             # a page-edge line seen this often is a running head
+# A line that is one bullet alone: a list item's marker ("–" in the book's
+# print.css), which pdfium reads after the page's text, away from its item.
+MARKER = re.compile(r"^[\u2013\u2014\u2022\u25e6\u25aa\u2023\u00b7]$")
 
 
 class Pdf:
@@ -80,7 +83,11 @@ def _page_lines(page) -> list[str]:
 
 def strip_running(pages: list[list[str]]) -> list[tuple[str, ...]]:
     """Drop a page's first or last line when it is a folio, or a head that
-    recurs (with or without its folio) at the edge of several pages."""
+    recurs (with or without its folio) at the edge of several pages; and
+    list markers read alone (MARKER): they are no words, and where pdfium
+    puts them among the words depends on where the page ends, so the same
+    list reflowed onto other pages would read as moved dashes."""
+    pages = [[line for line in lines if not MARKER.match(line)] for lines in pages]
     counts = Counter(_head_key(line) for lines in pages for line in _edges(lines))
     return [tuple(line for n, line in enumerate(lines)
                   if not (n in (0, len(lines) - 1) and _running(line, counts))) for lines in pages]
