@@ -32,6 +32,7 @@ BLOCKS = frozenset({"p", "li", "dt", "dd", "h2", "h3", "h4", "h5", "h6", "pre", 
 LINE_BLOCK = "line-block"
 CONTINUES = ("-", "\u2010", "\u00ad")     # a line ending so continues its word on the next line
 WORD = re.compile(r"\S+")
+SPACES = re.compile(r"\s+")
 TOP_WORDS = 8                             # words kept of a generated page's top
 
 
@@ -160,18 +161,36 @@ def _texts(box):
 
 
 def _glued(line, block) -> bool:
-    """Whether `line` begins with an inline element of `block` (a note call)
-    that its text touches with no space before it: the line broke inside a
-    word, which the line's own text cannot tell (its trailing space is gone)."""
+    """Whether `line` begins where the block's text has no space before it:
+    the line broke inside a word, which the line's own text cannot tell (its
+    trailing space is gone). Pango breaks so before a note call ("Caspio…" |
+    "98") and before a raya after a call or a sign ("francés16" | "— es",
+    "Internacional!" | "—.")."""
     first = next((b for b in _boxes(line) if engine.text(b)), None)
-    if first is None or block is None or engine.is_pseudo(first):
+    if first is None or block is None or engine.is_pseudo(first) or engine.element(first) is None:
         return False
-    element = engine.element(first)
-    own = (element.text or "") if element is not None else ""
-    if element is None or element is block or not own[:1].strip() or not own.startswith(engine.text(first)):
-        return False
-    before = _text_before(block, element)
-    return bool(before) and not before[-1].isspace()
+    befores = _sources_before(block, engine.element(first), engine.text(first).lstrip())
+    verdicts = {bool(before) and not before[-1].isspace() for before in befores}
+    return verdicts == {True}   # every place the text stands at says so (none found: broken at a space)
+
+
+def _sources_before(block, element, text: str) -> list[str]:
+    """The block's text just before each place `text` stands at among
+    `element`'s own text and its children's tails (spaces collapsed, as laid out)."""
+    slots = [(element, "text")] + [(child, "tail") for child in element]
+    found = []
+    for node, slot in slots:
+        own = SPACES.sub(" ", getattr(node, slot) or "")
+        for at in _find_all(own, text):
+            if at:
+                found.append(own[:at])
+            else:
+                found.append("" if (node, slot) == (block, "text") else _text_before(block, node, slot))
+    return found
+
+
+def _find_all(text: str, part: str) -> list[int]:
+    return [m.start() for m in re.finditer(re.escape(part), text)] if part else []
 
 
 def _boxes(box):
@@ -183,21 +202,21 @@ def _boxes(box):
         stack.extend(reversed(engine.children(b)))
 
 
-def _text_before(block, target) -> str:
-    """The last text of `block` before `target`'s own text, in document order."""
+def _text_before(block, target, slot: str) -> str:
+    """The last text of `block` before `target`'s `slot` (its text or its
+    tail), in document order."""
     last = ""
-    stack = [(block, False)]
+    stack = [(block, "text")]
     while stack:
-        node, done = stack.pop()
-        if done:   # the node's tail comes after all of its children
-            last = node.tail or last
-            continue
-        if node is target:
+        node, at = stack.pop()
+        if node is target and at == slot:
             return last
-        last = node.text or last
-        if node is not block:
-            stack.append((node, True))
-        stack.extend((child, False) for child in reversed(list(node)))
+        text = node.text if at == "text" else node.tail
+        last = text or last
+        if at == "text":
+            if node is not block:
+                stack.append((node, "tail"))   # a node's tail comes after all of its children
+            stack.extend((child, "text") for child in reversed(list(node)))
     return last
 
 
