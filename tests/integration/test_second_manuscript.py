@@ -160,8 +160,6 @@ def test_the_epub_has_its_glossary_and_index(built):
     assert len(chapter.xpath("//x:section[contains(@class, 'notes-group')]//x:li", namespaces=XHTML)) == 3
 
 
-@pytest.mark.xfail(strict=True, reason="epub: part-end leaves the generated Notes document empty, "
-                                       "still in the toc and landmarks")
 def test_part_end_notes_leave_no_empty_notes_document(built):
     _, out = built
     with zipfile.ZipFile(out / f"{SLUG}.epub") as epub:

@@ -32,7 +32,9 @@ def render_epub(book: Book, out_path: Path, styles_dir: Path, pages: dict[str, i
                 page_starts=()) -> None:
     """`pages` (element id -> print page) and `page_starts` (where each print
     page begins) come from the PDF laid out in the same build, if any."""
-    docs = [d for d in book.documents if d.role not in SKIPPED]
+    docs = [d for d in book.documents if _in_epub(book, d)]
+    kept = {d.id for d in docs}
+    page_starts = [s for s in page_starts if s.doc_id in kept]
     pkg = package.new_book(book.config)
     cover_file = _cover(pkg, book, styles_dir)
     where = documents.places(book, page_starts, pages)
@@ -68,6 +70,17 @@ def render_epub(book: Book, out_path: Path, styles_dir: Path, pages: dict[str, i
     if page_list:
         package.page_source(pkg, book.config)
     package.write(pkg, out_path, book.config.date)
+
+
+def _in_epub(book: Book, doc: Document) -> bool:
+    """Whether `doc` has a file of its own: not the toc (nav.xhtml is it),
+    nor a generated Notes document when the EPUB sets each part's notes at
+    its end (it would be empty, yet listed in the toc and the landmarks).
+    The print pages of such notes are then left out of the page-list: the
+    notes they hold stand in the parts' files, laid out otherwise."""
+    if doc.role in SKIPPED:
+        return False
+    return not (doc.role == "notes" and doc.generated and book.config.notes.epub == "part-end")
 
 
 def _has_floats(book: Book) -> bool:
