@@ -92,27 +92,45 @@ def pdf_page(pdf: Path, page: int) -> PdfPage:
     return PdfPage(_body_words(pdf, page), _ends_in_hyphen(pdf, page - 1))
 
 
+def pdf_pages(pdf: Path) -> dict[int, PdfPage]:
+    """Every page of the PDF, read in one pdftotext run (the whole book's check)."""
+    xml = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+    lines = {n: _parsed(chunk) for n, chunk in enumerate(xml.split("<page ")[1:], 1)}
+    return {n: PdfPage(_body_of(lines[n], n), _hyphen_ends(lines.get(n - 1, []), n - 1)) for n in lines}
+
+
 def _lines(pdf: Path, page: int) -> list[tuple[float, list[str]]]:
     """(top, words) of each line pdftotext finds, in its reading order."""
     if page < 1:
         return []
     xml = subprocess.run(["pdftotext", "-bbox-layout", "-f", str(page), "-l", str(page), str(pdf), "-"],
                          capture_output=True, text=True).stdout
+    return _parsed(xml)
+
+
+def _parsed(xml: str) -> list[tuple[float, list[str]]]:
     return [(float(m[1]), [unescape(w) for w in re.findall(r"<word [^>]*>([^<]*)</word>", m[2])])
             for m in re.finditer(r'<line xMin="[\d.]+" yMin="([\d.]+)"[^>]*>(.*?)</line>', xml, re.S)]
 
 
 def _body_words(pdf: Path, page: int) -> list[str]:
+    return _body_of(_lines(pdf, page), page)
+
+
+def _body_of(lines: list[tuple[float, list[str]]], page: int) -> list[str]:
     """The running head shares its line with the folio: the lines as high as
     a word that is the page's number are furniture."""
-    lines = _lines(pdf, page)
     folio = [top for top, words in lines if str(page) in words]
     head = min(folio) if folio and min(folio) <= min(top for top, _ in lines) + 1 else None
     return [w for top, words in lines if head is None or abs(top - head) > 2 for w in words]
 
 
 def _ends_in_hyphen(pdf: Path, page: int) -> bool:
-    words = [w for _, line in _lines(pdf, page) for w in line]
+    return _hyphen_ends(_lines(pdf, page), page)
+
+
+def _hyphen_ends(lines: list[tuple[float, list[str]]], page: int) -> bool:
+    words = [w for _, line in lines for w in line]
     body = [w for w in words if w != str(page)]
     return bool(body) and body[-1].endswith(HYPHENS) and len(body[-1]) > 1
 
