@@ -361,7 +361,7 @@ def _held_lines(get_next_linebox):
         held = _must_not_hyphenate(hold, context, line, before, bottom_space)
         if held and line_text(line).endswith(HYPHENS) or hold.loose and _loose(context, line, resume_at, hold):
             edge = containing_block.content_box_x() + containing_block.width
-            line, resume_at = _set_again(context, linebox, make, (line, resume_at), held, hold.loose, edge)
+            line, resume_at = _set_again(context, linebox, make, (line, resume_at), held, hold, edge)
         runs[repr(resume_at)] = before + 1 if line_text(line).endswith(HYPHENS) else 0
         return line, resume_at
 
@@ -437,14 +437,23 @@ def _flow_lines_of(box):
 
 
 def _must_not_hyphenate(hold: Hold, context, line, before: int, bottom_space) -> bool:
-    if before >= hold.limit:
-        return True
-    page = context.current_page
-    forbid = getattr(context, "_pipeline_forbid", ())
-    if (hold.forbid or forbid) and ((page, line_text(line)) in hold.forbid or (page, line_text(line)) in forbid):
+    if before >= hold.limit or _named(hold, context, line):
         return True
     # the last line that fits: one more of the same height would overflow
+    page = context.current_page
     return hold.turns and page % 2 == 1 and context.overflows_page(bottom_space, line.position_y + 2 * line.height)
+
+
+def _named(hold: Hold, context, line) -> bool:
+    """Whether `line`, as it is set, is one an earlier making named: (page,
+    its text) in the hold's forbid or the context's. Asked of every try too:
+    a line the engine set loose and without a hyphen is named by the text it
+    ended with once set again, hyphenated by a looser hyphenation."""
+    forbid = getattr(context, "_pipeline_forbid", ())
+    if not (hold.forbid or forbid):
+        return False
+    key = (context.current_page, line_text(line))
+    return key in hold.forbid or key in forbid
 
 
 def _loose(context, line, resume_at, hold: Hold) -> bool:
@@ -481,14 +490,18 @@ _TRACKED = (0.02, 0.04)   # em, added between letters, in turn: the words take u
 _SQUEEZED = (0.45, 0.6, 0.75)   # of a space off each space, in turn (never half: see above)
 
 
-def _set_again(context, linebox, make, made, held: bool, limit: float | None, edge: float):
-    """The best of the tries (see above) for the line `made`; a try that
-    ends past `edge`, the right of the line's containing block (with
-    WeasyPrint's own tolerance), and further than the engine's own line is
-    refused."""
+def _set_again(context, linebox, make, made, held: bool, hold: Hold, edge: float):
+    """The best of the tries (see above) for the line `made`: a try that
+    ends hyphenated where `held`, or as a line an earlier making named
+    (`_named`), is at fault; a try that ends past `edge`, the right of the
+    line's containing block (with WeasyPrint's own tolerance), and further
+    than the engine's own line is refused."""
+    limit = hold.loose
+
     def faults(line, resume_at):
         stretch = _stretch(context, line) if resume_at is not None else 0.0
-        return held and line_text(line).endswith(HYPHENS), limit is not None and stretch > limit, stretch
+        hyphenated = line_text(line).endswith(HYPHENS) and (held or _named(hold, context, line))
+        return hyphenated, limit is not None and stretch > limit, stretch
 
     best, worst = made, faults(*made)
     space, size = _space(context, linebox.style), linebox.style["font_size"]
