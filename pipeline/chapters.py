@@ -92,4 +92,4 @@ def _keep(job: tuple, chapter: Chapter, data: bytes) -> None:
     """Diagnostics too: a cached chapter reports what its transform found."""
     cache = job[1]
     if cache:
-        cache.put(chapter.source.path, chapter.source.text, data)
+        cache.put(chapter.source.path, chapter.source.text, data, chapter)
