@@ -110,3 +110,27 @@ def test_a_long_lived_process_resolves_an_edit_as_a_cold_load(ms, tmp_path, monk
     cold = load(ms, None)
     assert warm == cold
     assert "Una nota nueva" in warm.document("prefacio").notes[1].html
+
+
+def test_a_units_html_built_again_only_when_what_it_reads_changed(ms, tmp_path, monkeypatch):
+    """render/pdf/html.build_unit keeps each unit's HTML with its inputs:
+    after an edit of one chapter's text and another's note, every unit's
+    HTML is the one a fresh process builds."""
+    from pipeline.render.pdf import html as html_
+
+    load(ms, tmp_path / "cache")
+    before = load(ms, tmp_path / "cache")
+    for name in html_.unit_names(before):
+        html_.build_unit(before, name)
+    for name, old, new in (("02-capitulo-uno.md", "paradoja", "contradicción"), ("03-capitulo-dos.md", "]: ", "]: Sí. ")):
+        path = ms / name
+        path.write_text(path.read_text("utf-8").replace(old, new, 1), "utf-8")
+    after = load(ms, tmp_path / "cache")
+    built = []
+    build = html_._build_unit
+    monkeypatch.setattr(html_, "_build_unit", lambda book, name, *a: built.append(name) or build(book, name, *a))
+    warm = {name: html_.build_unit(after, name) for name in html_.unit_names(after)}
+    monkeypatch.setattr(html_, "_UNITS", {})
+    assert warm == {name: html_.build_unit(after, name) for name in html_.unit_names(after)}
+    assert "prefacio" not in built[:len(warm)] and {"capitulo-uno", "capitulo-dos", "notes"} <= set(built)
+    assert "contradicción" in warm["capitulo-uno"] and "Sí." in warm["notes"]
