@@ -12,6 +12,7 @@ import dataclasses
 import functools
 import os
 import shutil
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,7 +73,7 @@ def build(root: Path, out_dir: Path, formats=FORMATS, styles: Path = STYLES,
         return Result(None, hit["outputs"], [Diagnostic(**d) for d in hit["diagnostics"]])
     report = Report()
     out_dir.mkdir(parents=True, exist_ok=True)
-    book = load_book(root, out_dir / ".cache", report, step, meanwhile=_import_pdf if "pdf" in formats else None)
+    book = load_book(root, out_dir / ".cache", report, step, meanwhile=_import_pdf if _pdf_to_import(formats) else None)
     if "pdf" in formats:
         from pipeline.render.pdf import glyphs
 
@@ -96,6 +97,11 @@ def build(root: Path, out_dir: Path, formats=FORMATS, styles: Path = STYLES,
     snapshot.keep(book, root, result.outputs, out_dir, pdf=result.pdf)  # for `pipeline diff`; never fails the build
     freshness.record(out_dir, key, result.outputs, [dataclasses.asdict(d) for d in result.diagnostics])
     return result
+
+
+def _pdf_to_import(formats) -> bool:
+    """The PDF stages are to be imported (not yet, in this process)."""
+    return "pdf" in formats and "pipeline.render.pdf" not in sys.modules
 
 
 def _import_pdf() -> None:

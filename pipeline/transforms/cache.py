@@ -26,6 +26,11 @@ PIPELINE = Path(__file__).resolve().parents[1]
 CODE = ("read", "transforms", "text", "model.py", "diagnostics.py", "registers.py", "yamlfile.py")
 REGISTERS = ("abbreviations.yaml", "names.yaml", "ignore.yaml")
 FORMAT = b"1"   # bump to disown every older entry
+# This process's last chapter of each file, under its entry's name: a long-lived
+# process (the preview) gets an unchanged file's Chapter without unpickling it
+# again, and the very same object, which resolve's memos know (resolve/memo.py).
+# Chapters are frozen and nothing after the transforms changes their blocks.
+_MEMORY: dict[Path, tuple[Path, Chapter]] = {}
 
 
 class ChapterCache:
@@ -39,18 +44,26 @@ class ChapterCache:
             entry = self._entry(path, Path(path).read_bytes())
         except OSError:
             return None   # read() reports it
+        kept = _MEMORY.get(Path(path))
+        if kept is not None and kept[0] == entry:
+            return kept[1]
         if not entry.is_file():
             return None
         try:
             with paused():   # a million small objects, no cycles
-                return pickle.loads(entry.read_bytes())
+                chapter = pickle.loads(entry.read_bytes())
         except Exception:
             return None
+        _MEMORY[Path(path)] = (entry, chapter)
+        return chapter
 
-    def put(self, path: Path, text: str, data: bytes) -> None:
+    def put(self, path: Path, text: str, data: bytes, chapter: Chapter | None = None) -> None:
         """Keep a pickled Chapter (workers pickle it anyway, to send it back)
-        under the text it was made from, not the file as it is now."""
+        under the text it was made from, not the file as it is now; and
+        `chapter` itself in this process's memory."""
         entry = self._entry(path, text.encode("utf-8"))
+        if chapter is not None:
+            _MEMORY[Path(path)] = (entry, chapter)
         self.folder.mkdir(parents=True, exist_ok=True)
         tmp = entry.with_suffix(f".tmp{os.getpid()}")
         tmp.write_bytes(data)

@@ -106,9 +106,11 @@ def test_an_edited_unit_laid_out_from_its_kept_layout_is_the_cold_one(manuscript
             assert kept.made < cold.count, f"{new!r}: every page was made again"
 
 
-def test_a_whole_build_from_kept_layouts_is_a_cold_build(manuscript, keeping, tmp_path):
+def test_a_whole_build_from_kept_layouts_is_a_cold_build(manuscript, keeping, tmp_path, monkeypatch):
     """The preview's builds, into one output folder, in one process: the
-    last one's files are those a cold build of the same manuscript makes."""
+    last one's files are those a cold build of the same manuscript makes
+    (its chapters, their resolve and the units' HTML kept from build to
+    build as well: the cold build starts without them)."""
     out = tmp_path / "out"
     build(manuscript, out)
     for old, new, _ in (EDITS[3], EDITS[4], EDITS[1]):   # the first laid out whole, in this process
@@ -118,6 +120,7 @@ def test_a_whole_build_from_kept_layouts_is_a_cold_build(manuscript, keeping, tm
     kept = engine.kept(next(k for k in engine._KEPT if k[0] == UNIT))
     assert kept.made < len(kept.pages)
     units._KEEPING[0] = None
+    forget_memos(monkeypatch)
     cold = build(manuscript, tmp_path / "cold")
     for fmt, path in cold.outputs.items():
         assert (out / path.name).read_bytes() == path.read_bytes(), fmt
@@ -127,6 +130,17 @@ def test_a_whole_build_from_kept_layouts_is_a_cold_build(manuscript, keeping, tm
     assert len(made) == kept.made < count
     for n, text in enumerate(made, first):
         assert text and text in final[n - 1]
+
+
+def forget_memos(monkeypatch) -> None:
+    """What a long-lived process keeps besides its layouts, as a new process has it."""
+    import pipeline.resolve as resolve_
+    from pipeline.render.pdf import html as html_
+    from pipeline.transforms import cache as cache_
+
+    monkeypatch.setattr(resolve_, "_MEMO", resolve_._Memo())
+    monkeypatch.setattr(html_, "_UNITS", {})
+    monkeypatch.setattr(cache_, "_MEMORY", {})
 
 
 def _texts(pdf: bytes) -> list[str]:

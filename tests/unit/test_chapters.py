@@ -77,3 +77,14 @@ def test_meanwhile_runs_once_while_the_workers_read(tmp_path):
     again = chapters.load(ms, tmp_path / "cache", NO_REGISTER, NO_NAMES, jobs=2, meanwhile=meanwhile)
     assert len(calls) == 3                       # one file to read (an edit): read in a worker meanwhile
     assert again[1].blocks != made[1].blocks and again[0].blocks == made[0].blocks
+
+
+def test_one_file_with_nothing_to_do_meanwhile_is_read_here(tmp_path, monkeypatch):
+    """The preview's rebuild: one chapter saved, WeasyPrint imported long ago."""
+    ms = manuscript(tmp_path, [f"Parte {i}.\n" for i in range(2)])
+    chapters.load(ms, tmp_path / "cache", NO_REGISTER, NO_NAMES, jobs=2)
+    ms.parts[1].path.write_text("Parte otra.\n", "utf-8")
+    forked = []
+    monkeypatch.setattr(chapters, "process_pool", lambda *a: forked.append(a))
+    made = chapters.load(ms, tmp_path / "cache", NO_REGISTER, NO_NAMES, jobs=2)
+    assert forked == [] and "otra" in str(made[1].blocks)

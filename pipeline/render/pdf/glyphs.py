@@ -52,6 +52,13 @@ def _cmap(path: Path) -> frozenset[int]:
     return frozenset(TTFont(path, lazy=True).getBestCmap())
 
 
+@lru_cache(maxsize=8192)
+def _text_runs(fragment: str) -> tuple[tuple[str, bool], ...]:
+    """_texts, parsed once per process for each fragment (the preview checks
+    the whole book on every save; a fragment the save left is the same)."""
+    return tuple(_texts(fragment))
+
+
 def _texts(fragment: str):
     """(text, bold) for every text run of an XHTML fragment."""
     if not fragment.strip():
@@ -81,11 +88,11 @@ def _runs(book: Book):
     for doc in book.documents:
         where = doc.source or "book.yaml"
         for fragment in (doc.title_html, doc.html):
-            for text, bold in _texts(fragment):
+            for text, bold in _text_runs(fragment):
                 yield where, 0, text, bold
         for note in doc.notes:
             path, _, line = note.source.rpartition(":")
-            for text, bold in _texts(note.html):
+            for text, bold in _text_runs(note.html):
                 yield (path or note.source), int(line) if line.isdigit() else 0, text, bold
     for abbr in book.abbreviations:
         yield "abbreviations.yaml", 0, f"{abbr.term} {abbr.expansion}", False

@@ -91,7 +91,37 @@ def build_unit(book: Book, name: str, pages: dict[str, int] | None = None,
                lines: dict[str, list[notes_.Line]] | None = None, hold: frozenset[str] = frozenset()) -> str:
     """One unit alone, as an HTML document (arguments as build_html's). A link
     to an id of another unit becomes `x-dest:ID`, which merge.py turns back
-    into a link to that id in the merged book."""
+    into a link to that id in the merged book. Built once per process for
+    the same inputs (_unit_inputs): a long-lived process (the preview) builds
+    every unit's HTML on each save to key its layout."""
+    inputs = _unit_inputs(book, name, pages, lines, hold)
+    kept = _UNITS.get(name)
+    if inputs is not None and kept is not None and kept[0] == inputs:
+        return kept[1]
+    html = _build_unit(book, name, pages, lines, hold)
+    if inputs is not None:
+        _UNITS[name] = (inputs, html)
+    return html
+
+
+_UNITS: dict[str, tuple[tuple, str]] = {}   # unit name -> (its inputs, its HTML), the last built in this process
+
+
+def _unit_inputs(book: Book, name: str, pages, lines, hold) -> tuple | None:
+    """All a unit's HTML is made of, for a unit laid out without pages that
+    reads only its own document (the notes: the documents' numbers, titles
+    and notes) and the settings; None for the others (the front matter, the
+    contents, glossary, index and lists of floats read the whole book)."""
+    if pages is not None or lines or hold or name == FRONT:
+        return None
+    doc = book.document(name)
+    if doc.role in ("toc", "glossary", "index") or doc.role in FLOAT_LISTS:
+        return None
+    own = tuple((d.id, d.number, d.title, d.notes) for d in book.documents) if doc.role == "notes" else ()
+    return book.config, doc, own
+
+
+def _build_unit(book: Book, name: str, pages, lines, hold) -> str:
     builder = _Builder(book, pages, lines, hold)
     html = builder.html()
     body = html.find("body")
