@@ -1,0 +1,76 @@
+"""Equations: TeX math checked, labelled display equations made targets.
+
+Before: Para [Math DisplayMath "E = mc^2", Space, Str "{#eq-energy}"]
+        (Pandoc reads Quarto's label after $$…$$ as plain text)
+After:  Para [Span ("eq-energy", ["equation"]) [Math DisplayMath "E = mc^2",
+        Span (["eq-number"], key="eq-energy") []]] and a Target("eq-energy",
+        "eq"); the resolve stage numbers it "(2.1)" like a figure. Any formula
+        that the print renderer (engines/ziamath) cannot read is an R005 at
+        its line: print would have nothing to draw.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+
+from pipeline.diagnostics import Diagnostic, make
+from pipeline.engines.ziamath import MathError, draw
+from pipeline.read import Source
+from pipeline.transforms.crossrefs import Target
+
+LABEL = re.compile(r"^\{#(eq-[^\s}]+)\}$")
+PARAS = frozenset(("Para", "Plain"))
+
+
+def mark(source: Source, blocks: list) -> tuple[list, tuple[Target, ...], list[Diagnostic]]:
+    if "$" not in source.text:   # no math: the common case, not walked
+        return blocks, (), []
+    targets: list[Target] = []
+    diags: list[Diagnostic] = []
+    checked: set[tuple[str, bool]] = set()
+    if "{#eq-" in source.text:   # labels are set in place: on this pass's own copy
+        blocks = copy.deepcopy(blocks)
+    _visit(source, blocks, targets, diags, checked)
+    return blocks, tuple(targets), diags
+
+
+def _visit(source: Source, node, targets: list, diags: list, checked: set) -> None:
+    if isinstance(node, list):
+        for item in node:
+            _visit(source, item, targets, diags, checked)
+    elif isinstance(node, dict) and "t" in node:
+        if node["t"] == "Math":
+            _check(source, node["c"], diags, checked)
+        elif node["t"] in PARAS:
+            _label(source, node["c"], targets)
+        if isinstance(node.get("c"), list):
+            _visit(source, node["c"], targets, diags, checked)
+
+
+def _check(source: Source, math: list, diags: list, checked: set) -> None:
+    display, tex = math[0]["t"] == "DisplayMath", math[1]
+    if (tex, display) in checked:
+        return
+    checked.add((tex, display))
+    try:
+        draw(tex, display)
+    except MathError as exc:
+        diags.append(make("R005", source.path, source.line_of(tex, 1), tex=tex.strip(), detail=str(exc)))
+
+
+def _label(source: Source, inlines: list, targets: list) -> None:
+    i = 0
+    while i < len(inlines):
+        math = inlines[i]
+        if math["t"] == "Math" and math["c"][0]["t"] == "DisplayMath":
+            j = i + 1
+            while j < len(inlines) and inlines[j]["t"] in ("Space", "SoftBreak"):
+                j += 1
+            m = LABEL.match(inlines[j]["c"]) if j < len(inlines) and inlines[j]["t"] == "Str" else None
+            if m:
+                key = m.group(1)
+                number = {"t": "Span", "c": [["", ["eq-number"], [["key", key]]], []]}
+                inlines[i:j + 1] = [{"t": "Span", "c": [[key, ["equation"], []], [math, number]]}]
+                targets.append(Target(key, "eq", source.line_of("#" + key, 1), 0, math["c"][1].strip()))
+        i += 1
