@@ -15,6 +15,7 @@ import copy
 import re
 
 from pipeline.diagnostics import Diagnostic, make
+from pipeline.engines import pandoc
 from pipeline.engines.ziamath import MathError, draw
 from pipeline.read import Source
 from pipeline.transforms.crossrefs import Target
@@ -31,32 +32,38 @@ def mark(source: Source, blocks: list) -> tuple[list, tuple[Target, ...], list[D
     checked: set[tuple[str, bool]] = set()
     if "{#eq-" in source.text:   # labels are set in place: on this pass's own copy
         blocks = copy.deepcopy(blocks)
-    _visit(source, blocks, targets, diags, checked)
+    _visit(source, blocks, targets, checked)
+    if checked:
+        _check(source, sorted(checked), diags)
     return blocks, tuple(targets), diags
 
 
-def _visit(source: Source, node, targets: list, diags: list, checked: set) -> None:
+def _visit(source: Source, node, targets: list, checked: set) -> None:
     if isinstance(node, list):
         for item in node:
-            _visit(source, item, targets, diags, checked)
+            _visit(source, item, targets, checked)
     elif isinstance(node, dict) and "t" in node:
         if node["t"] == "Math":
-            _check(source, node["c"], diags, checked)
+            checked.add((node["c"][1], node["c"][0]["t"] == "DisplayMath"))
         elif node["t"] in PARAS:
             _label(source, node["c"], targets)
         if isinstance(node.get("c"), list):
-            _visit(source, node["c"], targets, diags, checked)
+            _visit(source, node["c"], targets, checked)
 
 
-def _check(source: Source, math: list, diags: list, checked: set) -> None:
-    display, tex = math[0]["t"] == "DisplayMath", math[1]
-    if (tex, display) in checked:
-        return
-    checked.add((tex, display))
-    try:
-        draw(tex, display)
-    except MathError as exc:
-        diags.append(make("R005", source.path, source.line_of(tex, 1), tex=tex.strip(), detail=str(exc)))
+def _check(source: Source, formulas: list[tuple[str, bool]], diags: list) -> None:
+    """Pandoc's texmath writes the EPUB's MathML, ziamath draws print's SVG:
+    a formula either cannot read would be left as TeX in one edition, so it
+    is an R005, with texmath's reason when it has one (ziamath's parser
+    mostly fails with bare asserts)."""
+    for (tex, display), why in zip(formulas, pandoc.mathml(formulas)):
+        if not why:
+            try:
+                draw(tex, display)
+                continue
+            except MathError as exc:
+                why = f"ziamath cannot draw it ({exc})"
+        diags.append(make("R005", source.path, source.line_of(tex, 1), tex=tex.strip(), detail=why))
 
 
 def _label(source: Source, inlines: list, targets: list) -> None:
