@@ -8,9 +8,12 @@ same TeX gives the same bytes. Only its public API is used.
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 
-import ziamath
+with warnings.catch_warnings():   # ziamath 0.13 finds its font through a deprecated pkg_resources call on import
+    warnings.simplefilter("ignore", DeprecationWarning)
+    import ziamath
 
 PRIVATE = ()
 SIZE = 20.0          # drawing units per em: sizes below are in em, so the formula follows the text's size

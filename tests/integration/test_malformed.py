@@ -117,6 +117,12 @@ GRADIENT_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" width="600" height="150
                 '</defs><rect width="600" height="150" fill="url(#g)"/></svg>')
 
 
+def refuse_math(tex, display=False):
+    from pipeline.engines.ziamath import MathError
+
+    raise MathError("AssertionError")
+
+
 def refuse_colour(self, space, values):
     from pipeline.render.pdf.spaces import InkError
 
@@ -216,6 +222,14 @@ CASES = [
     Case("page reference to no label", append(CH1, "\nVéase [p. @sec-nada].\n"), CH1, CH1_LINES + 2, "R003"),
     Case("label defined twice", lambda ms: append(CH1, "\n## Uno {#sec-uno}\n")(ms) or
          append(CH2, "\n## Otro {#sec-uno}\n")(ms), CH2, CH2_LINES + 2, "R004"),
+    # equations (issue 19): TeX that Pandoc's texmath (the EPUB's MathML) or ziamath (print's SVG) cannot read
+    Case("TeX math texmath cannot read", append(CH1, "\nUna fórmula $\\frac{a$ rota.\n"), CH1, CH1_LINES + 2, "R005"),
+    Case("TeX math with an unknown command", append(CH1, "\nUna fórmula $\\nada x$.\n"), CH1, CH1_LINES + 2,
+         "R005"),
+    Case("TeX math ziamath cannot draw", append(CH1, "\nUna fórmula $x^2$.\n"), CH1, CH1_LINES + 2, "R005",
+         patch={"pipeline.transforms.equations.draw": refuse_math}),
+    Case("reference to no equation", append(CH1, "\n$$ x = 1 $$ {#eq-uno}\n\nVéase @eq-dos.\n"), CH1,
+         CH1_LINES + 4, "R003"),
     Case("labelled figure without alt text", append(CH1, "\n![Rejas.](images/rejas.png){#fig-rejas}\n"), CH1,
          CH1_LINES + 2, "I007", strict=True),
     Case("unknown acronym", append(CH1, "\nLa OGPU llegó.\n"), CH1, CH1_LINES + 2, "A001", strict=True),
