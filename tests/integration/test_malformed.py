@@ -134,6 +134,9 @@ CH2_LINES = (FIXTURE / CH2).read_text("utf-8").count("\n")
 YAML_LINES = (FIXTURE / "book.yaml").read_text("utf-8").count("\n")
 CH1_LINES = (FIXTURE / CH1).read_text("utf-8").count("\n")
 IMG = "\n![Una imagen](images/{})\n"
+# a note holding a table no measure holds: L013 at the note's definition (its 4th line)
+WIDE_NOTE = ("\nTexto[^ancha].\n\n[^ancha]: Una tabla:\n\n    | A | B |\n    |---|---|\n    | "
+             + "Unbreakable" * 12 + " | x |\n")
 CHECK = ConfinedFetcher.check
 
 CASES = [
@@ -291,6 +294,9 @@ CASES = [
          patch={"pipeline.render.pdf.fetcher.ConfinedFetcher.check": refuse_images}),
     Case("a table too wide for the text block", append(CH2, "\n| A | B |\n|---|---|\n| " + "Unbreakable" * 12
                                                           + " | x |\n"), CH2, CH2_LINES + 2, "L013", formats="pdf"),
+    Case("a table too wide in an endnote", append(CH2, WIDE_NOTE), CH2, CH2_LINES + 4, "L013", formats="pdf"),
+    Case("a table too wide in a footnote", lambda ms: yaml_edit("  print: endnotes", "  print: footnotes")(ms)
+         or append(CH2, WIDE_NOTE)(ms), CH2, CH2_LINES + 4, "L013", formats="pdf"),
     Case("ignore entry without reason", write("ignore.yaml", "- code: A001\n  match: OGPU\n"),
          "ignore.yaml", 1, "M004"),
     # what the printer named in book.yaml would refuse (print.printer's line)
