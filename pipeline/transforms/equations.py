@@ -79,5 +79,16 @@ def _label(source: Source, inlines: list, targets: list) -> None:
                 key = m.group(1)
                 number = {"t": "Span", "c": [["", ["eq-number"], [["key", key]]], []]}
                 inlines[i:j + 1] = [{"t": "Span", "c": [[key, ["equation"], []], [math, number]]}]
-                targets.append(Target(key, "eq", source.line_of("#" + key, 1), 0, math["c"][1].strip()))
+                seen = sum(t.key == key for t in targets)   # a label written twice: each at its own line (R004)
+                targets.append(Target(key, "eq", _nth_line(source.text, "{#" + key + "}", seen), 0,
+                                      math["c"][1].strip()))
         i += 1
+
+
+def _nth_line(text: str, needle: str, n: int) -> int:
+    at = -1
+    for _ in range(n + 1):
+        at = text.find(needle, at + 1)
+        if at < 0:
+            return 1
+    return text.count("\n", 0, at) + 1

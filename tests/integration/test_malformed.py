@@ -233,6 +233,8 @@ CASES = [
          patch={"pipeline.transforms.equations.draw": refuse_math}),
     Case("reference to no equation", append(CH1, "\n$$ x = 1 $$ {#eq-uno}\n\nVéase @eq-dos.\n"), CH1,
          CH1_LINES + 4, "R003"),
+    Case("equation label defined twice", append(CH1, "\n$$ x = 1 $$ {#eq-uno}\n\n$$ y = 2 $$ {#eq-uno}\n"), CH1,
+         CH1_LINES + 4, "R004"),
     Case("labelled figure without alt text", append(CH1, "\n![Rejas.](images/rejas.png){#fig-rejas}\n"), CH1,
          CH1_LINES + 2, "I007", strict=True),
     Case("unknown acronym", append(CH1, "\nLa OGPU llegó.\n"), CH1, CH1_LINES + 2, "A001", strict=True),
