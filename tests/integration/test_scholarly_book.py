@@ -405,11 +405,16 @@ def test_numbering_per_chapter_or_continuous(tmp_path):
     assert "\n2.2 The three largest berths" in book_texts(book)["tables"]
     # the author's note is the second of its chapter: a citation's note comes first
     assert (labels["fig-quay"], labels["tbl-berths"], labels["note-steam"]) == ("figure 2.1", "table 2.1", "note 2")
+    assert labels["eq-load"] == "equation (2.1)"   # equations numbered like figures
     ms = shutil.copytree(FIXTURE, tmp_path / "ms")
     cfg = ms / "book.yaml"
     cfg.write_text(cfg.read_text("utf-8").replace("numbering: chapter", "numbering: continuous"), "utf-8")
     labels = {label.key: label.text.replace("\u00a0", " ") for label in load_book(ms, None, Report()).labels}
     assert (labels["fig-crane"], labels["fig-quay"], labels["tbl-berths"]) == ("figure 1", "figure 2", "table 2")
+    assert (labels["eq-load"], labels["eq-tonnage"]) == ("equation (1)", "equation (2)")
+    cfg.write_text(cfg.read_text("utf-8").replace("language: en", "language: es"), "utf-8")
+    labels = {label.key: label.text.replace("\u00a0", " ") for label in load_book(ms, None, Report()).labels}
+    assert labels["eq-tonnage"] == "ecuación (2)"   # the book's language words it
 
 
 def test_equations_are_mathml_described_by_their_tex(built, epub):
