@@ -91,6 +91,7 @@ CODES = _codes(
     # R003-: cross-references (`@fig-crane` to `{#fig-crane}`)
     ("R003", E, "@{key} refers to no label: write {{#{key}}} on a heading, figure or table, or [^{key}] on a note"),
     ("R004", E, "label {key} is defined twice (first at {first})"),
+    ("R005", E, "the TeX math ${tex}$ cannot be read: {detail}"),
     # I: images
     ("I001", E, "image not found: {src}"),
     ("I002", E, "image too large: {src} is {size}, more than the {limit} a book image may have"),

@@ -14,6 +14,7 @@ WORDS = {
         "figures": "Ilustraciones", "tables": "Tablas",
         "ref-fig": "figura\u00a0{n}", "ref-tbl": "tabla\u00a0{n}", "ref-chapter": "capítulo\u00a0{n}",
         "ref-appendix": "apéndice\u00a0{n}", "ref-note": "nota\u00a0{n}", "ref-page": "p.\u00a0{n}",
+        "ref-eq": "ecuación\u00a0({n})", "label-eq": "({n})",
         "label-fig": "Figura\u00a0{n}.", "label-tbl": "Tabla\u00a0{n}.", "quote": "«{text}»",
     },
     "en": {
@@ -26,6 +27,7 @@ WORDS = {
         "figures": "Illustrations", "tables": "Tables",
         "ref-fig": "figure\u00a0{n}", "ref-tbl": "table\u00a0{n}", "ref-chapter": "chapter\u00a0{n}",
         "ref-appendix": "appendix\u00a0{n}", "ref-note": "note\u00a0{n}", "ref-page": "p.\u00a0{n}",
+        "ref-eq": "equation\u00a0({n})", "label-eq": "({n})",
         "label-fig": "Figure\u00a0{n}.", "label-tbl": "Table\u00a0{n}.", "quote": "“{text}”",
     },
 }

@@ -1,7 +1,7 @@
 """Adapters: the only modules that reach inside the engines the pipeline drives.
 
 One module per engine: `weasyprint` (WeasyPrint and pydyf), `pandoc`
-(pypandoc), `ebooklib`. The rest of the pipeline imports the engines from
+(pypandoc), `ebooklib`, `ziamath` (TeX math drawn for print). The rest of the pipeline imports the engines from
 here and never names their internals; tests/unit/test_engine_adapters.py
 keeps both promises: every private name an adapter declares in its
 `PRIVATE` still exists with the parameters written down, and no module

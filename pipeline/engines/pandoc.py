@@ -63,6 +63,28 @@ def bibliography(path, fmt: str) -> list[dict]:
     return json.loads(_run([f"--from={fmt}", "--to=csljson", str(path)], "")[0] or "[]")
 
 
+def mathml(formulas: list[tuple[str, bool]]) -> list[str]:
+    """For each (TeX, display), "" when Pandoc's texmath turns it into
+    MathML, else texmath's complaint ("unexpected control sequence \\foo"):
+    Pandoc would leave that formula as TeX in the EPUB."""
+    blocks = [{"t": "Para", "c": [{"t": "Math", "c": [{"t": "DisplayMath" if d else "InlineMath"}, tex]}]}
+              for tex, d in formulas]
+    doc = {"pandoc-api-version": [1, 23, 1, 1], "meta": {}, "blocks": blocks}
+    html, stderr = _run(["--from=json", "--to=html5", "--mathml", "--wrap=none"], json.dumps(doc, ensure_ascii=False))
+    why = iter(_complaints(stderr))
+    return [next(why, "not TeX texmath can read") if 'class="math' in para else ""
+            for para in html.split("</p>")[: len(formulas)]]
+
+
+def _complaints(stderr: str) -> list[str]:
+    """texmath's reason in each "Could not convert TeX math" warning, in order."""
+    out = []
+    for block in stderr.split("[WARNING] Could not convert TeX math")[1:]:
+        lines = [line.strip() for line in block.splitlines()]
+        out.append(next((line for line in lines if line.startswith("unexpected")), "not TeX texmath can read"))
+    return out
+
+
 def _run(args: list[str], text: str) -> tuple[str, str]:
     try:
         done = subprocess.run([path(), *args], input=text, capture_output=True, text=True,

@@ -755,6 +755,28 @@ def tables(page) -> list[tuple[object, float, float]]:
     return found
 
 
+def note_tables(page, prefix: str = "note-") -> list[tuple[str, float, float]]:
+    """(id, width, room) of each table on the page inside an element whose
+    id starts with `prefix` (a note: in the footnote area, or an endnote in
+    the flow), `id` the nearest such; widths as `tables` gives them."""
+    room = page._page_box.width
+    found: list = []
+
+    def walk(box, owner):
+        for child in getattr(box, "children", ()):
+            if isinstance(child, _boxes.MarginBox):
+                continue
+            ident = child.element.get("id") if getattr(child, "element", None) is not None else None
+            inner = ident if ident and ident.startswith(prefix) and child.element_tag == child.element.tag else owner
+            if isinstance(child, _boxes.TableBox) and inner:
+                found.append((inner, child.border_width(), room))
+            else:
+                walk(child, inner)
+
+    walk(page._page_box, None)
+    return found
+
+
 def content_extent(page) -> tuple[float, float]:
     """(top, bottom) of the page's content area, in CSS px."""
     box = page._page_box

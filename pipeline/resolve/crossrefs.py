@@ -44,10 +44,10 @@ def _labels(texts: list, config, report: Report) -> dict[str, Label]:
     lang, per_chapter = config.language, config.figures.numbering == "chapter"
     found: dict[str, Label] = {}
     where: dict[str, str] = {}
-    counts = {"fig": 0, "tbl": 0}
+    counts = {"fig": 0, "tbl": 0, "eq": 0}
     for place, (chapter, doc) in enumerate(texts, 1):
         if per_chapter:
-            counts = {"fig": 0, "tbl": 0}
+            counts = {"fig": 0, "tbl": 0, "eq": 0}
         for label, line in _doc_labels(chapter, doc, place, counts, per_chapter, lang):
             at = f"{chapter.source.path}:{line}"
             if label.key in found:
@@ -88,7 +88,7 @@ def _touched(doc: Document) -> bool:
 
 
 def _marked(html: str) -> bool:
-    return 'class="xref"' in html or 'class="float-label"' in html or "<table" in html
+    return 'class="xref"' in html or 'class="float-label"' in html or "<table" in html or 'class="eq-number"' in html
 
 
 def _finish_doc(doc: Document, labels: dict[str, Label], lang: str) -> Document:
@@ -106,7 +106,7 @@ def _finish(fragment: str, labels: dict[str, Label], lang: str) -> str:
             _table(node)
         elif cls == "xref":
             _reference(node, labels[node.get("data-key")])
-        elif cls == "float-label":
+        elif cls in ("float-label", "eq-number"):
             label = labels[node.get("data-key")]
             node.attrib.pop("data-key")
             node.text = word(lang, f"label-{label.kind}", n=label.number)

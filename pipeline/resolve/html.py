@@ -27,7 +27,9 @@ from pipeline.pool import ordered_map
 from pipeline.read import pandoc_path, pandoc_version
 from pipeline.text.fragments import inner_xml
 
-ARGS = ["--wrap=none", "--html-q-tags"]
+# MathML for TeX math: the EPUB shows it as it is, print draws it from its TeX annotation
+ARGS = ["--wrap=none", "--html-q-tags", "--mathml"]
+TEX = "application/x-tex"
 
 
 def to_html_all(jobs: Iterable[tuple[list[list], tuple]], cache_dir: Path | None = None) -> Iterator[list[str]]:
@@ -120,6 +122,16 @@ def _run_pandoc(text: str) -> str:
 
 def _split(html: str, count: int) -> list[str]:
     root = lhtml.fragment_fromstring(html, create_parent="body")
+    for math in root.iter("math"):
+        _describe(math)
     found = {el.get("id"): inner_xml(el) for el in root if el.get("id", "").startswith("chunk-")}
     return [found.get(f"chunk-{i}", "") for i in range(count)]
 
+
+
+def _describe(math) -> None:
+    """A formula's `alttext` is its TeX, which screen readers and Ace take as
+    its description (Pandoc keeps the TeX only as an annotation)."""
+    tex = next((a.text for a in math.iter("annotation") if a.get("encoding") == TEX), None)
+    if tex and tex.strip():
+        math.set("alttext", tex.strip())

@@ -14,7 +14,7 @@ from pipeline.gcpause import paused
 from pipeline.read import Source
 from pipeline.transforms.chapter import Chapter
 from pipeline.diagnostics import Severity
-from pipeline.transforms import abbreviations, checks, crossrefs, images, names, notes, title
+from pipeline.transforms import abbreviations, checks, crossrefs, equations, images, names, notes, title
 from pipeline.transforms.abbreviations import Matcher
 from pipeline.transforms.names import NO_NAMES, NameMatcher
 
@@ -29,6 +29,8 @@ def transform(source: Source, matcher: Matcher = NO_REGISTER, name_matcher: Name
         return Chapter(source=replace(source, blocks=[]), heading=None, blocks=[], notes=(),
                        diagnostics=tuple(problems))
     blocks, targets, references, xref_diags = crossrefs.mark(source, source.blocks)
+    blocks, equation_targets, math_diags = equations.mark(source, blocks)
+    targets, xref_diags = targets + equation_targets, xref_diags + math_diags
     blocks = names.mark(blocks, name_matcher)
     blocks, used, unknown = abbreviations.mark(blocks, matcher)
     blocks, bodies, diags = notes.lift(source, blocks)

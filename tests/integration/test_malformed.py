@@ -117,6 +117,12 @@ GRADIENT_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" width="600" height="150
                 '</defs><rect width="600" height="150" fill="url(#g)"/></svg>')
 
 
+def refuse_math(tex, display=False):
+    from pipeline.engines.ziamath import MathError
+
+    raise MathError("AssertionError")
+
+
 def refuse_colour(self, space, values):
     from pipeline.render.pdf.spaces import InkError
 
@@ -128,6 +134,9 @@ CH2_LINES = (FIXTURE / CH2).read_text("utf-8").count("\n")
 YAML_LINES = (FIXTURE / "book.yaml").read_text("utf-8").count("\n")
 CH1_LINES = (FIXTURE / CH1).read_text("utf-8").count("\n")
 IMG = "\n![Una imagen](images/{})\n"
+# a note holding a table no measure holds: L013 at the note's definition (its 4th line)
+WIDE_NOTE = ("\nTexto[^ancha].\n\n[^ancha]: Una tabla:\n\n    | A | B |\n    |---|---|\n    | "
+             + "Unbreakable" * 12 + " | x |\n")
 CHECK = ConfinedFetcher.check
 
 CASES = [
@@ -216,6 +225,16 @@ CASES = [
     Case("page reference to no label", append(CH1, "\nVéase [p. @sec-nada].\n"), CH1, CH1_LINES + 2, "R003"),
     Case("label defined twice", lambda ms: append(CH1, "\n## Uno {#sec-uno}\n")(ms) or
          append(CH2, "\n## Otro {#sec-uno}\n")(ms), CH2, CH2_LINES + 2, "R004"),
+    # equations (issue 19): TeX that Pandoc's texmath (the EPUB's MathML) or ziamath (print's SVG) cannot read
+    Case("TeX math texmath cannot read", append(CH1, "\nUna fórmula $\\frac{a$ rota.\n"), CH1, CH1_LINES + 2, "R005"),
+    Case("TeX math with an unknown command", append(CH1, "\nUna fórmula $\\nada x$.\n"), CH1, CH1_LINES + 2,
+         "R005"),
+    Case("TeX math ziamath cannot draw", append(CH1, "\nUna fórmula $x^2$.\n"), CH1, CH1_LINES + 2, "R005",
+         patch={"pipeline.transforms.equations.draw": refuse_math}),
+    Case("reference to no equation", append(CH1, "\n$$ x = 1 $$ {#eq-uno}\n\nVéase @eq-dos.\n"), CH1,
+         CH1_LINES + 4, "R003"),
+    Case("equation label defined twice", append(CH1, "\n$$ x = 1 $$ {#eq-uno}\n\n$$ y = 2 $$ {#eq-uno}\n"), CH1,
+         CH1_LINES + 4, "R004"),
     Case("labelled figure without alt text", append(CH1, "\n![Rejas.](images/rejas.png){#fig-rejas}\n"), CH1,
          CH1_LINES + 2, "I007", strict=True),
     Case("unknown acronym", append(CH1, "\nLa OGPU llegó.\n"), CH1, CH1_LINES + 2, "A001", strict=True),
@@ -277,6 +296,9 @@ CASES = [
          patch={"pipeline.render.pdf.fetcher.ConfinedFetcher.check": refuse_images}),
     Case("a table too wide for the text block", append(CH2, "\n| A | B |\n|---|---|\n| " + "Unbreakable" * 12
                                                           + " | x |\n"), CH2, CH2_LINES + 2, "L013", formats="pdf"),
+    Case("a table too wide in an endnote", append(CH2, WIDE_NOTE), CH2, CH2_LINES + 4, "L013", formats="pdf"),
+    Case("a table too wide in a footnote", lambda ms: yaml_edit("  print: endnotes", "  print: footnotes")(ms)
+         or append(CH2, WIDE_NOTE)(ms), CH2, CH2_LINES + 4, "L013", formats="pdf"),
     Case("ignore entry without reason", write("ignore.yaml", "- code: A001\n  match: OGPU\n"),
          "ignore.yaml", 1, "M004"),
     # what the printer named in book.yaml would refuse (print.printer's line)

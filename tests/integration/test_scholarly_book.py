@@ -37,7 +37,8 @@ from tests.pdflinks import link_targets, named_destinations
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "scholarly"
 SLUG = "cranes-and-quays"
-X = {"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"}
+X = {"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops",
+     "m": "http://www.w3.org/1998/Math/MathML"}
 MM = 72 / 25.4
 TEXT_BLOCK = (114 * MM, 186 * MM)   # print.css: trim 150 × 230 mm less the margins
 
@@ -98,10 +99,10 @@ def _text(node) -> str:
 
 def _target_text(epub, href: str) -> str:
     """What the target of a link prints at its place: a caption's opening
-    label, a heading's words."""
+    label, an equation's number (its formula is drawn, not set), a heading's words."""
     name, ident = href.split("#")
     node = epub[name].xpath(f"//*[@id='{ident}']")[0]
-    label = node.xpath(".//x:span[@class='float-label']", namespaces=X)
+    label = node.xpath(".//x:span[@class='float-label' or @class='eq-number']", namespaces=X)
     if label:
         return _text(label[0])
     if node.tag == f"{{{X['x']}}}section":   # a chapter: its title
@@ -117,7 +118,7 @@ def test_every_page_reference_prints_the_page_its_target_is_on(which, request):
     epub, pages = _epub(folder), _pages(folder)
     refs = [(a.get("href"), _text(a)) for doc in epub.values()
             for a in doc.xpath("//x:a[@class='xref-page']", namespaces=X)]
-    assert len(refs) == 4   # one in a note
+    assert len(refs) == 5   # one in a note, one to an equation
     for href, label in refs:
         number = int(re.fullmatch(r"p\. (\d+)", label).group(1))
         page = pages[number - 1]
@@ -139,7 +140,8 @@ def test_references_are_worded_numbered_and_linked(epub):
             ("figure 2.1", "quays.xhtml#fig-quay"), ("note 2", "notes.xhtml#note-cranes-2"),
             ("table 2.2", "quays.xhtml#tbl-dims"),
             ("“Tonnage”", "quays.xhtml#sec-tonnage"), ("“The hydraulic crane”", "cranes.xhtml#sec-hydraulic"),
-            ("chapter 1", "cranes.xhtml#cranes"), ("figure 1.1", "cranes.xhtml#fig-crane")} == words
+            ("chapter 1", "cranes.xhtml#cranes"), ("figure 1.1", "cranes.xhtml#fig-crane"),
+            ("equation (2.1)", "quays.xhtml#eq-load"), ("equation (2.2)", "quays.xhtml#eq-tonnage")} == words
 
 
 def test_every_link_of_the_epub_lands_on_an_id(epub):
@@ -403,8 +405,56 @@ def test_numbering_per_chapter_or_continuous(tmp_path):
     assert "\n2.2 The three largest berths" in book_texts(book)["tables"]
     # the author's note is the second of its chapter: a citation's note comes first
     assert (labels["fig-quay"], labels["tbl-berths"], labels["note-steam"]) == ("figure 2.1", "table 2.1", "note 2")
+    assert labels["eq-load"] == "equation (2.1)"   # equations numbered like figures
     ms = shutil.copytree(FIXTURE, tmp_path / "ms")
     cfg = ms / "book.yaml"
     cfg.write_text(cfg.read_text("utf-8").replace("numbering: chapter", "numbering: continuous"), "utf-8")
     labels = {label.key: label.text.replace("\u00a0", " ") for label in load_book(ms, None, Report()).labels}
     assert (labels["fig-crane"], labels["fig-quay"], labels["tbl-berths"]) == ("figure 1", "figure 2", "table 2")
+    assert (labels["eq-load"], labels["eq-tonnage"]) == ("equation (1)", "equation (2)")
+    cfg.write_text(cfg.read_text("utf-8").replace("language: en", "language: es"), "utf-8")
+    labels = {label.key: label.text.replace("\u00a0", " ") for label in load_book(ms, None, Report()).labels}
+    assert labels["eq-tonnage"] == "ecuación (2)"   # the book's language words it
+
+
+def test_equations_are_mathml_described_by_their_tex(built, epub):
+    """Every formula, in the text and in a note, is MathML whose alttext is
+    its TeX; a labelled one carries its number; the documents holding
+    MathML say so in the manifest, and the package lists MathML and
+    describedMath among its accessibility features."""
+    formulas = [m for doc in epub.values() for m in doc.xpath("//m:math", namespaces=X)]
+    assert len(formulas) == 9
+    for m in formulas:
+        tex = m.xpath("string(.//m:annotation[@encoding='application/x-tex'])", namespaces=X).strip()
+        assert tex and m.get("alttext") == tex
+    load = epub["quays.xhtml"].xpath("//x:span[@id='eq-load']", namespaces=X)[0]
+    assert load.get("class") == "equation" and load[0].get("display") == "block"
+    assert _text(load.xpath("x:span[@class='eq-number']", namespaces=X)[0]) == "(2.1)"
+    assert epub["notes.xhtml"].xpath("//m:math[@alttext='t = 6\\tfrac{1}{2}']", namespaces=X)
+    with zipfile.ZipFile(built / f"{SLUG}.epub") as z:
+        opf = etree.fromstring(z.read("EPUB/content.opf"))
+    ns = {"o": "http://www.idpf.org/2007/opf"}
+    mathml = {i.get("href") for i in opf.xpath("//o:item[contains(@properties, 'mathml')]", namespaces=ns)}
+    assert mathml == {"quays.xhtml", "notes.xhtml"}
+    features = opf.xpath("//o:meta[@property='schema:accessibilityFeature']/text()", namespaces=ns)
+    assert {"MathML", "describedMath"} <= set(features)
+
+
+def test_equations_are_drawn_in_print_with_their_numbers_at_the_right(built, pages):
+    """Print draws each formula (no MathML text reaches the PDF: "max" and
+    "Mpost" of W_max = M_post / r would be words of it) and sets the number
+    at the measure's right, on the formula's own line."""
+    printed = "\n".join(pages)
+    assert "Mpost" not in printed and "Wmax" not in printed
+    for number in ("(2.1)", "(2.2)"):
+        line = next(line for line in printed.splitlines() if line.strip() == number)
+        assert len(line) - len(line.lstrip()) > 60, line   # far right, alone on its line
+    page = next(i for i, p in enumerate(pages, 1) if "(2.1)" in p.split())
+    box = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(built / f"{SLUG}.pdf"), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    word = re.search(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">\(2\.1\)</word>', box)
+    x, top, bottom = (float(v) for v in word.groups())
+    png = subprocess.run(["pdftoppm", "-r", "72", "-gray", "-f", str(page), "-l", str(page), "-png",
+                          str(built / f"{SLUG}.pdf")], capture_output=True, check=True).stdout
+    band = Image.open(io.BytesIO(png)).convert("L").crop((0, int(top) - 4, int(x) - 20, int(bottom) + 4))
+    assert band.getextrema()[0] < 100   # ink left of the number, on its line: the formula, drawn

@@ -20,8 +20,8 @@ from pipeline.engines import Private
 
 ROOT = Path(__file__).resolve().parents[2] / "pipeline"
 ENGINES = ROOT / "engines"
-ADAPTERS = ("weasyprint", "pandoc", "ebooklib")
-DISTRIBUTIONS = ("weasyprint", "pydyf", "pypandoc", "ebooklib")
+ADAPTERS = ("weasyprint", "pandoc", "ebooklib", "ziamath")
+DISTRIBUTIONS = ("weasyprint", "pydyf", "pypandoc", "ebooklib", "ziamath", "ziafont", "latex2mathml")
 MISSING = object()
 
 

@@ -82,6 +82,19 @@ def test_formulas_described_only_by_mathml_alttext():
     assert "1 fórmula, descrita." in mathml["schema:accessibilitySummary"][0]
 
 
+def test_mathml_as_pandoc_writes_it_is_a_feature_and_described_by_its_alttext():
+    """Pandoc's MathML declares its namespace (the book's fragments are XML):
+    counted as MathML, described when its alttext holds the TeX."""
+    ns = 'xmlns="http://www.w3.org/1998/Math/MathML"'
+    described = rows(book(f'<p>Sea <math {ns} alttext="x^2"><mi>x</mi></math>.</p>'))
+    assert {"MathML", "describedMath"} <= set(described["schema:accessibilityFeature"])
+    bare = rows(book(f'<p>Sea <math {ns}><mi>x</mi></math>.</p>'))
+    assert "MathML" in bare["schema:accessibilityFeature"]
+    assert "describedMath" not in bare["schema:accessibilityFeature"] and "dcterms:conformsTo" not in bare
+    tex = rows(book('<p>Sea <span class="math inline">\\(x^2\\)</span>.</p>'))
+    assert "MathML" not in tex["schema:accessibilityFeature"]
+
+
 def test_notes_tables_index_glossary_and_pages_are_said_and_listed():
     b = book("<table><tr><th>Año</th></tr><tr><td>1917</td></tr></table>", note_html="<p>Nota.</p>",
              index=True, glossary=True)

@@ -24,6 +24,7 @@ from pipeline.render.epub.xhtml import document, el, serialize
 RENDERERS = {"notes": documents.render_notes, "glossary": documents.render_glossary, "index": render_index,
              "figures": documents.render_float_list, "tables": documents.render_float_list}
 FLOATS_CSS = "epub-floats.css"   # figures and tables: added only to a book that has them
+MATH_CSS = "epub-math.css"       # formulas: likewise
 SKIPPED = {"toc"}  # nav.xhtml is the toc
 
 
@@ -51,6 +52,8 @@ def render_epub(book: Book, out_path: Path, styles_dir: Path, pages: dict[str, i
     css = fonts.font_face_css(faces) + (styles_dir / "epub.css").read_text("utf-8")
     if _has_floats(book):
         css += (styles_dir / FLOATS_CSS).read_text("utf-8")
+    if _has_math(book):   # else book.css stays as it was
+        css += (styles_dir / MATH_CSS).read_text("utf-8")
     if any(d.role == "references" for d in docs):   # else book.css stays as it was
         css += (styles_dir / "references.css").read_text("utf-8")
     pkg.add_item(epub.EpubItem("css", "css/book.css", "text/css", css.encode("utf-8")))
@@ -87,6 +90,14 @@ def _has_floats(book: Book) -> bool:
     return bool(book.floats("fig") or book.floats("tbl")) or any('class="table-wrap' in d.html for d in book.documents)
 
 
+def _has_math(book: Book) -> bool:
+    return any(_math(d.html) or any(_math(n.html) for n in d.notes) for d in book.documents)
+
+
+def _math(html: str) -> bool:
+    return "<math" in html
+
+
 def _content(book: Book, doc: Document, where) -> bytes:
     if doc.generated and doc.role in RENDERERS:   # else its html is made (references)
         return RENDERERS[doc.role](book, doc, where)
@@ -94,7 +105,8 @@ def _content(book: Book, doc: Document, where) -> bytes:
 
 
 def _item(doc: Document, content: bytes) -> epub.EpubItem:
-    return _xhtml_item(doc.id, documents.file_name(doc), content)
+    # a document holding MathML declares it (EPUB 3 manifest property `mathml`)
+    return _xhtml_item(doc.id, documents.file_name(doc), content, ["mathml"] if b"<math" in content else [])
 
 
 def _xhtml_item(uid: str, name: str, content: bytes, properties=()) -> epub.EpubItem:

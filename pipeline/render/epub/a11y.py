@@ -22,6 +22,7 @@ from lxml import etree
 
 from pipeline.model import Book
 
+MATHML = "{http://www.w3.org/1998/Math/MathML}"
 CLAIM = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 
 
@@ -33,6 +34,7 @@ class Contents:
     described_images: int = 0  # of those, with a text alternative
     tables: int = 0
     formulas: int = 0
+    mathml: int = 0            # of those, written as MathML (resolve/html.py: every formula Pandoc could convert)
     described_formulas: int = 0
     notes: int = 0
     index: str = ""            # the index's title, when the book has one with entries
@@ -56,10 +58,10 @@ class Contents:
 
 
 def contents(book: Book, pages: bool) -> Contents:
-    counts = {"images": 0, "described_images": 0, "tables": 0, "formulas": 0, "described_formulas": 0}
+    counts = {"images": 0, "described_images": 0, "tables": 0, "formulas": 0, "mathml": 0, "described_formulas": 0}
     for fragment in _fragments(book):
         root = etree.fromstring(f"<div>{fragment}</div>")
-        for node in root.iter("img", "table", "math", "span"):
+        for node in root.iter("img", "table", MATHML + "math", "math", "span"):
             _count(node, counts)
     index = next((d.title for d in book.documents if d.role == "index"), "") if book.index else ""
     glossary = next((d.title for d in book.documents if d.role == "glossary"), "") if book.glossary() else ""
@@ -78,9 +80,10 @@ def _count(node, counts: dict) -> None:
         counts["described_images"] += bool((node.get("alt") or "").strip())
     elif node.tag == "table":
         counts["tables"] += 1
-    elif node.tag == "math" or "math" in (node.get("class") or "").split():
+    elif node.tag in ("math", MATHML + "math") or "math" in (node.get("class") or "").split():
         # Pandoc writes TeX in a span.math, MathML as math: described only by alttext
         counts["formulas"] += 1
+        counts["mathml"] += node.tag != "span"
         counts["described_formulas"] += bool((node.get("alttext") or "").strip())
 
 
@@ -92,6 +95,8 @@ def features(c: Contents) -> list[str]:
         out += ["pageBreakMarkers", "pageNavigation"]
     if c.alt_text:
         out.append("alternativeText")
+    if c.mathml:
+        out.append("MathML")
     if c.described_math:
         out.append("describedMath")
     if c.notes:

@@ -52,6 +52,9 @@ def _cmap(path: Path) -> frozenset[int]:
     return frozenset(TTFont(path, lazy=True).getBestCmap())
 
 
+MATHML = "{http://www.w3.org/1998/Math/MathML}"
+
+
 @lru_cache(maxsize=8192)
 def _text_runs(fragment: str) -> tuple[tuple[str, bool], ...]:
     """_texts, parsed once per process for each fragment (the preview checks
@@ -69,10 +72,11 @@ def _texts(fragment: str):
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
+        in_math = el.tag.startswith(MATHML)   # print draws formulas as paths (engines/ziamath): no font's glyphs
         bold = any(a.tag in ("strong", "b") for a in el.iterancestors()) or el.tag in ("strong", "b")
-        if el.text:
+        if el.text and not in_math:
             yield el.text, bold
-        if el.tail and el is not root:
+        if el.tail and el is not root and (not in_math or el.tag == MATHML + "math"):
             parent_bold = any(a.tag in ("strong", "b") for a in el.iterancestors())
             yield el.tail, parent_bold
 

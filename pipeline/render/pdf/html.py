@@ -34,6 +34,7 @@ from pipeline.i18n import word
 from pipeline.model import Book, Document, Note
 from pipeline.render.pdf import notes as notes_
 from pipeline.render.pdf.index import index_section
+from pipeline.render.pdf.math import replace_math
 from pipeline.text.words import is_acronym
 
 SKIPPED: set[str] = set()    # roles not laid out
@@ -496,6 +497,8 @@ def _graft(parent, fragment: str) -> None:
     if not fragment.strip():
         return
     wrapper = etree.fromstring(f"<wrapper>{fragment}</wrapper>", _PARSER)
+    if "<math" in fragment:
+        replace_math(wrapper)
     if wrapper.text:
         if len(parent):
             parent[-1].tail = (parent[-1].tail or "") + wrapper.text

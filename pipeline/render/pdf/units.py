@@ -253,6 +253,7 @@ def _lay_out_unit(setting: Setting, name: str, pages: dict[str, int] | None) -> 
         document, own = _settle(book, name, pages, lines, lambda html: lay_out(_smaller(html, smaller)))
         wide = _wide_tables(book, document, doc_ids)
     _check_tables(book, doc_ids, wide)
+    _check_note_tables(book, document)
     if book.config.notes.print == "endnotes" and any(book.document(d).role == "notes" for d in doc_ids):
         own = {**own, **notes_.note_pages(document)}
     _tell_early(setting, name, document)
@@ -427,6 +428,23 @@ def _check_tables(book: Book, doc_ids, wide) -> None:
         raise TableTooWide(f"table {index + 1} of {doc.source} is {width * MM_PER_PX:.1f} mm wide, the text "
                            f"block {room * MM_PER_PX:.1f} mm, even set smaller: split it, or cut its columns or "
                            "their longest words", where)
+
+
+def _check_note_tables(book: Book, document) -> None:
+    """No table of a note (a footnote's, or an endnote's in the notes
+    section) wider than the text block either: it is not set smaller
+    (resolve's six-column rule still applies), so one found too wide is
+    the author's to cut, at the note's definition."""
+    if not any("<table" in n.html for n in book.notes):
+        return
+    notes = {f"note-{n.key}": n for n in book.notes}
+    for page in document.pages:
+        for ident, width, room in engine.note_tables(page):
+            note = notes.get(ident) or notes.get(ident.rsplit("-", 1)[0])   # a footnote's later chunk: note-KEY-2
+            if note is not None and width > room + 0.5:
+                raise TableTooWide(f"a table in note {note.mark} is {width * MM_PER_PX:.1f} mm wide, the text "
+                                   f"block {room * MM_PER_PX:.1f} mm: split it, or cut its columns or their "
+                                   "longest words", note.source)
 
 
 def _result(name, book: Book, document, own, pdf: bytes, fetcher) -> UnitLayout:
