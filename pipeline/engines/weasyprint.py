@@ -181,7 +181,7 @@ PRIVATE = (
     Private(f"{_BOXES}.Box.style", "a line's hyphens or word spacing, changed for one line", _LINES),
     Private(f"{_BOXES}.TextBox.justification_spacing", "how far a justified line's spaces are stretched", _LINES),
     Private(f"{_BOXES}.Box.position_x", "where a line set again ends: no try may run past the measure", _LINES),
-    Private(f"{_BOXES}.Box.width", "the measure a line is set in", _LINES),
+    Private(f"{_BOXES}.Box.width", "the measure a line is set in; a page's content width (`tables`)", _LINES),
     Private(f"{_BOXES}.Box.margin_width", "where a line set again ends", _LINES, ("self",)),
     Private(f"{_BOXES}.Box.content_box_x", "the measure a line is set in", _LINES, ("self",)),
     Private("weasyprint.text.line_break.Layout.set_text", "a line set again, measured as it will be drawn", _LINES,
@@ -222,7 +222,6 @@ PRIVATE = (
     Private(f"{_BOXES}.Box.margin_height", "a footnote area's height", _BOX_API, ("self",)),
     Private(f"{_BOXES}.Box.content_box_y", "a page's content top", _BOX_API, ("self",)),
     Private(f"{_BOXES}.TableBox", "`tables`: a table's width, checked against the text block", _BOX_API),
-    Private(f"{_BOXES}.Box.width", "a page's content width", _BOX_API),
     Private(f"{_BOXES}.Box.border_width", "a table's width", _BOX_API, ("self",)),
     *_KEPT_PRIVATE,
 )
@@ -911,7 +910,14 @@ def _state(item):
 
 
 def _same_state(a, b) -> bool:
-    return _state(a)[:4] == _state(b)[:4]
+    """Whether two page_maker items start a page alike (the counter of pages
+    apart, as `_state` sets it): compared as they are, with no copy made."""
+    return _comparable(a) == _comparable(b)
+
+
+def _comparable(item):
+    resume_at, next_page, right_page, (quotes, counters, *rest), _ = item
+    return resume_at, next_page, right_page, (quotes, {**counters, "pages": [0]}, *rest)
 
 
 def _recorded(record: Kept):

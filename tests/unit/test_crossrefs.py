@@ -70,7 +70,7 @@ def _marker_lands(where: str) -> tuple[str, str]:
     """(the tag of the marker's parent, the text right after it)."""
     from lxml import etree
 
-    from pipeline.render.epub.pagebreaks import _marker, _out_of_table_structure
+    from pipeline.render.epub.pagebreaks import Moves, _marker, _out_of_table_structure
     from pipeline.render.epub.xhtml import q
 
     ns = "http://www.w3.org/1999/xhtml"
@@ -80,7 +80,7 @@ def _marker_lands(where: str) -> tuple[str, str]:
     marker = _marker(7)
     {"start": lambda: table.insert(0, marker), "rows": lambda: body.insert(1, marker),
      "end": lambda: body.append(marker)}[where]()
-    _out_of_table_structure(marker)
+    _out_of_table_structure(marker, Moves())
     assert len(wrap.findall(f".//{q('span')}")) == 1
     return etree.QName(marker.getparent()).localname, marker.tail or (marker.getnext().tag.split("}")[1])
 

@@ -94,11 +94,10 @@ class Moves:
         return self.words[id(root)][1:]
 
 
-def _out_of_table_structure(marker, moves: Moves | None = None) -> None:
+def _out_of_table_structure(marker, moves: Moves) -> None:
     """A page that begins between a table's rows: the marker goes into the
     first cell after that point (a span may not stand between rows); one
     that begins with the table, or after its last cell, goes before it."""
-    moves = moves if moves is not None else Moves()
     if marker.getparent().tag not in TABLE_PARTS:
         return
     table = next(a for a in marker.iterancestors() if a.tag == q("table"))

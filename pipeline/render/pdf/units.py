@@ -247,10 +247,12 @@ def _lay_out_unit(setting: Setting, name: str, pages: dict[str, int] | None) -> 
     if book.config.notes.print == "footnotes" and any(book.document(d).notes for d in doc_ids):
         lines = notes_.note_lines(_lay_out_held(setting, measure_html(book, set(doc_ids)), fetcher)[0])
     document, own = _settle(book, name, pages, lines, lay_out)
-    smaller = frozenset(i for i, *_ in _wide_tables(book, document, doc_ids) if not _set_smaller(book, doc_ids, i))
+    wide = _wide_tables(book, document, doc_ids)
+    smaller = frozenset(i for i, *_ in wide if not _set_smaller(book, doc_ids, i))
     if smaller:   # set smaller, as the sheets set a table of many columns, and laid out again
         document, own = _settle(book, name, pages, lines, lambda html: lay_out(_smaller(html, smaller)))
-    _check_tables(book, document, doc_ids)
+        wide = _wide_tables(book, document, doc_ids)
+    _check_tables(book, doc_ids, wide)
     if book.config.notes.print == "endnotes" and any(book.document(d).role == "notes" for d in doc_ids):
         own = {**own, **notes_.note_pages(document)}
     _tell_early(setting, name, document)
@@ -413,11 +415,11 @@ def _smaller(html: str, indices: frozenset[int]) -> str:
     return lxml_html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
 
 
-def _check_tables(book: Book, document, doc_ids) -> None:
-    """No table wider than the text block: the sheets set a table of six
-    columns or more smaller, the layout sets smaller any other it finds too
-    wide, and one still too wide is the author's to split."""
-    wide = _wide_tables(book, document, doc_ids)
+def _check_tables(book: Book, doc_ids, wide) -> None:
+    """No table wider than the text block (`wide`, from `_wide_tables` of the
+    last layout): the sheets set a table of six columns or more smaller, the
+    layout sets smaller any other it finds too wide, and one still too wide
+    is the author's to split."""
     if wide:
         index, _, width, room = wide[0]
         doc = book.document(doc_ids[0])
