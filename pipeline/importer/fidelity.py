@@ -145,6 +145,17 @@ def blocks(manuscript: Path) -> tuple[list[tuple[str, str]], list[tuple[str, str
     return paras, notes
 
 
+def paragraph_starts(text: str) -> frozenset[int]:
+    """Indices in manuscript_keys(text) where a paragraph of a note's own begins
+    (a continued note's "    " chunks): no join is read across them."""
+    starts, count = set(), 0
+    for chunk in text.split("\n\n"):
+        if count:
+            starts.add(count)
+        count += len(manuscript_keys(chunk))
+    return frozenset(starts)
+
+
 def manuscript_keys(text: str) -> list[str]:
     text = MARKUP.sub("", SPACE_MARKUP.sub(" ", text))
     keys = [key(w) for w in text.split()]
@@ -195,8 +206,10 @@ class Aligner:
         for i in range(len(self.keys) - ANCHOR):
             self.index[tuple(self.keys[i:i + ANCHOR])].append(i)
 
-    def align(self, keys: list[str], report: Report, where: str, counted: bool = False) -> None:
-        """Faults of one block: its words that the source does not give there."""
+    def align(self, keys: list[str], report: Report, where: str, counted: bool = False,
+              starts: frozenset[int] = frozenset()) -> None:
+        """Faults of one block: its words that the source does not give there.
+        `starts`: where the block's own paragraphs begin (a note's)."""
         start = self._anchor(keys)
         if start is None and len(keys) <= ANCHOR + 2:
             return   # too short to place: not counted either way
@@ -212,9 +225,10 @@ class Aligner:
         if 0 < last < len(keys) - ANCHOR and self._anchor(keys[last:]) is not None:
             # A long paragraph runs past the window (pages of notes between
             # its pages): its rest is placed on its own, not called added.
-            self.align(keys[last:], report, where, counted=True)
+            self.align(keys[last:], report, where, counted=True,
+                       starts=frozenset(s - last for s in starts if s > last))
             keys = keys[:last]
-        self._paragraphing(blocks, start, report, where, counted)
+        self._paragraphing(blocks, start, report, where, counted, starts)
         for tag, a0, a1, b0, b1 in matcher.get_opcodes():
             if a0 >= len(keys):
                 break
@@ -232,14 +246,15 @@ class Aligner:
                 for k in keys[a0:a1]:
                     report.add("garbled word", f"{where}: {k}")
 
-    def _paragraphing(self, blocks, start: int, report: Report, where: str, rest: bool) -> None:
+    def _paragraphing(self, blocks, start: int, report: Report, where: str, rest: bool,
+                      starts: frozenset[int] = frozenset()) -> None:
         """Paragraphs joined or split against the printed book: a source line
         that ends a paragraph crossed inside the block, or a block that opens
         on the line after one the paragraph runs on from (on the same page:
         a page's first line follows the notes of the page before)."""
-        for a, b in self._turns_of_line(blocks, start):
+        for ours, a, b in self._turns_of_line(blocks, start):
             # on one page: across a page's notes, a page's last line says nothing
-            if a < b <= a + 3 and a in self.ends:
+            if a < b <= a + 3 and a in self.ends and ours not in starts:
                 report.add("paragraphs joined", f"{where} (source ~{a})")
         first = next((b for b in blocks if b.size), None)
         if rest or first is None or first.a or not where.endswith("paragraph"):
@@ -250,17 +265,17 @@ class Aligner:
             report.add("paragraph split", f"{where} (source ~{self.lines[i]})")
 
     def _turns_of_line(self, blocks, start: int):
-        """(line, next line) where the block's words run from one source line
+        """(our word's index, line, next line) where the block's words run from one source line
         to another: inside a run of words matched in order, or from one solid
         run to the next with no word of ours between (a page's notes may stand
         between them in the source)."""
         solid = [b for b in blocks if b.size >= ANCHOR]
         for b in solid:
             for j in range(b.size - 1):
-                yield self.lines[start + b.b + j], self.lines[start + b.b + j + 1]
+                yield b.a + j + 1, self.lines[start + b.b + j], self.lines[start + b.b + j + 1]
         for b, c in zip(solid, solid[1:]):
             if b.a + b.size == c.a:
-                yield self.lines[start + b.b + b.size - 1], self.lines[start + c.b]
+                yield c.a, self.lines[start + b.b + b.size - 1], self.lines[start + c.b]
 
     def _mended(self, ours: list[str], b0: int, b1: int) -> bool:
         """No fault where the source is at fault and the import mended it:
@@ -374,7 +389,7 @@ def measure(src, manuscript: Path, paragraphs: int = PARAGRAPHS, notes: int = NO
     sample = Report()
     for kind, pool, count in (("paragraph", paras, paragraphs), ("note", note_blocks, notes)):
         for name, text in rng.sample(pool, min(count, len(pool))):
-            aligner.align(manuscript_keys(text), sample, f"{name} {kind}")
+            aligner.align(manuscript_keys(text), sample, f"{name} {kind}", starts=paragraph_starts(text))
     whole = Report()
     caps = load_rules(src.profile_dir).get("small_caps") or {}
     scan(manuscript, whole, frozenset(str(w).lower() for w in (caps.get("context_acronyms") or [])

@@ -269,3 +269,8 @@ def test_fidelity_sees_paragraphs_joined_or_split_against_the_printed_page():   
             aligner.align(fidelity.manuscript_keys(text), report, "06 paragraph")
         found[case] = dict(report.faults)
     assert found == {"as printed": {}, "joined": {"paragraphs joined": 1}, "split": {"paragraph split": 1}}
+    # a continued note's own paragraphs ("    " chunks) are no join
+    note = turn + "\n\n    " + prose
+    report = fidelity.Report()
+    aligner.align(fidelity.manuscript_keys(note), report, "06 note", starts=fidelity.paragraph_starts(note))
+    assert not report.faults
