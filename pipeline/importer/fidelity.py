@@ -11,7 +11,13 @@ Two measures, as a proofreader's audit would take them:
   fault. Words compare by their letters, case aside, with the damaged
   ligatures read as any ligature (source "de!nitiva" = "definitiva"), so that
   the importer's repairs are no faults; numbers are left out (the note
-  markers glued to words make them unreliable).
+  markers glued to words make them unreliable). The same alignment checks
+  the block's paragraphing against the printed page: the extraction ends a
+  line the paragraph runs on from with a space and a paragraph's last line
+  without one, so a block that crosses a line ending a sentence with no space
+  after it, with more text of that page below (a page's last line of text
+  never has one), has paragraphs joined; a body paragraph that opens on the
+  line after one that runs on, on the same page, is split.
 - scans of the whole book for the kinds of fault an alignment cannot see:
   acronyms of the register left in lower case, dialogue turns run together,
   paragraphs that start in lower case (split in a sentence), link-layer
@@ -139,23 +145,71 @@ def blocks(manuscript: Path) -> tuple[list[tuple[str, str]], list[tuple[str, str
     return paras, notes
 
 
+def paragraph_starts(text: str) -> frozenset[int]:
+    """Indices in manuscript_keys(text) where a paragraph of a note's own begins
+    (a continued note's "    " chunks): no join is read across them."""
+    starts, count = set(), 0
+    for chunk in text.split("\n\n"):
+        if count:
+            starts.add(count)
+        count += len(manuscript_keys(chunk))
+    return frozenset(starts)
+
+
 def manuscript_keys(text: str) -> list[str]:
     text = MARKUP.sub("", SPACE_MARKUP.sub(" ", text))
     keys = [key(w) for w in text.split()]
     return [k for k in keys if k]
 
 
+# The extraction keeps a space at the end of a line the paragraph runs on
+# from, and none after a paragraph's last line: the printed page's own sign,
+# read apart from the importer's decisions (blank lines, line lengths).
+PARAGRAPH_END = re.compile(r"[.?!…:»)\]][\d*]*$")
+PAGE_START = re.compile(r"^ (?! )\S")
+NOTE_START = re.compile(r"^\d{1,3} \S")
+
+
+def paragraph_ends(path: Path) -> frozenset[int]:
+    """Source lines that end a paragraph in the printed book: a sentence's end
+    and no space after it, with more text of the page after it (a page's last
+    line of text has no space after it either, whatever follows: it is
+    followed by the page's notes or the next page)."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    ends = set()
+    for n, t in enumerate(lines, 1):
+        if t.strip() and PARAGRAPH_END.search(t):
+            after = next((u for u in lines[n:n + 3] if u.strip()), "")
+            if after and not PAGE_START.match(after) and not NOTE_START.match(after):
+                ends.add(n)
+    return frozenset(ends)
+
+
+def runs_on(path: Path) -> frozenset[int]:
+    """Source lines the paragraph plainly runs on from to the next line: a
+    space after, no sentence's end, and no page starting on the next line
+    (a page's first line, " Le Rétif…", follows the notes of the page before)."""
+    lines = path.read_text(encoding="utf-8").split("\n") + [""]
+    return frozenset(n for n, t in enumerate(lines[:-1], 1)
+                     if t.endswith(" ") and t.strip() and not PARAGRAPH_END.search(t.rstrip())
+                     and not PAGE_START.match(lines[n]))
+
+
 class Aligner:
-    def __init__(self, words: list[tuple[str, int]], turns: dict[int, int] | None = None):
+    def __init__(self, words: list[tuple[str, int]], turns: dict[int, int] | None = None,
+                 ends: frozenset[int] = frozenset(), runs: frozenset[int] = frozenset()):
         self.keys = [k for k, _ in words]
         self.lines = [n for _, n in words]
         self.turns = turns or {}
+        self.ends, self.runs = ends, runs
         self.index: dict[tuple, list[int]] = defaultdict(list)
         for i in range(len(self.keys) - ANCHOR):
             self.index[tuple(self.keys[i:i + ANCHOR])].append(i)
 
-    def align(self, keys: list[str], report: Report, where: str, counted: bool = False) -> None:
-        """Faults of one block: its words that the source does not give there."""
+    def align(self, keys: list[str], report: Report, where: str, counted: bool = False,
+              starts: frozenset[int] = frozenset()) -> None:
+        """Faults of one block: its words that the source does not give there.
+        `starts`: where the block's own paragraphs begin (a note's)."""
         start = self._anchor(keys)
         if start is None and len(keys) <= ANCHOR + 2:
             return   # too short to place: not counted either way
@@ -171,8 +225,10 @@ class Aligner:
         if 0 < last < len(keys) - ANCHOR and self._anchor(keys[last:]) is not None:
             # A long paragraph runs past the window (pages of notes between
             # its pages): its rest is placed on its own, not called added.
-            self.align(keys[last:], report, where, counted=True)
+            self.align(keys[last:], report, where, counted=True,
+                       starts=frozenset(s - last for s in starts if s > last))
             keys = keys[:last]
+        self._paragraphing(blocks, start, report, where, counted, starts)
         for tag, a0, a1, b0, b1 in matcher.get_opcodes():
             if a0 >= len(keys):
                 break
@@ -189,6 +245,37 @@ class Aligner:
             elif tag == "replace" and a0 >= last:
                 for k in keys[a0:a1]:
                     report.add("garbled word", f"{where}: {k}")
+
+    def _paragraphing(self, blocks, start: int, report: Report, where: str, rest: bool,
+                      starts: frozenset[int] = frozenset()) -> None:
+        """Paragraphs joined or split against the printed book: a source line
+        that ends a paragraph crossed inside the block, or a block that opens
+        on the line after one the paragraph runs on from (on the same page:
+        a page's first line follows the notes of the page before)."""
+        for ours, a, b in self._turns_of_line(blocks, start):
+            # on one page: across a page's notes, a page's last line says nothing
+            if a < b <= a + 3 and a in self.ends and ours not in starts:
+                report.add("paragraphs joined", f"{where} (source ~{a})")
+        first = next((b for b in blocks if b.size), None)
+        if rest or first is None or first.a or not where.endswith("paragraph"):
+            return
+        i = start + first.b
+        # its first word opens its source line, and the line before runs on to it
+        if 0 < i and self.lines[i - 1] == self.lines[i] - 1 and self.lines[i] - 1 in self.runs:
+            report.add("paragraph split", f"{where} (source ~{self.lines[i]})")
+
+    def _turns_of_line(self, blocks, start: int):
+        """(our word's index, line, next line) where the block's words run from one source line
+        to another: inside a run of words matched in order, or from one solid
+        run to the next with no word of ours between (a page's notes may stand
+        between them in the source)."""
+        solid = [b for b in blocks if b.size >= ANCHOR]
+        for b in solid:
+            for j in range(b.size - 1):
+                yield b.a + j + 1, self.lines[start + b.b + j], self.lines[start + b.b + j + 1]
+        for b, c in zip(solid, solid[1:]):
+            if b.a + b.size == c.a:
+                yield c.a, self.lines[start + b.b + b.size - 1], self.lines[start + c.b]
 
     def _mended(self, ours: list[str], b0: int, b1: int) -> bool:
         """No fault where the source is at fault and the import mended it:
@@ -296,13 +383,13 @@ PARAGRAPHS, NOTES, SEED = 450, 300, 22
 def measure(src, manuscript: Path, paragraphs: int = PARAGRAPHS, notes: int = NOTES,
             seed: int = SEED) -> tuple[Report, Report]:
     """(sample, whole-book scans) of `manuscript` against the loaded source."""
-    aligner = Aligner(*source_text(src))
+    aligner = Aligner(*source_text(src), ends=paragraph_ends(src.path), runs=runs_on(src.path))
     paras, note_blocks = blocks(manuscript)
     rng = random.Random(seed)
     sample = Report()
     for kind, pool, count in (("paragraph", paras, paragraphs), ("note", note_blocks, notes)):
         for name, text in rng.sample(pool, min(count, len(pool))):
-            aligner.align(manuscript_keys(text), sample, f"{name} {kind}")
+            aligner.align(manuscript_keys(text), sample, f"{name} {kind}", starts=paragraph_starts(text))
     whole = Report()
     caps = load_rules(src.profile_dir).get("small_caps") or {}
     scan(manuscript, whole, frozenset(str(w).lower() for w in (caps.get("context_acronyms") or [])

@@ -18,8 +18,9 @@ is found whatever the case and accents after its first letter (LOOSE_WORDS);
 ("la revista Action", 22520).
 
 `python -m pipeline.importer.titles suggest MANUSCRIPT` lists candidates for
-the register (from the bibliography's entries and from cue words: "la revista
-X", "su novela X"), with their counts, for an editor to curate.
+the register (from the bibliography's entries, from cue words: "la revista
+X", "su novela X", and from the notes' citations: a capitalised run before a
+city, a publisher or a year), with their counts, for an editor to curate.
 """
 
 from __future__ import annotations
@@ -219,6 +220,18 @@ CUES = re.compile(
     r"\b(?:revista|periódico|diario|semanario|boletín|novela|libro|ensayo|folleto|poema|obra|título"
     r"|titulado|titulada|intitulado)\s+(?:«)?((?:[A-ZÁÉÍÓÚÑŒ]|L’|l’)[^,.;:()\[\]«»\n]{1,60}?)(?=[,.;:()\[\]»]|\s\(|$)")
 BIB_ENTRY = re.compile(r"^(?!#|:::|Con )([A-ZÁÉÍÓÚÑŒ«][^,(\[\n]{2,80}?)(?:,| \(| \[)")
+# A note's citation: a roman capitalised run after a list's or an author's
+# comma, a colon, "cf.", "en", "de", "sus", that stops before a city, a
+# publisher or a year ("Souvenirs d’un terroriste, París, Champ Libre, 1982").
+CITATION = re.compile(
+    r"(?:(?<=[:;,] )|(?<=\b[cC]f\. )|(?<=\ben )|(?<=\bde )|(?<=\bdel )|(?<=\bsu )|(?<=\bsus ))"
+    r"((?:[A-ZÁÉÍÓÚÑŒÂÊÎÔÇ]|L’)[^,;:()\[\]«»*\n]{2,110}?)"
+    r"(?=,? \(?(?:París|Paris|Madrid|Londres|London|Nueva York|New York|Barcelona|México|Bruselas|Lausanne"
+    r"|Moscú|Moscou|Berlín|Berlin|Ginebra|Montreal|Buenos Aires|Gallimard|Grasset|Plon|Maspero|cit\.)\b"
+    r"|, (?:1[89]|20)\d\d\b)")
+# What stands before a publisher in a citation ("París, Gallimard, 1930"): the run after it is none.
+PUBLISHER_BEFORE = re.compile(r"(?:París|Paris|Madrid|Londres|London|New York|Nueva York|Barcelona|México"
+                              r"|Moscú|Lausanne|Bruselas|[Ee]d\.|Éd\.|Éditions|[Ii]dem|ídem|\d), $")
 
 
 def suggest(manuscript: Path) -> list[tuple[str, int, str]]:
@@ -233,6 +246,8 @@ def suggest(manuscript: Path) -> list[tuple[str, int, str]]:
                     found.setdefault(m.group(1).strip(" «»"), "bibliography")
         for m in CUES.finditer(text):
             found.setdefault(m.group(1).strip(), f"cue in {name}")
+        for m in _citations(text):
+            found.setdefault(m.group(1).strip(" ."), f"citation in {name}")
     whole = "\n".join(texts.values())
     rows = []
     for title, where in found.items():
@@ -241,6 +256,15 @@ def suggest(manuscript: Path) -> list[tuple[str, int, str]]:
         count = len(re.findall(BEFORE + re.escape(emit.escape(title)) + AFTER, whole))
         rows.append((title, count, where))
     return sorted(rows, key=lambda r: (-r[1], r[0]))
+
+
+def _citations(text: str):
+    """CITATION's runs in the notes' lines, but not a publisher after its
+    city, nor one word (a city or a name far more often than a title)."""
+    for line in text.splitlines():
+        if line.startswith("[^"):
+            yield from (m for m in CITATION.finditer(line) if " " in m.group(1).strip()
+                        and not PUBLISHER_BEFORE.search(line[max(0, m.start() - 30):m.start()]))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -240,3 +240,37 @@ def test_blank_inside_an_open_bracket_is_stray():                # source 484-48
     out = paragraphs([[(484, "____ Staline, París, Fayard, 2001 [ed. cast.: Stalin, Madrid, Ediciones"),
                        (485, ""), (486, "Palabra, 2008].")]])
     assert out == ["____ Staline, París, Fayard, 2001 [ed. cast.: Stalin, Madrid, Ediciones Palabra, 2008]."]
+
+
+def _source_aligner():
+    """The real source's words, with the printed page's paragraph ends and run-on lines."""
+    from conftest import PROFILE, SEED
+    from pipeline.importer import source
+
+    src = source.load(SEED, PROFILE, None)
+    return fidelity.Aligner(*fidelity.source_text(src), ends=fidelity.paragraph_ends(SEED),
+                            runs=fidelity.runs_on(SEED))
+
+
+def test_fidelity_sees_paragraphs_joined_or_split_against_the_printed_page():   # source 7494-7512
+    aligner = _source_aligner()
+    turn = ("— Huele a desgracia en la ciudad. Van a degollarlos a todos, pobrecitos, van a saquearlo "
+            "todo una vez más. Así que yo me llevo mis cosas.")
+    prose = ("Pequeños anuncios pegados en las paredes en las calles todavía desiertas anunciaban que, "
+             "por complot y traición, el general contrarrevolucionario Kozlovski se había apoderado")
+    head = ("Zinoviev estaba en conferencia con el Consejo Revolucionario del Ejército. Corrí al Comité "
+            "del ii sector. No encontré más que rostros sombríos. «Es")
+    tail = "incomprensible pero es así… —Pues bien —dije—, hay que movilizar a todo el mundo inmediatamente.»"
+    found = {}
+    for case, texts in {"as printed": [head + " " + tail, turn, prose], "joined": [turn + " " + prose],
+                        "split": [head, tail]}.items():
+        report = fidelity.Report()
+        for text in texts:
+            aligner.align(fidelity.manuscript_keys(text), report, "06 paragraph")
+        found[case] = dict(report.faults)
+    assert found == {"as printed": {}, "joined": {"paragraphs joined": 1}, "split": {"paragraph split": 1}}
+    # a continued note's own paragraphs ("    " chunks) are no join
+    note = turn + "\n\n    " + prose
+    report = fidelity.Report()
+    aligner.align(fidelity.manuscript_keys(note), report, "06 note", starts=fidelity.paragraph_starts(note))
+    assert not report.faults
