@@ -28,7 +28,7 @@ REGISTERS = ("abbreviations.yaml", "names.yaml", "ignore.yaml")
 FORMAT = b"1"   # bump to disown every older entry
 # This process's last chapter of each file, under its entry's name: a long-lived
 # process (the preview) gets an unchanged file's Chapter without unpickling it
-# again, and the very same object, which resolve's memos know (resolve/memo.py).
+# again, and the very same object, which resolve's memo knows (_Memo in resolve/__init__.py).
 # Chapters are frozen and nothing after the transforms changes their blocks.
 _MEMORY: dict[Path, tuple[Path, Chapter]] = {}
 

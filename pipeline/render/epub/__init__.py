@@ -91,11 +91,7 @@ def _has_floats(book: Book) -> bool:
 
 
 def _has_math(book: Book) -> bool:
-    return any(_math(d.html) or any(_math(n.html) for n in d.notes) for d in book.documents)
-
-
-def _math(html: str) -> bool:
-    return "<math" in html
+    return any("<math" in d.html or any("<math" in n.html for n in d.notes) for d in book.documents)
 
 
 def _content(book: Book, doc: Document, where) -> bytes:
