@@ -89,7 +89,7 @@ CODES = _codes(
     ("R001", E, "raw HTML is not allowed: {html}"),
     ("R002", E, "unsafe link target: {url}"),
     # R003-: cross-references (`@fig-crane` to `{#fig-crane}`)
-    ("R003", E, "@{key} refers to no label: write {{#{key}}} on a heading, figure or table, or [^{key}] on a note"),
+    ("R003", E, "@{key} refers to no label: write {{#{key}}} on a heading, figure, table or equation, or [^{key}] on a note"),
     ("R004", E, "label {key} is defined twice (first at {first})"),
     ("R005", E, "the TeX math ${tex}$ cannot be read: {detail}"),
     # I: images
