@@ -175,6 +175,7 @@ def _part(source: Source, pages, part: dict, settings: dict, fixer: Repairer, re
     out.extend(_render(b, fixer, same) for b in blocks)
     if paired:
         note_layout = structure.Layout.of({}, int(settings.get("note_measure", 80)), source.lines, settings)
+        note_layout.verse = layout.verse  # a dedication quoted in a note (13829-13842)
         defs = []
         if paired.title_note:
             defs.append(_note(paired.title_note, note_layout, fixer, result.log))

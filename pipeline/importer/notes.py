@@ -2,8 +2,9 @@
 
 Before: one part's pages of `(line, text)`; on each page the running text,
 then the foot of the page: note bodies "12 text…" (an unnumbered first chunk
-continues the last note of the page before; "* text" is the part's title
-note).
+continues the last note of the page before: a chunk of note-wide lines, or
+any last chunk when that note's line closed no sentence; "* text" is the
+part's title note).
 After: `PartNotes` — the running text with every marker replaced by a
 `[^label]` token ("quien,1" → "quien,[^1]", "Sokolo848" → "Sokolo8[^48]",
 "194329*" → "1943[^29*]"), the notes in order with their lines, and a log.
@@ -112,7 +113,7 @@ def pair_part(pages: list[list[tuple[int, str]]], expected: int | None = None) -
 def _pair_page(page, state, result: PartNotes) -> list[tuple[int, str]]:
     texts = [t for _, t in page]
     n = state["next"]
-    block = _note_block(page, n, state["open"] is not None)
+    block = _note_block(page, n, state["open"])
     if block is None:
         state["open"] = None
         return _trim(page)
@@ -181,7 +182,7 @@ def _repeated_markers(body, markers: list[Marker]) -> list[tuple[int, str]]:
     return doubts
 
 
-def _note_block(page, n: int, open_note: bool) -> tuple[int, int] | None:
+def _note_block(page, n: int, open_note: Note | None) -> tuple[int, int] | None:
     """(start of the foot of the page, first new body) or None.
 
     The foot starts after a blank line, with body n (or the title note), or
@@ -206,9 +207,17 @@ def _note_block(page, n: int, open_note: bool) -> tuple[int, int] | None:
         j = len(texts)
         while j > 0 and not is_blank(texts[j - 1]):
             j -= 1
-        if 0 < j < len(texts) and max(len(t) for t in texts[j:]) > NOTE_LINE:
+        if 0 < j < len(texts) and (max(len(t) for t in texts[j:]) > NOTE_LINE or _runs_on(open_note)):
             return _earlier_note_chunks(texts, j), len(texts)
     return None
+
+
+def _runs_on(note: Note) -> bool:
+    """A note whose last line on its page closes no sentence goes on over the
+    page ("Le dedicó … L'An I de la Rév. Russe:", 13822): the next page's foot
+    is its rest even when set in short lines (the dedication, 13829-13842),
+    which the width test alone would take for the running text."""
+    return not CLOSED.search(note.lines[-1][1])
 
 
 def _earlier_note_chunks(texts: list[str], j: int) -> int:

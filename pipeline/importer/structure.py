@@ -238,7 +238,8 @@ def blocks(pages: list[list[tuple[int, str]]], layout: Layout, log: Log) -> list
 
 def note_blocks(lines: list[tuple[int, str]], layout: Layout, log: Log) -> list[Block]:
     """A note's lines → paragraphs, list items and verse (runs of 3+ short lines:
-    "12 abril 36 partida de Orenburgo" ⏎ "14 abril Moscú" ⏎ …)."""
+    "12 abril 36 partida de Orenburgo" ⏎ "14 abril Moscú" ⏎ …; a chunk the
+    profile's `verse:` ranges name is verse whatever its widths)."""
     out: list[Block] = []
     chunk_list: list[list[tuple[int, str]]] = [[]]
     for line, text in lines:
@@ -252,6 +253,12 @@ def note_blocks(lines: list[tuple[int, str]], layout: Layout, log: Log) -> list[
         i = 0
         while i < len(chunk):
             j = i
+            while j < len(chunk) and layout.in_range(layout.verse, chunk[j][0]):
+                j += 1
+            if j > i:
+                out.append(Block("verse", chunk[i:j]))
+                i = j
+                continue
             while j < len(chunk) and len(chunk[j][1].strip()) < short and not chunk[j][1].endswith("-") \
                     and not LIST_ITEM.match(chunk[j][1]):
                 j += 1
@@ -260,7 +267,8 @@ def note_blocks(lines: list[tuple[int, str]], layout: Layout, log: Log) -> list[
                 i = j
                 continue
             k = i + 1
-            while k < len(chunk) and not _verse_run_at(chunk, k, short):
+            while k < len(chunk) and not _verse_run_at(chunk, k, short) \
+                    and not layout.in_range(layout.verse, chunk[k][0]):
                 k += 1
             for para in split_chunk(chunk[i:k], layout, log):
                 out.append(Block("item" if LIST_ITEM.match(para[0][1]) else "para", para))

@@ -6,7 +6,7 @@ import re
 from pipeline.importer import fidelity, pages, titles
 from pipeline.importer.notes import _earlier_note_chunks, pair_part
 from pipeline.importer.repair import _exception_forms
-from pipeline.importer.structure import Layout, Log, blocks
+from pipeline.importer.structure import Layout, Log, blocks, note_blocks
 
 SETTINGS = {"paragraph_opens": ["^—\\s?[¡¿«A-ZÁÉÍÓÚÑ]"], "no_sentence_end": ["núm."], "join_after": ["del"]}
 
@@ -68,6 +68,40 @@ def test_a_continued_note_keeps_its_paragraphs_below_the_body():  # source 21643
     assert _earlier_note_chunks(texts, 6) == 2
 
 
+def test_a_note_running_on_over_an_ordinary_page_keeps_its_short_lines():   # source 13800-13843
+    # the note's last line closes no sentence ("…Rév. Russe:"), so the next
+    # page's foot, short lines after a blank, is its rest (marker 115 → 1 here)
+    pages_ = [[(13800, "El 26 de agosto de 1928,1 en una noche de verano llena del canto"),
+               (13808, "deformadas de los fusiles aserrados le habían desgarrado monstruosamente"), (13809, ""),
+               (13819, "1 En la recopilación Résistance, Serge le dedica un bellísimo poema titulado «26 Août 28»,"),
+               (13822, "62-64. Serge fue siempre su !el amigo. Le dedicó (así como a Trotsky) L’An I de la Rév. Russe:")],
+              [(13823, "el rostro y el pecho. Quisimos hacer las exequias en la ciudad que él amaba."),
+               (13827, "despedazada…"), (13828, ""),
+               (13829, "Les dedico este trabajo a dos revolucionarios:"), (13830, "a un muerto querido,"),
+               (13841, "a un gran viviente,"), (13842, "V. -S.")],
+              [(13843, "Fueron cinco años de resistencia de un hombre solo —rodeado de su")]]
+    result = pair_part(pages_, 1)
+    assert [n for n, _ in result.notes[0].lines][-4:] == [13829, 13830, 13841, 13842]
+    assert result.pages[1][-1] == (13827, "despedazada…")
+    # a note that closes its sentence ("…alegaciones.", 22499) leaves the next
+    # page's short last line to the page: the dateline 22506
+    closed = [pages_[0][:4] + [(13822, "todas estas alegaciones.")],
+              [(22500, "Al !nal del capítulo 9, unas notas precisan las intenciones de Serge, que"),
+               (22504, "sión de!nitiva» de referencia."), (22505, ""), (22506, "París, septiembre de 2018")]]
+    assert pair_part(closed, 1).pages[1][-1] == (22506, "París, septiembre de 2018")
+
+
+def test_a_profile_verse_range_sets_a_notes_long_lines_as_verse():     # source 13822-13842
+    lay = Layout.of({}, 80, [], SETTINGS)
+    lay.verse = [(13829, 13842)]
+    out = note_blocks([(13822, "62-64. Serge fue siempre su fiel amigo. Le dedicó (así como a Trotsky) L’An I:"),
+                       (13829, "Les dedico este trabajo a dos revolucionarios:"),
+                       (13832, "Militante de la organización comunista de Léninegrad [sic] (1917-1928),"),
+                       (13833, "en quien la inteligencia proba, la firmeza de carácter, una absoluta devoción")],
+                      lay, Log())
+    assert [(b.kind, len(b.lines)) for b in out] == [("para", 1), ("verse", 3)]
+
+
 def test_titles_in_italics_with_lang_and_exclusions():
     register = titles.Register([titles.Entry("l’Humanité", "fr", "periodical"), titles.Entry("Memorias")],
                                ["Librairie de l’Humanité"])
@@ -89,6 +123,11 @@ def test_the_real_book_proofread(part_text, imported):
     appendix = part_text("13-apendice-mi-ruptura-con-trotsky.md")
     body, notes = appendix.split("\n[^1]:", 1)
     assert "sumarse a los diversos ataques" not in body and "con el fin de no sumarse" in notes
+    chapter_vi = part_text("08-la-revolucion-en-el-callejon.md")
+    body, notes = chapter_vi.split("\n[^1]:", 1)
+    assert "Les dedico este trabajo" not in body
+    assert "Rév. Russe]{lang=fr}*:\n\n    | Les dedico este trabajo a dos revolucionarios:\n" in notes
+    assert "\n    | —llama interior única—\n" in notes
     assert "*[Pravda]{lang=ru-Latn}*" in everything and "Librairie de l’Humanité" in everything
     assert "*[Librairie" not in everything and len(re.findall(r"\*\[[^\]]+\]\{lang=", everything)) > 400
 
