@@ -166,7 +166,7 @@ def test_the_register_reports_forms_it_never_found():
 def test_memorias_is_italic_only_as_serges_book(imported):
     everything = "".join(p.read_text("utf-8") for p in imported.glob("*.md"))
     assert "sus *Memorias* con las de Malraux" in everything
-    assert "novelista. Memorias: Das Ohr" in everything and "*Memorias*:" not in everything
+    assert "novelista. Memorias: *[Das Ohr des Malchus]{lang=de}*" in everything and "*Memorias*:" not in everything
     assert "Autor de una vida (Memorias)" in everything and "[Memorias y acontecimientos]" in everything
     assert "En *Memorias de la casa muerta*, evoca" in everything
     assert "la *[Révolution Prolétarienne]{lang=fr}*, núm. 259" in everything
