@@ -8,6 +8,8 @@ from pipeline.importer.notes import _earlier_note_chunks, pair_part
 from pipeline.importer.repair import _exception_forms
 from pipeline.importer.structure import Layout, Log, blocks, note_blocks
 
+from conftest import PROFILE
+
 SETTINGS = {"paragraph_opens": ["^—\\s?[¡¿«A-ZÁÉÍÓÚÑ]"], "no_sentence_end": ["núm."], "join_after": ["del"]}
 
 
@@ -49,6 +51,17 @@ def test_chronology_entry_opens_a_paragraph_across_a_page():    # source 22043-2
     out = paragraphs([[(22043, "Richard, muy incómodo, se expresa por fin sobre «el caso» en Europe.")],
                       [(22044, "20 de mayo. Envío a R. Rolland de Les hommes perdus.")]], part)
     assert len(out) == 2
+
+
+def test_a_bibliography_entry_opens_at_its_french_title_across_a_page():   # source 22731-22732, 22801-22802
+    import yaml
+    structure = yaml.safe_load((PROFILE / "structure.yaml").read_text("utf-8"))
+    part = next(p for p in structure["parts"] if p.get("file") == "16-bibliografia.md")
+    source = (PROFILE / "source.txt").read_text("utf-8").split("\n")
+    line = lambda n: (n, source[n - 1])   # noqa: E731
+    out = paragraphs([[line(22730), line(22731)], [line(22732), line(22733)]], part)
+    assert len(out) == 2 and out[0].endswith("¡Lógicamente!") and out[1].lstrip().startswith("Le Rétif/Articles")
+    assert len(paragraphs([[line(22801), line(22802)]], part)) == 1    # "Ed. cast.:" ⏎ "El caso Tuláyev, Madrid"
 
 
 def test_link_layer_lines_are_dropped():                        # source 2502-2506
@@ -205,7 +218,7 @@ def test_the_register_reports_forms_it_never_found():
 def test_memorias_is_italic_only_as_serges_book(imported):
     everything = "".join(p.read_text("utf-8") for p in imported.glob("*.md"))
     assert "sus *Memorias* con las de Malraux" in everything
-    assert "novelista. Memorias: Das Ohr" in everything and "*Memorias*:" not in everything
+    assert "novelista. Memorias: *[Das Ohr des Malchus]{lang=de}*" in everything and "*Memorias*:" not in everything
     assert "*Autor de una vida* (Memorias)" in everything and "[Memorias y acontecimientos]" in everything
     assert "En *Memorias de la casa muerta*, evoca" in everything
     assert "la *[Révolution Prolétarienne]{lang=fr}*, núm. 259" in everything
