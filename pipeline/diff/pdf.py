@@ -23,7 +23,9 @@ DIGITS = re.compile(r"\d+")
 HEAD_REPEATS = 3             # a page-edge line seen this often is a running head
 # A line that is one bullet alone: a list item's marker ("–" in the book's
 # print.css), which pdfium reads after the page's text, away from its item.
-MARKER = re.compile(r"^[\u2013\u2014\u2022\u25e6\u25aa\u2023\u00b7]$")
+# Not the raya (U+2014), which no list sets: alone, it is a word, the
+# table cell's "nothing here", and an edit from it to a value is a change.
+MARKER = re.compile(r"^[\u2013\u2022\u25e6\u25aa\u2023\u00b7]$")
 
 
 class Pdf:

@@ -61,6 +61,13 @@ def test_an_edited_note_is_changed_not_added():
     assert [c.kind for c in changes] == ["changed"]
 
 
+def test_a_lone_list_marker_is_dropped_a_lone_raya_in_a_cell_is_a_word():
+    from pipeline.diff.pdf import strip_running
+
+    (page,) = strip_running([["Cuadro de cifras", "–", "Moscú 1921", "—", "Petrogrado 1920"]])
+    assert page == ("Cuadro de cifras", "Moscú 1921", "—", "Petrogrado 1920")
+
+
 def test_canonical_text_round_trips():
     text = format_part("I · Título", ["Un párrafo[^1].", "Otro."], [("1", ["Nota.", "Segundo párrafo."])])
     part = parse(text)
