@@ -180,7 +180,6 @@ def _at_text(section, scope, text: str, marker, is_block, moves: Moves) -> None:
 
 
 TOKEN = re.compile(r"[^\W_]+")
-PARTS = re.compile(r"(\s+)|([^\W_]+)|((?:[^\w\s]|_)+)")   # spaces | letters, digits | other signs
 
 
 def _tokens(text: str) -> list[str]:
@@ -193,34 +192,24 @@ def _words(root, is_block) -> list[tuple[str, object, str, int]]:
     """(token, node, slot, offset) of every run of letters and digits under
     `root`, at the start of the word (as spaces delimit it) the run is in, so
     that a marker goes before «word», not between « and word; blocks begin
-    and end words as spaces do. A token runs on across text slots (an
-    inline element's text and the text after it) when no space parts them.
-    Read a run of spaces, letters or other signs at a time (PARTS): the
-    notes document is 2 million characters' worth of single matches."""
-    words, start, previous = [], None, False
+    and end words as spaces do."""
+    words, start, previous = [], None, ""
     for node, attr in text_slots(root):
         if isinstance(node.tag, str) and is_block(node):
-            start, previous = None, False
-        for part in PARTS.finditer(getattr(node, attr) or ""):
-            if part.lastindex == 1:   # spaces
-                start, previous = None, False
+            start, previous = None, ""
+        for i, char in enumerate(getattr(node, attr) or ""):
+            if SPACE.match(char):
+                start, previous = None, ""
                 continue
             if start is None:
-                start = (node, attr, part.start())
-            if part.lastindex == 2:   # letters and digits
-                low = _lower(part.group())
+                start = (node, attr, i)
+            if TOKEN.match(char):
                 if previous:
-                    words[-1][0] += low
+                    words[-1][0] += char.lower()
                 else:
-                    words.append([low, *start])
-            previous = part.lastindex == 2
+                    words.append([char.lower(), *start])
+            previous = char if TOKEN.match(char) else ""
     return [tuple(w) for w in words]
-
-
-def _lower(run: str) -> str:
-    """Each character lowered alone, as a marker's search reads them (a
-    string's own lower() writes a final sigma where one character would not)."""
-    return run.lower() if "\u03a3" not in run else "".join(c.lower() for c in run)
 
 
 def _find(words: list, index: dict[str, list[int]], want: list[str], gap: int) -> int | None:
