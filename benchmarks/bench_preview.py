@@ -15,7 +15,11 @@ measures, for each edit, in the same run:
   which come with the finished page), else the finished page;
 - save -> build done: to the state of the finished build (every page);
 - the rebuild alone (the build the preview ran), as a ratio of the cold
-  build the preview ran first.
+  build the preview ran first;
+- the CPU time (user + sys) the preview's process and the workers it
+  reaped spent from the save to the finished build (the diff and the
+  page's pictures included), and the cold build's, so that a figure
+  taken while other processes share the cores can be read.
 
 The first edit is a warm-up, printed apart and not counted: the cold build
 laid the chapter out in a worker process, so the preview's process lays it
@@ -29,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import queue
 import shutil
 import statistics
@@ -56,28 +61,32 @@ def main(argv=None) -> int:
         proc = subprocess.Popen([sys.executable, "-m", "pipeline", "preview", str(ms), "-o", str(Path(tmp) / "out"),
                                  "--port", "0"], cwd=ROOT, stdout=subprocess.PIPE, text=True)
         try:
-            return measure(proc.stdout.readline().split()[1], ms, min(args.edits, len(WORDS) - 2))
+            return measure(proc.stdout.readline().split()[1], ms, min(args.edits, len(WORDS) - 2), proc.pid)
         finally:
             proc.terminate()
             proc.wait()
 
 
-def measure(url: str, ms: Path, edits: int) -> int:
+def measure(url: str, ms: Path, edits: int, pid: int) -> int:
     states = listen(url)
     start = time.perf_counter()
     first = wait(states, 1)
     print(f"cold build in the preview: {first['timing']['build']:.2f} s "
-          f"({time.perf_counter() - start:.2f} s to the first state), {len(first['pages'])} pages")
+          f"({time.perf_counter() - start:.2f} s to the first state, {cpu(pid):.2f} s CPU), "
+          f"{len(first['pages'])} pages; load average {_load()}")
     cold = first["timing"]["build"]
     rows = []
     for n in range(edits + 1):
+        before = cpu(pid)
         row, shown = one_edit(url, states, ms, n)
+        row["CPU save -> done (s)"] = cpu(pid) - before
         if n == 0:   # the cold build laid the chapter out in a worker: this save lays it out whole, and keeps it
             print(f"edit 0 (warm-up, the chapter laid out whole in the preview): " + _row(row) + f"; {shown}")
             continue
         rows.append({**row, "rebuild / cold": row["rebuild (s)"] / cold})
         print(f"edit {n}: " + _row(rows[-1]) + f"; {shown}")
     print()
+    print(f"load average at the end: {_load()}")
     print(f"{'cold build (s)':28} {cold:8.2f}")
     for name in rows[0]:
         value = statistics.median(r[name] for r in rows)
@@ -111,6 +120,17 @@ def one_edit(url: str, states: queue.Queue, ms: Path, n: int) -> tuple[dict, str
            "rebuild (s)": state["timing"]["build"], "diff (s)": state["timing"].get("compare", 0),
            "pages changed": len([c for c in state["changed"] if c["kind"] != "moved"])}
     return row, shown
+
+
+def cpu(pid: int) -> float:
+    """User + sys seconds of process `pid` and of the children it reaped (its
+    forked workers, pdftoppm), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def _load() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def _row(row: dict) -> str:

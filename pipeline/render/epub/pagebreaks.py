@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # pagemap imports WeasyPrint: an EPUB-only build need not loa
     from pipeline.render.pdf.pagemap import PageStart
 
 SPACE = re.compile(r"\s")
+RUN = re.compile(r"\S+")
 TABLE_PARTS = {q(t) for t in ("table", "thead", "tbody", "tfoot", "tr", "colgroup")}
 
 
@@ -143,16 +144,18 @@ def _at_start(element, marker, moves: Moves) -> None:
 
 
 def _at_word(block, words: int, marker, moves: Moves) -> None:
-    """Insert before the word numbered `words` (0-based) of the block's text."""
-    count, previous = 0, " "
+    """Insert before the word numbered `words` (0-based) of the block's text
+    (a word starts at a non-space after a space, or at the block's start)."""
+    count, spaced = 0, True
     for node, attr in text_slots(block):
         text = getattr(node, attr) or ""
-        for i, char in enumerate(text):
-            if not SPACE.match(char) and SPACE.match(previous):
+        for run in RUN.finditer(text):   # runs of non-spaces: read a run at a time, not a character
+            if run.start() or spaced:
                 if count == words:
-                    return _split(node, attr, i, marker, moves)
+                    return _split(node, attr, run.start(), marker, moves)
                 count += 1
-            previous = char
+        if text:
+            spaced = SPACE.match(text[-1]) is not None
     block.append(marker)  # the page begins after the block's last word
 
 

@@ -190,7 +190,14 @@ def _sources_before(block, element, text: str) -> list[str]:
 
 
 def _find_all(text: str, part: str) -> list[int]:
-    return [m.start() for m in re.finditer(re.escape(part), text)] if part else []
+    """Where `part` stands in `text`, left to right, no two overlapping (as
+    re.finditer finds them: a pattern compiled per call cost a build a
+    third of a second per 45-page unit)."""
+    found, at = [], text.find(part) if part else -1
+    while at >= 0:
+        found.append(at)
+        at = text.find(part, at + len(part))
+    return found
 
 
 def _boxes(box):
