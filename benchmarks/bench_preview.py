@@ -14,8 +14,11 @@ measures, for each edit, in the same run:
   on (session `early`: the text block, without running head and folio,
   which come with the finished page), else the finished page;
 - save -> build done: to the state of the finished build (every page);
-- the rebuild alone (the build the preview ran), as a ratio of the cold
-  build the preview ran first.
+- save -> recorded: to the state once the build's snapshot and freshness
+  record are written, which the preview leaves until the pages are shown;
+- the rebuild alone (the build the preview ran, to its outputs in place),
+  as a ratio of the cold build the preview ran first; and the same with
+  each build's snapshot and record added.
 
 The first edit is a warm-up, printed apart and not counted: the cold build
 laid the chapter out in a worker process, so the preview's process lays it
