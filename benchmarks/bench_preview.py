@@ -14,8 +14,11 @@ measures, for each edit, in the same run:
   on (session `early`: the text block, without running head and folio,
   which come with the finished page), else the finished page;
 - save -> build done: to the state of the finished build (every page);
-- the rebuild alone (the build the preview ran), as a ratio of the cold
-  build the preview ran first;
+- save -> recorded: to the state once the build's snapshot and freshness
+  record are written, which the preview leaves until the pages are shown;
+- the rebuild alone (the build the preview ran, to its outputs in place),
+  as a ratio of the cold build the preview ran first; and the same with
+  each build's snapshot and record added;
 - the CPU time (user + sys) the preview's process and the workers it
   reaped spent from the save to the finished build (the diff and the
   page's pictures included), and the cold build's, so that a figure
@@ -70,11 +73,11 @@ def main(argv=None) -> int:
 def measure(url: str, ms: Path, edits: int, pid: int) -> int:
     states = listen(url)
     start = time.perf_counter()
-    first = wait(states, 1)
-    print(f"cold build in the preview: {first['timing']['build']:.2f} s "
-          f"({time.perf_counter() - start:.2f} s to the first state, {cpu(pid):.2f} s CPU), "
-          f"{len(first['pages'])} pages; load average {_load()}")
-    cold = first["timing"]["build"]
+    first = recorded(states, wait(states, 1))
+    cold, cold_after = first["timing"]["build"], first["timing"]["after"]
+    print(f"cold build in the preview: {cold:.2f} s, then its snapshot and record {cold_after:.2f} s "
+          f"({first['at'] - start:.2f} s to them, {cpu(pid):.2f} s CPU), {len(first['pages'])} pages; "
+          f"load average {_load()}")
     rows = []
     for n in range(edits + 1):
         before = cpu(pid)
@@ -83,7 +86,9 @@ def measure(url: str, ms: Path, edits: int, pid: int) -> int:
         if n == 0:   # the cold build laid the chapter out in a worker: this save lays it out whole, and keeps it
             print(f"edit 0 (warm-up, the chapter laid out whole in the preview): " + _row(row) + f"; {shown}")
             continue
-        rows.append({**row, "rebuild / cold": row["rebuild (s)"] / cold})
+        rows.append({**row, "rebuild / cold": row["rebuild (s)"] / cold,
+                     "with records / cold with": (row["rebuild (s)"] + row["snapshot + record (s)"])
+                     / (cold + cold_after)})
         print(f"edit {n}: " + _row(rows[-1]) + f"; {shown}")
     print()
     print(f"load average at the end: {_load()}")
@@ -116,8 +121,11 @@ def one_edit(url: str, states: queue.Queue, ms: Path, n: int) -> tuple[dict, str
             url, change["image"] or f"/page/{state['pages'][change['page'] - 1][0]}.png",
             f"p. {change['page']} ({change['kind']})")
         page_at = time.perf_counter()
+    state = recorded(states, state)
     row = {"save -> page updated (s)": page_at - saved, "save -> build done (s)": done - saved,
+           "save -> recorded (s)": state["at"] - saved,
            "rebuild (s)": state["timing"]["build"], "diff (s)": state["timing"].get("compare", 0),
+           "snapshot + record (s)": state["timing"]["after"],
            "pages changed": len([c for c in state["changed"] if c["kind"] != "moved"])}
     return row, shown
 
@@ -166,6 +174,14 @@ def next_state(states: queue.Queue) -> dict:
     if state["errors"]:
         raise SystemExit("the build failed:\n" + "\n".join(state["errors"]))
     return state
+
+
+def recorded(states: queue.Queue, state: dict) -> dict:
+    """The state once the build's snapshot and freshness record are written
+    (after its pages are shown: session `after`), stamped with when it came."""
+    while "after" not in state["timing"]:
+        state = next_state(states)
+    return {**state, "at": time.perf_counter()}
 
 
 def wait(states: queue.Queue, generation: int) -> dict:

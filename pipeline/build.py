@@ -35,6 +35,8 @@ class Result:
     outputs: dict[str, Path] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     pdf: object = None        # the PdfResult (page count, anchors), when a PDF was made
+    # build(record_later=True): the snapshot and the freshness record, still to be done (`finish()`)
+    finish: Callable[[], None] | None = None
 
 
 def load_book(root: Path, cache_dir: Path | None, report: Report, step: Callable = lambda *_: None,
@@ -56,13 +58,16 @@ def load_book(root: Path, cache_dir: Path | None, report: Report, step: Callable
 
 def build(root: Path, out_dir: Path, formats=FORMATS, styles: Path = STYLES,
           step: Callable = lambda *_: None, strict: bool = False, print_ready: bool | None = None,
-          early: Callable[[bytes, int, int], None] | None = None) -> Result:
+          early: Callable[[bytes, int, int], None] | None = None, record_later: bool = False) -> Result:
     """Build `formats` into `out_dir`; with `strict`, warnings stop the build
     before anything is written. `print_ready` (default: book.yaml
     print.print_ready) makes the PDF the printer's file and adds its cover.
     `early(pdf, first page, page count)` is handed each unit laid out anew
     as soon as it is, with the physical page it is expected to start on
     (the live preview shows its changed page before the rest is done).
+    `record_later` leaves the snapshot and the freshness record, which no
+    output waits for, to the caller: `Result.finish()`, once it has shown
+    the outputs (the live preview); they are those it would have written.
 
     When nothing the build reads changed since the last build into
     `out_dir` and its outputs are untouched, nothing is done: the Result
@@ -94,9 +99,19 @@ def build(root: Path, out_dir: Path, formats=FORMATS, styles: Path = STYLES,
             result.outputs[fmt] = final
         if result.pdf is not None:  # it was laid out in the temporary folder
             result.pdf = dataclasses.replace(result.pdf, path=result.outputs["pdf"])
-    snapshot.keep(book, root, result.outputs, out_dir, pdf=result.pdf)  # for `pipeline diff`; never fails the build
-    freshness.record(out_dir, key, result.outputs, [dataclasses.asdict(d) for d in result.diagnostics])
+    finish = functools.partial(_record, book, root, out_dir, key, result)
+    if record_later:
+        result.finish = finish
+    else:
+        finish()
     return result
+
+
+def _record(book: Book, root: Path, out_dir: Path, key: str, result: Result) -> None:
+    """The snapshot (for `pipeline diff`; it never fails the build), then the
+    record that makes the next build of the same files a no-op."""
+    snapshot.keep(book, root, result.outputs, out_dir, pdf=result.pdf)
+    freshness.record(out_dir, key, result.outputs, [dataclasses.asdict(d) for d in result.diagnostics])
 
 
 def _pdf_to_import(formats) -> bool:

@@ -41,11 +41,11 @@ def rebuild(root: Path, out: Path, early=None):
     from pipeline.preview import Outcome
 
     try:
-        result = build(root, out, early=early)
+        result = build(root, out, early=early, record_later=True)   # the pages shown before the snapshot
     except BuildError as exc:
         return Outcome(diagnostics=[str(d) for d in exc.report.items], failed=True)
     except OSError as exc:   # as `build` says it: an output folder that is a file, a disk full
         return Outcome(diagnostics=[str(make("M014", exc.filename or out, reason=exc.strerror or exc))], failed=True)
     keys = result.pdf.page_keys if result.pdf is not None else None
-    return Outcome(dict(result.outputs), keys, [str(d) for d in result.diagnostics])
+    return Outcome(dict(result.outputs), keys, [str(d) for d in result.diagnostics], finish=result.finish)
 

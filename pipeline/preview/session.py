@@ -35,6 +35,8 @@ class Outcome:
     keys: tuple[str, ...] | None = None   # page keys when the book was laid out; None for a no-op build
     diagnostics: list[str] = field(default_factory=list)   # `path:line: CODE message`, as printed
     failed: bool = False
+    # what the build left to do once its outputs are shown (the snapshot, the freshness record)
+    finish: Callable[[], None] | None = None
 
 
 class Session:
@@ -82,6 +84,21 @@ class Session:
                 self._advance(outcome)
                 self.timing["compare"] = time.perf_counter() - start
         self.building = False
+        self.publish()
+        self._finish(outcome)
+
+    def _finish(self, outcome: Outcome) -> None:
+        """The build's own last steps, once its pages are shown: the page
+        waits for none of them, the next build (this thread's next turn)
+        for all of them."""
+        if outcome.finish is None:
+            return
+        start = time.perf_counter()
+        try:
+            outcome.finish()
+        except Exception as exc:   # the freshness record unwritten: the next build is not a no-op, no more
+            print(f"preview: the build's record failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        self.timing["after"] = time.perf_counter() - start
         self.publish()
 
     def _build(self) -> Outcome:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline import freshness, snapshot
 from pipeline.build import build, load_book
 from pipeline.diagnostics import Report
 from pipeline.engines import weasyprint as engine
@@ -116,7 +117,12 @@ def test_a_whole_build_from_kept_layouts_is_a_cold_build(manuscript, keeping, tm
     for old, new, _ in (EDITS[3], EDITS[4], EDITS[1]):   # the first laid out whole, in this process
         edit(manuscript, old, new)
         told = []
-        build(manuscript, out, early=lambda pdf, first, count: told.append((pdf, first, count)))
+        # as the preview builds: the snapshot and the freshness record once the pages are shown
+        result = build(manuscript, out, early=lambda pdf, first, count: told.append((pdf, first, count)),
+                       record_later=True)
+        assert freshness.fresh(out, freshness.stamp(manuscript, STYLES, out, freshness.options(
+            ("epub", "pdf"), False, None))) is None   # not recorded yet: the next build would not be a no-op
+        result.finish()
     kept = engine.kept(next(k for k in engine._KEPT if k[0] == UNIT))
     assert kept.made < len(kept.pages)
     units._KEEPING[0] = None
@@ -124,6 +130,11 @@ def test_a_whole_build_from_kept_layouts_is_a_cold_build(manuscript, keeping, tm
     cold = build(manuscript, tmp_path / "cold")
     for fmt, path in cold.outputs.items():
         assert (out / path.name).read_bytes() == path.read_bytes(), fmt
+    # the snapshot written later is the cold build's, and the record makes the same files a no-op
+    late, first = (snapshot.snapshots(snapshot.builds_dir(o))[-1] for o in (out, tmp_path / "cold"))
+    for name in ("pages.txt", *(p.name for p in first.glob("*.pdf")), *(p.name for p in first.glob("*.epub"))):
+        assert (late / name).read_bytes() == (first / name).read_bytes(), name
+    assert build(manuscript, out).book is None
     # the last build told the pages it made anew, before writing the unit whole, at the pages they fall on
     (pdf, first, count), = told
     made, final = _texts(pdf), _texts(cold.outputs["pdf"].read_bytes())

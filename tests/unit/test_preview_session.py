@@ -50,3 +50,19 @@ def test_without_a_good_build_in_the_output_only_the_errors_show(tmp_path):
     (out / "book.pdf").write_bytes(b"%PDF- changed since")   # not the file the build wrote
     session.update()
     assert session.state()["pages"] == []
+
+
+def test_the_builds_records_are_written_once_its_pages_are_shown(tmp_path):
+    """The snapshot and the freshness record the build leaves (Outcome.finish)
+    run after the state with the new pages is published, within the update:
+    the next build starts after them."""
+    out = tmp_path / "out"
+    out.mkdir()
+    pdf = _pdf(out / "book.pdf", 2)
+    seen = []
+    session = Session(lambda early: Outcome({"pdf": pdf}, finish=lambda: seen.append(session.state())),
+                      out / ".preview", out / ".cache" / "page-texts.json")
+    session.update()
+    (shown,) = seen
+    assert shown["generation"] == 1 and not shown["building"] and len(shown["pages"]) == 2
+    assert "after" in session.state()["timing"] and "after" not in shown["timing"]
