@@ -83,7 +83,7 @@ import copy
 import functools
 import xml.etree.ElementTree as ET
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cssselect2
 import lxml.etree
@@ -842,7 +842,7 @@ class Kept:
     elements: list          # per page: the sorted preorder numbers of the elements it holds boxes of
     sizes: dict             # style_for.initial_page_sizes, set by the first page
     fonts: object           # the font configuration the pages' boxes use (same sheets, same fonts)
-    hold: str               # the hold in force (repr)
+    hold: object            # the hold in force (a Hold, or None)
     made: int = 0           # pages made by the last layout (the rest taken from the one before)
     first_made: int = 0     # the first of them (0-based)
     invalid: bool = False   # the engine made its pages in more than one pass: nothing to start from
@@ -861,6 +861,11 @@ def keeping(key):
         yield
     finally:
         _KEEP[0] = before
+
+
+def forget(key) -> None:
+    """Drop the layout kept under `key` (a unit's passes done: its memory freed)."""
+    _KEPT.pop(key, None)
 
 
 def kept(key) -> Kept | None:
@@ -902,7 +907,7 @@ def _kept_layout(layout_document):
             return layout_document(html, root_box, context, *args)
         old = _KEPT.pop(key, None)
         plan = _plan(old, html, root_box, context) if old is not None else None
-        record = Kept(html.etree_element, [], [], [], [], {}, context.font_config, repr(_HOLD[0]))
+        record = Kept(html.etree_element, [], [], [], [], {}, context.font_config, _HOLD[0])
         record.invalid = bool(context.footnotes)   # the document's footnotes, gathered as its boxes were built
         pages_of = _resumed(plan, record) if plan else _recorded(record)
         before, _layout.make_all_pages = _layout.make_all_pages, pages_of
@@ -979,21 +984,54 @@ class _Plan:
 
 
 def _plan(old: Kept, html, root_box, context) -> _Plan | None:
-    """Where to start making pages again, or None (the whole layout)."""
-    if old.fonts is not context.font_config or old.hold != repr(_HOLD[0]) or context.footnotes:
+    """Where to start making pages again, or None (the whole layout): the
+    page before the first that holds the changed element, or the first page
+    a line was named on (or no longer is) in the hold's forbid set (a unit
+    laid out again under a hold that names the lines its last layout found
+    at fault: the pages before are those it made)."""
+    named = _named_pages(old.hold, _HOLD[0])
+    if old.fonts is not context.font_config or named is None or context.footnotes:
         return None
     changed = _changed(old.tree, html.etree_element)
     if changed is None:
+        if named and _same_tree(old.tree, html.etree_element):   # the same document under a new forbid set
+            size = sum(1 for _ in old.tree.iter())
+            return _restart(old, root_box, min(named) - 1, max(named) - 1, size, 0, size)
         return None
     number, size_old, size_new = changed
     pages = [i for i, numbers in enumerate(old.elements)
              if bisect.bisect_left(numbers, number + size_old) > bisect.bisect_left(numbers, number)]
-    if not pages or pages[-1] == len(old.pages) - 1 and pages[0] <= 1:
+    if not pages or pages[-1] == len(old.pages) - 1 and pages[0] <= 1 and not named:
         return None
-    restart = max(pages[0] - 1, 0)
+    first, last = max(pages[0] - 1, 0), pages[-1]
+    if named:
+        first, last = min(first, min(named) - 1), max(last, max(named) - 1)
+    return _restart(old, root_box, first, last, number, size_new - size_old, number + size_old)
+
+
+def _restart(old: Kept, root_box, first: int, last: int, number: int, shift: int, after: int) -> _Plan:
+    """The plan from page `first` (0-based), or the nearest page before it a
+    layout can start from."""
+    restart = min(max(first, 0), len(old.pages) - 1)
     while restart and not (old.starts[restart] and _fresh(root_box, old, restart)):
         restart -= 1
-    return _Plan(old, restart, pages[-1], number, size_new - size_old, number + size_old)
+    return _Plan(old, restart, last, number, shift, after)
+
+
+def _named_pages(old, new) -> set[int] | None:
+    """The pages (1-based) of the lines one hold names and the other not;
+    None if the holds differ otherwise (or one is None and the other not)."""
+    if old is None or new is None:
+        return set() if old is new else None
+    if replace(old, forbid=frozenset()) != replace(new, forbid=frozenset()):
+        return None
+    return {page for page, _ in old.forbid ^ new.forbid}
+
+
+def _same_tree(a, b) -> bool:
+    """Whether two element trees are alike, element for element."""
+    x, y = list(a.iter()), list(b.iter())
+    return len(x) == len(y) and all(_signature(e) == _signature(f) for e, f in zip(x, y))
 
 
 def _changed(old, new):
