@@ -838,11 +838,13 @@ class Kept:
     tree: object            # the HTML's element tree the pages were laid out from
     pages: list             # (page box, its children as made, its root's children as made)
     starts: list            # per page: whether nothing (footnote, broken float) carries into it
+    pending: list           # per page: the footnotes waiting as it starts (their numbers in the document's order)
     maker: list             # context.page_maker, the state each page starts from
     elements: list          # per page: the sorted preorder numbers of the elements it holds boxes of
     sizes: dict             # style_for.initial_page_sizes, set by the first page
     fonts: object           # the font configuration the pages' boxes use (same sheets, same fonts)
     hold: object            # the hold in force (a Hold, or None)
+    notes: int = 0          # footnotes of the document
     made: int = 0           # pages made by the last layout (the rest taken from the one before)
     first_made: int = 0     # the first of them (0-based)
     invalid: bool = False   # the engine made its pages in more than one pass: nothing to start from
@@ -907,9 +909,10 @@ def _kept_layout(layout_document):
             return layout_document(html, root_box, context, *args)
         old = _KEPT.pop(key, None)
         plan = _plan(old, html, root_box, context) if old is not None else None
-        record = Kept(html.etree_element, [], [], [], [], {}, context.font_config, _HOLD[0])
-        record.invalid = bool(context.footnotes)   # the document's footnotes, gathered as its boxes were built
-        pages_of = _resumed(plan, record) if plan else _recorded(record)
+        record = Kept(html.etree_element, [], [], [], [], [], {}, context.font_config, _HOLD[0])
+        notes = list(context.footnotes)   # the document's footnotes, gathered as its boxes were built
+        record.notes = len(notes)
+        pages_of = _resumed(plan, record, notes) if plan else _recorded(record, notes)
         before, _layout.make_all_pages = _layout.make_all_pages, pages_of
         try:
             pages = list(layout_document(html, root_box, context, *args))
@@ -935,8 +938,15 @@ def _keepable(context, record: Kept) -> bool:
 
 
 def _clean(context) -> bool:
-    """Nothing carried from one page into the next but where the text resumes."""
-    return not (context.footnotes or context.reported_footnotes or context.broken_out_of_flow)
+    """Nothing carried from one page into the next but where the text
+    resumes and the footnotes still waiting for their call (`_pending`)."""
+    return not (context.reported_footnotes or context.broken_out_of_flow)
+
+
+def _pending(context, numbers: dict) -> tuple:
+    """The footnotes waiting as a page starts, by their numbers in the
+    document's order: the same in two layouts of documents alike."""
+    return tuple(numbers[id(note)] for note in context.footnotes)
 
 
 def _state(item):
@@ -960,16 +970,19 @@ def _comparable(item):
     return resume_at, next_page, right_page, (quotes, {**counters, "pages": [0]}, *rest)
 
 
-def _recorded(record: Kept):
+def _recorded(record: Kept, notes: list):
     """The engine's own page making, its pages and the state before each kept."""
+    numbers = {id(note): n for n, note in enumerate(notes)}
+
     def pages_of(context, root_box, html, pages):
         record.invalid = record.invalid or bool(pages)   # the engine's second pass
-        starts, made = [_clean(context)], []
+        starts, pending, made = [_clean(context)], [_pending(context, numbers)], []
         for page in _page.make_all_pages(context, root_box, html, pages):
             made.append((page, tuple(page.children), list(page.children[0].children)))
             starts.append(_clean(context))
+            pending.append(_pending(context, numbers))
             yield page
-        record.pages[:], record.starts[:], record.made = made, starts, len(made)
+        record.pages[:], record.starts[:], record.pending[:], record.made = made, starts, pending, len(made)
     return pages_of
 
 
@@ -990,7 +1003,7 @@ def _plan(old: Kept, html, root_box, context) -> _Plan | None:
     laid out again under a hold that names the lines its last layout found
     at fault: the pages before are those it made)."""
     named = _named_pages(old.hold, _HOLD[0])
-    if old.fonts is not context.font_config or named is None or context.footnotes:
+    if old.fonts is not context.font_config or named is None or len(context.footnotes) != old.notes:
         return None
     changed = _changed(old.tree, html.etree_element)
     if changed is None:
@@ -1095,10 +1108,13 @@ def _fresh(root_box, old: Kept, index: int) -> bool:
     return isinstance(box, _boxes.BlockLevelBox)
 
 
-def _resumed(plan: _Plan, record: Kept):
+def _resumed(plan: _Plan, record: Kept, notes: list):
     """make_all_pages from the plan's page; the earlier layout's pages before
-    it and, once a page begins where it began then, after it."""
+    it and, once a page begins where it began then, after it. The footnotes
+    waiting are those that waited then (the same numbers: the documents have
+    as many)."""
     old, start = plan.old, plan.restart
+    numbers = {id(note): n for n, note in enumerate(notes)}
 
     def pages_of(context, root_box, html, pages):
         if pages or not _same_state(context.page_maker[0], old.maker[0]):
@@ -1106,7 +1122,9 @@ def _resumed(plan: _Plan, record: Kept):
         moved = _moved_elements(plan, html.etree_element)
         context.page_maker = [_state(item) for item in old.maker[:start + 1]]
         context.rendered_notes = []
+        context.footnotes[:] = [notes[n] for n in old.pending[start]]
         record.starts.append(_clean(context))
+        record.pending.append(old.pending[0])
         record.first_made = start
         for i in range(start):
             yield _taken(old, i, record, html, context, moved)
@@ -1116,6 +1134,7 @@ def _resumed(plan: _Plan, record: Kept):
             page, resume_at = _page.remake_page(i, context, root_box, html)
             record.pages.append((page, tuple(page.children), list(page.children[0].children)))
             record.starts.append(_clean(context))
+            record.pending.append(_pending(context, numbers))
             record.made += 1
             yield page
             i += 1
@@ -1123,9 +1142,10 @@ def _resumed(plan: _Plan, record: Kept):
                 context.page_maker = context.page_maker[:i + 1]
                 return
             if (plan.last < i < len(old.pages) and old.starts[i] and _clean(context)
-                    and _same_state(context.page_maker[i], old.maker[i])):
+                    and record.pending[-1] == old.pending[i] and _same_state(context.page_maker[i], old.maker[i])):
                 break
         context.page_maker[i:] = [_state(item) for item in old.maker[i:]]
+        context.footnotes[:] = [notes[n] for n in old.pending[-1]]
         for j in range(i, len(old.pages)):
             yield _taken(old, j, record, html, context, moved)
     return pages_of
@@ -1163,6 +1183,7 @@ def _taken(old: Kept, i: int, record: Kept, html, context, moved: dict):
         context.style_for.initial_page_sizes.update(old.sizes)
     record.pages.append(old.pages[i])
     record.starts.append(old.starts[i + 1])
+    record.pending.append(old.pending[i + 1])
     return page
 
 

@@ -153,11 +153,20 @@ def _texts(pdf: bytes) -> list[str]:
         document.close()
 
 
-def test_a_pass_under_more_named_lines_starts_from_their_page(manuscript):
+@pytest.mark.parametrize("mode", ["endnotes", "footnotes"])
+def test_a_pass_under_more_named_lines_starts_from_their_page(manuscript, mode):
     """_lay_out_held's next pass (the same HTML, a hold that names one more
     line) laid out from the kept pass, from the page the line is named on,
-    is the whole layout under that hold, page for page."""
+    is the whole layout under that hold, page for page; in footnote mode
+    too, with footnotes waiting as the pass starts."""
+    text = (manuscript / LONG).read_text("utf-8")
+    for n in range(20, 60, 4):   # footnotes on the pages after the line named as well
+        text = text.replace(f"Párrafo {n}: ", f"Párrafo {n}:[^n{n}] ", 1) + f"\n[^n{n}]: Nota {n}. {SENTENCES[n % 8]}\n"
+    (manuscript / LONG).write_text(text, "utf-8")
+    yaml = manuscript / "book.yaml"
+    yaml.write_text(yaml.read_text("utf-8").replace("print: endnotes", f"print: {mode}"), "utf-8")
     setting = units.Setting(load_book(manuscript, None, Report()), STYLES, False)
+    assert setting.book.config.notes.print == mode
     html = units.build_unit(setting.book, UNIT, None)
     fetcher = units.ConfinedFetcher(setting.book.root, setting.styles)
     key = ("test", UNIT)
@@ -178,6 +187,7 @@ def test_a_pass_under_more_named_lines_starts_from_their_page(manuscript):
         engine.forget(key)
     whole = lay_out(hold, None)
     assert _lines(again) == _lines(whole) != _lines(first)
+    assert mode == "endnotes" or any(engine.footnote_extents(p) for p in whole.pages[named[0]:])
     assert units._write(setting, again) == units._write(setting, whole)
 
 
