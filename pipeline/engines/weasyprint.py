@@ -820,13 +820,18 @@ def replace_in_metadata(pdf, pattern, replacement: bytes) -> None:
 # the hold's count of hyphenated lines in a row starts as it would), makes
 # pages from there, and once a page begins after the
 # element in the state the earlier layout had there, takes the earlier
-# pages from there on. What follows the page making (bookmarks, named
-# strings, margin boxes) runs over all pages as it always does. Anything
-# this cannot follow gives the whole layout again: footnotes, running
-# elements, target counters, another pass of the engine's own (counters of
-# pages), floats or absolutes broken across pages, other sheets or hold,
-# a document changed in more than one place. The result is the layout a
-# cold build makes, page for page (tests/render/test_incremental.py).
+# pages from there on. The same document under a hold naming other lines
+# (units._lay_out_held's next pass: issue 20) is made again from the first
+# page a named line differs on, past the last. The footnotes waiting as each
+# page starts are kept by their numbers in the document, and a resumed
+# layout starts, and stops, with the same ones waiting. What follows the
+# page making (bookmarks, named strings, margin boxes) runs over all pages
+# as it always does. Anything this cannot follow gives the whole layout
+# again: running elements, target counters, another pass of the engine's
+# own (counters of pages), floats or absolutes broken across pages, other
+# sheets or a hold changed otherwise, a document changed in more than one
+# place, another count of footnotes. The result is the layout a cold build
+# makes, page for page (tests/render/test_incremental.py).
 
 _KEEP: list = [None]        # the key layouts are kept under, while `keeping`
 _KEPT: dict = {}            # key -> Kept, the last layout under that key
