@@ -821,7 +821,7 @@ def replace_in_metadata(pdf, pattern, replacement: bytes) -> None:
 # pages from there, and once a page begins after the
 # element in the state the earlier layout had there, takes the earlier
 # pages from there on. The same document under a hold naming other lines
-# (units._lay_out_held's next pass: issue 20) is made again from the first
+# (the next pass of a unit held: issue 20) is made again from the first
 # page a named line differs on, past the last. The footnotes waiting as each
 # page starts are kept by their numbers in the document, and a resumed
 # layout starts, and stops, with the same ones waiting. What follows the
