@@ -83,7 +83,7 @@ import copy
 import functools
 import xml.etree.ElementTree as ET
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cssselect2
 import lxml.etree
@@ -820,13 +820,18 @@ def replace_in_metadata(pdf, pattern, replacement: bytes) -> None:
 # the hold's count of hyphenated lines in a row starts as it would), makes
 # pages from there, and once a page begins after the
 # element in the state the earlier layout had there, takes the earlier
-# pages from there on. What follows the page making (bookmarks, named
-# strings, margin boxes) runs over all pages as it always does. Anything
-# this cannot follow gives the whole layout again: footnotes, running
-# elements, target counters, another pass of the engine's own (counters of
-# pages), floats or absolutes broken across pages, other sheets or hold,
-# a document changed in more than one place. The result is the layout a
-# cold build makes, page for page (tests/render/test_incremental.py).
+# pages from there on. The same document under a hold naming other lines
+# (the next pass of a unit held: issue 20) is made again from the first
+# page a named line differs on, past the last. The footnotes waiting as each
+# page starts are kept by their numbers in the document, and a resumed
+# layout starts, and stops, with the same ones waiting. What follows the
+# page making (bookmarks, named strings, margin boxes) runs over all pages
+# as it always does. Anything this cannot follow gives the whole layout
+# again: running elements, target counters, another pass of the engine's
+# own (counters of pages), floats or absolutes broken across pages, other
+# sheets or a hold changed otherwise, a document changed in more than one
+# place, another count of footnotes. The result is the layout a cold build
+# makes, page for page (tests/render/test_incremental.py).
 
 _KEEP: list = [None]        # the key layouts are kept under, while `keeping`
 _KEPT: dict = {}            # key -> Kept, the last layout under that key
@@ -838,11 +843,13 @@ class Kept:
     tree: object            # the HTML's element tree the pages were laid out from
     pages: list             # (page box, its children as made, its root's children as made)
     starts: list            # per page: whether nothing (footnote, broken float) carries into it
+    pending: list           # per page: the footnotes waiting as it starts (their numbers in the document's order)
     maker: list             # context.page_maker, the state each page starts from
     elements: list          # per page: the sorted preorder numbers of the elements it holds boxes of
     sizes: dict             # style_for.initial_page_sizes, set by the first page
     fonts: object           # the font configuration the pages' boxes use (same sheets, same fonts)
-    hold: str               # the hold in force (repr)
+    hold: object            # the hold in force (a Hold, or None)
+    notes: int = 0          # footnotes of the document
     made: int = 0           # pages made by the last layout (the rest taken from the one before)
     first_made: int = 0     # the first of them (0-based)
     invalid: bool = False   # the engine made its pages in more than one pass: nothing to start from
@@ -861,6 +868,11 @@ def keeping(key):
         yield
     finally:
         _KEEP[0] = before
+
+
+def forget(key) -> None:
+    """Drop the layout kept under `key` (a unit's passes done: its memory freed)."""
+    _KEPT.pop(key, None)
 
 
 def kept(key) -> Kept | None:
@@ -902,9 +914,10 @@ def _kept_layout(layout_document):
             return layout_document(html, root_box, context, *args)
         old = _KEPT.pop(key, None)
         plan = _plan(old, html, root_box, context) if old is not None else None
-        record = Kept(html.etree_element, [], [], [], [], {}, context.font_config, repr(_HOLD[0]))
-        record.invalid = bool(context.footnotes)   # the document's footnotes, gathered as its boxes were built
-        pages_of = _resumed(plan, record) if plan else _recorded(record)
+        record = Kept(html.etree_element, [], [], [], [], [], {}, context.font_config, _HOLD[0])
+        notes = list(context.footnotes)   # the document's footnotes, gathered as its boxes were built
+        record.notes = len(notes)
+        pages_of = _resumed(plan, record, notes) if plan else _recorded(record, notes)
         before, _layout.make_all_pages = _layout.make_all_pages, pages_of
         try:
             pages = list(layout_document(html, root_box, context, *args))
@@ -930,8 +943,15 @@ def _keepable(context, record: Kept) -> bool:
 
 
 def _clean(context) -> bool:
-    """Nothing carried from one page into the next but where the text resumes."""
-    return not (context.footnotes or context.reported_footnotes or context.broken_out_of_flow)
+    """Nothing carried from one page into the next but where the text
+    resumes and the footnotes still waiting for their call (`_pending`)."""
+    return not (context.reported_footnotes or context.broken_out_of_flow)
+
+
+def _pending(context, numbers: dict) -> tuple:
+    """The footnotes waiting as a page starts, by their numbers in the
+    document's order: the same in two layouts of documents alike."""
+    return tuple(numbers[id(note)] for note in context.footnotes)
 
 
 def _state(item):
@@ -955,16 +975,19 @@ def _comparable(item):
     return resume_at, next_page, right_page, (quotes, {**counters, "pages": [0]}, *rest)
 
 
-def _recorded(record: Kept):
+def _recorded(record: Kept, notes: list):
     """The engine's own page making, its pages and the state before each kept."""
+    numbers = {id(note): n for n, note in enumerate(notes)}
+
     def pages_of(context, root_box, html, pages):
         record.invalid = record.invalid or bool(pages)   # the engine's second pass
-        starts, made = [_clean(context)], []
+        starts, pending, made = [_clean(context)], [_pending(context, numbers)], []
         for page in _page.make_all_pages(context, root_box, html, pages):
             made.append((page, tuple(page.children), list(page.children[0].children)))
             starts.append(_clean(context))
+            pending.append(_pending(context, numbers))
             yield page
-        record.pages[:], record.starts[:], record.made = made, starts, len(made)
+        record.pages[:], record.starts[:], record.pending[:], record.made = made, starts, pending, len(made)
     return pages_of
 
 
@@ -979,21 +1002,54 @@ class _Plan:
 
 
 def _plan(old: Kept, html, root_box, context) -> _Plan | None:
-    """Where to start making pages again, or None (the whole layout)."""
-    if old.fonts is not context.font_config or old.hold != repr(_HOLD[0]) or context.footnotes:
+    """Where to start making pages again, or None (the whole layout): the
+    page before the first that holds the changed element, or the first page
+    a line was named on (or no longer is) in the hold's forbid set (a unit
+    laid out again under a hold that names the lines its last layout found
+    at fault: the pages before are those it made)."""
+    named = _named_pages(old.hold, _HOLD[0])
+    if old.fonts is not context.font_config or named is None or len(context.footnotes) != old.notes:
         return None
     changed = _changed(old.tree, html.etree_element)
     if changed is None:
+        if named and _same_tree(old.tree, html.etree_element):   # the same document under a new forbid set
+            size = sum(1 for _ in old.tree.iter())
+            return _restart(old, root_box, min(named) - 1, max(named) - 1, size, 0, size)
         return None
     number, size_old, size_new = changed
     pages = [i for i, numbers in enumerate(old.elements)
              if bisect.bisect_left(numbers, number + size_old) > bisect.bisect_left(numbers, number)]
-    if not pages or pages[-1] == len(old.pages) - 1 and pages[0] <= 1:
+    if not pages or pages[-1] == len(old.pages) - 1 and pages[0] <= 1 and not named:
         return None
-    restart = max(pages[0] - 1, 0)
+    first, last = max(pages[0] - 1, 0), pages[-1]
+    if named:
+        first, last = min(first, min(named) - 1), max(last, max(named) - 1)
+    return _restart(old, root_box, first, last, number, size_new - size_old, number + size_old)
+
+
+def _restart(old: Kept, root_box, first: int, last: int, number: int, shift: int, after: int) -> _Plan:
+    """The plan from page `first` (0-based), or the nearest page before it a
+    layout can start from."""
+    restart = min(max(first, 0), len(old.pages) - 1)
     while restart and not (old.starts[restart] and _fresh(root_box, old, restart)):
         restart -= 1
-    return _Plan(old, restart, pages[-1], number, size_new - size_old, number + size_old)
+    return _Plan(old, restart, last, number, shift, after)
+
+
+def _named_pages(old, new) -> set[int] | None:
+    """The pages (1-based) of the lines one hold names and the other not;
+    None if the holds differ otherwise (or one is None and the other not)."""
+    if old is None or new is None:
+        return set() if old is new else None
+    if replace(old, forbid=frozenset()) != replace(new, forbid=frozenset()):
+        return None
+    return {page for page, _ in old.forbid ^ new.forbid}
+
+
+def _same_tree(a, b) -> bool:
+    """Whether two element trees are alike, element for element."""
+    x, y = list(a.iter()), list(b.iter())
+    return len(x) == len(y) and all(_signature(e) == _signature(f) for e, f in zip(x, y))
 
 
 def _changed(old, new):
@@ -1057,10 +1113,13 @@ def _fresh(root_box, old: Kept, index: int) -> bool:
     return isinstance(box, _boxes.BlockLevelBox)
 
 
-def _resumed(plan: _Plan, record: Kept):
+def _resumed(plan: _Plan, record: Kept, notes: list):
     """make_all_pages from the plan's page; the earlier layout's pages before
-    it and, once a page begins where it began then, after it."""
+    it and, once a page begins where it began then, after it. The footnotes
+    waiting are those that waited then (the same numbers: the documents have
+    as many)."""
     old, start = plan.old, plan.restart
+    numbers = {id(note): n for n, note in enumerate(notes)}
 
     def pages_of(context, root_box, html, pages):
         if pages or not _same_state(context.page_maker[0], old.maker[0]):
@@ -1068,7 +1127,9 @@ def _resumed(plan: _Plan, record: Kept):
         moved = _moved_elements(plan, html.etree_element)
         context.page_maker = [_state(item) for item in old.maker[:start + 1]]
         context.rendered_notes = []
+        context.footnotes[:] = [notes[n] for n in old.pending[start]]
         record.starts.append(_clean(context))
+        record.pending.append(old.pending[0])
         record.first_made = start
         for i in range(start):
             yield _taken(old, i, record, html, context, moved)
@@ -1078,6 +1139,7 @@ def _resumed(plan: _Plan, record: Kept):
             page, resume_at = _page.remake_page(i, context, root_box, html)
             record.pages.append((page, tuple(page.children), list(page.children[0].children)))
             record.starts.append(_clean(context))
+            record.pending.append(_pending(context, numbers))
             record.made += 1
             yield page
             i += 1
@@ -1085,9 +1147,10 @@ def _resumed(plan: _Plan, record: Kept):
                 context.page_maker = context.page_maker[:i + 1]
                 return
             if (plan.last < i < len(old.pages) and old.starts[i] and _clean(context)
-                    and _same_state(context.page_maker[i], old.maker[i])):
+                    and record.pending[-1] == old.pending[i] and _same_state(context.page_maker[i], old.maker[i])):
                 break
         context.page_maker[i:] = [_state(item) for item in old.maker[i:]]
+        context.footnotes[:] = [notes[n] for n in old.pending[-1]]
         for j in range(i, len(old.pages)):
             yield _taken(old, j, record, html, context, moved)
     return pages_of
@@ -1125,6 +1188,7 @@ def _taken(old: Kept, i: int, record: Kept, html, context, moved: dict):
         context.style_for.initial_page_sizes.update(old.sizes)
     record.pages.append(old.pages[i])
     record.starts.append(old.starts[i + 1])
+    record.pending.append(old.pending[i + 1])
     return page
 
 

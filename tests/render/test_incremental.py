@@ -162,3 +162,45 @@ def _texts(pdf: bytes) -> list[str]:
         return [" ".join(page.get_textpage().get_text_range().split()) for page in document]
     finally:
         document.close()
+
+
+@pytest.mark.parametrize("mode", ["endnotes", "footnotes"])
+def test_a_pass_under_more_named_lines_starts_from_their_page(manuscript, mode):
+    """_lay_out_held's next pass (the same HTML, a hold that names one more
+    line) laid out from the kept pass, from the page the line is named on,
+    is the whole layout under that hold, page for page; in footnote mode
+    too, with footnotes waiting as the pass starts."""
+    text = (manuscript / LONG).read_text("utf-8")
+    for n in range(20, 60, 4):   # footnotes on the pages after the line named as well
+        text = text.replace(f"Párrafo {n}: ", f"Párrafo {n}:[^n{n}] ", 1) + f"\n[^n{n}]: Nota {n}. {SENTENCES[n % 8]}\n"
+    (manuscript / LONG).write_text(text, "utf-8")
+    yaml = manuscript / "book.yaml"
+    yaml.write_text(yaml.read_text("utf-8").replace("print: endnotes", f"print: {mode}"), "utf-8")
+    setting = units.Setting(load_book(manuscript, None, Report()), STYLES, False)
+    assert setting.book.config.notes.print == mode
+    html = units.build_unit(setting.book, UNIT, None)
+    fetcher = units.ConfinedFetcher(setting.book.root, setting.styles)
+    key = ("test", UNIT)
+
+    def lay_out(hold, key):
+        with engine.keeping(key):
+            return units._lay_out(setting, html, fetcher, hold=hold)
+
+    first = lay_out(engine.Hold(), key)
+    named = next((n, text) for n, page in enumerate(first.pages, 1) if n >= 4
+                 for _, text in engine.flow_lines(page) if text.endswith(engine.HYPHENS))
+    hold = engine.Hold(forbid=frozenset({named}))
+    try:
+        again = lay_out(hold, key)
+        kept = engine.kept(key)
+        assert kept is not None and kept.first_made >= named[0] - 2 > 0 and kept.made < len(again.pages)
+    finally:
+        engine.forget(key)
+    whole = lay_out(hold, None)
+    assert _lines(again) == _lines(whole) != _lines(first)
+    assert mode == "endnotes" or any(engine.footnote_extents(p) for p in whole.pages[named[0]:])
+    assert units._write(setting, again) == units._write(setting, whole)
+
+
+def _lines(document) -> list[list[str]]:
+    return [[text for _, text in engine.flow_lines(page)] for page in document.pages]

@@ -224,12 +224,19 @@ def lay_out_unit(setting: Setting, name: str, pages: dict[str, int] | None) -> U
     a failure carries the unit's name back (its message names the file).
     In a process that keeps layouts (`keep_layouts`), from the unit's last
     layout in it where the edit allows (engine.keeping)."""
+    keep = _KEEPING[0] == os.getpid()
+    # elsewhere kept for the unit's own passes only: a layout again under a hold naming more lines
+    # (_lay_out_held) starts from the first page those lines fall on
+    key = (name, setting.version) if keep else ("passes", name, os.getpid())
     try:
-        with engine.keeping((name, setting.version) if _KEEPING[0] == os.getpid() else None):
+        with engine.keeping(key):
             return _lay_out_unit(setting, name, pages)
     except (LayoutFailed, RefusedURL) as exc:
         exc.unit = name
         raise
+    finally:
+        if not keep:
+            engine.forget(key)
 
 
 def _lay_out_unit(setting: Setting, name: str, pages: dict[str, int] | None) -> UnitLayout:

@@ -1,0 +1,78 @@
+"""Cold builds of the real book by two or more checkouts of the code, taken
+in turns (issue 20: what the hold costs against the code before it). A
+script, not a test:
+
+    .venv/bin/python benchmarks/bench_codes.py OLD_TREE NEW_TREE [--rounds 2] [--footnotes]
+
+Each build is `python -m pipeline build` with the tree first on the path,
+on a copy of this checkout's manuscript (book.yaml's notes.print set to
+footnotes with --footnotes), into an empty output folder (no cache).
+Prints, per build, the wall time and the CPU time (user + sys) of its whole
+process tree (the workers are waited for: RUSAGE_CHILDREN), then the
+medians. CPU time is the figure to trust on a shared machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def cold_build(tree: Path, ms: Path, out: Path) -> tuple[float, float]:
+    """(wall, CPU) seconds of one cold build by the code in `tree`."""
+    shutil.rmtree(out, ignore_errors=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "pipeline", "build", str(ms), "-o", str(out), "-q"], check=True,
+                   cwd=tree, env={**os.environ, "PYTHONPATH": str(tree)}, stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def manuscript(work: Path, footnotes: bool) -> Path:
+    ms = shutil.copytree(ROOT / "manuscript", work / "ms")
+    if footnotes:
+        yaml = ms / "book.yaml"
+        text = yaml.read_text("utf-8")
+        assert "print: endnotes" in text
+        yaml.write_text(text.replace("print: endnotes", "print: footnotes", 1), "utf-8")
+    return ms
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("trees", type=Path, nargs="+")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--footnotes", action="store_true")
+    parser.add_argument("--keep", type=Path, help="leave each tree's last outputs under this folder")
+    args = parser.parse_args(argv)
+    figures: dict[Path, list[tuple[float, float]]] = {t: [] for t in args.trees}
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        ms = manuscript(work, args.footnotes)
+        for n in range(args.rounds):
+            for i, tree in enumerate(args.trees):
+                out = (args.keep / f"tree{i}") if args.keep else work / f"out{i}"
+                wall, cpu = cold_build(tree.resolve(), ms, out)
+                figures[tree].append((wall, cpu))
+                print(f"round {n + 1} {tree}: wall {wall:.1f} s, CPU {cpu:.1f} s", flush=True)
+    base = statistics.median(c for _, c in figures[args.trees[0]])
+    for tree, runs in figures.items():
+        wall, cpu = statistics.median(w for w, _ in runs), statistics.median(c for _, c in runs)
+        print(f"{tree}: median wall {wall:.1f} s, CPU {cpu:.1f} s ({cpu / base - 1:+.0%} CPU against the first)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
