@@ -18,8 +18,9 @@ from pipeline.preflight import run as preflight
 pytestmark = pytest.mark.book
 
 # loose lines measured on the real book (check pdf's spacing row): 40 and 45 were counted while some held
-# lines were drawn up to 0.3 mm past the measure (issue 20's notes); set within it, a few stay loose
-LOOSE = {"endnotes": 43, "footnotes": 48}
+# lines were drawn up to 0.3 mm past the measure (issue 20's notes); set within it, a few stay loose.
+# Endnotes 43 -> 44 in session 10: 577 more titles set in italics (issue 22) changed line breaks throughout
+LOOSE = {"endnotes": 44, "footnotes": 48}
 
 
 def strict(pdf_path, config) -> tuple[list, int]:
