@@ -33,9 +33,10 @@ After: findings with page numbers (warnings; `check pdf --strict` makes them err
 from __future__ import annotations
 
 import statistics
+from collections import Counter
 
 from pipeline.preflight import Finding, passed, problem
-from pipeline.preflight.text import FOLIO, FULL, HYPHENS, INDENT, MM, Page, _running
+from pipeline.preflight.text import FOLIO, FULL, HYPHENS, INDENT, MM, Page, _running, alone
 
 LOOSE = 2.0        # interword space over the natural space that makes a line loose
 CENTRED = 3.0      # points: a centred line's margins left and right agree within this
@@ -43,6 +44,7 @@ RAGGED_LEAST = 20  # ragged lines needed to measure the natural space
 LOOSE_PER_PAGE = 1 / 10   # the aim: past it, each page's loose lines are a warning
 SHOWN = 12                # pages named in the spacing row
 OVERFULL = 0.5            # points past the measure's edge that make a line overfull
+FULL_LEAST = 10           # full lines on a side needed to read its right edge
 
 
 def check(pages: list[Page]) -> list[Finding]:
@@ -63,12 +65,22 @@ def _turns(pages: list[Page]) -> list[Finding]:
 
 def _edges(pages: list[Page]) -> dict[int, tuple[float, float]]:
     """The measure's left and right edge on rectos (1) and versos (0), whose
-    margins differ: the most common starts and ends of lines."""
-    edges = {}
+    margins differ: the most common starts and ends of the lines alone on
+    their baseline (not a table's cells, not the index's columns). A side
+    with too few full lines to tell its right edge (a short book whose
+    versos hold little but the copyright page), and fewer than the other
+    side, takes the other side's width: the text block is one size, only
+    its place mirrors."""
+    edges, full = {}, {}
     for side in (0, 1):
-        lines = [l for p in pages if p.number % 2 == side for l in _text_lines(p)]
+        lines = [l for p in pages if p.number % 2 == side for l in alone(_text_lines(p))]
         if lines:
-            edges[side] = (statistics.mode(round(l.x0) for l in lines), statistics.mode(round(l.x1) for l in lines))
+            right, count = Counter(round(l.x1) for l in lines).most_common(1)[0]
+            edges[side], full[side] = (statistics.mode(round(l.x0) for l in lines), right), count
+    for side, other in ((0, 1), (1, 0)):
+        if side in edges and full[side] < min(FULL_LEAST, full.get(other, 0)):
+            left = edges[side][0]
+            edges[side] = (left, left + edges[other][1] - edges[other][0])
     return edges
 
 
@@ -77,9 +89,10 @@ def _measure(pages: list[Page]) -> dict[int, tuple[float, float]]:
     lines that start (end) at the most common whole point."""
     measure = {}
     for side, (left, right) in _edges(pages).items():
-        lines = [l for p in pages if p.number % 2 == side for l in _text_lines(p)]
-        measure[side] = (statistics.median(l.x0 for l in lines if round(l.x0) == left),
-                         statistics.median(l.x1 for l in lines if round(l.x1) == right))
+        lines = [l for p in pages if p.number % 2 == side for l in alone(_text_lines(p))]
+        starts = [l.x0 for l in lines if round(l.x0) == left]
+        ends = [l.x1 for l in lines if round(l.x1) == right]
+        measure[side] = (statistics.median(starts), statistics.median(ends) if ends else float(right))
     return measure
 
 

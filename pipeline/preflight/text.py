@@ -106,6 +106,16 @@ def read_pages(pdf: Path, offsets) -> list[Page]:
     return pages
 
 
+def alone(lines: list[Line]) -> list[Line]:
+    """The lines alone on their baseline. pdftotext reads a table's cells,
+    an index's columns and a figure's labels as lines side by side; running
+    text has one line to a baseline. Counted as running text, a table's last
+    cell made an orphan and its first a widow (a 60-row table across two
+    pages of the scholarly fixture), and its columns set the measure."""
+    count = Counter(round(l.y1) for l in lines)
+    return [l for l in lines if count[round(l.y1)] == 1]
+
+
 def _running(pages: list[Page]) -> float | None:
     heights = Counter(l.height for p in pages for l in p.zone("body"))
     return heights.most_common(1)[0][0] if heights else None
@@ -114,7 +124,7 @@ def _running(pages: list[Page]) -> float | None:
 def analyse(pages: list[Page]) -> dict[str, list]:
     text_height = _running(pages)
     out = {"widows": [], "orphans": [], "ladders": [], "no_folio": [], "no_head": [], "collisions": []}
-    body = {p.number: [l for l in p.zone("body") if abs(l.height - text_height) < 0.6] for p in pages}
+    body = {p.number: [l for l in alone(p.zone("body")) if abs(l.height - text_height) < 0.6] for p in pages}
     edges = {}
     for p in pages:
         lines = body[p.number]

@@ -24,7 +24,7 @@ from PIL import Image
 from pipeline.build import STYLES, load_book
 from pipeline.cli import main
 from pipeline.diagnostics import Report
-from pipeline.preflight import ERROR
+from pipeline.preflight import ERROR, OK
 from pipeline.preflight import run as preflight
 from pipeline.preflight.colour import colour_pages
 from pipeline.preflight.separations import inked_plates
@@ -215,6 +215,17 @@ def test_the_generic_printers_files_pass_the_preflight(built, book):
     findings = preflight(pdf, cover, config=book.config)
     assert [f"{f.check}: {f.detail}" for f in findings if f.status == ERROR] == []
     assert {f.check for f in findings} >= {"colour", "separations", "PDF/X", "cover: spine"}
+
+
+def test_the_finish_passes_check_pdf_strict(built, proof, book):
+    """Issue 20's finish on the second manuscript, in the printer's file and
+    the proof (footnotes both): `check pdf --strict` finds nothing, the
+    copyright page included (its versos hold too few full lines to read
+    their measure: they take the rectos' width, preflight/finish._edges)."""
+    _, out = built
+    for pdf in (out / f"{SLUG}.pdf", proof.path):
+        failing = [f for f in preflight(pdf, config=book.config) if f.status != OK]
+        assert [(f.code, f.page, f.detail) for f in failing] == [], pdf
 
 
 def test_the_kdp_files_pass_the_preflight(kdp):

@@ -2,8 +2,8 @@
 text block read from the pages, a line past it by more than pdftotext's
 reading of a full line strays."""
 
-from pipeline.preflight.finish import OVERFULL, _overfull
-from pipeline.preflight.text import MM, Line, Page
+from pipeline.preflight.finish import OVERFULL, _edges, _overfull
+from pipeline.preflight.text import MM, Line, Page, analyse
 
 
 def page(number: int, *ends: tuple[float, float]) -> Page:
@@ -22,3 +22,46 @@ def test_what_pdftotext_strays_by_on_a_full_line_is_not():
     found = _overfull([page(1, (60, 360 + OVERFULL - 0.2)), page(2, (60.1, 359.7))])
     assert [f.code for f in found] == [None]
     assert found[0].detail == f"none past the measure (the most {(OVERFULL - 0.2) / MM:.2f} mm)"
+
+
+# -- what is running text: one line to a baseline (preflight/text.alone) --------------
+
+def prose(number: int, rows: int = 20, top: float = 100, indent: bool = True) -> list[Line]:
+    """Justified lines of running text, the first indented."""
+    return [Line(60 + (13 if i == 0 and indent else 0), top + 14 * i, 360, top + 10 + 14 * i, f"prosa {number} {i}")
+            for i in range(rows)]
+
+
+def cells(top: float, rows: int, *columns: tuple[float, float]) -> list[Line]:
+    """A table's rows as pdftotext reads them: each cell a line of its own."""
+    return [Line(x0, top + 14 * r, x1, top + 10 + 14 * r, f"{x0:.0f}-{r}") for r in range(rows) for x0, x1 in columns]
+
+
+def test_a_tables_cells_side_by_side_make_no_orphan_or_widow():
+    """A long table runs over the turn: its last cell ends at the measure's
+    right edge, indented, like a paragraph's first line going on overleaf,
+    and the next page opens with a short flush cell, like a widow."""
+    table = ((80, 110), (150, 220), (300, 360))
+    before = Page(1, 420, 595, prose(1, 10) + cells(100 + 14 * 10, 10, *table))
+    after = Page(2, 420, 595, cells(100, 8, *table) + prose(2, 8, top=100 + 14 * 8, indent=False))
+    found = analyse([before, after])
+    assert (found["orphans"], found["widows"]) == ([], [])
+    # the rule this leans on: the last cell alone on its baseline is an orphan
+    lone = Page(1, 420, 595, prose(1, 10) + [Line(300, 240, 360, 250, "323")])
+    assert analyse([lone, after])["orphans"] == [(1, "323")]
+
+
+def test_the_measure_is_read_from_lines_alone_not_a_tables_columns():
+    table = cells(100 + 14 * 8, 20, (120, 150), (160, 200), (210, 260))
+    pages = [Page(n, 420, 595, (table if n % 2 == 0 else []) + prose(n, 8)) for n in range(1, 9)]
+    assert _edges(pages) == {0: (60, 360), 1: (60, 360)}
+
+
+def test_a_side_with_too_few_full_lines_takes_the_other_sides_width():
+    """A short book's versos hold the copyright page alone: its few ragged
+    lines cannot tell the right edge, which lies one text block from the
+    left one, as on the rectos."""
+    copyright_page = Page(4, 420, 595, [Line(48, 400 + 14 * i, 150 + 20 * i, 410 + 14 * i, f"c {i}") for i in range(5)])
+    rectos = [Page(n, 420, 595, prose(n, 12)) for n in (1, 3, 5)]
+    assert _edges(rectos + [copyright_page])[0] == (48, 348)
+    assert [f.code for f in _overfull(rectos + [copyright_page])] == [None]
