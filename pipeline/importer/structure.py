@@ -176,11 +176,15 @@ def _stray_blank(prev: str, nxt: str, join_after: frozenset[str] = frozenset()) 
     "el con-" ⏎⏎ "greso" and "Fayard," ⏎⏎ "1997." join; "…muerte." ⏎⏎ "Y" does not;
     "¿Los obreros del" ⏎⏎ "Arsenal?" joins when `join_after` holds "del";
     "[ed. cast.: Stalin, Madrid, Ediciones" ⏎⏎ "Palabra, 2008]." joins: a
-    bracket the line opened is still open (484)."""
+    bracket the line opened is still open (484); "…Destin d’une révolution[^32]"
+    ⏎⏎ "[Destino de una revolución] y una novela" joins: a title's translation
+    in brackets follows the title in its sentence (18550)."""
     prev = TOKEN_TAIL.sub("", prev.rstrip())
     if prev.endswith("-") or prev.endswith(","):
         return True
     if prev.count("[") > prev.count("]"):
+        return True
+    if nxt.startswith("[") and not nxt.startswith("[^") and prev[-1:].isalpha():
         return True
     if prev.rsplit(" ", 1)[-1].lower() in join_after:
         return True

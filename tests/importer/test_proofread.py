@@ -294,6 +294,32 @@ def test_blank_inside_an_open_bracket_is_stray():                # source 484-48
     assert out == ["____ Staline, París, Fayard, 2001 [ed. cast.: Stalin, Madrid, Ediciones Palabra, 2008]."]
 
 
+def _source_paragraphs(*spans):
+    """Source lines, spans of (first, last), as blocks under the profile's own settings; a
+    note number ending a line is the token the notes' pairing has made of it."""
+    import yaml
+    settings = yaml.safe_load((PROFILE / "structure.yaml").read_text("utf-8"))["pages"]
+    source = (PROFILE / "source.txt").read_text("utf-8").split("\n")
+    lines = [(n, re.sub(r"(?<=[a-zé])(\d+) *$", r"[^\1]", source[n - 1].rstrip()))
+             for first, last in spans for n in range(first, last + 1)]
+    lay = Layout.of({}, int(settings["body_measure"]), source, settings)
+    return [" ".join(t for _, t in b.lines) for b in blocks([lines], lay, Log())]
+
+
+def test_a_titles_translation_in_brackets_after_a_blank_continues_its_sentence():   # source 18550-18553
+    out = _source_paragraphs((18550, 18553))
+    assert len(out) == 1 and "Destin d’une révolution[^32] [Destino de una revolución] y una novela" in out[0]
+    # after a finished sentence the bracket opens its own paragraph (22386-22388)
+    assert _source_paragraphs((22386, 22388)) == ["La Révolution russe et le Komintern. Témoignage.",
+                                                  "[La Revolución rusa y el Komintern. Testimonio]"]
+
+
+def test_a_blank_after_le_is_stray():                           # source 22391-22393
+    out = _source_paragraphs((22391, 22393))
+    assert out[0] == ("De la Révolution russe au Totalitarisme, Témoignage sur la Révolution russe et le "
+                      "Komintern.")
+
+
 def _source_aligner():
     """The real source's words, with the printed page's paragraph ends and run-on lines."""
     from conftest import PROFILE, SEED
