@@ -147,6 +147,7 @@ def measure_html(book: Book, doc_ids: set[str] | None = None) -> str:
     for note in (n for d in book.documents if doc_ids is None or d.id in doc_ids for n in d.notes):
         root = builder._footnote(note)
         _keep_dashes(root)
+        _keep_closing_dashes(root)
         sec.append(root)
     return _serialise(html)
 
@@ -300,9 +301,11 @@ class _Builder:
         else:
             _graft(sec, doc.html)
         _keep_dashes(sec)
+        _keep_closing_dashes(sec)
         if self.footnotes and doc.notes:
             self._place_footnotes(sec, doc)
             self._end_probe(sec, doc)
+        _keep_calls(sec)
         self._page_references(sec)   # in the text and in its notes, wherever they were placed
 
     def _opening(self, parent, title: str, title_html: str, number: str | None, dates: str | None,
@@ -401,6 +404,7 @@ class _Builder:
             if note.key in self.hold:
                 root.set("class", root.get("class") + " fn-hold")
             _keep_dashes(root)
+            _keep_closing_dashes(root)
             pieces = notes_.cut(root, notes_.plan_chunks(self.lines.get(note.key, [])))
             anchor = call
             for n, piece in enumerate(pieces):
@@ -441,15 +445,19 @@ class _Builder:
             _sub(dl, "dd", text=abbr.expansion)
 
 
-# A word and the raya touching it ("—dijo", "iguales—."): Pango may break a
-# line on either side of an em dash, which leaves a closing raya at the start
-# of a line or an opening one at the end. Such words go into a no-break span.
-_DASHED = re.compile(r"\S*(?:\w—|—\w)\S*")
+# A raya and the letters touching it ("—dijo", "iguales—.", "¡Internacional!—."):
+# Pango may break a line on either side of an em dash, which leaves a closing
+# raya at the start of a line or an opening one at the end. The raya goes
+# into a no-break span with the one sign before it (and the signs after a
+# closing one), or the one letter after an opening one: "iguale<s—.>",
+# "<—d>ijo". Binding the whole word kept it from being hyphenated, and
+# lines that could not break it were set loose.
+_DASHED = re.compile(r"[^\s—]—+[^\w\s—]*\w?|[^\w\s]*—+\w")
 _SKIP = {"head", "style", "script", "pre", "code"}
 
 
 def _keep_dashes(root) -> None:
-    """Wrap every word that touches a raya in <span class="nobr">, once, in one walk."""
+    """Wrap every raya touching a word, with its neighbours (_DASHED), in <span class="nobr">, once, in one walk."""
     slots = [(el, "text") for el in root.iter() if el.text and el.tag not in _SKIP]
     slots += [(el, "tail") for el in root.iter() if el.tail and el is not root]
     for el, slot in slots:
@@ -480,6 +488,56 @@ def _keep_dashes(root) -> None:
             parent, index = el.getparent(), el.getparent().index(el)
             for i, (_, span) in enumerate(spans, 1):
                 parent.insert(index + i, span)
+
+
+# Inline elements a closing raya may follow: a name of the index, an
+# abbreviation, a title in italics. One word of them at most is bound.
+_INLINE = {"span", "a", "abbr", "em", "i", "cite", "dfn", "b", "strong", "sup", "sub"}
+_CLOSING = re.compile(r"—(?![\w¿¡«])\S*")
+
+
+def _keep_closing_dashes(root) -> None:
+    """Bind a closing raya that follows an element ("Denikin—, pensaba", the
+    name an index span) to that element's word, which _keep_dashes cannot
+    see from the text alone. An element of more than one word is left: a
+    whole title bound to its raya would stretch its line."""
+    for el in [e for e in root.iter(*_INLINE) if e.tail and _CLOSING.match(e.tail)]:
+        word = "".join(el.itertext())
+        if not word or any(c.isspace() for c in word):
+            continue
+        run = _CLOSING.match(el.tail).group()
+        span = etree.Element("span")
+        span.set("class", "nobr")
+        el.addprevious(span)
+        span.tail, el.tail = el.tail[len(run):], run
+        span.append(el)
+
+
+def _keep_calls(root) -> None:
+    """Bind each note call to the sign before it ("Hungría.³¹", "yo,¹²"):
+    Pango allows a break between a sign and a digit, and WeasyPrint breaks
+    between inline boxes where Pango would, so the call opened the next
+    line. After a letter Pango allows none; a call there is left as it is.
+    A call right after a word _keep_dashes bound goes into its span. The
+    footnote placed after a call (footnote mode) stays outside the span,
+    whose white-space it would inherit."""
+    for call in [a for a in root.iter("a") if a.get("class") == "noteref"]:
+        prev = call.getprevious()
+        owner, slot = (prev, "tail") if prev is not None else (call.getparent(), "text")
+        text = getattr(owner, slot) or ""
+        if not text and prev is not None and prev.get("class") == "nobr":   # "cómo—." bound already
+            prev.tail, call.tail = call.tail, None
+            prev.append(call)
+            continue
+        if not text or text[-1].isspace() or text[-1].isalnum():
+            continue
+        setattr(owner, slot, text[:-1])
+        span = etree.Element("span")
+        span.set("class", "nobr")
+        span.text = text[-1]
+        call.addprevious(span)
+        span.tail, call.tail = call.tail, None
+        span.append(call)
 
 
 def _sub(parent, tag: str, text: str | None = None, **attrs) -> etree._Element:

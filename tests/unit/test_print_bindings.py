@@ -1,0 +1,53 @@
+"""What the print HTML binds so that no line opens with a note call or a
+closing raya (render/pdf/html.py: _keep_dashes, _keep_closing_dashes,
+_keep_calls). On the real book, endnote mode, such line openings in the
+running text went from about 30 to 0 (pdfium's glyph boxes), and loose
+lines from 44 to 32: binding a raya with one letter, not its whole word,
+leaves the word free to hyphenate."""
+
+from lxml import etree
+
+from pipeline.render.pdf.html import _keep_calls, _keep_closing_dashes, _keep_dashes
+
+
+def bound(markup: str, *steps) -> tuple[list[str], str]:
+    root = etree.fromstring(f"<p>{markup}</p>")
+    for step in steps:
+        step(root)
+    spans = ["".join(s.itertext()) for s in root.iter("span") if s.get("class") == "nobr"]
+    return spans, "".join(root.itertext())
+
+
+def test_a_raya_is_bound_with_one_letter_or_sign_not_its_word():
+    spans, text = bound("dijo —interceptado, no se sabía cómo—. Ya ¡Internacional!—. Y", _keep_dashes)
+    assert spans == ["—i", "o—.", "!—."]
+    assert text == "dijo —interceptado, no se sabía cómo—. Ya ¡Internacional!—. Y"
+
+
+def test_a_spaced_dash_and_a_ditto_rule_are_left_alone():
+    assert bound("una — dos ——— Staline", _keep_dashes)[0] == []
+
+
+def test_a_closing_raya_after_a_one_word_element_is_bound_to_it():
+    markup = 'y <span class="name">Denikin</span>—, pensaba; <em>Ville conquise</em>—, dijo'
+    spans, text = bound(markup, _keep_dashes, _keep_closing_dashes)
+    assert spans == ["Denikin—,"]                  # a title of two words is not bound whole
+    assert text == "y Denikin—, pensaba; Ville conquise—, dijo"
+
+
+def test_a_call_is_bound_to_the_sign_before_it_and_not_after_a_letter():
+    markup = ('Hungría.<a class="noteref">31</a> El 22 y <a class="noteref">2</a> '
+              'palabra<a class="noteref">3</a> fin')
+    spans, text = bound(markup, _keep_calls)
+    assert spans == [".31"]
+    assert text == "Hungría.31 El 22 y 2 palabra3 fin"
+
+
+def test_a_call_after_a_bound_raya_joins_its_span_and_a_footnote_stays_outside():
+    root = etree.fromstring('<p>cómo—.<a class="noteref">11</a><aside class="fn">nota larga</aside> Una</p>')
+    _keep_dashes(root)
+    _keep_calls(root)
+    span = next(s for s in root.iter("span") if s.get("class") == "nobr")
+    assert "".join(span.itertext()) == "o—.11"
+    assert span.getnext().tag == "aside"             # the footnote does not inherit white-space: nowrap
+    assert "".join(root.itertext()) == "cómo—.11nota larga Una"
