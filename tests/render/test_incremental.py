@@ -110,19 +110,29 @@ def test_an_edited_unit_laid_out_from_its_kept_layout_is_the_cold_one(manuscript
 def test_a_whole_build_from_kept_layouts_is_a_cold_build(manuscript, keeping, tmp_path, monkeypatch):
     """The preview's builds, into one output folder, in one process: the
     last one's files are those a cold build of the same manuscript makes
-    (its chapters, their resolve and the units' HTML kept from build to
-    build as well: the cold build starts without them)."""
+    (its chapters, their resolve, the units' HTML and the EPUB's entries
+    deflated kept from build to build as well: the cold build starts
+    without them)."""
+    from pipeline.render.epub import package
+
+    monkeypatch.setattr(package, "_DEFLATED", [None])
+    package.keep_deflated()
     out = tmp_path / "out"
     build(manuscript, out)
     for old, new, _ in (EDITS[3], EDITS[4], EDITS[1]):   # the first laid out whole, in this process
         edit(manuscript, old, new)
-        told = []
+        told, before = [], dict(package.deflated())
         # as the preview builds: the snapshot and the freshness record once the pages are shown
         result = build(manuscript, out, early=lambda pdf, first, count: told.append((pdf, first, count)),
                        record_later=True)
         assert freshness.fresh(out, freshness.stamp(manuscript, STYLES, out, freshness.options(
             ("epub", "pdf"), False, None))) is None   # not recorded yet: the next build would not be a no-op
         result.finish()
+        # the EPUB's writer (forked beside the merge) handed back what it deflated: the entries of
+        # the documents the edit left alone were not deflated again, the edited one's was
+        deflated = package.deflated()
+        assert deflated and len(deflated.keys() & before.keys()) >= len(deflated) - 3 > 0
+        assert deflated.keys() - before.keys()
     kept = engine.kept(next(k for k in engine._KEPT if k[0] == UNIT))
     assert kept.made < len(kept.pages)
     units._KEEPING[0] = None
