@@ -62,6 +62,7 @@ def manuscript(tmp_path):
 def keeping(monkeypatch):
     monkeypatch.setattr(units, "_KEEPING", [None])
     monkeypatch.setattr(engine, "_KEPT", {})
+    monkeypatch.setattr(engine, "_DEFLATED", {})
     units.keep_layouts()
 
 
@@ -97,14 +98,20 @@ EDITS = [
 def test_an_edited_unit_laid_out_from_its_kept_layout_is_the_cold_one(manuscript, keeping):
     first, kept = lay_out(manuscript, keep=True)
     assert kept is not None and kept.made == first.count >= 10
+    reused = 0
     for old, new, partial in EDITS:
         edit(manuscript, old, new)
+        before = {k: dict(v) for k, v in engine._DEFLATED.items()}
         again, kept = lay_out(manuscript, keep=True)
-        cold, _ = lay_out(manuscript, keep=False)
+        cold, _ = lay_out(manuscript, keep=False)   # nor its streams' deflated bytes kept
         assert again == cold, f"{new!r}: the kept layout differs from the cold one"
         assert again.laid.pdf == cold.laid.pdf
         if partial:
             assert kept.made < cold.count, f"{new!r}: every page was made again"
+        (key, used), = engine._DEFLATED.items()   # the streams of the unit's last write, deflated
+        reused += len(used.keys() & before.get(key, {}).keys())
+        assert len(used) > cold.count   # a stream per page at least, and the fonts'
+    assert reused > len(EDITS) * 10   # the pages an edit left alone were taken as deflated before
 
 
 def test_a_whole_build_from_kept_layouts_is_a_cold_build(manuscript, keeping, tmp_path, monkeypatch):
