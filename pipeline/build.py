@@ -200,6 +200,11 @@ def _render_pdf(book: Book, staged: dict, cache: Path, styles: Path, step, print
     step("lay out PDF" + (" for the printer" if print_ready else "") + (", write EPUB" if write_epub else ""))
     pdf = render_pdf(book, staged["pdf"], styles, print_ready=print_ready, cache_dir=cache, alongside=write_epub,
                      early=early)
+    if write_epub is not None:   # the entries its writer deflated, for the next EPUB (the live preview)
+        from pipeline.render.epub import package
+
+        package.remember(pdf.aside)
+        pdf = dataclasses.replace(pdf, aside=None)
     if print_ready:  # the cover's spine needs the final page count
         from pipeline.render.pdf.cover import render_cover
 
@@ -209,10 +214,13 @@ def _render_pdf(book: Book, staged: dict, cache: Path, styles: Path, step, print
     return pdf
 
 
-def _write_epub(book: Book, path: Path, styles: Path, pdf=None) -> None:
-    from pipeline.render.epub import render_epub
+def _write_epub(book: Book, path: Path, styles: Path, pdf=None) -> dict | None:
+    """-> the entries it deflated, when this process keeps them (package.keep_deflated):
+    handed back from the forked writer to the build's process."""
+    from pipeline.render.epub import package, render_epub
 
     render_epub(book, path, styles, **_print_layout(book, pdf))
+    return package.deflated()
 
 
 def _print_layout(book: Book, pdf) -> dict:

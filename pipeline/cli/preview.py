@@ -23,12 +23,14 @@ def add_parser(sub) -> None:
 
 def run(args) -> int:
     from pipeline.preview import preview
+    from pipeline.render.epub.package import keep_deflated
     from pipeline.render.pdf.units import keep_layouts
 
     def ready(url: str) -> None:
         print(f"preview: {url} (Ctrl-C to stop)", flush=True)
 
     keep_layouts()   # an edited unit is laid out here: from the page the edit falls on, the next time
+    keep_deflated()  # the EPUB's entries that did not change are not deflated again
     return preview(lambda early: rebuild(args.manuscript, args.output, early), [args.manuscript, STYLES],
                    args.output, args.port, ready)
 

@@ -81,6 +81,7 @@ import bisect
 import contextlib
 import copy
 import functools
+import hashlib
 import xml.etree.ElementTree as ET
 import zlib
 from dataclasses import dataclass, replace
@@ -228,14 +229,64 @@ PRIVATE = (
 
 
 class Deflate:
-    """zlib as pydyf sees it: compressobj at LEVEL, whatever level is asked."""
+    """zlib as pydyf sees it: compressobj at LEVEL, whatever level is asked;
+    while `deflating` is in force, a stream deflated by the last write under
+    the same name is taken as it was deflated then."""
 
     def __getattr__(self, name):
         return getattr(zlib, name)
 
     @staticmethod
     def compressobj(level=zlib.Z_DEFAULT_COMPRESSION, *args, **kwargs):
-        return zlib.compressobj(LEVEL, *args, **kwargs)
+        real = zlib.compressobj(LEVEL, *args, **kwargs)
+        return real if _DEFLATING[0] is None else _Remembered(real, *_DEFLATING[0])
+
+
+# The live preview's process writes an edited unit's PDF whole again: its pages the edit left alone
+# give the same content streams, and their deflating is a third of the writing (0.3 s of CPU for a
+# 45-page unit). Name -> {SHA-256 of a stream: its deflated bytes}, the streams of the last write under
+# that name (`deflating`); zlib gives the same bytes for the same bytes and level.
+_DEFLATED: dict = {}
+_DEFLATING: list = [None]   # (the memo read, the entries this write deflated) while `deflating`
+
+
+@contextlib.contextmanager
+def deflating(name):
+    """PDFs written meanwhile deflate only the streams the last write under
+    `name` did not (the same bytes as deflating them all)."""
+    used: dict = {}
+    before, _DEFLATING[0] = _DEFLATING[0], (_DEFLATED.pop(name, {}), used)
+    try:
+        yield
+    finally:
+        _DEFLATING[0] = before
+        _DEFLATED[name] = used
+        while len(_DEFLATED) > KEPT_MOST:
+            del _DEFLATED[next(iter(_DEFLATED))]
+
+
+class _Remembered:
+    """A zlib compressor that deflates its whole input at `flush`, or takes
+    it from `known`: pydyf calls compress once, then flush, and uses the
+    bytes of both together."""
+
+    def __init__(self, real, known: dict, used: dict):
+        self.real, self.known, self.used, self.parts = real, known, used, []
+
+    def compress(self, data) -> bytes:
+        self.parts.append(bytes(data))
+        return b""
+
+    def flush(self, mode=zlib.Z_FINISH) -> bytes:
+        data, self.parts = b"".join(self.parts), []
+        if mode != zlib.Z_FINISH:   # not pydyf's way: deflated as zlib would, not remembered
+            return self.real.compress(data) + self.real.flush(mode)
+        key = hashlib.sha256(data).digest()
+        out = self.known.get(key)
+        if out is None:
+            out = self.real.compress(data) + self.real.flush()
+        self.used[key] = out
+        return out
 
 
 def install() -> None:

@@ -52,6 +52,7 @@ class Session:
         self.warnings: list[str] = []
         self.building, self.closed = False, False
         self.early: tuple[int, bytes] | None = None   # (page, picture): the changed page, before the build ends
+        self._drawing: threading.Thread | None = None   # the changed page drawn while the build goes on
         self.timing: dict[str, float] = {}
         self._lock = threading.Lock()
         shutil.rmtree(folder, ignore_errors=True)   # the links of an earlier session
@@ -71,6 +72,7 @@ class Session:
         self.publish()
         start = self._start = time.perf_counter()
         outcome = self._build()
+        self._drawn()
         self.early = None
         self.timing = {"build": time.perf_counter() - start, **self.timing}
         if outcome.failed:
@@ -125,6 +127,20 @@ class Session:
         current = self.current
         if current is None or self.closed:
             return
+        self._drawn()   # one drawing at a time: pdfium is not thread-safe
+        # in a thread: the page's text is read and its picture drawn (pdftoppm) on the other core while
+        # the build writes the unit and merges the book, which use neither pdfium nor the picture
+        self._drawing = threading.Thread(target=self._show_early_or_say, args=(current, pdf, first),
+                                         name="preview-early", daemon=True)
+        self._drawing.start()
+
+    def _drawn(self) -> None:
+        """Wait for the changed page's drawing, if one is under way."""
+        if self._drawing is not None:
+            self._drawing.join()
+            self._drawing = None
+
+    def _show_early_or_say(self, current: Generation, pdf: bytes, first: int) -> None:
         try:
             self._show_early(current, pdf, first)
         except Exception as exc:   # pdfium, pdftoppm: the build goes on, and shows the page when it ends

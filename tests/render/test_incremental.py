@@ -62,6 +62,7 @@ def manuscript(tmp_path):
 def keeping(monkeypatch):
     monkeypatch.setattr(units, "_KEEPING", [None])
     monkeypatch.setattr(engine, "_KEPT", {})
+    monkeypatch.setattr(engine, "_DEFLATED", {})
     units.keep_layouts()
 
 
@@ -97,32 +98,48 @@ EDITS = [
 def test_an_edited_unit_laid_out_from_its_kept_layout_is_the_cold_one(manuscript, keeping):
     first, kept = lay_out(manuscript, keep=True)
     assert kept is not None and kept.made == first.count >= 10
+    reused = 0
     for old, new, partial in EDITS:
         edit(manuscript, old, new)
+        before = {k: dict(v) for k, v in engine._DEFLATED.items()}
         again, kept = lay_out(manuscript, keep=True)
-        cold, _ = lay_out(manuscript, keep=False)
+        cold, _ = lay_out(manuscript, keep=False)   # nor its streams' deflated bytes kept
         assert again == cold, f"{new!r}: the kept layout differs from the cold one"
         assert again.laid.pdf == cold.laid.pdf
         if partial:
             assert kept.made < cold.count, f"{new!r}: every page was made again"
+        (key, used), = engine._DEFLATED.items()   # the streams of the unit's last write, deflated
+        reused += len(used.keys() & before.get(key, {}).keys())
+        assert len(used) > cold.count   # a stream per page at least, and the fonts'
+    assert reused > len(EDITS) * 10   # the pages an edit left alone were taken as deflated before
 
 
 def test_a_whole_build_from_kept_layouts_is_a_cold_build(manuscript, keeping, tmp_path, monkeypatch):
     """The preview's builds, into one output folder, in one process: the
     last one's files are those a cold build of the same manuscript makes
-    (its chapters, their resolve and the units' HTML kept from build to
-    build as well: the cold build starts without them)."""
+    (its chapters, their resolve, the units' HTML and the EPUB's entries
+    deflated kept from build to build as well: the cold build starts
+    without them)."""
+    from pipeline.render.epub import package
+
+    monkeypatch.setattr(package, "_DEFLATED", [None])
+    package.keep_deflated()
     out = tmp_path / "out"
     build(manuscript, out)
     for old, new, _ in (EDITS[3], EDITS[4], EDITS[1]):   # the first laid out whole, in this process
         edit(manuscript, old, new)
-        told = []
+        told, before = [], dict(package.deflated())
         # as the preview builds: the snapshot and the freshness record once the pages are shown
         result = build(manuscript, out, early=lambda pdf, first, count: told.append((pdf, first, count)),
                        record_later=True)
         assert freshness.fresh(out, freshness.stamp(manuscript, STYLES, out, freshness.options(
             ("epub", "pdf"), False, None))) is None   # not recorded yet: the next build would not be a no-op
         result.finish()
+        # the EPUB's writer (forked beside the merge) handed back what it deflated: the entries of
+        # the documents the edit left alone were not deflated again, the edited one's was
+        deflated = package.deflated()
+        assert deflated and len(deflated.keys() & before.keys()) >= len(deflated) - 3 > 0
+        assert deflated.keys() - before.keys()
     kept = engine.kept(next(k for k in engine._KEPT if k[0] == UNIT))
     assert kept.made < len(kept.pages)
     units._KEEPING[0] = None

@@ -74,6 +74,7 @@ class PdfResult:
     page_starts: tuple[PageStart, ...] = field(default=(), repr=False)  # where each page begins
     page_keys: tuple[str, ...] = field(default=(), repr=False)   # per page: a digest of what it is made of
     faces_apart: tuple[tuple[str, str], ...] = ()  # (face, why) whose programs could not be made one (fonts.py)
+    aside: object = field(default=None, repr=False, compare=False)   # what `alongside` returned
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ def render_pdf(book: Book, out_path: Path, styles_dir: Path | None = None, print
     `jobs` processes lay units out (default: one per core); `cache_dir`
     keeps laid-out units for the next build. `alongside(result)` is called
     once every page is known, in a forked process while the PDF is merged
-    (jobs > 1), or after the merge. `early(pdf, first page, count)` is
+    (jobs > 1), or after the merge; what it returns comes back as `aside`. `early(pdf, first page, count)` is
     handed each unit laid out anew (not from the cache) as soon as all are,
     with the physical page it starts on if the contents keep their length."""
     styles = Path(styles_dir or STYLES)
@@ -113,11 +114,8 @@ def render_pdf(book: Book, out_path: Path, styles_dir: Path | None = None, print
         merged = merge.merge([units[n].laid for n in names], blank, furniture_pdfs, out_path, finish=finish,
                              multiple=book.config.print.page_multiple, ident=layout.document_id(book.config),
                              faces=fonts.sources(result.resources), version=version)
-        if step is not None:
-            step.result()
-        elif alongside:
-            alongside(result)
-    return replace(result, faces_apart=tuple(sorted(merged.fonts.kept.items())))
+        aside = step.result() if step is not None else alongside(result) if alongside else None
+    return replace(result, faces_apart=tuple(sorted(merged.fonts.kept.items())), aside=aside)
 
 
 def _written(printer: printers.Printer, interior: str) -> None:

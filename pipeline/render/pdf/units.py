@@ -17,6 +17,7 @@ same bytes, so a cached unit is the unit a cold build would lay out.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
@@ -264,7 +265,11 @@ def _lay_out_unit(setting: Setting, name: str, pages: dict[str, int] | None) -> 
     if book.config.notes.print == "endnotes" and any(book.document(d).role == "notes" for d in doc_ids):
         own = {**own, **notes_.note_pages(document)}
     _tell_early(setting, name, document)
-    return _result(name, book, document, own, _write(setting, document), fetcher)
+    # in a process that keeps layouts (the preview), the streams of the pages an edit left alone are
+    # not deflated again
+    with engine.deflating((name, setting.version)) if _KEEPING[0] == os.getpid() else contextlib.nullcontext():
+        pdf = _write(setting, document)
+    return _result(name, book, document, own, pdf, fetcher)
 
 
 def _tell_early(setting: Setting, name: str, document) -> None:
