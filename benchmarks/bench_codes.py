@@ -2,9 +2,12 @@
 in turns (issue 20: what the hold costs against the code before it). A
 script, not a test:
 
-    .venv/bin/python benchmarks/bench_codes.py OLD_TREE NEW_TREE [--rounds 2] [--footnotes]
+    .venv/bin/python benchmarks/bench_codes.py OLD_TREE NEW_TREE hold-off:NEW_TREE [--rounds 2] [--footnotes]
 
 Each build is `python -m pipeline build` with the tree first on the path,
+or, for a tree given as `hold-off:TREE`, the same with issue 20's hold
+switched off (`hold_off.py`: the hold's own cost, apart from what came
+later),
 on a copy of this checkout's manuscript (book.yaml's notes.print set to
 footnotes with --footnotes), into an empty output folder (no cache).
 Prints, per build, the wall time and the CPU time (user + sys) of its whole
@@ -26,14 +29,23 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+HOLD_OFF = "hold-off:"   # a tree so named is built by hold_off.py, the hold switched off
 
 
-def cold_build(tree: Path, ms: Path, out: Path) -> tuple[float, float]:
-    """(wall, CPU) seconds of one cold build by the code in `tree`."""
+def command(tree: str) -> tuple[Path, list[str]]:
+    """(the tree, how to start its build): `python -m pipeline`, or hold_off.py."""
+    if tree.startswith(HOLD_OFF):
+        return Path(tree[len(HOLD_OFF):]).resolve(), [str(ROOT / "benchmarks" / "hold_off.py")]
+    return Path(tree).resolve(), ["-m", "pipeline"]
+
+
+def cold_build(spec: str, ms: Path, out: Path) -> tuple[float, float]:
+    """(wall, CPU) seconds of one cold build by the code in the tree `spec` names."""
+    tree, start_build = command(spec)
     shutil.rmtree(out, ignore_errors=True)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "pipeline", "build", str(ms), "-o", str(out), "-q"], check=True,
+    subprocess.run([sys.executable, *start_build, "build", str(ms), "-o", str(out), "-q"], check=True,
                    cwd=tree, env={**os.environ, "PYTHONPATH": str(tree)}, stdout=subprocess.DEVNULL)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -52,19 +64,19 @@ def manuscript(work: Path, footnotes: bool) -> Path:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("trees", type=Path, nargs="+")
+    parser.add_argument("trees", nargs="+", help=f"checkouts of the code; {HOLD_OFF}TREE: that one, hold off")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--footnotes", action="store_true")
     parser.add_argument("--keep", type=Path, help="leave each tree's last outputs under this folder")
     args = parser.parse_args(argv)
-    figures: dict[Path, list[tuple[float, float]]] = {t: [] for t in args.trees}
+    figures: dict[str, list[tuple[float, float]]] = {t: [] for t in args.trees}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         ms = manuscript(work, args.footnotes)
         for n in range(args.rounds):
             for i, tree in enumerate(args.trees):
                 out = (args.keep / f"tree{i}") if args.keep else work / f"out{i}"
-                wall, cpu = cold_build(tree.resolve(), ms, out)
+                wall, cpu = cold_build(tree, ms, out)
                 figures[tree].append((wall, cpu))
                 print(f"round {n + 1} {tree}: wall {wall:.1f} s, CPU {cpu:.1f} s", flush=True)
     base = statistics.median(c for _, c in figures[args.trees[0]])

@@ -410,10 +410,13 @@ def _held_lines(get_next_linebox):
         runs = linebox.__dict__.setdefault("_pipeline_runs", {})
         before = runs.get(repr(skip_stack), 0)
         held = _must_not_hyphenate(hold, context, line, before, bottom_space)
-        if held and line_text(line).endswith(HYPHENS) or hold.loose and _loose(context, line, resume_at, hold):
+        texts = _text_boxes(line)   # walked once: every line of a held layout comes through here
+        hyphenated = _ends_hyphenated(texts)
+        if held and hyphenated or hold.loose and _loose(context, texts, resume_at, hold):
             edge = containing_block.content_box_x() + containing_block.width
             line, resume_at = _set_again(context, linebox, make, (line, resume_at), held, hold, edge)
-        runs[repr(resume_at)] = before + 1 if line_text(line).endswith(HYPHENS) else 0
+            hyphenated = _ends_hyphenated(_text_boxes(line))
+        runs[repr(resume_at)] = before + 1 if hyphenated else 0
         return line, resume_at
 
     wrapper._held = True
@@ -507,9 +510,20 @@ def _named(hold: Hold, context, line) -> bool:
     return key in hold.forbid or key in forbid
 
 
-def _loose(context, line, resume_at, hold: Hold) -> bool:
-    """A justified line (not a paragraph's last) stretched over `hold.loose` spaces."""
-    return resume_at is not None and _stretch(context, line) > hold.loose
+def _loose(context, texts: list, resume_at, hold: Hold) -> bool:
+    """A justified line (not a paragraph's last), its text boxes `texts`, stretched over `hold.loose` spaces."""
+    return resume_at is not None and _stretched(context, texts) > hold.loose
+
+
+def _text_boxes(line) -> list:
+    """The line's text boxes, in reading order."""
+    return [box for box in line.descendants() if isinstance(box, _boxes.TextBox)]
+
+
+def _ends_hyphenated(texts: list) -> bool:
+    """Whether the line of these text boxes ends with a hyphen (`line_text(line).endswith(HYPHENS)`)."""
+    last = next((box.text for box in reversed(texts) if box.text), "")
+    return last.endswith(HYPHENS)
 
 
 # A line held from its hyphen, or loose, is set again in these ways, in
@@ -550,8 +564,9 @@ def _set_again(context, linebox, make, made, held: bool, hold: Hold, edge: float
     limit = hold.loose
 
     def faults(line, resume_at):
-        stretch = _stretch(context, line) if resume_at is not None else 0.0
-        hyphenated = line_text(line).endswith(HYPHENS) and (held or _named(hold, context, line))
+        texts = _text_boxes(line)
+        stretch = _stretched(context, texts) if resume_at is not None else 0.0
+        hyphenated = _ends_hyphenated(texts) and (held or _named(hold, context, line))
         return hyphenated, limit is not None and stretch > limit, stretch
 
     best, worst = made, faults(*made)
@@ -560,8 +575,9 @@ def _set_again(context, linebox, make, made, held: bool, hold: Hold, edge: float
     tries = ([(hyphens, {})] + [(hyphens, {"word_spacing": -cut * space}) for cut in _TIGHTER]
              + [(hyphens, {"letter_spacing": track * size}) for track in _TRACKED]
              + ([(hyphens, {"word_spacing": -cut * space}) for cut in _SQUEEZED] if held else []))
+    styles = _styles(linebox)   # the same for every try: a try's boxes are copies, the linebox's stay
     for changes, added in tries:
-        with _styled(linebox, changes, added) as pin:
+        with _styled(linebox, changes, added, styles) as pin:
             line, resume_at = make()
             pin(line)
         if _refused(context, line, made[0], edge, drawn=bool(added)):
@@ -633,9 +649,13 @@ def _stretch(context, line) -> float:
     """How much wider than the face's own the line's spaces are set, in
     spaces (0: as the face has them; 1: twice as wide): what justification
     adds, with the style's own word spacing (negative on a tightened line)."""
+    return _stretched(context, _text_boxes(line))
+
+
+def _stretched(context, texts: list) -> float:
+    """`_stretch` of the line whose text boxes are `texts`."""
     return max(((box.justification_spacing + box.style["word_spacing"]) / _space(context, box.style)
-                for box in line.descendants()
-                if isinstance(box, _boxes.TextBox) and getattr(box, "justification_spacing", 0)), default=0)
+                for box in texts if getattr(box, "justification_spacing", 0)), default=0)
 
 
 _SPACES: dict[tuple, float] = {}
@@ -655,12 +675,13 @@ def _space(context, style) -> float:
 
 
 @contextlib.contextmanager
-def _styled(linebox, changes: dict, added: dict):
-    """`changes` made to every style the line's boxes use, and `added` added
-    to each one's own spacing ("normal" letter spacing counts as 0), for one
-    line; yields `pin(line)`, which gives the boxes of a line made meanwhile
-    styles of their own that keep the changes (the text is drawn from them)."""
-    styles = list({id(box.style): box.style for box in linebox.descendants()}.values())
+def _styled(linebox, changes: dict, added: dict, styles: list | None = None):
+    """`changes` made to every style the line's boxes use (`styles`, if
+    given: `_styles(linebox)`), and `added` added to each one's own spacing
+    ("normal" letter spacing counts as 0), for one line; yields `pin(line)`,
+    which gives the boxes of a line made meanwhile styles of their own that
+    keep the changes (the text is drawn from them)."""
+    styles = _styles(linebox) if styles is None else styles
     keys = [*changes, *added]
     saved = [{key: style[key] for key in keys} for style in styles]   # all read before any is changed:
     for style, own in zip(styles, saved):                              # an anonymous style inherits lazily
@@ -677,6 +698,11 @@ def _styled(linebox, changes: dict, added: dict):
     finally:
         for style, values in zip(styles, saved):
             style.update(values)
+
+
+def _styles(linebox) -> list:
+    """Each style the linebox's boxes use, once."""
+    return list({id(box.style): box.style for box in linebox.descendants()}.values())
 
 
 def line_text(line) -> str:

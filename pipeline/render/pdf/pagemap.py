@@ -21,6 +21,7 @@ which Pango may set at the next line's start); both outputs read
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, replace
 
@@ -180,13 +181,20 @@ def _sources_before(block, element, text: str) -> list[str]:
     slots = [(element, "text")] + [(child, "tail") for child in element]
     found = []
     for node, slot in slots:
-        own = SPACES.sub(" ", getattr(node, slot) or "")
+        own = _collapsed(getattr(node, slot) or "")
         for at in _find_all(own, text):
             if at:
                 found.append(own[:at])
             else:
                 found.append("" if (node, slot) == (block, "text") else _text_before(block, node, slot))
     return found
+
+
+@functools.lru_cache(maxsize=1024)
+def _collapsed(text: str) -> str:
+    """`text`, its runs of spaces made one, as laid out: asked of a block's
+    texts once for each line the block has (`_glued`), the same strings."""
+    return SPACES.sub(" ", text)
 
 
 def _find_all(text: str, part: str) -> list[int]:
