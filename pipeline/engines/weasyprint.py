@@ -645,15 +645,11 @@ def _drift(first) -> float:
     return drift
 
 
-def _stretch(context, line) -> float:
-    """How much wider than the face's own the line's spaces are set, in
-    spaces (0: as the face has them; 1: twice as wide): what justification
-    adds, with the style's own word spacing (negative on a tightened line)."""
-    return _stretched(context, _text_boxes(line))
-
-
 def _stretched(context, texts: list) -> float:
-    """`_stretch` of the line whose text boxes are `texts`."""
+    """How much wider than the face's own the spaces of the line whose text
+    boxes are `texts` are set, in spaces (0: as the face has them; 1: twice
+    as wide): what justification adds, with the style's own word spacing
+    (negative on a tightened line)."""
     return max(((box.justification_spacing + box.style["word_spacing"]) / _space(context, box.style)
                 for box in texts if getattr(box, "justification_spacing", 0)), default=0)
 
