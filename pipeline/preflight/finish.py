@@ -63,7 +63,15 @@ def _turns(pages: list[Page]) -> list[Finding]:
     return found or [passed("page turns", "no word hyphenated across a recto's turn")]
 
 
-def _edges(pages: list[Page]) -> dict[int, tuple[float, float]]:
+def _sides(pages: list[Page]) -> dict[int, list]:
+    """The text lines alone on their baseline, on versos (0) and rectos (1)."""
+    sides: dict[int, list] = {0: [], 1: []}
+    for p in pages:
+        sides[p.number % 2] += alone(_text_lines(p))
+    return sides
+
+
+def _edges(pages: list[Page], sides: dict | None = None) -> dict[int, tuple[float, float]]:
     """The measure's left and right edge on rectos (1) and versos (0), whose
     margins differ: the most common starts and ends of the lines alone on
     their baseline (not a table's cells, not the index's columns). A side
@@ -72,8 +80,7 @@ def _edges(pages: list[Page]) -> dict[int, tuple[float, float]]:
     side, takes the other side's width: the text block is one size, only
     its place mirrors."""
     edges, full = {}, {}
-    for side in (0, 1):
-        lines = [l for p in pages if p.number % 2 == side for l in alone(_text_lines(p))]
+    for side, lines in (sides or _sides(pages)).items():
         if lines:
             right, count = Counter(round(l.x1) for l in lines).most_common(1)[0]
             edges[side], full[side] = (statistics.mode(round(l.x0) for l in lines), right), count
@@ -87,9 +94,9 @@ def _edges(pages: list[Page]) -> dict[int, tuple[float, float]]:
 def _measure(pages: list[Page]) -> dict[int, tuple[float, float]]:
     """`_edges` to a hundredth of a point: the median start (end) of the
     lines that start (end) at the most common whole point."""
-    measure = {}
-    for side, (left, right) in _edges(pages).items():
-        lines = [l for p in pages if p.number % 2 == side for l in alone(_text_lines(p))]
+    measure, sides = {}, _sides(pages)
+    for side, (left, right) in _edges(pages, sides).items():
+        lines = sides[side]
         starts = [l.x0 for l in lines if round(l.x0) == left]
         ends = [l.x1 for l in lines if round(l.x1) == right]
         measure[side] = (statistics.median(starts), statistics.median(ends) if ends else float(right))
