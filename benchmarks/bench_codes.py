@@ -10,7 +10,7 @@ switched off (`hold_off.py`: the hold's own cost, apart from what came
 later),
 on a copy of this checkout's manuscript (book.yaml's notes.print set to
 footnotes with --footnotes), into an empty output folder (no cache).
-Prints, per build, the wall time and the CPU time (user + sys) of its whole
+The order turns by one tree each round. Prints, per build, the wall time and the CPU time (user + sys) of its whole
 process tree (the workers are waited for: RUSAGE_CHILDREN), then the
 medians. CPU time is the figure to trust on a shared machine.
 """
@@ -74,7 +74,9 @@ def main(argv=None) -> int:
         work = Path(tmp)
         ms = manuscript(work, args.footnotes)
         for n in range(args.rounds):
-            for i, tree in enumerate(args.trees):
+            # each round starts one tree later, so no tree always follows the same one
+            turn = n % len(args.trees)
+            for i, tree in [*enumerate(args.trees)][turn:] + [*enumerate(args.trees)][:turn]:
                 out = (args.keep / f"tree{i}") if args.keep else work / f"out{i}"
                 wall, cpu = cold_build(tree, ms, out)
                 figures[tree].append((wall, cpu))
