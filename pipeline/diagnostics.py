@@ -241,6 +241,9 @@ CODES = _codes(
                 "{limit} %: lighten or desaturate the picture or colour there"),
     # a line past the text block, read from the pages like the finish (preflight/finish.py)
     ("C047", W, "a line runs {mm:.2f} mm past the measure: {text!r}"),
+    # a line's opening, read from the pages like the finish (preflight/finish.py, glyphs.py)
+    ("C048", W, "a line opens with a note call, parted from the word it follows: {text!r}"),
+    ("C049", W, "a line opens with a closing raya, parted from the word it follows: {text!r}"),
     # S: the snapshot each build keeps for `diff` (printed; the build stands)
     ("S001", W, "snapshot not written, the build is kept: {kind}: {reason}"),
     # F: fonts and print

@@ -23,7 +23,9 @@ then a table of the checks passed, and exits 1 if any is an error.
     text.py    lines with positions (pdftotext -bbox-layout) -> widows,
                orphans, ladders, heads and folios
     finish.py  from the same lines and word boxes: a word hyphenated across
-               a recto's turn, a heading at a page's foot, loose lines
+               a recto's turn, a heading at a page's foot, loose lines, a
+               line opening with a note call (its glyphs read by pdfium,
+               glyphs.py) or a closing raya
     margins.py from the same lines, each page's inside and outside margin
                against the printer's least (book.yaml print.printer)
     images.py  each image's resolution as placed (pdfimages -list)
@@ -93,7 +95,7 @@ def _one_line(exc: Exception) -> str:
 def _checks(pdf: Path, cover: Path | None, multiple: int | None, config, styles: Path | None) -> list[Finding]:
     import pikepdf
 
-    from pipeline.preflight import boxes, colour, finish, fonts, images, margins, pdfx, pdfx1a, text
+    from pipeline.preflight import boxes, colour, finish, fonts, glyphs, images, margins, pdfx, pdfx1a, text
     from pipeline.preflight import cover as cover_check
 
     findings: list[Finding] = []
@@ -108,7 +110,8 @@ def _checks(pdf: Path, cover: Path | None, multiple: int | None, config, styles:
         page_boxes = boxes.trim_offsets(doc)
     lines = text.read_pages(pdf, page_boxes)    # one pdftotext run, for the text and the margins
     findings += text.check(lines)
-    findings += finish.check(lines)
+    with glyphs.Raised(pdf, page_boxes) as raised:   # pdfium's glyph boxes, for lines that may open with a call
+        findings += finish.check(lines, raised)
     if config is not None:
         findings += margins.check(lines, config)
     findings += images.check(pdf)

@@ -28,12 +28,25 @@ After: findings with page numbers (warnings; `check pdf --strict` makes them err
   up see the line run on), goes further. Margins (C037, C038) measure
   against a printer's least; this measures against the book's own text
   block, in every printer mode and in the proof.
+- C048 a line that opens with a note call: a line of text alone on its
+  baseline (running text or notes) whose first glyph is a superior figure
+  or asterisk (glyphs.Raised: pdftotext reads a call as plain digits). A
+  note's label is no call: it opens its note, so its line opens a block,
+  set in another size than the line above or with more space above it
+  than its size's leading (the notes' margins, the footnote area's rule);
+- C049 a line that opens with a closing raya: a "—" (one, not a ditto
+  rule) followed by a sign
+  (`,;:.)»`) or by a space and a word in lower case ("Denikin—, pensaba",
+  "—dijo— y se fue"); an opening raya (dialogue, an aside) is followed by
+  its word.
 """
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections import Counter
+from collections.abc import Callable
 
 from pipeline.preflight import Finding, passed, problem
 from pipeline.preflight.text import FOLIO, FULL, HYPHENS, INDENT, MM, Page, _running, alone
@@ -45,11 +58,19 @@ LOOSE_PER_PAGE = 1 / 10   # the aim: past it, each page's loose lines are a warn
 SHOWN = 12                # pages named in the spacing row
 OVERFULL = 0.5            # points past the measure's edge that make a line overfull
 FULL_LEAST = 10           # full lines on a side needed to read its right edge
+BLOCK = 1.0               # points of space above a line past its size's leading: it opens a block
+CLOSING = re.compile(r"—(?:[,;:.)»]|\s+(\w))")   # one raya: "———" is a ditto rule (a bibliography's)
 
 
-def check(pages: list[Page]) -> list[Finding]:
+def no_raised(number: int, line) -> bool:
+    """No line opens with a superscript (pages read without their PDF)."""
+    return False
+
+
+def check(pages: list[Page], raised: Callable = no_raised) -> list[Finding]:
+    """`raised(page number, line)`: whether the line opens with a superscript (glyphs.Raised)."""
     height = _running(pages)
-    return (_turns(pages) + _stranded(pages, height) + _overfull(pages)
+    return (_turns(pages) + _stranded(pages, height) + _overfull(pages) + _openings(pages, raised)
             + (_loose(pages, height) if height is not None else [passed("loose lines", "no running text")]))
 
 
@@ -116,6 +137,43 @@ def _overfull(pages: list[Page]) -> list[Finding]:
                 text = line.text[-40:] if line.x1 - right > left - line.x0 else line.text[:40]
                 found.append(problem("overfull lines", "C047", p.number, mm=over / MM, text=text))
     return found or [passed("overfull lines", f"none past the measure (the most {max(most, 0) / MM:.2f} mm)")]
+
+
+def _openings(pages: list[Page], raised: Callable) -> list[Finding]:
+    calls, rayas = [], []
+    for p in pages:
+        lines = alone(_text_lines(p))
+        leading = _leading(lines)
+        for before, line in zip([None, *lines], lines):
+            if _closes(line.text):
+                rayas.append(problem("line openings", "C049", p.number, text=line.text[:40]))
+            elif raised(p.number, line) and not _opens_block(before, line, leading):
+                calls.append(problem("line openings", "C048", p.number, text=line.text[:40]))
+    return calls + rayas or [passed("line openings", "no line opens with a note call or a closing raya")]
+
+
+def _closes(text: str) -> bool:
+    match = CLOSING.match(text)
+    return bool(match) and (match[1] is None or match[1].islower())
+
+
+def _leading(lines: list) -> dict[float, float]:
+    """Each size's space between two lines of it in a row (the least seen on the page)."""
+    least: dict[float, float] = {}
+    for a, b in zip(lines, lines[1:]):
+        if a.height == b.height:
+            least[b.height] = min(least.get(b.height, b.y0 - a.y1), b.y0 - a.y1)
+    return least
+
+
+def _opens_block(before, line, leading: dict[float, float]) -> bool:
+    """The line opens a block: set in another size than the line above, or
+    with more space above it than its size's leading. A block opens with
+    its first word, never with a call, so a raised mark there is a note's
+    label. A page's first line opens nothing that can be told: a call
+    carried over the turn opens it."""
+    return before is not None and (before.height != line.height
+                                   or line.y0 - before.y1 > leading.get(line.height, 0.0) + BLOCK)
 
 
 def _stranded(pages: list[Page], height: float | None) -> list[Finding]:

@@ -31,6 +31,7 @@ from pipeline.diagnostics import CODES
 from pipeline.render.pdf.fonts import NotShared
 from tests.conftest import FIXTURE
 from tests.integration.test_malformed import CASES as MANUSCRIPT_CASES
+from tests.typeset import openings, typeset
 
 
 @dataclass
@@ -415,6 +416,8 @@ PREFLIGHT = [
     Trigger("C040", check_pdf(lambda tmp: pictured(tmp, pixels=100, points=30))),      # 240 ppi
     # the finish: a loose line, a hyphen across a recto's turn, a heading at a page's foot
     *[Trigger(code, check_pdf(lambda tmp: text_pdf(tmp / "t.pdf", FINISH))) for code in ("C042", "C043", "C044", "C047")],
+    # a call and closing rayas put at lines' starts, in the face's superior figures (laid out by WeasyPrint)
+    *[Trigger(code, check_pdf(lambda tmp: typeset(tmp / "o.pdf", openings(cut=True)))) for code in ("C048", "C049")],
     Trigger("F101", check_pdf(lambda tmp: fonted(tmp, [b"one program", b"another program"]))),
     Trigger("F102", check_pdf(lambda tmp: fonted(tmp, [b"one program", b"another program"]))),
     Trigger("F103", check_pdf(lambda tmp: fonted(tmp, [FACE.read_bytes()], widths=[99999, [500]]))),

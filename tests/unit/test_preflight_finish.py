@@ -1,9 +1,18 @@
 """The finish's measure of overfull lines (preflight/finish.py, C047): the
 text block read from the pages, a line past it by more than pdftotext's
-reading of a full line strays."""
+reading of a full line strays. And a line's opening (C048, C049), on small
+PDFs laid out with the book's sheet, whose note calls are the face's
+superior figures."""
 
-from pipeline.preflight.finish import OVERFULL, _edges, _overfull
-from pipeline.preflight.text import MM, Line, Page, analyse
+import pikepdf
+import pytest
+
+from pipeline.preflight.boxes import trim_offsets
+from pipeline.preflight.finish import OVERFULL, _closes, _edges, _openings, _overfull
+from pipeline.preflight.glyphs import Raised
+from pipeline.preflight.text import MM, Line, Page, analyse, read_pages
+from tests.typeset import openings as openings_page
+from tests.typeset import typeset
 
 
 def page(number: int, *ends: tuple[float, float]) -> Page:
@@ -65,3 +74,46 @@ def test_a_side_with_too_few_full_lines_takes_the_other_sides_width():
     rectos = [Page(n, 420, 595, prose(n, 12)) for n in (1, 3, 5)]
     assert _edges(rectos + [copyright_page])[0] == (48, 348)
     assert [f.code for f in _overfull(rectos + [copyright_page])] == [None]
+
+
+# -- a line's opening: a note call, a closing raya (C048, C049) ------------------------
+
+def opening(pdf) -> tuple[list[tuple[str, int, str]], list[str]]:
+    """The faulty line openings check pdf finds in `pdf`, (code, page, the
+    line's first two words); and the first word of each line that opens with
+    a superscript."""
+    with pikepdf.open(pdf) as doc:
+        offsets = trim_offsets(doc)
+    pages = read_pages(pdf, offsets)
+    with Raised(pdf, offsets) as raised:
+        found = _openings(pages, raised)
+        marks = [line.text.split()[0] for p in pages for line in p.lines if raised(p.number, line)]
+    return [(f.code, f.page, " ".join(f.detail.split(": '", 1)[1].split()[:2])) for f in found if f.code], marks
+
+
+@pytest.fixture(scope="module")
+def openings(tmp_path_factory) -> dict[str, list]:
+    folder = tmp_path_factory.mktemp("openings")
+    return {name: opening(typeset(folder / f"{name}.pdf", openings_page(cut)))
+            for name, cut in (("cut", True), ("whole", False))}
+
+
+def test_a_line_opening_with_a_note_call_or_a_closing_raya_is_reported(openings):
+    found, _ = openings["cut"]
+    assert found == [("C048", 1, "31 Después"), ("C049", 1, "—, pensaba,"), ("C049", 1, "— y")]
+
+
+def test_a_call_or_a_raya_within_its_line_a_figure_of_the_text_and_a_notes_label_are_not(openings):
+    """The year opening a line reads as digits too, and the notes' labels are
+    superior figures opening their lines: neither is a call parted from its
+    word; a reply's raya and a ditto rule open their lines by right."""
+    found, marks = openings["whole"]
+    assert found == []
+    assert marks == ["1", "2*"]       # the labels are read as raised: the block they open leaves them out
+
+
+@pytest.mark.parametrize("start, closing", [("—, pensaba", True), ("—) y", True), ("—» dijo", True),
+                                            ("— y se fue", True), ("— Bien.", False), ("—dijo", False),
+                                            ("—¿Qué?", False), ("——— Témime", False)])
+def test_a_closing_raya_is_followed_by_a_sign_or_a_word_in_lower_case(start, closing):
+    assert _closes(start) is closing
