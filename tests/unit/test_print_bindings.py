@@ -7,7 +7,7 @@ leaves the word free to hyphenate."""
 
 from lxml import etree
 
-from pipeline.render.pdf.html import _keep_calls, _keep_closing_dashes, _keep_dashes
+from pipeline.render.pdf.html import WORD_JOINER, _keep_calls, _keep_closing_dashes, _keep_dashes
 
 
 def bound(markup: str, *steps) -> tuple[list[str], str]:
@@ -31,8 +31,15 @@ def test_a_spaced_dash_and_a_ditto_rule_are_left_alone():
 def test_a_closing_raya_after_a_one_word_element_is_bound_to_it():
     markup = 'y <span class="name">Denikin</span>—, pensaba; <em>Ville conquise</em>—, dijo'
     spans, text = bound(markup, _keep_dashes, _keep_closing_dashes)
-    assert spans == ["Denikin—,"]                  # a title of two words is not bound whole
-    assert text == "y Denikin—, pensaba; Ville conquise—, dijo"
+    assert spans == ["Denikin—,"]                  # a title of two words is not bound whole,
+    assert text == f"y Denikin—, pensaba; Ville conquise{WORD_JOINER}—, dijo"   # its last word holds the raya
+
+
+def test_a_spaced_closing_raya_ends_its_line_and_a_spaced_reply_may_open_one():
+    markup = "Shevchenko (1814-1861) — rescatado; <em>Ma vie</em> — o no. ¿Qué tal? — Bien."
+    spans, text = bound(markup, _keep_dashes)
+    assert spans == []
+    assert text == "Shevchenko (1814-1861)\u00a0— rescatado; Ma vie\u00a0— o no. ¿Qué tal? — Bien."
 
 
 def test_a_call_is_bound_to_the_sign_before_it_and_not_after_a_letter():
@@ -51,3 +58,4 @@ def test_a_call_after_a_bound_raya_joins_its_span_and_a_footnote_stays_outside()
     assert "".join(span.itertext()) == "o—.11"
     assert span.getnext().tag == "aside"             # the footnote does not inherit white-space: nowrap
     assert "".join(root.itertext()) == "cómo—.11nota larga Una"
+

@@ -453,17 +453,27 @@ class _Builder:
 # "<—d>ijo". Binding the whole word kept it from being hyphenated, and
 # lines that could not break it were set loose.
 _DASHED = re.compile(r"[^\s—]—+[^\w\s—]*\w?|[^\w\s]*—+\w")
+# A raya set apart by spaces before a word in lower case closes an aside
+# ("(1814-1861) — rescatado"): the space before it is made a no-break one,
+# so that it ends its line. Before a capital ("¿tal? — Bien.") it opens a
+# reply and may open a line.
+_SPACED = re.compile(r"(?<![\s—]) —(?= ([^\W\d_]))")
 _SKIP = {"head", "style", "script", "pre", "code"}
+WORD_JOINER = "\u2060"
 
 
 def _keep_dashes(root) -> None:
-    """Wrap every raya touching a word, with its neighbours (_DASHED), in <span class="nobr">, once, in one walk."""
+    """Wrap every raya touching a word, with its neighbours (_DASHED), in
+    <span class="nobr">, once, in one walk; bind a spaced closing raya to
+    the word before it (_SPACED)."""
     slots = [(el, "text") for el in root.iter() if el.text and el.tag not in _SKIP]
     slots += [(el, "tail") for el in root.iter() if el.tail and el is not root]
     for el, slot in slots:
         text = getattr(el, slot)
         if "—" not in text:
             continue
+        text = _SPACED.sub(lambda m: "\u00a0—" if m[1].islower() and (m.start() or slot == "tail") else m[0], text)
+        setattr(el, slot, text)
         pieces, last = [], 0
         for match in _DASHED.finditer(text):
             pieces.append((text[last:match.start()], match.group()))
@@ -499,11 +509,15 @@ _CLOSING = re.compile(r"—(?![\w¿¡«])\S*")
 def _keep_closing_dashes(root) -> None:
     """Bind a closing raya that follows an element ("Denikin—, pensaba", the
     name an index span) to that element's word, which _keep_dashes cannot
-    see from the text alone. An element of more than one word is left: a
-    whole title bound to its raya would stretch its line."""
+    see from the text alone. An element of more than one word (a title)
+    is not bound whole, which would stretch its line: a word joiner holds
+    the raya to its last word, and its other words break as they would."""
     for el in [e for e in root.iter(*_INLINE) if e.tail and _CLOSING.match(e.tail)]:
         word = "".join(el.itertext())
-        if not word or any(c.isspace() for c in word):
+        if not word or word[-1].isspace():
+            continue
+        if any(c.isspace() for c in word):
+            el.tail = WORD_JOINER + el.tail
             continue
         run = _CLOSING.match(el.tail).group()
         span = etree.Element("span")
