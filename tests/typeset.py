@@ -33,10 +33,13 @@ def _notes(*marks: str) -> str:
 def openings(cut: bool) -> str:
     """A page for the check of a line's opening (preflight/finish.py, C048, C049).
     With `cut`, a call after a sign is put at a line's start (the break Pango
-    allows there, forced), and a closing raya after a word and after an aside;
-    either way a year of the text opens a line, rayas open lines as they should
-    (a reply, a ditto rule), and notes' labels set as calls are open theirs."""
+    allows there, forced), a title note's asterisk call too, and a closing
+    raya after a word and after an aside; either way a year and an asterisk
+    of the text open lines, rayas open lines as they should (a reply, a ditto
+    rule), and notes' labels set as calls open theirs."""
     br = "<br>" if cut else ""
+    star = "<a class='noteref'><span class='call-star'>*</span></a>"     # as html.py sets a title note's call
     return (f"<p>{FILL}Hungría.{br}<a class='noteref'>31</a> Después de todo lo que pasó.<br>1936, año "
             f"de palabras, y Denikin{br}—, pensaba, dijo —que no{br}— y se fue.<br>—No, dijo.<br>——— "
-            f"Témime, 1962. {FILL}</p>{_notes('1', '2*')}")
+            f"Témime, 1962. El prefacio.{br}{star} Sigue.<br>* Un asterisco del texto. {FILL}</p>"
+            f"{_notes('1', '2*')}")

@@ -10,20 +10,21 @@ text's own size) as plain digits in a word box as tall as the line's, so
 "1936" and a call "31" opening a line read alike. pdfium gives each glyph's
 ink box and its baseline origin: a superior figure stands clear of the
 baseline (EB Garamond's at 0.42 em), where a figure of the text stands on it
-or descends below; a superior asterisk stands above the text's asterisk,
-which is itself raised to the cap height (0.37 em). A call synthesized
-(smaller glyphs moved up) stands clear too. Only a line whose text opens
-with a figure or an asterisk is looked up.
+or descends below; a call's asterisk stands above the text's asterisk,
+which is itself raised to the cap height (its ink from 0.37 em; the face's
+superior asterisk from 0.69 em, print.css's smaller one from 0.50 em). A
+call synthesized (smaller glyphs moved up) stands clear too. Only a line
+whose text opens with a figure or an asterisk is looked up.
 """
 
 from __future__ import annotations
 
 import ctypes
+from dataclasses import dataclass
 from pathlib import Path
 
 # the least height of a glyph's ink above the line's baseline, in the line's size, that makes it a superscript
-RAISED = {"digit": 0.3, "*": 0.55}
-NEAR = 40   # characters read on from a line's first to find a letter standing on its baseline
+RAISED = {"digit": 0.3, "*": 0.45}
 
 
 def opens_with_mark(text: str) -> bool:
@@ -43,28 +44,22 @@ class Raised:
     def __call__(self, number: int, line) -> bool:
         if not opens_with_mark(line.text):
             return False
-        page, text = self._page(number)
+        page = self._page(number)
         left, top = self.offsets[number - 1][:2]
-        x0, _, _, y1 = page.get_mediabox()
-        x, y = x0 + line.x0 + left, y1 - (line.y0 + line.y1) / 2 - top
-        first = _first(text, x, y, line.height)
-        if first is None:
+        x, low, high = page.left + line.x0 + left, page.top - line.y1 - top, page.top - line.y0 - top
+        first = next((m for m in page.marks if abs(m.left - x) < 0.5 and m.low < high and m.high > low), None)
+        baseline = page.baseline(page.left + (line.x0 + line.x1) / 2 + left, (low + high) / 2, line.height)
+        if first is None or baseline is None:
             return False
-        char = text.get_text_range(first, 1)
-        threshold = RAISED["*"] if char == "*" else RAISED["digit"] if char.isdigit() else None
-        if threshold is None:
-            return False
-        bottom = text.get_charbox(first)[1]
-        return bottom - _baseline(text, first) > threshold * line.height
+        return first.bottom - baseline > RAISED["*" if first.char == "*" else "digit"] * line.height
 
-    def _page(self, number: int):
+    def _page(self, number: int) -> _Page:
         if self.doc is None:
             import pypdfium2 as pdfium
 
             self.doc = pdfium.PdfDocument(str(self.pdf))
         if number not in self.pages:
-            page = self.doc[number - 1]
-            self.pages[number] = (page, page.get_textpage())
+            self.pages[number] = _Page(self.doc[number - 1])
         return self.pages[number]
 
     def __enter__(self):
@@ -76,31 +71,39 @@ class Raised:
             self.doc, self.pages = None, {}
 
 
-def _first(text, x: float, y: float, size: float) -> int | None:
-    """The index of the glyph whose advance begins at x on the line around y."""
-    near = text.get_index(x + 0.5, y, 1.0, size / 2)
-    if near is None:
-        return None
-    around = [i for i in range(max(near - 2, 0), min(near + 3, text.count_chars()))
-              if abs(text.get_charbox(i, loose=True)[0] - x) < 0.5]
-    return around[0] if around else None
+@dataclass(frozen=True)
+class _Mark:
+    char: str
+    left: float      # where its advance begins
+    low: float       # its advance box, bottom and top (the font's size, not the ink)
+    high: float
+    bottom: float    # its ink's bottom
 
 
-def _baseline(text, first: int) -> float:
-    """The baseline of the line: the origin of the first letter after `first`
-    on it (a synthesized call's own origin is raised), else its own."""
-    import pypdfium2.raw as raw
+class _Page:
+    """A page's figures and asterisks with their boxes, in PDF space. They
+    are found in the text's order, wherever pdfium puts a glyph drawn apart
+    (print.css moves a call's asterisk: WeasyPrint draws it after the text)."""
 
-    def origin(i: int) -> float:
-        x, y = ctypes.c_double(), ctypes.c_double()
-        raw.FPDFText_GetCharOrigin(text, i, x, y)
-        return y.value
+    def __init__(self, page):
+        self.text = page.get_textpage()
+        self.left, _, _, self.top = page.get_mediabox()
+        chars = self.text.get_text_range(0, self.text.count_chars())
+        self.marks = [_mark(self.text, i, c) for i, c in enumerate(chars) if c.isdigit() or c == "*"]
 
-    own = origin(first)
-    for i in range(first + 1, min(first + NEAR, text.count_chars())):
-        char = text.get_text_range(i, 1)
-        if char in "\r\n":
-            break
-        if char.isalpha():
-            return origin(i)
-    return own
+    def baseline(self, x: float, y: float, size: float) -> float | None:
+        """The baseline of the line around (x, y): the origin of the glyph
+        there, in the line's middle, where no call stands as at its start."""
+        import pypdfium2.raw as raw
+
+        index = self.text.get_index(x, y, size, size / 2)
+        if index is None:
+            return None
+        ox, oy = ctypes.c_double(), ctypes.c_double()
+        raw.FPDFText_GetCharOrigin(self.text, index, ox, oy)
+        return oy.value
+
+
+def _mark(text, index: int, char: str) -> _Mark:
+    left, low, _, high = text.get_charbox(index, loose=True)
+    return _Mark(char, left, low, high, text.get_charbox(index)[1])
