@@ -2,7 +2,8 @@
 it, in endnote mode (the session's build) and in footnote mode (the
 session's footnote build, already made for tests/book/test_notes_print.py):
 no hyphen ladder, no word hyphenated across a recto's turn, no heading at a
-page's foot, no widow or orphan, no line past the measure, no warning at all; and loose lines (937
+page's foot, no widow or orphan, no line past the measure, no line opening
+with a note call or a closing raya, no warning at all; and loose lines (937
 before the hold in the line loop) no more than measured when it was made,
 which is under the aim of one per ten pages."""
 
@@ -22,7 +23,9 @@ pytestmark = pytest.mark.book
 # Endnotes 43 -> 44 in session 10: 577 more titles set in italics (issue 22) changed line breaks throughout.
 # Endnotes 44 -> 32 in session 11: a raya bound with one letter, not its whole word, which can now hyphenate
 # (render/pdf/html.py _DASHED), with 123 more italics; footnotes 48 -> 36 the same way.
-LOOSE = {"endnotes": 32, "footnotes": 36}
+# Endnotes 32 -> 30, footnotes 36 -> 33 in session 12: an editor's call ("119*") lost the half em its
+# asterisk advanced (print.css .call-star), and closing rayas after titles or spaced hold to their word.
+LOOSE = {"endnotes": 30, "footnotes": 33}
 
 
 def strict(pdf_path, config) -> tuple[list, int]:
