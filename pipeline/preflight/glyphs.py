@@ -12,9 +12,11 @@ ink box and its baseline origin: a superior figure stands clear of the
 baseline (EB Garamond's at 0.42 em), where a figure of the text stands on it
 or descends below; a call's asterisk stands above the text's asterisk,
 which is itself raised to the cap height (its ink from 0.37 em; the face's
-superior asterisk from 0.69 em, print.css's smaller one from 0.50 em). A
-call synthesized (smaller glyphs moved up) stands clear too. Only a line
-whose text opens with a figure or an asterisk is looked up.
+superior asterisk from 0.69 em, print.css's smaller one from 0.50 em).
+Only a line whose text opens with a figure or an asterisk is looked up.
+A limit: figures synthesized for a face without `sups` (smaller, on a
+baseline moved up) pdftotext may read as a line of their own, which the
+finish takes for a note's label (another size): such calls go unseen.
 """
 
 from __future__ import annotations
