@@ -45,7 +45,7 @@ class Imported:
     italics: dict = field(default_factory=dict)     # kind → occurrences set in italics
     small_caps: int = 0                             # words set in small capitals by the profile
     unused_titles: list = field(default_factory=list)   # register forms never found
-    glosses: int = 0                                # Spanish renderings of titles in brackets, left roman
+    glosses: int = 0                                # register forms left roman in a gloss's brackets
 
 
 class Repairer:
