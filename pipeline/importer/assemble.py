@@ -45,6 +45,7 @@ class Imported:
     italics: dict = field(default_factory=dict)     # kind → occurrences set in italics
     small_caps: int = 0                             # words set in small capitals by the profile
     unused_titles: list = field(default_factory=list)   # register forms never found
+    glosses: int = 0                                # register forms left roman in a gloss's brackets
 
 
 class Repairer:
@@ -106,7 +107,8 @@ def import_source(source: Source) -> Imported:
     if register.get("ignore"):
         files["ignore.yaml"] = _ignore_yaml(source, register["ignore"])
     return Imported(files, results, furniture, source.corrections, len(entries),
-                    dict(fixer.italics.counts), fixer.small_caps_set, fixer.italics.unused())
+                    dict(fixer.italics.counts), fixer.small_caps_set, fixer.italics.unused(),
+                    fixer.italics.glossed)
 
 
 def _part_lines(pages, part: dict) -> list[tuple[int, str]]:

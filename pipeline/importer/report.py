@@ -42,6 +42,7 @@ def render(result, source, fidelity: list[str] | None = None) -> str:
     italics = getattr(result, "italics", {}) or {}
     out += [f"Italics set from titles.yaml: {sum(italics.values())} "
             f"({', '.join(f'{k} {v}' for k, v in sorted(italics.items())) or 'none'}). "
+            f"Register forms left roman in a gloss (a Spanish rendering in brackets): {getattr(result, 'glosses', 0)}. "
             f"Words set in small capitals by the profile: {getattr(result, 'small_caps', 0)}.", ""]
     unused = getattr(result, "unused_titles", [])
     if unused:

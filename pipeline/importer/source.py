@@ -132,12 +132,14 @@ class ProfileSpec(BaseModel):
     parts: list[PartSpec]
 
 
-def read_yaml(path: Path, schema, code: str):
+def read_yaml(path: Path, schema, code: str, node: bool = False):
     """An import file read and validated like the manuscript's YAML
     (yamlfile: UTF-8, YAML, then `schema`, with lines); its first problem as
-    ImportError_ (`code` for the schema's, a template of {key} and {detail})."""
+    ImportError_ (`code` for the schema's, a template of {key} and {detail}).
+    `node`: (value, YAML node), for checks that need the lines."""
     try:
-        return yamlfile.load(path, schema, Report(), code=code)[0]
+        loaded = yamlfile.load(path, schema, Report(), code=code)
+        return loaded if node else loaded[0]
     except BuildError as exc:
         raise ImportError_.of(exc.report.items[0]) from None
 

@@ -18,6 +18,7 @@ BROKEN = [
     ("titles.yaml", "periodicals:\n  - {text: Pravda}\n  - {text: Izvestia, lang: ru Latn}\n", 3, "T016"),
     ("titles.yaml", "works:\n  - {text: Pravda}\nperiodical:\n  - {text: Izvestia}\n", 4, "T016"),  # its list
     ("titles.yaml", "works:\n  - {text: Staline, lines: [12, doce]}\n", 2, "T016"),
+    ("titles.yaml", "works:\n  - {text: Pravda}\nphrases:\n  - {text: Pravda}\n", 4, "T016"),  # listed twice
     ("repair.yaml", "hyphens:\n  keep_prefixes: [ex\nsmall_caps: {}\n", 3, "M003"),
     ("repair.yaml", "hyphens:\n  keep_prefixes: [ex]\nsmall_caps:\n  acronym: [pc]\n", 4, "T017"),
     ("register.yaml", "fix:\n  PC: {term: PC, why: w, colour: red}\n", 2, "T008"),
