@@ -272,19 +272,25 @@ _DEFLATED: dict = {}
 _DEFLATING: list = [None]   # (the memo read, the entries this write deflated) while `deflating`
 
 
-@contextlib.contextmanager
 def deflating(name):
     """PDFs written meanwhile deflate only the streams the last write under
     `name` did not (the same bytes as deflating them all)."""
+    return _last_write(_DEFLATED, _DEFLATING, name)
+
+
+@contextlib.contextmanager
+def _last_write(memos: dict, state: list, name):
+    """While in force, `state[0]` holds (what the last write under `name`
+    left in `memos`, what this write leaves there in its place)."""
     used: dict = {}
-    before, _DEFLATING[0] = _DEFLATING[0], (_DEFLATED.pop(name, {}), used)
+    before, state[0] = state[0], (memos.pop(name, {}), used)
     try:
         yield
     finally:
-        _DEFLATING[0] = before
-        _DEFLATED[name] = used
-        while len(_DEFLATED) > KEPT_MOST:
-            del _DEFLATED[next(iter(_DEFLATED))]
+        state[0] = before
+        memos[name] = used
+        while len(memos) > KEPT_MOST:
+            del memos[next(iter(memos))]
 
 
 class _Remembered:
@@ -1329,21 +1335,12 @@ class _Painting:
     faulty: bool = False    # painting did what a record cannot replay
 
 
-@contextlib.contextmanager
 def painting(name):
     """Pages written meanwhile that the last write under `name` painted,
     the same page boxes again, are not painted again: their painting is
     replayed (the same bytes as painting them)."""
-    made: dict = {}
-    before, _PAINTING[0] = _PAINTING[0], (_PAINTED.pop(name, {}), made)
     _install_painting()
-    try:
-        yield
-    finally:
-        _PAINTING[0] = before
-        _PAINTED[name] = made
-        while len(_PAINTED) > KEPT_MOST:
-            del _PAINTED[next(iter(_PAINTED))]
+    return _last_write(_PAINTED, _PAINTING, name)
 
 
 def _install_painting() -> None:
