@@ -125,6 +125,7 @@ _READ = "the endnote heads, footnote cuts and EPUB page-list read where lines fe
 
 _INCREMENTAL = ("none filed: a public way to lay a document out again from a page it holds (nearest: "
                 "Kozea/WeasyPrint#578, long documents)")
+_SHARED_RESOURCES = ("set_state", "add_group", "add_image", "add_pattern", "add_shading")
 _KEPT_PRIVATE = (   # `keeping`: a unit laid out again from the page an edit falls on (issue 23)
     Private("weasyprint.document.layout_document", "wrapped: a layout keeps its pages and their states, and "
             "starts from those kept", _INCREMENTAL, ("html", "root_box", "context", "max_loops")),
@@ -143,6 +144,26 @@ _KEPT_PRIVATE = (   # `keeping`: a unit laid out again from the page an edit fal
     Private("weasyprint.css.targets.TargetCollector.counter_lookup_items", "target counters", _INCREMENTAL),
     Private(f"{_BOXES}.BlockBox", "where a page begins: at a block, or inside a paragraph", _INCREMENTAL),
     Private(f"{_BOXES}.BlockLevelBox", "where a page begins: at a block, or inside a paragraph", _INCREMENTAL),
+)
+
+_PAINTED_WHY = "none filed: a way to write again only the pages of a document that changed"
+_PAINT_PRIVATE = (   # `painting`: a unit's pages the last write painted, replayed (issue 23)
+    Private("weasyprint.document.Page.paint", "wrapped: a page painted by the last write is replayed",
+            _PAINTED_WHY, ("self", "stream", "scale")),
+    *(Private(f"weasyprint.pdf.stream.Stream.{name}", why, _PAINTED_WHY) for name, why in (
+        ("_fonts", "the fonts a replayed page's glyphs go to"),
+        ("_tags", "a tagged PDF's pages are painted, not replayed"),
+        ("stream", "what painting a page appended"),
+        ("set_alpha", "the alpha states a page adds (named by their value), added again by a replay"),
+        ("clone", "a stream sharing the page's resources, for `set_alpha`"),
+        *((name, "a page painted with resources of the whole document is not recorded")
+          for name in _SHARED_RESOURCES))),
+    Private("weasyprint.pdf.stream.Stream.add_font", "the fonts a page adds, in order", _PAINTED_WHY,
+            ("self", "pango_font")),
+    Private("weasyprint.pdf.fonts.Font.to_unicode", "a glyph's text, set by the first page that draws it",
+            _PAINTED_WHY),
+    Private("weasyprint.pdf.fonts.Font.widths", "a glyph's width, set by the first page that draws it",
+            _PAINTED_WHY),
 )
 
 PRIVATE = (
@@ -225,6 +246,7 @@ PRIVATE = (
     Private(f"{_BOXES}.TableBox", "`tables`: a table's width, checked against the text block", _BOX_API),
     Private(f"{_BOXES}.Box.border_width", "a table's width", _BOX_API, ("self",)),
     *_KEPT_PRIVATE,
+    *_PAINT_PRIVATE,
 )
 
 
@@ -250,19 +272,25 @@ _DEFLATED: dict = {}
 _DEFLATING: list = [None]   # (the memo read, the entries this write deflated) while `deflating`
 
 
-@contextlib.contextmanager
 def deflating(name):
     """PDFs written meanwhile deflate only the streams the last write under
     `name` did not (the same bytes as deflating them all)."""
+    return _last_write(_DEFLATED, _DEFLATING, name)
+
+
+@contextlib.contextmanager
+def _last_write(memos: dict, state: list, name):
+    """While in force, `state[0]` holds (what the last write under `name`
+    left in `memos`, what this write leaves there in its place)."""
     used: dict = {}
-    before, _DEFLATING[0] = _DEFLATING[0], (_DEFLATED.pop(name, {}), used)
+    before, state[0] = state[0], (memos.pop(name, {}), used)
     try:
         yield
     finally:
-        _DEFLATING[0] = before
-        _DEFLATED[name] = used
-        while len(_DEFLATED) > KEPT_MOST:
-            del _DEFLATED[next(iter(_DEFLATED))]
+        state[0] = before
+        memos[name] = used
+        while len(memos) > KEPT_MOST:
+            del memos[next(iter(memos))]
 
 
 class _Remembered:
@@ -1271,3 +1299,160 @@ def _elements_by_page(tree, record: Kept) -> list:
     return [sorted({numbers[id(box.element)] for box in page.descendants()
                     if getattr(box, "element", None) is not None and id(box.element) in numbers})
             for page, _, _ in record.pages]
+
+
+# -- painting again only the pages a layout made (issue 23) --------------------------------
+#
+# A unit laid out from its kept layout (`keeping`) is written whole again, and painting its pages
+# is nine tenths of the writing (18 ms a page of text). A page the layout took from the kept one is
+# the same page box, with the same boxes in it, as the last write painted: what painting it gives
+# is what it gave then. While `painting(name)` is in force, each page painted is recorded: what
+# it appended to its stream, the fonts it added in their order, and for each glyph it looked up in a
+# font's maps (`to_unicode`, `widths`) the value it set, or that it found one set by a page before.
+# The next write under the same name replays the record of a page it holds again instead of
+# painting it: the fonts are added in the same order, a glyph's value is set where the maps lack it
+# (as painting would, with the value painting would set), its alpha states (named by their value)
+# set again. A page is painted for real when it looked up a glyph found then that is missing now
+# (an earlier page no longer sets it), and never recorded when painting it did more than draw
+# text, shapes and alpha (groups, images, patterns, other graphic states: resources of the whole
+# document, named by count). The PDF is the one a write that paints
+# every page makes (tests/render/test_incremental.py).
+
+_PAINTED: dict = {}        # name -> {id(page box): _Painting}, the pages of the last write under it
+_PAINTING: list = [None]   # (the records read, the records of this write) while `painting`
+_LOOKING: list = [None]    # the record of the page being painted, while its glyph look-ups are logged
+_FOUND = object()          # a glyph a page found set in a font's map (by a page before it)
+
+
+@dataclass
+class _Painting:
+    box: object             # the page box (held, so that its id stays its own)
+    children: tuple         # its children and its root box's, as painted: a page made again differs
+    ops: list               # what painting appended to the page's stream
+    fonts: list             # the pango fonts it added, in order, each once
+    glyphs: list            # (font's place in `fonts`, map, glyph, value set or _FOUND), first look-up of each
+    alphas: list = None     # the arguments of each set_alpha (its state named by its value: `a1`, `A0.5`)
+    faulty: bool = False    # painting did what a record cannot replay
+
+
+def painting(name):
+    """Pages written meanwhile that the last write under `name` painted,
+    the same page boxes again, are not painted again: their painting is
+    replayed (the same bytes as painting them)."""
+    _install_painting()
+    return _last_write(_PAINTED, _PAINTING, name)
+
+
+def _install_painting() -> None:
+    if not getattr(_document.Page.paint, "_replayed", False):
+        _document.Page.paint = _replayed(_document.Page.paint)
+
+
+def _replayed(paint):
+    @functools.wraps(paint)
+    def wrapper(page, stream, scale=1):
+        state = _PAINTING[0]
+        if state is None or stream._tags is not None:   # tagged PDF: marked content counts across pages
+            return paint(page, stream, scale)
+        known, made = state
+        box = page._page_box
+        children = (scale, *box.children, *box.children[0].children)
+        record = known.get(id(box))
+        if record is None or record.box is not box or record.children != children or not _replay(record, stream):
+            record = _record(paint, page, stream, scale, children)
+        if not record.faulty:
+            made[id(box)] = record
+    wrapper._replayed = True
+    return wrapper
+
+
+def _record(paint, page, stream, scale: float, children: tuple) -> _Painting:
+    """Paint `page`, logging what a replay needs."""
+    record = _Painting(page._page_box, children, [], [], [])
+    start, seen = len(stream.stream), {}
+
+    def add_font(pango_font):
+        font, size = type(stream).add_font(stream, pango_font)
+        if font not in record.fonts_made:
+            record.fonts_made.append(font)
+            record.fonts.append(pango_font)
+            for field in ("to_unicode", "widths"):
+                if type(getattr(font, field)) is not _Looked:
+                    setattr(font, field, _Looked(getattr(font, field)))
+        return font, size
+
+    def refused(method):
+        def call(*args, **kwargs):
+            record.faulty = True
+            return method(*args, **kwargs)
+        return call
+
+    def set_alpha(*args, **kwargs):
+        record.alphas.append((args, kwargs))
+        return type(stream).set_alpha(stream, *args, **kwargs)
+
+    record.fonts_made, record.seen, record.alphas = [], seen, []
+    stream.add_font, stream.set_alpha = add_font, set_alpha
+    for name in _SHARED_RESOURCES:
+        setattr(stream, name, refused(getattr(stream, name)))
+    _LOOKING[0] = record
+    try:
+        paint(page, stream, scale)
+    finally:
+        _LOOKING[0] = None
+        for name in ("add_font", "set_alpha", *_SHARED_RESOURCES):
+            delattr(stream, name)
+    record.ops = stream.stream[start:]
+    record.faulty = record.faulty or any(value is None for *_, value in record.glyphs)   # missed, never set
+    del record.fonts_made, record.seen
+    return record
+
+
+class _Looked(dict):
+    """A font's glyph map whose look-ups the page being painted logs
+    (draw_first_line: `if glyph not in font.to_unicode`, `in font.widths`,
+    then sets the glyph's value when missing)."""
+
+    def __contains__(self, glyph) -> bool:
+        found = dict.__contains__(self, glyph)
+        record = _LOOKING[0]
+        if record is not None and (id(self), glyph) not in record.seen:
+            owner = next((i for i, f in enumerate(record.fonts_made)
+                          if f.to_unicode is self or f.widths is self), None)
+            if owner is None:   # a map of a font the page did not add: not one draw_first_line reads
+                record.faulty = True
+            else:
+                record.seen[id(self), glyph] = len(record.glyphs)
+                record.glyphs.append([owner, "widths" if record.fonts_made[owner].widths is self else "to_unicode",
+                                      glyph, _FOUND if found else None])
+        return found
+
+    def __setitem__(self, glyph, value) -> None:
+        record = _LOOKING[0]
+        if record is not None:
+            at = record.seen.get((id(self), glyph))
+            if at is None or record.glyphs[at][3] is not None:   # set without a miss first: .notdef's path
+                record.faulty = True
+            else:
+                record.glyphs[at][3] = value
+        dict.__setitem__(self, glyph, value)
+
+
+def _replay(record: _Painting, stream) -> bool:
+    """`record`'s painting appended to `stream`, its fonts and glyphs set
+    where painting would set them; False (nothing done) if a glyph the page
+    found set then is missing now."""
+    fonts = [stream._fonts.get(_fonts.get_pango_font_key(f)[0]) for f in record.fonts]
+    for owner, field, glyph, value in record.glyphs:
+        if value is _FOUND and (fonts[owner] is None or not dict.__contains__(getattr(fonts[owner], field), glyph)):
+            return False
+    fonts = [stream.add_font(f)[0] for f in record.fonts]
+    for owner, field, glyph, value in record.glyphs:
+        found = getattr(fonts[owner], field)
+        if not dict.__contains__(found, glyph):
+            dict.__setitem__(found, glyph, value)
+    scratch = stream.clone()   # sets the alpha states painting would add, in order; its own ops unused
+    for args, kwargs in record.alphas:
+        scratch.set_alpha(*args, **kwargs)
+    stream.stream.extend(record.ops)
+    return True

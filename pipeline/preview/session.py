@@ -10,6 +10,7 @@ diagnostics of a build that failed above them until a build succeeds.
 
 from __future__ import annotations
 
+import gc
 import queue
 import shutil
 import sys
@@ -94,12 +95,14 @@ class Session:
         waits for none of them, the next build (this thread's next turn)
         for all of them."""
         if outcome.finish is None:
+            _collected()
             return
         start = time.perf_counter()
         try:
             outcome.finish()
         except Exception as exc:   # the freshness record unwritten: the next build is not a no-op, no more
             print(f"preview: the build's record failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        _collected()
         self.timing["after"] = time.perf_counter() - start
         self.publish()
 
@@ -194,6 +197,18 @@ class Session:
             if current else [],
             "early": {"page": self.early[0], "image": f"/early/{self.early[0]}.png"} if self.early else None,
         }
+
+
+def _collected() -> None:
+    """The garbage of the last build collected, and what stays (the laid-out
+    book, the kept layouts) frozen: the next build's collections scan only
+    what it makes. Left to the collector, a rebuild pays one or two full
+    collections of this process's millions of objects (0.3 to 0.7 s of CPU
+    in a 3.5 s rebuild); here the one full collection falls after the pages
+    are shown."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def _same_words(unit_page: str, shown: str) -> bool:

@@ -63,6 +63,7 @@ def keeping(monkeypatch):
     monkeypatch.setattr(units, "_KEEPING", [None])
     monkeypatch.setattr(engine, "_KEPT", {})
     monkeypatch.setattr(engine, "_DEFLATED", {})
+    monkeypatch.setattr(engine, "_PAINTED", {})
     units.keep_layouts()
 
 
@@ -98,10 +99,11 @@ EDITS = [
 def test_an_edited_unit_laid_out_from_its_kept_layout_is_the_cold_one(manuscript, keeping):
     first, kept = lay_out(manuscript, keep=True)
     assert kept is not None and kept.made == first.count >= 10
-    reused = 0
+    reused = replayed = 0
     for old, new, partial in EDITS:
         edit(manuscript, old, new)
         before = {k: dict(v) for k, v in engine._DEFLATED.items()}
+        painted = {k: dict(v) for k, v in engine._PAINTED.items()}
         again, kept = lay_out(manuscript, keep=True)
         cold, _ = lay_out(manuscript, keep=False)   # nor its streams' deflated bytes kept
         assert again == cold, f"{new!r}: the kept layout differs from the cold one"
@@ -111,7 +113,13 @@ def test_an_edited_unit_laid_out_from_its_kept_layout_is_the_cold_one(manuscript
         (key, used), = engine._DEFLATED.items()   # the streams of the unit's last write, deflated
         reused += len(used.keys() & before.get(key, {}).keys())
         assert len(used) > cold.count   # a stream per page at least, and the fonts'
+        # a page the kept layout took is not painted again: its record of the write before is replayed
+        records = engine._PAINTED[key]
+        again_painted = sum(1 for box, record in records.items() if painted.get(key, {}).get(box) is record)
+        assert again_painted <= cold.count - kept.made   # never a page made anew
+        replayed += again_painted
     assert reused > len(EDITS) * 10   # the pages an edit left alone were taken as deflated before
+    assert replayed > len(EDITS) * 5   # and most of them were not painted again
 
 
 def test_a_whole_build_from_kept_layouts_is_a_cold_build(manuscript, keeping, tmp_path, monkeypatch):

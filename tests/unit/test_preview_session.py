@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pytest
 
 from pipeline import freshness
 from pipeline.preview import Outcome, Session
 
 ERROR = "ms/02-capitulo-uno.md:3: N001 the note [^99] is not defined"
+
+
+@pytest.fixture(autouse=True)
+def unfrozen():
+    """A session freezes what its process holds after each build: not the test process's, after the test."""
+    yield
+    gc.unfreeze()
 
 
 def _failing(early) -> Outcome:
@@ -66,3 +76,32 @@ def test_the_builds_records_are_written_once_its_pages_are_shown(tmp_path):
     (shown,) = seen
     assert shown["generation"] == 1 and not shown["building"] and len(shown["pages"]) == 2
     assert "after" in session.state()["timing"] and "after" not in shown["timing"]
+
+
+class _Cycle:
+    def __init__(self):
+        self.me = self
+
+
+def test_after_a_build_its_garbage_is_collected_and_what_stays_is_frozen(tmp_path):
+    """The next build's collections scan only what it makes: not the
+    millions of objects a laid-out book holds (session `_collected`)."""
+    out = tmp_path / "out"
+    out.mkdir()
+    made = []
+
+    def rebuild(early) -> Outcome:
+        cycle = _Cycle()   # garbage a reference count alone does not free
+        made.append(weakref.ref(cycle))
+        return Outcome(diagnostics=[ERROR], failed=True)
+
+    gc.disable()   # no collection of its own between the build and the session's
+    try:
+        Session(rebuild, out / ".preview", out / ".cache" / "page-texts.json").update()
+        assert made[0]() is None
+        assert gc.get_freeze_count() > 0
+        frozen = gc.get_freeze_count()
+        gc.collect()
+        assert gc.get_freeze_count() == frozen   # a collection leaves the frozen alone
+    finally:
+        gc.enable()

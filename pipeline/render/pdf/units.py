@@ -265,11 +265,21 @@ def _lay_out_unit(setting: Setting, name: str, pages: dict[str, int] | None) -> 
     if book.config.notes.print == "endnotes" and any(book.document(d).role == "notes" for d in doc_ids):
         own = {**own, **notes_.note_pages(document)}
     _tell_early(setting, name, document)
-    # in a process that keeps layouts (the preview), the streams of the pages an edit left alone are
-    # not deflated again
-    with engine.deflating((name, setting.version)) if _KEEPING[0] == os.getpid() else contextlib.nullcontext():
+    # in a process that keeps layouts (the preview), the pages an edit left alone are neither painted
+    # nor their streams deflated again
+    with _written_again((name, setting.version)):
         pdf = _write(setting, document)
     return _result(name, book, document, own, pdf, fetcher)
+
+
+@contextlib.contextmanager
+def _written_again(key):
+    """What a write in a process that keeps layouts takes from the unit's last write."""
+    if _KEEPING[0] != os.getpid():
+        yield
+        return
+    with engine.deflating(key), engine.painting(key):
+        yield
 
 
 def _tell_early(setting: Setting, name: str, document) -> None:
