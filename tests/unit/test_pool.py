@@ -60,3 +60,17 @@ def test_state_is_handed_over_without_pickling():
 
 def _call_state_f():
     return worker_state()["f"]()
+
+
+def _collector(_):
+    import gc
+    return gc.get_threshold(), gc.get_freeze_count(), gc.isenabled()
+
+
+def test_a_worker_freezes_the_heap_it_was_forked_with_and_collects_less_often():
+    import gc
+    before = gc.get_threshold(), gc.get_freeze_count()
+    with process_pool(1) as workers:
+        threshold, frozen, enabled = workers.submit(_collector, None).result()
+    assert threshold == pool.GC_THRESHOLD and frozen > 0 and enabled
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before   # the parent's collector as it was
