@@ -11,14 +11,17 @@ which the page furniture draws (furniture.py).
 Footnotes. WeasyPrint lays a `float: footnote` out whole: one taller than the
 room left is pushed pages away and partly drawn off the page. So no note is
 handed to it whole when long: `measure` lays every note out alone at the
-footnote measure and reads where each line starts; `plan_chunks` cuts long
-notes at line starts into chunks of a few lines; each chunk is its own
-footnote, all anchored at the call. Chunks that meet on a page stack into the
-very lines of the uncut note (a cut paragraph's last line is justified, its
-continuation is not indented); chunks that do not fit are carried by the
-engine, in order, to the next page's footnote area, which `max-height` keeps
-from eating the whole page. After the first layout, a chunk that opens a
-page gets a hanging "(cont.)" label of zero width (no line moves).
+footnote measure and reads where each line starts; `plan_chunks` cuts
+notes of four lines or more at line starts into chunks of two (three where a
+cut would follow a hyphen); each chunk is its own footnote, all anchored at
+the call. Chunks that meet on a page stack into the very lines of the uncut
+note (a cut paragraph's last line is justified, its continuation is not
+indented). A note opens on its call's page (Chicago): its first chunk has
+`footnote-policy: line`, so that when it does not fit the call's line goes
+to the next page with it; the later chunks that do not fit are carried by
+the engine, in order, to the next page's footnote area, which `max-height`
+keeps from eating the whole page. After the first layout, a chunk that
+opens a page gets a hanging "(cont.)" label of zero width (no line moves).
 """
 
 from __future__ import annotations
