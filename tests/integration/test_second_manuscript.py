@@ -344,9 +344,5 @@ def test_a_footnote_opens_on_its_calls_page_or_heads_the_next(footnotes):
     assert len(late) <= 1, late
 
 
-@pytest.mark.xfail(strict=True, reason="note 12, called on the last line of page 17 (a chapter's "
-                                       "opening page), is set whole at the foot of page 18: the engine "
-                                       "carries a note that does not fit, and only notes carried past "
-                                       "their section are held with their call line (notes.strays)")
 def test_every_footnote_opens_on_its_calls_page(footnotes):
     assert {m: (c, s) for m, (c, s, _, _) in footnotes.items() if s != c} == {}

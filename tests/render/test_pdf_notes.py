@@ -258,11 +258,25 @@ def test_split_keeps_text_and_marks_the_cut():
     assert "".join(left.itertext()).endswith("d\u2010")
 
 
+@pytest.mark.parametrize("count", range(1, 12))
+def test_chunks_hold_two_lines_at_least_and_end_between_words(count):
+    """A note is cut as finely as it may be (the engine sets on the call's page
+    as many chunks as fit), never leaving one line of it alone on a page,
+    never after a hyphenated line."""
+    hyphenated = {3, 4, 8}          # lines that continue a word the line before hyphenated
+    lines = [notes_.Line(i * 40, i in hyphenated) for i in range(count)]
+    cuts = [lines.index(c) for c in notes_.plan_chunks(lines)]
+    bounds = [0, *cuts, count]
+    assert not cuts or all(b - a >= notes_.CHUNK_LINES for a, b in zip(bounds, bounds[1:]))
+    assert not hyphenated & set(cuts)
+    assert len(cuts) == (count >= 2 * notes_.CHUNK_LINES) + (count >= 7) + (count >= 9) + (count >= 11)
+
+
 def test_a_footnote_carried_past_its_section_is_a_stray(book):
     doc = next(d for d in book.documents if d.notes and d.role == "chapter")
     note = next(n for n in doc.notes if n.ref_ids)
     end = notes_.end_probe_id(doc.id)
-    lines = {note.key: [notes_.Line(i * 40, False) for i in range(7)]}   # cut in two chunks
+    lines = {note.key: [notes_.Line(i * 40, False) for i in range(5)]}   # cut in two chunks: 2 + 3 lines
     chunks = notes_.chunk_ids(note.key, lines)
     assert chunks == [f"note-{note.key}", f"note-{note.key}-2"]
     pages = {end: 9, note.ref_ids[0]: 9, chunks[0]: 9, chunks[1]: 9}

@@ -413,6 +413,8 @@ class _Builder:
                 piece.set("id", ident)
                 if n < len(pieces) - 1:
                     piece.set("class", piece.get("class") + " fn-more")
+                if n:   # the engine may carry it: the note has opened on the call's page already
+                    piece.set("class", piece.get("class") + " fn-rest")
                 if n and self.pages and self.pages.get(ident) != self.pages.get(pieces[n - 1].get("id")):
                     self._continued(piece)
                 piece.tail, anchor.tail = anchor.tail, None

@@ -11,14 +11,17 @@ which the page furniture draws (furniture.py).
 Footnotes. WeasyPrint lays a `float: footnote` out whole: one taller than the
 room left is pushed pages away and partly drawn off the page. So no note is
 handed to it whole when long: `measure` lays every note out alone at the
-footnote measure and reads where each line starts; `plan_chunks` cuts long
-notes at line starts into chunks of a few lines; each chunk is its own
-footnote, all anchored at the call. Chunks that meet on a page stack into the
-very lines of the uncut note (a cut paragraph's last line is justified, its
-continuation is not indented); chunks that do not fit are carried by the
-engine, in order, to the next page's footnote area, which `max-height` keeps
-from eating the whole page. After the first layout, a chunk that opens a
-page gets a hanging "(cont.)" label of zero width (no line moves).
+footnote measure and reads where each line starts; `plan_chunks` cuts
+notes of four lines or more at line starts into chunks of two (three where a
+cut would follow a hyphen); each chunk is its own footnote, all anchored at
+the call. Chunks that meet on a page stack into the very lines of the uncut
+note (a cut paragraph's last line is justified, its continuation is not
+indented). A note opens on its call's page (Chicago): its first chunk has
+`footnote-policy: line`, so that when it does not fit the call's line goes
+to the next page with it; the later chunks that do not fit are carried by
+the engine, in order, to the next page's footnote area, which `max-height`
+keeps from eating the whole page. After the first layout, a chunk that
+opens a page gets a hanging "(cont.)" label of zero width (no line moves).
 """
 
 from __future__ import annotations
@@ -36,9 +39,8 @@ from pipeline.text.fragments import text_slots
 BLOCKS = {"p", "div", "blockquote", "ul", "ol", "li", "dl", "dt", "dd", "h1", "h2", "h3", "h4",
           "h5", "h6", "pre", "figure", "figcaption", "table", "hr", "section"}
 
-CHUNK_LINES = 3          # lines per footnote chunk
+CHUNK_LINES = 2          # lines per footnote chunk: the fewest a page may hold of a note split over two
 HYPHEN = "\u2010"         # what WeasyPrint sets at a hyphenation
-CHUNK_FROM = 5           # notes of this many lines or more are cut
 
 HEADS = {
     "es": ("Notas a la página {a}", "Notas a las páginas {a}–{b}"),
@@ -216,22 +218,19 @@ def _line_text(box) -> str:
 
 
 def plan_chunks(lines: list[Line]) -> list[Line]:
-    """Where to cut one note: the line starts that open its 2nd, 3rd... chunk."""
-    if len(lines) < CHUNK_FROM:
-        return []
-    cuts = sorted({_between_words(lines, i) for i in range(CHUNK_LINES, len(lines), CHUNK_LINES)})
-    if len(lines) - cuts[-1] < 2:
-        cuts.pop()
+    """Where to cut one note: the line starts that open its 2nd, 3rd... chunk.
+
+    Chunks are as short as a note may be split: CHUNK_LINES lines, so that
+    no page holds a lone line of a note. The engine sets on the call's page
+    as many chunks as fit and carries the rest, so the note opens on its
+    call's page whenever two of its lines fit there. No chunk ends inside a
+    hyphenated word: a chunk may end a recto, and the reader would turn
+    mid-word (such a chunk takes a line more)."""
+    cuts: list[int] = []
+    for i in range(CHUNK_LINES, len(lines) - CHUNK_LINES + 1):
+        if i - (cuts[-1] if cuts else 0) >= CHUNK_LINES and not lines[i].hyphenated:
+            cuts.append(i)
     return [lines[i] for i in cuts]
-
-
-def _between_words(lines: list[Line], i: int) -> int:
-    """The line start nearest `i` that is not inside a hyphenated word: a chunk
-    ending on a hyphen may end a recto, and the reader would turn mid-word."""
-    for j in (i, i + 1, i - 1, i + 2):
-        if 0 < j < len(lines) and not lines[j].hyphenated:
-            return j
-    return i
 
 
 def cut(root, cuts: list[Line]) -> list:

@@ -246,8 +246,8 @@ def _lay_out_unit(setting: Setting, name: str, pages: dict[str, int] | None) -> 
 
     forbid = [frozenset()]   # the lines named so far, carried from each layout of the unit to the next
 
-    def lay_out(html):
-        document, forbid[0] = _lay_out_held(setting, html, fetcher, forbid[0])
+    def lay_out(html, draft=False):
+        document, forbid[0] = _lay_out_held(setting, html, fetcher, forbid[0], 1 if draft else TURN_PASSES)
         return document
 
     doc_ids = unit_documents(book, name)
@@ -258,7 +258,7 @@ def _lay_out_unit(setting: Setting, name: str, pages: dict[str, int] | None) -> 
     wide = _wide_tables(book, document, doc_ids)
     smaller = frozenset(i for i, *_ in wide if not _set_smaller(book, doc_ids, i))
     if smaller:   # set smaller, as the sheets set a table of many columns, and laid out again
-        document, own = _settle(book, name, pages, lines, lambda html: lay_out(_smaller(html, smaller)))
+        document, own = _settle(book, name, pages, lines, lambda html, **kw: lay_out(_smaller(html, smaller), **kw))
         wide = _wide_tables(book, document, doc_ids)
     _check_tables(book, doc_ids, wide)
     _check_note_tables(book, document)
@@ -307,7 +307,8 @@ def _lay_out(setting: Setting, html: str, fetcher: ConfinedFetcher, extra_css: s
                           hold=hold)
 
 
-def _lay_out_held(setting: Setting, html: str, fetcher: ConfinedFetcher, forbid: frozenset = frozenset()):
+def _lay_out_held(setting: Setting, html: str, fetcher: ConfinedFetcher, forbid: frozenset = frozenset(),
+                  passes: int = TURN_PASSES):
     """(a unit laid out with its lines held, the lines named): engine.Hold,
     no hyphen ladder, no hyphen on the line that fills a recto. The engine
     guesses a recto's last line as it sets it; where the guess missed
@@ -316,8 +317,9 @@ def _lay_out_held(setting: Setting, html: str, fetcher: ConfinedFetcher, forbid:
     (the ladder's first) named: only units with such a fault pay a second
     layout. `forbid`, the lines an earlier layout of the same unit named
     (footnote mode lays a unit out until its notes settle), is named from
-    the start: each of those layouts pays again only for a fault of its own."""
-    for _ in range(TURN_PASSES):
+    the start: each of those layouts pays again only for a fault of its own.
+    `passes` 1: a draft, its faults named but left for the next layout."""
+    for _ in range(passes):
         hold = engine.Hold(forbid=forbid)
         document = _lay_out(setting, html, fetcher, hold=hold)
         found = frozenset(hyphen_faults(document, hold.limit))
@@ -366,7 +368,8 @@ def _settle(book: Book, name: str, pages, lines, lay_out):
     a '(cont.)' on a chunk that opens a page, a note held with its call line
     (notes.strays; the held set only grows, so this converges)."""
     hold: frozenset[str] = frozenset()
-    document = lay_out(build_unit(book, name, pages, lines))
+    # with footnotes the first layout is a draft: the next, made anyway, sets its faults right (_lay_out_held)
+    document = lay_out(build_unit(book, name, pages, lines), draft=lines is not None)
     own = layout.anchors(document)
     if lines is None:
         return document, own
