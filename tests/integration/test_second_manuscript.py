@@ -332,8 +332,10 @@ def test_the_footnotes_are_all_at_the_foot_of_the_pages(book, proof, footnotes):
 
 
 def test_a_footnote_opens_on_its_calls_page_or_heads_the_next(footnotes):
-    """The engine carries a note that does not fit below its call's line to the
-    next page's foot, where it must come first; that happens once in this book."""
+    """A note that does not fit below its call's line takes the line with it
+    (footnote-policy: line) or is cut into chunks; whatever the engine still
+    carries to the next page's foot must come first there (none in this book
+    since the chunks of two lines: the test below)."""
     late = {}
     for mark, (call, start, end, first) in footnotes.items():
         assert start in (call, call + 1), f"note {mark} opens on page {start}, called on page {call}"
