@@ -13,7 +13,8 @@ The steps, in this order (each in its own module):
 2. glyphs.py    repair damaged ligatures inside the joined words (after 1, so
                 "con-⏎-icto" is seen whole) and capital I read as l;
 3. smallcaps.py restore acronyms and roman numerals (after 2, so the context
-                words they look at are clean).
+                words they look at are clean);
+4. ellipses     three full stops as the one character "…".
 """
 
 from __future__ import annotations
@@ -143,7 +144,19 @@ def repair_paragraph(lines: list[str], first_line: int, context: RepairContext,
         decisions.extend(_repair_token(token, context))
     decisions.extend(Decision(f.line, f.kind, f.before, f.after, f.doubtful)
                      for f in restore_small_caps(tokens, context.small_caps))
-    return " ".join(t.text for t in tokens), decisions
+    return ellipses(" ".join(t.text for t in tokens)), decisions
+
+
+# Three full stops, no more and no fewer: the book's ellipsis ("Nazzi...[^81]",
+# "[...]"), which a Spanish book sets as one character, as the source does
+# elsewhere ("univers…").
+THREE_STOPS = re.compile(r"(?<!\.)\.\.\.(?!\.)")
+
+
+def ellipses(text: str) -> str:
+    """"reglar... Contesté", "[...]" → "reglar… Contesté", "[…]"; two stops or
+    four are no ellipsis and stay."""
+    return THREE_STOPS.sub("…", text)
 
 
 # The head may open a sentence or a name: "Vo ceaba", "Har tenstein".

@@ -154,3 +154,19 @@ def test_words_not_split():
     bare = dataclasses.replace(context(), splits=frozenset())
     text, decisions = repair_paragraph(seed(2043), 2043, bare)
     assert "Vo ceaba" in text and not [d for d in decisions if d.kind == "split"]
+
+
+@pytest.mark.parametrize("line, printed, set_", [
+    (38, "obrero [...] Una", "obrero […] Una"),
+    (311, "tal para cual...", "tal para cual…"),         # at a paragraph's end
+    (4041, "arreglar... Contesté", "arreglar… Contesté"),
+])
+def test_three_stops_are_one_ellipsis(line, printed, set_):
+    assert printed in seed(line)[0], "the seed changed: the case no longer tests anything"
+    text, _ = repair_seed(line)
+    assert set_ in text and "..." not in text
+
+
+@pytest.mark.parametrize("text", ["etc.. y", "A.... B", "1.2.3"])
+def test_other_stops_stay(text):
+    assert repair(text)[0] == text
