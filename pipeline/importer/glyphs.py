@@ -45,6 +45,9 @@ SHORT_PART = 3
 SHORT_PART_HANDICAP = 1.5
 # ... unless that short part is this common ("el" in "Clemenceau-el-matarife").
 COMMON = 4.0
+# A hyphen kept between two letter runs this short is no compound's: "Ti-is"
+# is "Tiflis", though "ti" and "is" are both words somewhere.
+TINY_PART = 2
 # What reading "-" as fl after a bare prefix (re-, in-, con-) gains.
 PREFIX_BONUS = 2.0
 # Only this many combinations of a chunk's readings are scored (never reached
@@ -230,14 +233,23 @@ def _hyphen_handicap(text: str, lexicon: Lexicon) -> float:
 def _rank(score: tuple[float, float], text: str, kept: tuple[int, ...], lexicon: Lexicon) -> tuple:
     """Sort key of a reading: attested readings by score, then the others.
 
+    A reading that keeps a hyphen between two tiny parts ("Ti-is") counts
+    as unattested, so a known fl reading ("Tiflis") beats it.
     Among unattested readings, one that keeps a candidate hyphen between two
     known words ("Clemenceau-el-matarife") beats reading it as fl; one that
     keeps it next to a non-word ("mo-etudo", "re-exionase") loses to fl.
     """
-    if score[0] >= KNOWN:
+    if score[0] >= KNOWN and not any(_between_tiny_parts(text, pos) for pos in kept):
         return (1, score[0], score[1])
     broken = sum(1 for pos in kept if not _joins_words(text, pos, lexicon))
     return (0, -broken, score[1])
+
+
+def _between_tiny_parts(text: str, pos: int) -> bool:
+    """Whether the hyphen at `pos` has at most TINY_PART letters on each side."""
+    left = re.search(r"[^\W\d_]*$", text[:pos]).group(0)
+    right = re.match(r"[^\W\d_]*", text[pos + 1:]).group(0)
+    return 0 < len(left) <= TINY_PART and 0 < len(right) <= TINY_PART
 
 
 def _joins_words(text: str, pos: int, lexicon: Lexicon) -> bool:

@@ -120,9 +120,7 @@ def _pair_page(page, state, result: PartNotes) -> list[tuple[int, str]]:
     cont_start, start = block
     body = page[:cont_start]
     if state["open"] is not None and cont_start < start:
-        note = state["open"]
-        note.joins.append(page[cont_start][0])
-        note.lines.extend(page[cont_start:start])
+        _continue(state["open"], page[cont_start:start])
     bodies = _bodies(texts, start, n)
     markers = _markers(body, n, len([b for b in bodies if b[0] is not None]))
     numbered = [b for b in bodies if b[0] is not None][: len(markers)]
@@ -165,6 +163,20 @@ def _pair_page(page, state, result: PartNotes) -> list[tuple[int, str]]:
     return _replace_markers(_trim(body), markers, by_number)
 
 
+def _continue(note: Note, lines: list[tuple[int, str]]) -> None:
+    """The note's rest from a later page. A sentence its page left open goes
+    on in the same paragraph, across the blank lines that ended that page
+    (note II 3, "—¡una prisión que se conoce poco!—" 3285, then part II's
+    title, then "era sin duda el único…" 3318)."""
+    end = len(note.lines)
+    while end and is_blank(note.lines[end - 1][1]):
+        end -= 1
+    if end and not CLOSED.search(note.lines[end - 1][1]):
+        del note.lines[end:]
+    note.joins.append(lines[0][0])
+    note.lines.extend(lines)
+
+
 def _repeated_markers(body, markers: list[Marker]) -> list[tuple[int, str]]:
     """A marker the page sets twice: pairing takes the first, the other stays
     text ("Bieloboródov,85" and "esta noche,85", 13101/13111). Which one the
@@ -202,7 +214,7 @@ def _note_block(page, n: int, open_note: Note | None) -> tuple[int, int] | None:
         while j > 0 and not is_blank(texts[j - 1]):
             j -= 1
         if j > 0 and open_note and (TITLE_BODY.match(text) or _markers(page[:j], n, 1)):
-            return j, i
+            return _earlier_note_chunks(texts, j), i
     if open_note:  # the whole foot continues the previous page's note
         j = len(texts)
         while j > 0 and not is_blank(texts[j - 1]):
@@ -223,7 +235,9 @@ def _runs_on(note: Note) -> bool:
 def _earlier_note_chunks(texts: list[str], j: int) -> int:
     """A continued note may hold several paragraphs: chunks of note-width lines
     before `j` belong to it too, back to the running text (the appendix's last
-    page, 21650-21663: note 9 goes on for three paragraphs below the body)."""
+    page, 21650-21663: note 9 goes on for three paragraphs below the body;
+    04's page 82, 3318-3337: note 3 goes on for three paragraphs, the last
+    right above note 4's body)."""
     while True:
         k = j
         while k > 0 and is_blank(texts[k - 1]):
@@ -231,9 +245,17 @@ def _earlier_note_chunks(texts: list[str], j: int) -> int:
         i = k
         while i > 0 and not is_blank(texts[i - 1]):
             i -= 1
-        if not (0 < i < k and max(len(t) for t in texts[i:k]) > NOTE_LINE):
+        if not (0 < i < k and _note_wide(texts[i:k])):
             return j
         j = i
+
+
+def _note_wide(lines: list[str]) -> bool:
+    """Most of a chunk's full lines (its last aside) are set at the notes'
+    width: a body line may run past NOTE_LINE now and then (3305, 81
+    characters), a body chunk's lines as a rule do not."""
+    full = lines[:-1] or lines
+    return sum(len(t) > NOTE_LINE for t in full) * 2 > len(full)
 
 
 def _bodies(texts: list[str], start: int, n: int) -> list[tuple[int | None, bool, int]]:

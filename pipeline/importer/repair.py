@@ -13,7 +13,8 @@ The steps, in this order (each in its own module):
 2. glyphs.py    repair damaged ligatures inside the joined words (after 1, so
                 "con-⏎-icto" is seen whole) and capital I read as l;
 3. smallcaps.py restore acronyms and roman numerals (after 2, so the context
-                words they look at are clean).
+                words they look at are clean);
+4. ellipses     three full stops as the one character "…".
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .glyphs import fix_initial_l, repair_glyphs, unambiguous_repairs
 from .hyphens import HyphenRules, Token, join_lines
-from .lexicon import Lexicon, book_vocabulary, real_compounds
+from .lexicon import KNOWN, Lexicon, book_vocabulary, real_compounds
 from .smallcaps import NOTE_RE, SmallCapsRules, restore_small_caps
 
 PROFILE_FILE = "repair.yaml"
@@ -70,6 +71,7 @@ class RepairSpec(_Strict):
     hyphens: _Hyphens = _Hyphens()
     small_caps: _SmallCaps = _SmallCaps()
     glyph_exceptions: dict[str, str] = {}
+    splits: list[str] = []
 
 
 def load_rules(profile_dir) -> dict:
@@ -101,6 +103,7 @@ class RepairContext:
     hyphens: HyphenRules
     small_caps: SmallCapsRules
     exceptions: dict[str, str]  # whole damaged chunk → its reading, decided by an editor
+    splits: frozenset[str] = frozenset()  # words the extraction split, too rare for the lexicon
 
     @classmethod
     def build(cls, source_lines: list[str], profile_dir: pathlib.Path,
@@ -120,6 +123,7 @@ class RepairContext:
             hyphens=HyphenRules.from_dict(data.get("hyphens")),
             small_caps=SmallCapsRules.from_dict(data.get("small_caps"), acronyms),
             exceptions=dict(data.get("glyph_exceptions", {}) or {}),
+            splits=frozenset(w.lower() for w in data.get("splits", []) or []),
         )
 
 
@@ -135,36 +139,57 @@ def repair_paragraph(lines: list[str], first_line: int, context: RepairContext,
         raise ValueError(f"{len(lines)} lines but {len(numbers)} line numbers")
     tokens, breaks = join_lines(lines, numbers, context.lexicon, context.hyphens)
     decisions = [Decision(b.line, b.kind, b.before, b.after, b.doubtful) for b in breaks]
-    tokens = _join_split_words(tokens, context.lexicon, decisions)
+    tokens = _join_split_words(tokens, context, decisions)
     for token in tokens:
         decisions.extend(_repair_token(token, context))
     decisions.extend(Decision(f.line, f.kind, f.before, f.after, f.doubtful)
                      for f in restore_small_caps(tokens, context.small_caps))
-    return " ".join(t.text for t in tokens), decisions
+    return ellipses(" ".join(t.text for t in tokens)), decisions
 
 
-SPLIT_HEAD = re.compile(r"[a-záéíóúñü]+")
+# Three full stops, no more and no fewer: the book's ellipsis ("Nazzi...[^81]",
+# "[...]"), which a Spanish book sets as one character, as the source does
+# elsewhere ("univers…").
+THREE_STOPS = re.compile(r"(?<!\.)\.\.\.(?!\.)")
+
+
+def ellipses(text: str) -> str:
+    """"reglar... Contesté", "[...]" → "reglar… Contesté", "[…]"; two stops or
+    four are no ellipsis and stay."""
+    return THREE_STOPS.sub("…", text)
+
+
+# The head may open a sentence or a name: "Vo ceaba", "Har tenstein".
+SPLIT_HEAD = re.compile(r"[A-ZÁÉÍÓÚÑ]?[a-záéíóúñü]+")
 SPLIT_TAIL = re.compile(r"([a-záéíóúñü]+)(\W*)")
 # A word the extraction cut by a space must be common once whole:
 # "coo perativa" → "cooperativa" (3.9), "dife rencias" → "diferencias" (4.6).
 SPLIT_JOINED = 3.5
 
 
-def _join_split_words(tokens: list[Token], lexicon: Lexicon, decisions: list[Decision]) -> list[Token]:
+def _join_split_words(tokens: list[Token], context: RepairContext, decisions: list[Decision]) -> list[Token]:
     """Letters split by the extraction: "coo perativa" → "cooperativa" when the
     tail is no word anywhere else in the book and the whole is a common word
-    ("adherí a" stays: "a" is a word)."""
+    ("adherí a" stays: "a" is a word), or one the profile names as split
+    ("Vo ceaba": "voceaba" is too rare for the lexicon)."""
     out: list[Token] = []
     for token in tokens:
         prev = out[-1] if out else None
         tail = SPLIT_TAIL.fullmatch(token.text)
-        if prev and tail and SPLIT_HEAD.fullmatch(prev.text) and lexicon.score_elsewhere(tail.group(1)) < 2.0 \
-                and lexicon.score(prev.text + tail.group(1)) >= SPLIT_JOINED:
+        if prev and tail and SPLIT_HEAD.fullmatch(prev.text) and _is_split(prev.text, tail.group(1), context):
             decisions.append(Decision(prev.line, "split", f"{prev.text} {token.text}", prev.text + token.text))
             prev.text += token.text
             continue
         out.append(token)
     return out
+
+
+def _is_split(head: str, tail: str, context: RepairContext) -> bool:
+    """Whether `head` and `tail` are one word cut by a space (see _join_split_words)."""
+    if context.lexicon.score_elsewhere(tail) >= KNOWN:
+        return False
+    whole = (head + tail).lower()
+    return whole in context.splits or context.lexicon.score(whole) >= SPLIT_JOINED
 
 
 def _repair_token(token: Token, context: RepairContext) -> list[Decision]:

@@ -215,11 +215,38 @@ def split_chunk(chunk: list[tuple[int, str]], layout: Layout, log: Log) -> list[
     return parts
 
 
+# A verse line quoted in the running text opens with a letter or a quote, not
+# a digit ("1928: 24.500.000 hogares.") or a bracket; the first, not with a
+# dash either (a dialogue turn), a later one may ("—mais on lui préfère les
+# poisons.", 9422); the quotation's last line ends its sentence ("…vivir.").
+VERSE_OPENING = re.compile(r"^[^\W\d_]|^[«“¡¿…]")
+VERSE_DASH = re.compile(r"^—\s?(?=[^\W\d_]|[«“¡¿…])")
+VERSE_END = re.compile(r"[.!?»…]$")
+
+
+def quoted_verse(prev: str, chunk: list[tuple[int, str]], layout: Layout) -> bool:
+    """Lines quoted as verse after a colon: "…en su bolsillo:" ⏎⏎ "Nous
+    apportons, ivres du monde et de nous-mêmes," ⏎ "Des coeurs… univers…[^69]"
+    (1540). Two lines or more, each short of the measure (prose is justified:
+    only its last line stops short), each opening as a verse line does, the
+    last ending a sentence (a title set on two lines, "Víctor Serge" ⏎
+    "Autobiographie (Projet)", 22333, is no quotation)."""
+    if len(chunk) < 2 or not TOKEN_TAIL.sub("", prev.rstrip()).endswith(":"):
+        return False
+    texts = [TOKEN_TAIL.sub("", t.rstrip()) for _, t in chunk]
+    return (all(layout.raw_length.get(n, len(t)) < layout.measure for n, t in chunk)
+            and bool(VERSE_OPENING.match(texts[0]))
+            and all(VERSE_OPENING.match(VERSE_DASH.sub("", t)) and not t.endswith("-") for t in texts)
+            and bool(VERSE_END.search(texts[-1])))
+
+
 def blocks(pages: list[list[tuple[int, str]]], layout: Layout, log: Log) -> list[Block]:
     """The part's blocks in reading order."""
     out: list[Block] = []
+    prev = ""
     for chunk in chunks(pages, layout, log):
         first, text = chunk[0]
+        after, prev = prev, chunk[-1][1]
         if first in layout.subheadings:
             level, title = layout.subheadings[first]
             out.append(Block("heading", chunk, level, title))
@@ -229,7 +256,7 @@ def blocks(pages: list[list[tuple[int, str]]], layout: Layout, log: Log) -> list
             out.append(Block("dateline", chunk))
         elif first in layout.scene_breaks:
             out.append(Block("scene", chunk))
-        elif layout.in_range(layout.verse, first):
+        elif layout.in_range(layout.verse, first) or quoted_verse(after, chunk, layout):
             out.append(Block("verse", chunk))
         elif layout.in_range(layout.ordered, first) and re.match(r"^\d+\.\s", text):
             out.append(Block("ordered", chunk))

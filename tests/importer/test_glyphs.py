@@ -29,6 +29,9 @@ SEED_CASES = [
     (8255, 'nos"ros', "nosotros"),             # running head: ot
     (12857, "l’oFciel", "l’officiel"),         # ffi as a capital F (issue 22)
     (15105, "DiFcultés", "Difficultés"),
+    (777, "Ti-is", "Tiflis"),                  # fl between two tiny parts (s12)
+    (3193, "Ti-is", "Tiflis"),
+    (3232, "Ti-is", "Tiflis"),
 ]
 
 
@@ -75,6 +78,7 @@ def test_repairs(before, after):
     "en 1889, pp. 98-99, núm. 8",              # real numbers
     "quien,[^1] le dijo[^12*] y[^titulo]",     # note references untouched
     "John McFarlane y los DeVries",            # a capital F in a name is no ffi
+    "«Tête-à-tête» (en la recopilación",       # "-à" beside "Tête": no tiny pair
 ])
 def test_untouched(text):
     out, decisions = repair(text)

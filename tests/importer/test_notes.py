@@ -108,3 +108,33 @@ def test_continued_and_nested_notes(part_text):
     v = part_text("07-europa-en-el-viraje-oscuro.md")
     note139 = v.split("[^139*]:", 1)[1].split("\n[^140]:")[0]
     assert "porque no se deportaba a nadie en 1926" in note139
+
+
+def test_a_continued_note_keeps_its_paragraphs_above_the_next_body():   # source 3268-3348
+    """Note 3 (II) runs on over page 82 for three paragraphs; the next body,
+    note 4, follows the last with no blank line. All three are note 3's, none
+    the body's (they were, joined to "regla del" across the stray blank)."""
+    from repair_support import seed
+
+    def lines(first, last, renumber=()):
+        out = []
+        for n, text in zip(range(first, last + 1), seed(first, last)):
+            for old, new in renumber:
+                text = text.replace(old, new)
+            out.append((n, text))
+        return out
+
+    # markers 3 and 4 → 1 and 2: numbering starts at 1 in pair_part
+    # page 81 ends with the blank lines around part II's title (dropped)
+    page81 = lines(3268, 3286, [("cárcel3)", "cárcel1)"), ("3 París", "1 París")]) + [(3291, ""), (3292, "")]
+    page82 = lines(3296, 3348, [("tiempo,4", "tiempo,2"), ("4 Se trata", "2 Se trata")])
+    result = pair_part([page81, page82], 2)
+    first, second = result.notes
+    assert [n for n, _ in second.lines][0] == 3338
+    continued = [n for n, _ in first.lines if n > 3285]
+    assert continued[0] == 3318 and continued[-1] == 3337
+    assert result.pages[1][-1][0] == 3316     # the body stops at "regla del"
+    assert first.joins == [3318]
+    # the sentence "—¡una prisión que se conoce poco!— era sin duda…" goes on
+    numbers = [n for n, _ in first.lines]
+    assert numbers[numbers.index(3285) + 1] == 3318

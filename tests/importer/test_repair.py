@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from collections import Counter
@@ -9,7 +10,7 @@ from collections import Counter
 import pytest
 
 from pipeline.importer.repair import Decision, RepairContext, repair_paragraph
-from repair_support import PROFILE, context, repair, seed_lines
+from repair_support import PROFILE, context, repair, repair_seed, seed, seed_lines
 
 # A damaged glyph between letters, or a roman Th ("9omas") left anywhere.
 RESIDUE = [re.compile(r"[A-Za-zÀ-ÿ][!\"#$<][A-Za-zÀ-ÿ]"), re.compile(r"(^|[^0-9A-Za-z])9[a-z]")]
@@ -132,3 +133,40 @@ def test_whole_book_doubtful_decisions_are_few(whole_book):
     _, decisions, _ = whole_book
     doubtful = [d for d in decisions if d.doubtful]
     assert 0 < len(doubtful) < 150
+
+
+@pytest.mark.parametrize("line, split, whole", [
+    (1386, "Har tenstein", "Hartenstein"),   # a name's head, capitalised (s12)
+    (2043, "Vo ceaba", "Voceaba"),           # a sentence's head; "voceaba" from repair.yaml splits
+    (2386, "coo perativa", "cooperativa"),
+])
+def test_words_split_by_the_extraction(line, split, whole):
+    text, decisions = repair_seed(line)
+    assert split in seed(line)[0], "the seed changed: the case no longer tests anything"
+    assert whole in text and split not in text
+    assert [(d.line, d.after.rstrip(",")) for d in decisions if d.kind == "split"] == [(line, whole)]
+
+
+def test_words_not_split():
+    """"a" is a word: no split. "voceaba" is too rare for the lexicon: without
+    the profile's word, "Vo ceaba" stays as printed."""
+    assert repair("Me adherí a la Federación")[0] == "Me adherí a la Federación"
+    bare = dataclasses.replace(context(), splits=frozenset())
+    text, decisions = repair_paragraph(seed(2043), 2043, bare)
+    assert "Vo ceaba" in text and not [d for d in decisions if d.kind == "split"]
+
+
+@pytest.mark.parametrize("line, printed, set_", [
+    (38, "obrero [...] Una", "obrero […] Una"),
+    (311, "tal para cual...", "tal para cual…"),         # at a paragraph's end
+    (4041, "arreglar... Contesté", "arreglar… Contesté"),
+])
+def test_three_stops_are_one_ellipsis(line, printed, set_):
+    assert printed in seed(line)[0], "the seed changed: the case no longer tests anything"
+    text, _ = repair_seed(line)
+    assert set_ in text and "..." not in text
+
+
+@pytest.mark.parametrize("text", ["etc.. y", "A.... B", "1.2.3"])
+def test_other_stops_stay(text):
+    assert repair(text)[0] == text

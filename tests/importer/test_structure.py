@@ -105,3 +105,36 @@ def test_epigraphs(part_text):
     text = part_text("00-epigrafes.md")
     assert text.count("::: epigraph") == 3 and text.count("::: attribution") == 3
     assert "Jean-Paul Sartre" in text and "Sarte" not in text
+
+
+def _seed_blocks(first: int, last: int):
+    """The source lines first..last as one page, a marker at a line's end made
+    the note token pairing makes of it ("univers…69" → "univers…[^69]"), cut
+    into blocks at the book's measure."""
+    from repair_support import seed
+
+    lines = [(n, re.sub(r"(?<=[^\d\s])(\d{1,3})(\s*)$", r"[^\1]\2", t))
+             for n, t in zip(range(first, last + 1), seed(first, last))]
+    return blocks([lines], layout(lines=lines, measure=66), Log())
+
+
+def _verse(first, last):
+    return [[n for n, _ in b.lines] for b in _seed_blocks(first, last) if b.kind == "verse"]
+
+
+def test_verse_quoted_after_a_colon_is_verse():
+    """Verhaeren (1540-1541), "Berlin" (9420-9422), Yesenin's last lines
+    (11490-11492), Maiakovski (11544-11545), a song's refrain (17460-17461):
+    short lines after a colon."""
+    assert _verse(1538, 1541) == [[1540, 1541]]
+    assert _verse(9418, 9422) == [[9420, 9421, 9422]]
+    assert _verse(11488, 11492) == [[11490, 11491, 11492]]
+    assert _verse(17458, 17461) == [[17460, 17461]]
+    assert _verse(11542, 11545) == [[11544, 11545]]
+
+
+def test_short_lines_after_a_colon_that_are_no_verse():
+    assert _verse(14017, 14021) == []    # "1928: 24.500.000 hogares." ⏎ "1929: …": figures
+    assert _verse(22329, 22334) == []    # "Víctor Serge" ⏎ "Autobiographie (Projet)": a title
+    assert _verse(12012, 12016) == []    # dialogue turns
+    assert _verse(14077, 14081) == []    # list items after a colon
